@@ -1,0 +1,7 @@
+//! Stage 3: analysis. Pure functions of typed rows: no files, no templates, no charts.
+//!
+//! Survey rows are folded into per-month accumulators that merge exactly (integer sums),
+//! so any period is the merge of its months and parallel runs equal sequential ones.
+
+pub mod stats;
+pub mod survey;

@@ -1,0 +1,135 @@
+//! The formulas of the method notes, one function each, tested with METHODS.md's vectors.
+
+/// Rescales an answer on a `min..max` scale to 0–100: `(x − min) / (max − min) · 100`.
+pub fn rescale(x: f64, min: f64, max: f64) -> f64 {
+    (x - min) / (max - min) * 100.0
+}
+
+/// Weighted mean `Σ wᵢxᵢ / Σ wᵢ` over the pairs whose value is present;
+/// `None` when no value is present (weights renormalise over what is there).
+pub fn weighted_mean(pairs: impl IntoIterator<Item = (f64, Option<f64>)>) -> Option<f64> {
+    let (mut num, mut den) = (0.0, 0.0);
+    for (w, x) in pairs {
+        if let Some(x) = x {
+            num += w * x;
+            den += w;
+        }
+    }
+    (den > 0.0).then(|| num / den)
+}
+
+/// Tolerance for binary floating point when rounding: a score that is mathematically
+/// x.x5 may be stored as x.x4999999999; it still rounds up.
+const ROUND_EPS: f64 = 1e-9;
+
+/// Rounds half away from zero to `decimals` places (the displayed precision).
+pub fn round_half_away(x: f64, decimals: u32) -> f64 {
+    let f = 10f64.powi(decimals as i32);
+    let scaled = x * f;
+    let r = if scaled >= 0.0 {
+        (scaled + 0.5 + ROUND_EPS).floor()
+    } else {
+        -((-scaled) + 0.5 + ROUND_EPS).floor()
+    };
+    r / f
+}
+
+/// A score in tenths, rounded half away from zero: 94.95 → 950. Scores are 0–100.
+pub fn tenths(score: f64) -> u16 {
+    (round_half_away(score, 1) * 10.0)
+        .round()
+        .clamp(0.0, 1000.0) as u16
+}
+
+/// Index of the band a score falls in. Bands are given highest first by inclusive lower
+/// bound; the score is first rounded to one decimal, as displayed.
+pub fn band_of(score: f64, mins: &[f64]) -> usize {
+    band_of_tenths(tenths(score), mins)
+}
+
+pub fn band_of_tenths(t: u16, mins: &[f64]) -> usize {
+    let shown = f64::from(t) / 10.0;
+    mins.iter()
+        .position(|m| shown >= *m - ROUND_EPS)
+        .unwrap_or(mins.len().saturating_sub(1))
+}
+
+/// Smallest count of answered items that reaches `share` of `total` items.
+pub fn required_answers(share: f64, total: usize) -> usize {
+    ((share * total as f64) - ROUND_EPS).ceil().max(0.0) as usize
+}
+
+/// Median of a sorted slice.
+pub fn median_sorted(v: &[f64]) -> Option<f64> {
+    match v.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(v[n / 2]),
+        n => Some((v[n / 2 - 1] + v[n / 2]) / 2.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rescale_five_point_mean() {
+        assert!((rescale(4.2, 1.0, 5.0) - 80.0).abs() < 1e-12);
+        assert_eq!(rescale(1.0, 1.0, 5.0), 0.0);
+        assert_eq!(rescale(10.0, 0.0, 10.0), 100.0);
+    }
+
+    #[test]
+    fn comprehensive_index_vector_from_methods() {
+        let w = [0.35, 0.20, 0.20, 0.15, 0.10];
+        let s = [86.5, 78.0, 90.2, 72.4, 84.0];
+        let csi = weighted_mean(w.iter().copied().zip(s.iter().map(|x| Some(*x)))).unwrap();
+        assert!((csi - 83.18).abs() < 1e-9, "{csi}");
+        assert_eq!(round_half_away(csi, 2), 83.18);
+    }
+
+    #[test]
+    fn weighted_mean_renormalises_over_present_values() {
+        let m = weighted_mean([(0.5, Some(80.0)), (0.3, None), (0.2, Some(60.0))]).unwrap();
+        assert!((m - (0.5 * 80.0 + 0.2 * 60.0) / 0.7).abs() < 1e-12);
+        assert_eq!(weighted_mean([(1.0, None)]), None);
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero_despite_binary_floats() {
+        assert_eq!(round_half_away(94.95, 1), 95.0);
+        assert_eq!(round_half_away(94.94999, 1), 94.9);
+        assert_eq!(round_half_away(0.05, 1), 0.1);
+        assert_eq!(round_half_away(-0.05, 1), -0.1);
+        // (1/3 + 2/3 + 0.85)·100 style sums that land on .x5 after float error
+        assert_eq!(round_half_away(84.35000000000001, 1), 84.4);
+        assert_eq!(round_half_away(84.34999999999999, 1), 84.4);
+    }
+
+    #[test]
+    fn bands_classify_the_displayed_value() {
+        let mins = [95.0, 80.0, 70.0, 60.0, 0.0];
+        assert_eq!(band_of(94.96, &mins), 0, "94.96 shows as 95.0");
+        assert_eq!(band_of(94.94, &mins), 1);
+        assert_eq!(band_of(100.0, &mins), 0);
+        assert_eq!(band_of(80.0, &mins), 1, "lower bound inclusive");
+        assert_eq!(band_of(79.9, &mins), 2);
+        assert_eq!(band_of(59.9, &mins), 4);
+        assert_eq!(band_of(0.0, &mins), 4);
+    }
+
+    #[test]
+    fn required_answers_is_the_ceiling_share() {
+        assert_eq!(required_answers(0.8, 20), 16);
+        assert_eq!(required_answers(0.8, 7), 6);
+        assert_eq!(required_answers(0.7, 10), 7);
+        assert_eq!(required_answers(1.0, 3), 3);
+    }
+
+    #[test]
+    fn median_of_even_and_odd() {
+        assert_eq!(median_sorted(&[1.0, 3.0, 10.0]), Some(3.0));
+        assert_eq!(median_sorted(&[1.0, 3.0, 5.0, 10.0]), Some(4.0));
+        assert_eq!(median_sorted(&[]), None);
+    }
+}

@@ -1,0 +1,552 @@
+//! Survey scores: items, dimensions, the comprehensive index, respondent bands.
+//!
+//! Rows are folded into `SurveyAcc`, one `MonthAcc` per calendar month. Answers are summed
+//! as integers (micro-units of the scale), so merging is exact and order-independent.
+
+use super::stats::{
+    band_of_tenths, required_answers, rescale, round_half_away, tenths, weighted_mean,
+};
+use crate::config::{Config, RateBasis};
+use crate::ingest::survey::SurveyRow;
+use crate::ingest::RowPos;
+use crate::period::{Period, YearMonth};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const MICRO: f64 = 1e6;
+const HIST_BINS: usize = 1001;
+
+/// What the analysis needs from the config, resolved once.
+#[derive(Debug, Clone)]
+pub struct SurveyModel {
+    pub items: Vec<String>,
+    pub dims: Vec<DimModel>,
+    pub min: f64,
+    pub max: f64,
+    /// Items a questionnaire must answer to be valid.
+    pub required: usize,
+    pub band_labels: Vec<String>,
+    pub band_mins: Vec<f64>,
+    pub comments_kept: usize,
+    pub lowest_items: usize,
+    pub rate_basis: RateBasis,
+    pub required_rate: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct DimModel {
+    pub name: String,
+    pub weight: f64,
+    /// Range of this dimension's items in `SurveyModel::items`.
+    pub start: usize,
+    pub end: usize,
+}
+
+impl SurveyModel {
+    pub fn from_config(c: &Config) -> Self {
+        let s = &c.survey;
+        let mut dims = Vec::new();
+        let mut start = 0;
+        for (d, w) in s.dimensions.iter().zip(s.weights()) {
+            dims.push(DimModel {
+                name: d.name.clone(),
+                weight: w,
+                start,
+                end: start + d.items.len(),
+            });
+            start += d.items.len();
+        }
+        SurveyModel {
+            items: s.items().map(String::from).collect(),
+            dims,
+            min: s.scale.min,
+            max: s.scale.max,
+            required: required_answers(s.min_answered, s.item_count()),
+            band_labels: c.bands.levels.iter().map(|b| b.label.clone()).collect(),
+            band_mins: c.bands.levels.iter().map(|b| b.min).collect(),
+            comments_kept: c.report.comments,
+            lowest_items: c.report.lowest_items,
+            rate_basis: s.required_rate_basis,
+            required_rate: s.required_rate,
+        }
+    }
+
+    /// A respondent's own score: per dimension the mean of the rescaled items they
+    /// answered, then the weighted mean over the dimensions they answered at all.
+    pub fn respondent_score(&self, answers: &[Option<f64>]) -> Option<f64> {
+        weighted_mean(self.dims.iter().map(|d| {
+            let (mut sum, mut n) = (0.0, 0u32);
+            for v in answers[d.start..d.end].iter().flatten() {
+                sum += rescale(*v, self.min, self.max);
+                n += 1;
+            }
+            (d.weight, (n > 0).then(|| sum / f64::from(n)))
+        }))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemAcc {
+    pub n: u64,
+    /// Sum of raw answers in millionths of a scale point (exact).
+    pub sum_micro: i64,
+}
+
+/// A comment of a low-scoring respondent, kept for the key-problems section.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LowComment {
+    pub score: f64,
+    pub id: String,
+    pub date: String,
+    pub text: String,
+    #[serde(skip)]
+    pub pos: RowPos,
+}
+
+/// Everything a month contributes to the figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthAcc {
+    /// Usable questionnaires dated in the month.
+    pub returned: u64,
+    /// Those answering at least the required share of items.
+    pub valid: u64,
+    pub items: Vec<ItemAcc>,
+    /// Valid respondents per score rounded to tenths (0..=1000).
+    pub score_hist: Vec<u64>,
+    pub low_comments: Vec<LowComment>,
+}
+
+impl MonthAcc {
+    fn new(n_items: usize) -> Self {
+        MonthAcc {
+            returned: 0,
+            valid: 0,
+            items: vec![ItemAcc::default(); n_items],
+            score_hist: vec![0; HIST_BINS],
+            low_comments: Vec::new(),
+        }
+    }
+
+    fn merge(&mut self, other: &MonthAcc, keep: usize) {
+        self.returned += other.returned;
+        self.valid += other.valid;
+        for (a, b) in self.items.iter_mut().zip(&other.items) {
+            a.n += b.n;
+            a.sum_micro += b.sum_micro;
+        }
+        for (a, b) in self.score_hist.iter_mut().zip(&other.score_hist) {
+            *a += b;
+        }
+        self.low_comments.extend(other.low_comments.iter().cloned());
+        trim_comments(&mut self.low_comments, keep);
+    }
+}
+
+/// Lowest scores first; ties by position in the input, so the choice is deterministic.
+fn trim_comments(v: &mut Vec<LowComment>, keep: usize) {
+    v.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.pos.cmp(&b.pos)));
+    v.truncate(keep);
+}
+
+/// Survey aggregates per month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyAcc {
+    pub months: BTreeMap<YearMonth, MonthAcc>,
+    n_items: usize,
+    keep: usize,
+}
+
+impl SurveyAcc {
+    pub fn new(model: &SurveyModel) -> Self {
+        SurveyAcc {
+            months: BTreeMap::new(),
+            n_items: model.items.len(),
+            keep: model.comments_kept,
+        }
+    }
+
+    pub fn add(&mut self, model: &SurveyModel, row: &SurveyRow) {
+        let n_items = self.n_items;
+        let m = self
+            .months
+            .entry(row.date.month_key())
+            .or_insert_with(|| MonthAcc::new(n_items));
+        m.returned += 1;
+        let answered = row.answers.iter().filter(|a| a.is_some()).count();
+        if answered < model.required {
+            return;
+        }
+        m.valid += 1;
+        for (acc, v) in m.items.iter_mut().zip(row.answers) {
+            if let Some(v) = v {
+                acc.n += 1;
+                acc.sum_micro += (v * MICRO).round() as i64;
+            }
+        }
+        let Some(score) = model.respondent_score(row.answers) else {
+            return;
+        };
+        m.score_hist[usize::from(tenths(score))] += 1;
+        if let (Some(text), true) = (row.comment, self.keep > 0) {
+            m.low_comments.push(LowComment {
+                score,
+                id: row.id.to_string(),
+                date: row.date.to_string(),
+                text: text.to_string(),
+                pos: row.pos,
+            });
+            if m.low_comments.len() >= self.keep * 4 {
+                trim_comments(&mut m.low_comments, self.keep);
+            }
+        }
+    }
+
+    /// Merges another accumulator (e.g. from another file or thread) into this one.
+    pub fn merge(&mut self, other: &SurveyAcc) {
+        for (k, m) in &other.months {
+            match self.months.get_mut(k) {
+                Some(mine) => mine.merge(m, self.keep),
+                None => {
+                    let mut m = m.clone();
+                    trim_comments(&mut m.low_comments, self.keep);
+                    self.months.insert(*k, m);
+                }
+            }
+        }
+    }
+
+    /// The merged aggregate of a period's months, or `None` if it has no responses.
+    pub fn period(&self, period: Period) -> Option<MonthAcc> {
+        let mut total: Option<MonthAcc> = None;
+        for (_, m) in self.months.iter().filter(|(k, _)| period.contains(**k)) {
+            match total.as_mut() {
+                Some(t) => t.merge(m, self.keep),
+                None => {
+                    let mut m = m.clone();
+                    trim_comments(&mut m.low_comments, self.keep);
+                    total = Some(m);
+                }
+            }
+        }
+        total
+    }
+
+    /// The latest year with responses.
+    pub fn latest_year(&self) -> Option<i32> {
+        self.months.keys().next_back().map(|m| m.year)
+    }
+
+    /// Periods of the same kind as `period` that have responses, up to and including it.
+    pub fn periods_like(&self, period: Period) -> Vec<Period> {
+        let mut out: Vec<Period> = self
+            .months
+            .keys()
+            .map(|m| match period {
+                Period::Year(_) => Period::Year(m.year),
+                Period::Quarter(..) => Period::Quarter(m.year, (m.month - 1) / 3 + 1),
+                Period::Month(..) => Period::Month(m.year, m.month),
+            })
+            .filter(|p| *p <= period)
+            .collect();
+        out.dedup();
+        out
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemResult {
+    pub name: String,
+    /// Mean rescaled score 0–100; `null` when nobody answered.
+    pub score: Option<f64>,
+    /// Valid questionnaires that answered the item.
+    pub n: u64,
+    pub previous: Option<f64>,
+    pub change: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DimensionResult {
+    pub name: String,
+    pub weight: f64,
+    /// Weight as a share of all weights (λⱼ / Σλ).
+    pub weight_share: f64,
+    pub score: Option<f64>,
+    pub previous: Option<f64>,
+    pub change: Option<f64>,
+    pub items: Vec<ItemResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BandResult {
+    pub label: String,
+    pub min: f64,
+    /// Exclusive upper bound; `null` for the top band (closed at 100).
+    pub below: Option<f64>,
+    pub count: u64,
+    /// Share of valid questionnaires (a fraction).
+    pub share: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictStatus {
+    /// The rate reached the requirement.
+    Valid,
+    /// The rate fell short: the survey result is invalid (该次结果视为无效).
+    Invalid,
+    /// No plan gives the issued count, so the rule cannot be checked.
+    NoPlan,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub status: VerdictStatus,
+    pub basis: RateBasis,
+    pub required: f64,
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemRef {
+    pub dimension: String,
+    pub item: String,
+    pub score: f64,
+    pub change: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodIndex {
+    pub period: String,
+    pub index: Option<f64>,
+    pub valid: u64,
+}
+
+/// Every survey figure of one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct SurveyResult {
+    pub period: String,
+    /// Comprehensive satisfaction index (综合评价法), 0–100.
+    pub index: Option<f64>,
+    pub index_band: Option<String>,
+    pub issued: Option<u64>,
+    pub returned: u64,
+    pub valid: u64,
+    /// Returned but answering fewer than `required_answers` items.
+    pub incomplete: u64,
+    pub required_answers: usize,
+    pub item_count: usize,
+    /// returned / issued
+    pub return_rate: Option<f64>,
+    /// valid / returned
+    pub valid_rate: Option<f64>,
+    /// valid / issued
+    pub valid_return_rate: Option<f64>,
+    pub verdict: Verdict,
+    pub dimensions: Vec<DimensionResult>,
+    pub bands: Vec<BandResult>,
+    pub lowest_items: Vec<ItemRef>,
+    pub largest_rise: Option<ItemRef>,
+    pub largest_fall: Option<ItemRef>,
+    pub previous: Option<PeriodIndex>,
+    pub trend: Vec<PeriodIndex>,
+    pub comments: Vec<LowComment>,
+}
+
+fn ratio(a: u64, b: Option<u64>) -> Option<f64> {
+    b.filter(|b| *b > 0).map(|b| a as f64 / b as f64)
+}
+
+struct Scores {
+    items: Vec<Option<f64>>,
+    dims: Vec<Option<f64>>,
+    index: Option<f64>,
+}
+
+fn scores(model: &SurveyModel, m: &MonthAcc) -> Scores {
+    let items: Vec<Option<f64>> = m
+        .items
+        .iter()
+        .map(|a| {
+            (a.n > 0).then(|| {
+                rescale(
+                    a.sum_micro as f64 / MICRO / a.n as f64,
+                    model.min,
+                    model.max,
+                )
+            })
+        })
+        .collect();
+    let dims: Vec<Option<f64>> = model
+        .dims
+        .iter()
+        .map(|d| weighted_mean(items[d.start..d.end].iter().map(|s| (1.0, *s))))
+        .collect();
+    let index = weighted_mean(model.dims.iter().zip(&dims).map(|(d, s)| (d.weight, *s)));
+    Scores { items, dims, index }
+}
+
+fn diff(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    Some(a? - b?)
+}
+
+/// Computes every figure of `period`; `None` when it has no responses.
+pub fn summarize(
+    model: &SurveyModel,
+    acc: &SurveyAcc,
+    period: Period,
+    issued: Option<u64>,
+) -> Option<SurveyResult> {
+    let m = acc.period(period)?;
+    let cur = scores(model, &m);
+    let prev_period = period.previous();
+    let prev = acc
+        .period(prev_period)
+        .map(|p| (scores(model, &p), p.valid));
+    let prev_scores = prev.as_ref().map(|(s, _)| s);
+    let total_weight: f64 = model.dims.iter().map(|d| d.weight).sum();
+
+    let dimensions: Vec<DimensionResult> = model
+        .dims
+        .iter()
+        .enumerate()
+        .map(|(j, d)| {
+            let items = (d.start..d.end)
+                .map(|i| {
+                    let previous = prev_scores.and_then(|p| p.items[i]);
+                    ItemResult {
+                        name: model.items[i].clone(),
+                        score: cur.items[i],
+                        n: m.items[i].n,
+                        previous,
+                        change: diff(cur.items[i], previous),
+                    }
+                })
+                .collect();
+            let previous = prev_scores.and_then(|p| p.dims[j]);
+            DimensionResult {
+                name: d.name.clone(),
+                weight: d.weight,
+                weight_share: d.weight / total_weight,
+                score: cur.dims[j],
+                previous,
+                change: diff(cur.dims[j], previous),
+                items,
+            }
+        })
+        .collect();
+
+    let mut band_counts = vec![0u64; model.band_mins.len()];
+    for (t, count) in m.score_hist.iter().enumerate().filter(|(_, c)| **c > 0) {
+        band_counts[band_of_tenths(t as u16, &model.band_mins)] += count;
+    }
+    let bands = model
+        .band_labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| BandResult {
+            label: label.clone(),
+            min: model.band_mins[i],
+            below: (i > 0).then(|| model.band_mins[i - 1]),
+            count: band_counts[i],
+            share: ratio(band_counts[i], Some(m.valid)),
+        })
+        .collect();
+
+    let mut refs: Vec<ItemRef> = dimensions
+        .iter()
+        .flat_map(|d| d.items.iter().map(move |it| (d, it)))
+        .filter_map(|(d, it)| {
+            Some(ItemRef {
+                dimension: d.name.clone(),
+                item: it.name.clone(),
+                score: it.score?,
+                change: it.change,
+            })
+        })
+        .collect();
+    let largest_rise = refs
+        .iter()
+        .filter(|r| r.change.is_some_and(|c| c > 0.0))
+        .fold(None::<&ItemRef>, |best, r| match best {
+            Some(b) if b.change >= r.change => Some(b),
+            _ => Some(r),
+        });
+    let largest_fall = refs
+        .iter()
+        .filter(|r| r.change.is_some_and(|c| c < 0.0))
+        .fold(None::<&ItemRef>, |best, r| match best {
+            Some(b) if b.change <= r.change => Some(b),
+            _ => Some(r),
+        });
+    let (largest_rise, largest_fall) = (largest_rise.cloned(), largest_fall.cloned());
+    refs.sort_by(|a, b| a.score.total_cmp(&b.score)); // stable: ties keep config order
+    refs.truncate(model.lowest_items);
+
+    let return_rate = ratio(m.returned, issued);
+    let valid_rate = ratio(m.valid, Some(m.returned));
+    let valid_return_rate = ratio(m.valid, issued);
+    let rate = match model.rate_basis {
+        RateBasis::ReturnRate => return_rate,
+        RateBasis::ValidReturnRate => valid_return_rate,
+        RateBasis::ValidRate => valid_rate,
+    };
+    let needs_plan = model.rate_basis != RateBasis::ValidRate;
+    let status = match rate {
+        None if needs_plan => VerdictStatus::NoPlan,
+        None => VerdictStatus::Invalid,
+        Some(r)
+            if round_half_away(r * 100.0, 6) >= round_half_away(model.required_rate * 100.0, 6) =>
+        {
+            VerdictStatus::Valid
+        }
+        Some(_) => VerdictStatus::Invalid,
+    };
+
+    let trend = acc
+        .periods_like(period)
+        .into_iter()
+        .filter_map(|p| {
+            let pm = acc.period(p)?;
+            Some(PeriodIndex {
+                period: p.to_string(),
+                index: scores(model, &pm).index,
+                valid: pm.valid,
+            })
+        })
+        .collect();
+
+    Some(SurveyResult {
+        period: period.to_string(),
+        index: cur.index,
+        index_band: cur
+            .index
+            .map(|i| model.band_labels[super::stats::band_of(i, &model.band_mins)].clone()),
+        issued,
+        returned: m.returned,
+        valid: m.valid,
+        incomplete: m.returned - m.valid,
+        required_answers: model.required,
+        item_count: model.items.len(),
+        return_rate,
+        valid_rate,
+        valid_return_rate,
+        verdict: Verdict {
+            status,
+            basis: model.rate_basis,
+            required: model.required_rate,
+            rate,
+        },
+        dimensions,
+        bands,
+        lowest_items: refs,
+        largest_rise,
+        largest_fall,
+        previous: prev.map(|(s, valid)| PeriodIndex {
+            period: prev_period.to_string(),
+            index: s.index,
+            valid,
+        }),
+        trend,
+        comments: m.low_comments,
+    })
+}

@@ -1,0 +1,262 @@
+//! Stage 4: charts. Plain chart specs in, SVG strings out (plotters' SVG backend).
+//!
+//! Never reads files. Text stays `<text>` in the SVG so CJK labels render with the
+//! reader's fonts; label areas are sized here because plotters without `ttf` guesses
+//! text widths from byte length (a CJK character would count three times).
+
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Font stack for every chart: CJK-capable faces first.
+const FONT: &str = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
+/// plotters writes `font-size = requested / 1.24`; request sizes through this.
+fn px(size: f64) -> f64 {
+    size * 1.24
+}
+
+/// Series colours, one per group (dimension); colour-blind-safe palette.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(31, 102, 163),
+    RGBColor(230, 145, 56),
+    RGBColor(76, 154, 110),
+    RGBColor(196, 78, 82),
+    RGBColor(129, 114, 179),
+    RGBColor(140, 140, 140),
+    RGBColor(204, 185, 116),
+    RGBColor(100, 181, 205),
+];
+const INK: RGBColor = RGBColor(51, 51, 51);
+const GRID: RGBColor = RGBColor(225, 225, 225);
+
+/// One bar of a horizontal bar chart.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    /// `None` draws no bar.
+    pub value: Option<f64>,
+    /// The value as displayed beside the bar (formatted by the caller, like the tables).
+    pub text: String,
+    /// Colour group (e.g. the dimension an item belongs to).
+    pub group: usize,
+}
+
+/// A horizontal bar chart on a fixed 0..max axis, bars top to bottom in the given order.
+#[derive(Debug, Clone)]
+pub struct BarChart {
+    pub title: String,
+    pub bars: Vec<Bar>,
+    pub max: f64,
+}
+
+/// Approximate rendered width of text in em: CJK and full-width characters are 1 em.
+pub fn text_em(s: &str) -> f64 {
+    s.chars()
+        .map(|c| {
+            if (c as u32) < 0x2E80 {
+                if c.is_ascii_uppercase() {
+                    0.68
+                } else {
+                    0.56
+                }
+            } else {
+                1.0
+            }
+        })
+        .sum()
+}
+
+pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
+    let n = spec.bars.len().max(1);
+    let font = 13.0;
+    let row = 26u32;
+    let label_w = spec
+        .bars
+        .iter()
+        .map(|b| text_em(&b.label))
+        .fold(4.0, f64::max)
+        * font
+        + 14.0;
+    let (width, height) = (760u32, n as u32 * row + 76);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top(8)
+            .margin_right(56)
+            .margin_left(8)
+            .margin_bottom(4)
+            .caption(&spec.title, (FONT, px(15.0)).into_font().color(&INK))
+            .x_label_area_size(26)
+            .y_label_area_size(label_w as u32)
+            .build_cartesian_2d(0f64..spec.max, (0..n - 1).into_segmented())
+            .map_err(|e| e.to_string())?;
+        let labels: Vec<&str> = spec.bars.iter().map(|b| b.label.as_str()).collect();
+        let label_of = |v: &SegmentValue<usize>| match v {
+            SegmentValue::CenterOf(i) if *i < n => {
+                labels.get(n - 1 - i).copied().unwrap_or("").to_string()
+            }
+            _ => String::new(),
+        };
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .axis_style(INK.mix(0.6))
+            .y_labels(n)
+            .y_label_formatter(&label_of)
+            .x_labels(6)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .label_style((FONT, px(font)).into_font().color(&INK))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let bars = spec.bars.iter().enumerate().filter_map(|(i, b)| {
+            let y = n - 1 - i;
+            let v = b.value?;
+            let mut r = Rectangle::new(
+                [
+                    (0.0, SegmentValue::Exact(y)),
+                    (v.clamp(0.0, spec.max), SegmentValue::Exact(y + 1)),
+                ],
+                PALETTE[b.group % PALETTE.len()].filled(),
+            );
+            r.set_margin(5, 5, 0, 0);
+            Some(r)
+        });
+        chart.draw_series(bars).map_err(|e| e.to_string())?;
+        let value_style = TextStyle::from((FONT, px(12.0)).into_font())
+            .color(&INK)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        let texts = spec.bars.iter().enumerate().map(|(i, b)| {
+            let y = n - 1 - i;
+            let x = b.value.map_or(0.0, |v| v.clamp(0.0, spec.max));
+            Text::new(
+                format!(" {}", b.text),
+                (x, SegmentValue::CenterOf(y)),
+                value_style.clone(),
+            )
+        });
+        chart.draw_series(texts).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// A line over periods (e.g. the index per year), on a fixed 0..max axis.
+#[derive(Debug, Clone)]
+pub struct LineChart {
+    pub title: String,
+    /// (x label, value, value as displayed)
+    pub points: Vec<(String, Option<f64>, String)>,
+    pub min: f64,
+    pub max: f64,
+}
+
+pub fn render_line_chart(spec: &LineChart) -> Result<String, String> {
+    let n = spec.points.len().max(1);
+    let (width, height) = (760u32, 300u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .caption(&spec.title, (FONT, px(15.0)).into_font().color(&INK))
+            .x_label_area_size(28)
+            .y_label_area_size(40)
+            .build_cartesian_2d((0..n - 1).into_segmented(), spec.min..spec.max)
+            .map_err(|e| e.to_string())?;
+        let names: Vec<&str> = spec.points.iter().map(|p| p.0.as_str()).collect();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .axis_style(INK.mix(0.6))
+            .x_labels(n)
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => names.get(*i).copied().unwrap_or("").to_string(),
+                _ => String::new(),
+            })
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .label_style((FONT, px(13.0)).into_font().color(&INK))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let pts: Vec<(SegmentValue<usize>, f64)> = spec
+            .points
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((SegmentValue::CenterOf(i), p.1?)))
+            .collect();
+        let texts: Vec<&str> = spec
+            .points
+            .iter()
+            .filter(|p| p.1.is_some())
+            .map(|p| p.2.as_str())
+            .collect();
+        chart
+            .draw_series(LineSeries::new(pts.clone(), PALETTE[0].stroke_width(2)))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(
+                pts.iter()
+                    .map(|(x, y)| Circle::new((x.clone(), *y), 4, PALETTE[0].filled())),
+            )
+            .map_err(|e| e.to_string())?;
+        let style = TextStyle::from((FONT, px(12.0)).into_font())
+            .color(&INK)
+            .pos(Pos::new(HPos::Center, VPos::Bottom));
+        chart
+            .draw_series(pts.iter().zip(&texts).map(|((x, y), t)| {
+                Text::new(
+                    t.to_string(),
+                    (x.clone(), *y + (spec.max - spec.min) * 0.03),
+                    style.clone(),
+                )
+            }))
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bar_chart_escapes_labels_and_prints_values() {
+        let spec = BarChart {
+            title: "维度得分".into(),
+            bars: vec![
+                Bar {
+                    label: "<script>".into(),
+                    value: Some(83.25),
+                    text: "83.3".into(),
+                    group: 0,
+                },
+                Bar {
+                    label: "服务质量".into(),
+                    value: None,
+                    text: "无数据".into(),
+                    group: 1,
+                },
+            ],
+            max: 100.0,
+        };
+        let svg = render_bar_chart(&spec).unwrap();
+        assert!(svg.contains("&lt;script&gt;"));
+        assert!(!svg.contains("<script>"));
+        assert!(svg.contains("83.3"));
+        assert!(svg.contains("服务质量") && svg.contains("无数据"));
+        assert_eq!(svg, render_bar_chart(&spec).unwrap(), "deterministic");
+    }
+
+    #[test]
+    fn cjk_counts_one_em() {
+        assert_eq!(text_em("满意度"), 3.0);
+        assert!(text_em("abc") < 2.0);
+    }
+}

@@ -1,0 +1,154 @@
+//! Diagnostics and errors shared by every stage: where, what, and how to fix.
+//!
+//! Warnings are data (`Diagnostic`), collected and printed in one place by the
+//! binary, and shown again in the report's data-quality section.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Where a problem is: a file, optionally a 1-based line and column.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Location {
+    /// Path as the user wrote it or relative to the project folder.
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<String>) -> Self {
+        Location {
+            file: file.into(),
+            line: None,
+            column: None,
+        }
+    }
+    pub fn at(file: impl Into<String>, line: u64, column: Option<u64>) -> Self {
+        Location {
+            file: file.into(),
+            line: Some(line),
+            column,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub location: Location,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            location,
+            message: message.into(),
+            hint: None,
+        }
+    }
+    pub fn warning(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            location,
+            message: message.into(),
+            hint: None,
+        }
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{}: {sev}: {}", self.location, self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What kind of failure stopped a command; decides the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad configuration or command-line usage: exit 2.
+    Config,
+    /// Bad input data or an I/O failure while reading or writing: exit 1.
+    Data,
+}
+
+/// A failure that stops the build. Carries one diagnostic (where, what, how to fix).
+#[derive(Debug, Clone)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub diagnostic: Diagnostic,
+}
+
+impl Error {
+    pub fn config(location: Location, message: impl Into<String>) -> Self {
+        Error {
+            kind: ErrorKind::Config,
+            diagnostic: Diagnostic::error(location, message),
+        }
+    }
+    pub fn data(location: Location, message: impl Into<String>) -> Self {
+        Error {
+            kind: ErrorKind::Data,
+            diagnostic: Diagnostic::error(location, message),
+        }
+    }
+    pub fn io(path: &std::path::Path, action: &str, err: std::io::Error) -> Self {
+        Error::data(
+            Location::file(path.display().to_string()),
+            format!("cannot {action}: {err}"),
+        )
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.diagnostic.hint = Some(hint.into());
+        self
+    }
+    pub fn exit_code(&self) -> i32 {
+        match self.kind {
+            ErrorKind::Config => 2,
+            ErrorKind::Data => 1,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.diagnostic.fmt(f)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,125 @@
+//! Stage 2: ingest. The only stage that reads input files.
+//!
+//! It resolves the configured file patterns, reads each table, matches the configured
+//! columns against the header, and turns every row into typed values, or into a
+//! `Rejection` with its reason. Rows are streamed to the caller, never all held.
+
+pub mod survey;
+pub mod table;
+pub mod value;
+
+use crate::diag::{Error, Location, Result};
+use std::path::{Path, PathBuf};
+
+/// One input file, with the name it is shown under in messages.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// Path relative to the project folder, with `/` separators.
+    pub shown: String,
+}
+
+/// Where a row came from, for deterministic tie-breaks and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RowPos {
+    /// Index of the file in resolution order.
+    pub file: u32,
+    /// The file's own line number (the header is line 1).
+    pub line: u64,
+}
+
+/// A row that could not be used, and why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Rejection {
+    pub file: String,
+    pub line: u64,
+    /// 1-based column number and header name, when one cell is at fault.
+    pub col: Option<u64>,
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+impl Rejection {
+    pub fn location(&self) -> Location {
+        Location::at(self.file.clone(), self.line, self.col)
+    }
+}
+
+/// Per-file row accounting: `read = used + rejected`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct FileAccount {
+    pub file: String,
+    pub read: u64,
+    pub used: u64,
+    pub rejected: u64,
+}
+
+/// Expands `files` entries (paths, globs, folders) relative to the project root.
+/// The result is sorted within each entry and free of duplicates, so runs are deterministic.
+pub fn resolve_files(root: &Path, patterns: &[String], key: &str) -> Result<Vec<SourceFile>> {
+    let mut out: Vec<SourceFile> = Vec::new();
+    for pattern in patterns {
+        let mut found = Vec::new();
+        let full = root.join(pattern);
+        if pattern.contains(['*', '?', '[']) {
+            let full_pattern = full.to_string_lossy().into_owned();
+            let paths = glob::glob(&full_pattern).map_err(|e| {
+                Error::config(
+                    Location::file(crate::config::CONFIG_FILE),
+                    format!("{key}: \"{pattern}\" is not a valid glob: {e}"),
+                )
+                .with_hint(
+                    "use * for any name part, ** for any folder depth, e.g. \"data/**/*.csv\"",
+                )
+            })?;
+            found.extend(paths.filter_map(|p| p.ok()).filter(|p| p.is_file()));
+        } else if full.is_dir() {
+            for entry in walkdir::WalkDir::new(&full).sort_by_file_name() {
+                let entry = entry.map_err(|e| {
+                    Error::data(
+                        Location::file(pattern.clone()),
+                        format!("cannot walk the folder: {e}"),
+                    )
+                })?;
+                if entry.file_type().is_file() && is_table_file(entry.path()) {
+                    found.push(entry.into_path());
+                }
+            }
+        } else if full.is_file() {
+            found.push(full);
+        } else {
+            return Err(Error::config(Location::file(crate::config::CONFIG_FILE), format!("{key}: file \"{pattern}\" not found in {}", root.display()))
+                .with_hint("paths are relative to the project folder; globs such as \"data/*.csv\" and folders are accepted"));
+        }
+        if found.is_empty() {
+            return Err(Error::config(
+                Location::file(crate::config::CONFIG_FILE),
+                format!("{key}: \"{pattern}\" matches no file"),
+            )
+            .with_hint(
+                "paths are relative to the project folder; check the folder and the file extension",
+            ));
+        }
+        found.sort();
+        for path in found {
+            let shown = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !out.iter().any(|f| f.path == path) {
+                out.push(SourceFile { path, shown });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn is_table_file(p: &Path) -> bool {
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(ext.as_str(), "csv" | "tsv" | "txt")
+}

@@ -1,0 +1,176 @@
+//! Cell-level parsing: header names, numbers, answers. Strings become typed values here, once.
+
+/// Folds full-width ASCII forms (ＡＢＣ１２３，ideographic space) to their half-width
+/// equivalents, as Chinese Excel and input methods produce them.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// The form header names are compared in: BOM removed, widths folded, outer and
+/// repeated inner whitespace dropped.
+pub fn normalize_header(s: &str) -> String {
+    let folded = fold_width(s.trim_start_matches('\u{FEFF}'));
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Edit distance in characters, for "did you mean" suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate to `wanted`, if it is close enough to be a likely typo.
+pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (wanted.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                edit_distance(&normalize_header(wanted), &normalize_header(c)),
+                c,
+            )
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Parses a number written with ASCII or full-width digits (`４.５`), surrounding spaces allowed.
+pub fn parse_number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let v: f64 = if t.is_ascii() {
+        t.parse().ok()?
+    } else {
+        fold_width(t).trim().parse().ok()?
+    };
+    v.is_finite().then_some(v)
+}
+
+/// How a cell of an item column reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    NotAnswered,
+    Value(f64),
+    Invalid(String),
+}
+
+/// Reads item cells: not-answered markers, answer labels, numbers within the scale.
+#[derive(Debug, Clone)]
+pub struct AnswerReader {
+    not_answered: Vec<String>,
+    labels: Vec<(String, f64)>,
+    min: f64,
+    max: f64,
+}
+
+impl AnswerReader {
+    pub fn new(not_answered: &[String], labels: &[(String, f64)], min: f64, max: f64) -> Self {
+        AnswerReader {
+            not_answered: not_answered
+                .iter()
+                .map(|s| normalize_header(s).to_lowercase())
+                .collect(),
+            labels: labels
+                .iter()
+                .map(|(l, v)| (normalize_header(l), *v))
+                .collect(),
+            min,
+            max,
+        }
+    }
+
+    pub fn read(&self, cell: &str) -> Answer {
+        let t = cell.trim();
+        if let Some(v) = parse_number(t) {
+            return if v >= self.min && v <= self.max {
+                Answer::Value(v)
+            } else {
+                Answer::Invalid(format!(
+                    "{t} lies outside the scale {}–{}",
+                    fmt_num(self.min),
+                    fmt_num(self.max)
+                ))
+            };
+        }
+        let norm = normalize_header(t);
+        if let Some((_, v)) = self.labels.iter().find(|(l, _)| *l == norm) {
+            return Answer::Value(*v);
+        }
+        let lower = norm.to_lowercase();
+        if self.not_answered.iter().any(|n| *n == lower) {
+            return Answer::NotAnswered;
+        }
+        let mut expected = format!(
+            "a number from {} to {}",
+            fmt_num(self.min),
+            fmt_num(self.max)
+        );
+        if !self.labels.is_empty() {
+            let names: Vec<&str> = self.labels.iter().map(|(l, _)| l.as_str()).collect();
+            expected.push_str(&format!(", one of the labels {}", names.join(" / ")));
+        }
+        Answer::Invalid(format!(
+            "\"{t}\" is not an answer; expected {expected}, or blank when not answered"
+        ))
+    }
+}
+
+/// Shortest decimal form of a config number (5 not 5.0).
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader() -> AnswerReader {
+        let na: Vec<String> = crate::config::default_not_answered();
+        AnswerReader::new(&na, &[("很满意".into(), 5.0)], 1.0, 5.0)
+    }
+
+    #[test]
+    fn headers_match_across_widths_and_spaces() {
+        assert_eq!(normalize_header("\u{FEFF} 投诉　类别 "), "投诉 类别");
+        assert_eq!(normalize_header("ＡＢＣ１"), "ABC1");
+    }
+
+    #[test]
+    fn suggests_near_misses_only() {
+        let cols = ["投诉编号", "投诉类别", "受理日期"];
+        assert_eq!(suggest("投诉类型", cols), Some("投诉类别"));
+        assert_eq!(suggest("完全不同的列名", cols), None);
+    }
+
+    #[test]
+    fn answers_read_numbers_labels_and_blanks() {
+        let r = reader();
+        assert_eq!(r.read(" 4 "), Answer::Value(4.0));
+        assert_eq!(r.read("４"), Answer::Value(4.0));
+        assert_eq!(r.read("很满意"), Answer::Value(5.0));
+        for blank in ["", "  ", "N/A", "n/a", "NA", "-", "不适用"] {
+            assert_eq!(r.read(blank), Answer::NotAnswered, "{blank:?}");
+        }
+        assert!(matches!(r.read("6"), Answer::Invalid(m) if m.contains("outside the scale 1–5")));
+        assert!(matches!(r.read("good"), Answer::Invalid(m) if m.contains("not an answer")));
+    }
+}

@@ -1,0 +1,198 @@
+//! manyi (满意): a static-site generator for customer-satisfaction measurement.
+//!
+//! The pipeline runs one way, each stage a module of plain data:
+//! `config` → `ingest` → `analysis` → `charts` → `render` → `site`.
+//! Only `ingest` reads input and only `site` writes output.
+
+pub mod analysis;
+pub mod charts;
+pub mod config;
+pub mod diag;
+pub mod ingest;
+pub mod period;
+pub mod render;
+pub mod site;
+
+use analysis::survey::{summarize, SurveyAcc, SurveyModel, VerdictStatus};
+use config::Project;
+use diag::{Diagnostic, Error, Location, Result};
+use period::Period;
+use render::{ArchiveEntry, OutputFile, PeriodReport, Quality};
+use std::path::{Path, PathBuf};
+
+/// Which periods to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodChoice {
+    /// The latest year present in the data.
+    Latest,
+    /// Every year present, each in its own folder, plus an archive page.
+    All,
+    One(Period),
+}
+
+impl PeriodChoice {
+    pub fn parse(text: Option<&str>) -> Result<PeriodChoice> {
+        match text {
+            None => Ok(PeriodChoice::Latest),
+            Some(t) if t.eq_ignore_ascii_case("all") => Ok(PeriodChoice::All),
+            Some(t) => Period::parse(t).map(PeriodChoice::One).ok_or_else(|| {
+                Error::config(
+                    Location::file("--period"),
+                    format!("\"{t}\" is not a period"),
+                )
+                .with_hint("write a year (2026), a quarter (2026-Q1), a month (2026-03) or all")
+            }),
+        }
+    }
+}
+
+/// The project's data, read and aggregated: what `check` validates and `build` renders.
+pub struct Loaded {
+    pub project: Project,
+    pub model: SurveyModel,
+    pub survey: SurveyAcc,
+    pub quality: Quality,
+    pub files: Vec<String>,
+}
+
+impl Loaded {
+    /// Row-level problems as warnings, in input order.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.quality
+            .rejections
+            .iter()
+            .map(|r| {
+                let (msg, hint) = match &r.column {
+                    Some(c) => (
+                        format!("row rejected: column {c}: {}", r.reason),
+                        "fix the cell, or leave it blank if it was not answered",
+                    ),
+                    None => (
+                        format!("row rejected: {}", r.reason),
+                        "delete the row or fill it in",
+                    ),
+                };
+                Diagnostic::warning(r.location(), msg).with_hint(hint)
+            })
+            .collect()
+    }
+}
+
+/// Stages config → ingest → analysis.
+pub fn load(root: &Path) -> Result<Loaded> {
+    let project = config::load_project(root)?;
+    let cfg = &project.config;
+    let model = SurveyModel::from_config(cfg);
+    let files = ingest::resolve_files(root, &cfg.survey.files, "[survey] files")?;
+    let mut survey = SurveyAcc::new(&model);
+    let mut rejections = Vec::new();
+    let accounts = ingest::survey::read_survey(
+        &files,
+        &cfg.survey,
+        |row| survey.add(&model, row),
+        |r| rejections.push(r),
+    )?;
+    Ok(Loaded {
+        files: files.iter().map(|f| f.shown.clone()).collect(),
+        quality: Quality {
+            files: accounts,
+            rejections,
+        },
+        project,
+        model,
+        survey,
+    })
+}
+
+/// What a build produced.
+pub struct BuildOutcome {
+    pub output: PathBuf,
+    pub periods: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs the whole pipeline and writes the site.
+pub fn build(root: &Path, choice: PeriodChoice, output: Option<&Path>) -> Result<BuildOutcome> {
+    let loaded = load(root)?;
+    let out = output
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.join("public"));
+    let periods = choose_periods(&loaded, choice)?;
+    let cfg = &loaded.project.config;
+    let mut files: Vec<OutputFile> = Vec::new();
+    let mut entries = Vec::new();
+    let nested = choice == PeriodChoice::All;
+    for period in &periods {
+        let issued = cfg.survey.issued_for(*period);
+        let result = summarize(&loaded.model, &loaded.survey, *period, issued)
+            .ok_or_else(|| no_data(&loaded, *period))?;
+        let pages = render::render_period(&PeriodReport {
+            config: cfg,
+            survey: &result,
+            quality: &loaded.quality,
+        })?;
+        let prefix = if nested {
+            format!("{period}/")
+        } else {
+            String::new()
+        };
+        files.extend(pages.into_iter().map(|f| OutputFile {
+            path: format!("{prefix}{}", f.path),
+            bytes: f.bytes,
+        }));
+        let labels = render::Labels::for_language(cfg.site.language);
+        entries.push(ArchiveEntry {
+            period: period.to_string(),
+            href: format!("{period}/index.html"),
+            index: render::format::score(result.index),
+            band: result.index_band.clone().unwrap_or_default(),
+            valid: result.valid,
+            verdict: labels.get(match result.verdict.status {
+                VerdictStatus::Valid => "status_valid",
+                VerdictStatus::Invalid => "status_invalid",
+                VerdictStatus::NoPlan => "status_no_plan",
+            }),
+        });
+    }
+    if nested {
+        entries.reverse(); // newest first
+        files.push(render::render_archive(cfg, &entries)?);
+    }
+    let data_files: Vec<PathBuf> = loaded.files.iter().map(|f| root.join(f)).collect();
+    let mut protected: Vec<&Path> = vec![root];
+    protected.extend(data_files.iter().map(PathBuf::as_path));
+    site::write_site(&out, &protected, &files)?;
+    Ok(BuildOutcome {
+        output: out,
+        periods: periods.iter().map(|p| p.to_string()).collect(),
+        diagnostics: loaded.diagnostics(),
+    })
+}
+
+fn choose_periods(loaded: &Loaded, choice: PeriodChoice) -> Result<Vec<Period>> {
+    let latest = loaded.survey.latest_year().ok_or_else(|| {
+        Error::data(
+            Location::file(loaded.files.join(", ")),
+            "no usable survey responses: every row was rejected or the files are empty",
+        )
+        .with_hint("run `manyi check` to see why each row was rejected")
+    })?;
+    Ok(match choice {
+        PeriodChoice::Latest => vec![Period::Year(latest)],
+        PeriodChoice::One(p) => vec![p],
+        PeriodChoice::All => loaded.survey.periods_like(Period::Year(latest)),
+    })
+}
+
+fn no_data(loaded: &Loaded, period: Period) -> Error {
+    let months = &loaded.survey.months;
+    let span = match (months.keys().next(), months.keys().next_back()) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        _ => "nothing".into(),
+    };
+    Error::config(
+        Location::file("--period"),
+        format!("no survey responses are dated in {period}; the data covers {span}"),
+    )
+    .with_hint("choose a period inside the data, or leave out --period for the latest year")
+}

@@ -1,0 +1,293 @@
+//! Calendar values parsed once at the edge: dates, months and report periods.
+//!
+//! A report period is a year (`2026`), a quarter (`2026-Q1`) or a month (`2026-03`).
+//! Aggregates are kept per month, so any period is the merge of its months.
+
+use std::fmt;
+
+/// A calendar date (proleptic Gregorian).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl Date {
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        if !(1900..=9999).contains(&year) || !(1..=12).contains(&month) {
+            return None;
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Date { year, month, day })
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    pub fn days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146097 + doe - 719468
+    }
+
+    pub fn month_key(self) -> YearMonth {
+        YearMonth {
+            year: self.year,
+            month: self.month,
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Parses the date forms found in Excel and CRM exports: `2026-03-01`, `2026/3/1`,
+/// `2026.3.1`, `2026年3月1日`, `20260301`, each optionally followed by a time
+/// (`2026-03-01 14:30`, `2026-03-01T14:30:00`), which is ignored.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let s = text.trim();
+    // Drop a time part: everything after the first space or 'T' that follows the date.
+    let date_part = s.split([' ', 'T']).next().unwrap_or("");
+    let rest = &s[date_part.len()..];
+    if !rest.is_empty() && !looks_like_time(rest.trim_start_matches([' ', 'T'])) {
+        return None;
+    }
+    let d = date_part;
+    if d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()) {
+        let y = d[0..4].parse().ok()?;
+        let m = d[4..6].parse().ok()?;
+        let day = d[6..8].parse().ok()?;
+        return Date::new(y, m, day);
+    }
+    let parts: Vec<&str> = if let Some(stripped) = d.strip_suffix('日') {
+        stripped.split(['年', '月']).collect()
+    } else {
+        d.split(['-', '/', '.']).collect()
+    };
+    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 4) {
+        return None;
+    }
+    if !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) || parts[0].len() != 4 {
+        return None;
+    }
+    Date::new(
+        parts[0].parse().ok()?,
+        parts[1].parse().ok()?,
+        parts[2].parse().ok()?,
+    )
+}
+
+fn looks_like_time(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b == b':' || b == b'.' || b == b'Z' || b == b'+')
+}
+
+/// A calendar month: the unit aggregates are kept in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct YearMonth {
+    pub year: i32,
+    pub month: u8,
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// The span a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Period {
+    Year(i32),
+    Quarter(i32, u8),
+    Month(i32, u8),
+}
+
+impl Period {
+    /// Parses `2026`, `2026-Q1` (also `2026Q1`, `2026-q1`) or `2026-03` (also `2026-3`).
+    pub fn parse(text: &str) -> Option<Period> {
+        let s = text.trim();
+        let year_of = |y: &str| -> Option<i32> {
+            (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then(|| y.parse().ok())?
+        };
+        if let Some(y) = year_of(s) {
+            return Some(Period::Year(y));
+        }
+        let upper = s.to_ascii_uppercase();
+        if let Some((y, q)) = upper.split_once('Q') {
+            let y = year_of(y.trim_end_matches('-'))?;
+            let q: u8 = q.parse().ok()?;
+            return (1..=4).contains(&q).then_some(Period::Quarter(y, q));
+        }
+        let (y, m) = s.split_once('-')?;
+        let m: u8 = if m.bytes().all(|b| b.is_ascii_digit()) && m.len() <= 2 {
+            m.parse().ok()?
+        } else {
+            return None;
+        };
+        let y = year_of(y)?;
+        (1..=12).contains(&m).then_some(Period::Month(y, m))
+    }
+
+    pub fn contains(self, m: YearMonth) -> bool {
+        match self {
+            Period::Year(y) => m.year == y,
+            Period::Quarter(y, q) => m.year == y && (m.month - 1) / 3 + 1 == q,
+            Period::Month(y, mo) => m.year == y && m.month == mo,
+        }
+    }
+
+    /// The period of the same kind immediately before this one.
+    pub fn previous(self) -> Period {
+        match self {
+            Period::Year(y) => Period::Year(y - 1),
+            Period::Quarter(y, 1) => Period::Quarter(y - 1, 4),
+            Period::Quarter(y, q) => Period::Quarter(y, q - 1),
+            Period::Month(y, 1) => Period::Month(y - 1, 12),
+            Period::Month(y, m) => Period::Month(y, m - 1),
+        }
+    }
+
+    pub fn first_day(self) -> Date {
+        match self {
+            Period::Year(y) => Date {
+                year: y,
+                month: 1,
+                day: 1,
+            },
+            Period::Quarter(y, q) => Date {
+                year: y,
+                month: (q - 1) * 3 + 1,
+                day: 1,
+            },
+            Period::Month(y, m) => Date {
+                year: y,
+                month: m,
+                day: 1,
+            },
+        }
+    }
+
+    pub fn last_day(self) -> Date {
+        let (y, m) = match self {
+            Period::Year(y) => (y, 12),
+            Period::Quarter(y, q) => (y, q * 3),
+            Period::Month(y, m) => (y, m),
+        };
+        Date {
+            year: y,
+            month: m,
+            day: days_in_month(y, m),
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Period::Year(y) => write!(f, "{y:04}"),
+            Period::Quarter(y, q) => write!(f, "{y:04}-Q{q}"),
+            Period::Month(y, m) => write!(f, "{y:04}-{m:02}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_common_export_date_forms() {
+        let d = Date::new(2026, 3, 1).unwrap();
+        for s in [
+            "2026-03-01",
+            "2026/3/1",
+            "2026.03.01",
+            "2026年3月1日",
+            "20260301",
+            " 2026-03-01 14:30 ",
+            "2026-03-01T14:30:00",
+            "2026/3/1 9:05:00",
+        ] {
+            assert_eq!(parse_date(s), Some(d), "{s}");
+        }
+    }
+
+    #[test]
+    fn rejects_impossible_or_ambiguous_dates() {
+        for s in [
+            "2026-02-29",
+            "2026-13-01",
+            "03/01/2026",
+            "2026-03",
+            "",
+            "2026-03-01 noon",
+            "26-3-1",
+        ] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+        assert!(parse_date("2024-02-29").is_some());
+    }
+
+    #[test]
+    fn day_numbers_match_the_unix_epoch() {
+        assert_eq!(Date::new(1970, 1, 1).unwrap().days(), 0);
+        assert_eq!(
+            Date::new(2026, 3, 1).unwrap().days() - Date::new(2026, 2, 1).unwrap().days(),
+            28
+        );
+        assert_eq!(Date::new(2000, 3, 1).unwrap().days(), 11017);
+    }
+
+    #[test]
+    fn periods_parse_contain_and_step_back() {
+        assert_eq!(Period::parse("2026"), Some(Period::Year(2026)));
+        assert_eq!(Period::parse("2026-q2"), Some(Period::Quarter(2026, 2)));
+        assert_eq!(Period::parse("2026Q4"), Some(Period::Quarter(2026, 4)));
+        assert_eq!(Period::parse("2026-3"), Some(Period::Month(2026, 3)));
+        assert_eq!(Period::parse("2026-Q5"), None);
+        assert_eq!(Period::parse("2026-13"), None);
+        assert!(Period::Quarter(2026, 2).contains(YearMonth {
+            year: 2026,
+            month: 6
+        }));
+        assert!(!Period::Quarter(2026, 2).contains(YearMonth {
+            year: 2026,
+            month: 7
+        }));
+        assert_eq!(
+            Period::Quarter(2026, 1).previous(),
+            Period::Quarter(2025, 4)
+        );
+        assert_eq!(Period::Month(2026, 1).previous().to_string(), "2025-12");
+        assert_eq!(
+            Period::Quarter(2024, 1).last_day(),
+            Date::new(2024, 3, 31).unwrap()
+        );
+        assert_eq!(Period::Month(2024, 2).last_day().day, 29);
+    }
+}

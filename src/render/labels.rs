@@ -1,0 +1,56 @@
+//! Output labels per language, embedded from the default theme.
+
+use crate::config::Language;
+use std::collections::BTreeMap;
+
+const ZH_CN: &str = include_str!("../../themes/default/labels/zh-CN.toml");
+const EN: &str = include_str!("../../themes/default/labels/en.toml");
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(transparent)]
+pub struct Labels(BTreeMap<String, String>);
+
+impl Labels {
+    pub fn for_language(lang: Language) -> Labels {
+        let text = match lang {
+            Language::ZhCn => ZH_CN,
+            Language::En => EN,
+        };
+        Labels(
+            toml::from_str(text).expect("embedded label files are valid TOML (checked by a test)"),
+        )
+    }
+
+    /// The label for `key`; a missing key shows as itself so it is visible, not blank.
+    pub fn get(&self, key: &str) -> String {
+        self.0.get(key).cloned().unwrap_or_else(|| key.to_string())
+    }
+
+    /// The label with `{name}` placeholders filled.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut s = self.get(key);
+        for (k, v) in args {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let zh = Labels::for_language(Language::ZhCn);
+        let en = Labels::for_language(Language::En);
+        assert_eq!(
+            zh.0.keys().collect::<Vec<_>>(),
+            en.0.keys().collect::<Vec<_>>()
+        );
+        assert_eq!(
+            zh.fill("report_period", &[("period", "2026")]),
+            "报告期：2026"
+        );
+    }
+}
