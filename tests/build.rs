@@ -1,0 +1,273 @@
+//! Fixture projects built through the real `manyi` binary; figures checked against values
+//! worked out by hand, error texts and exit codes checked word for word where they matter.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn manyi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_manyi")).args(args).output().expect("run manyi")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh copy of a fixture project in the test's own temp folder.
+fn fixture(name: &str, case: &str) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{case}"));
+    let _ = std::fs::remove_dir_all(&dst);
+    copy_dir(&src, &dst);
+    dst
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), to).unwrap();
+        }
+    }
+}
+
+fn build_ok(project: &Path, extra: &[&str]) -> PathBuf {
+    let mut args = vec!["build", project.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = manyi(&args);
+    assert!(o.status.success(), "build failed: {}", stderr(&o));
+    project.join("public")
+}
+
+fn summary(dir: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
+}
+
+fn close(v: &Value, expected: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
+    assert!((got - expected).abs() < 1e-9, "got {got}, expected {expected}");
+}
+
+/// The hand fixture, scale 1–5 (S = (x−1)/4·100), weights 甲 0.6 / 乙 0.4, valid = ≥ 2 of 3 items.
+/// 2026 usable rows: R1 (5,4,3), R2 (4,–,5), R3 (3,3,N/A), R4 (1,–,–: one item, incomplete).
+/// R5 (answer 6) and R6 (date 2026-13-01) are rejected.
+///   项目甲 = mean(100, 75, 50) = 75, n 3;  项目乙 = mean(75, 50) = 62.5, n 2;  项目丙 = mean(50, 100) = 75, n 2
+///   甲维度 = (75 + 62.5)/2 = 68.75;  乙维度 = 75;  index = 0.6·68.75 + 0.4·75 = 71.25
+///   respondents: R1 0.6·87.5 + 0.4·50 = 72.5 (中), R2 0.6·75 + 0.4·100 = 85 (好), R3 50 (差, 乙 unanswered)
+///   returned 4 of 6 issued = 0.6667 < 0.8: invalid.
+/// 2025: P1 (4,4,4), P2 (2,3,4): 甲 50, 乙 62.5, 丙 75; 甲维度 56.25; index 0.6·56.25 + 0.4·75 = 63.75.
+#[test]
+fn hand_fixture_figures_match_hand_computation() {
+    let project = fixture("hand", "figures");
+    let out = build_ok(&project, &[]);
+    let s = summary(&out);
+    assert_eq!(s["period"], "2026", "defaults to the latest year");
+    let v = &s["survey"];
+    close(&v["index"], 71.25);
+    assert_eq!(v["issued"], 6);
+    assert_eq!(v["returned"], 4);
+    assert_eq!(v["valid"], 3);
+    assert_eq!(v["incomplete"], 1);
+    close(&v["return_rate"], 4.0 / 6.0);
+    assert_eq!(v["verdict"]["status"], "invalid");
+    let dims = v["dimensions"].as_array().unwrap();
+    assert_eq!(dims[0]["name"], "甲维度");
+    close(&dims[0]["score"], 68.75);
+    close(&dims[1]["score"], 75.0);
+    let items = dims[0]["items"].as_array().unwrap();
+    assert_eq!(items[0]["name"], "项目甲");
+    close(&items[0]["score"], 75.0);
+    assert_eq!(items[0]["n"], 3);
+    close(&items[1]["score"], 62.5);
+    assert_eq!(items[1]["n"], 2);
+    close(&dims[1]["items"][0]["score"], 75.0);
+    assert_eq!(dims[1]["items"][0]["n"], 2);
+    let bands: Vec<(String, u64)> =
+        v["bands"].as_array().unwrap().iter().map(|b| (b["label"].as_str().unwrap().to_string(), b["count"].as_u64().unwrap())).collect();
+    assert_eq!(bands, vec![("好".to_string(), 1), ("中".to_string(), 1), ("差".to_string(), 1)]);
+    close(&v["bands"][0]["share"], 1.0 / 3.0);
+    // Previous year and changes
+    close(&v["previous"]["index"], 63.75);
+    close(&dims[0]["previous"], 56.25);
+    close(&items[0]["change"], 25.0);
+    assert_eq!(v["largest_rise"]["item"], "项目甲");
+    assert!(v["largest_fall"].is_null());
+    // Lowest items: 项目乙 62.5, then the 75.0 tie in config order
+    let lowest: Vec<&str> = v["lowest_items"].as_array().unwrap().iter().map(|i| i["item"].as_str().unwrap()).collect();
+    assert_eq!(lowest, ["项目乙", "项目甲", "项目丙"]);
+    // Comments of the least satisfied, lowest first
+    assert_eq!(v["comments"][0]["id"], "R3");
+    close(&v["comments"][0]["score"], 50.0);
+    assert_eq!(v["comments"][1]["id"], "R1");
+    // Row accounting: every row used or rejected
+    let q = &s["data_quality"];
+    assert_eq!(q["rows_read"], 8);
+    assert_eq!(q["rows_used"], 6);
+    assert_eq!(q["rows_rejected"], 2);
+    let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
+    assert!(rejected.contains("data/2026.csv,6,项目甲,6 lies outside the scale 1–5"), "{rejected}");
+    assert!(rejected.contains("data/2026.csv,7,日期,\"\"\"2026-13-01\"\" is not a date"), "{rejected}");
+}
+
+#[test]
+fn report_pages_show_the_figures_and_escape_user_text() {
+    let project = fixture("hand", "pages");
+    let out = build_ok(&project, &[]);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("71.3"), "index rounded half away from zero: 71.25 → 71.3");
+    assert!(html.contains("调查无效"), "invalid survey stated loudly");
+    assert!(!html.contains("<script>alert"), "user comment must be escaped");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.contains("<b>报告</b>"), "title is user text too");
+    assert!(html.contains("<svg"), "charts are inline SVG");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("| 甲维度") || md.contains("**甲维度**"));
+    assert!(md.contains("价格\\|太贵"), "a pipe in user text must not break the table");
+    assert!(!md.contains("<script>"));
+    assert!(md.contains("![各维度满意度得分](charts/dimensions.svg)"));
+    assert!(out.join("charts/dimensions.svg").is_file());
+}
+
+#[test]
+fn two_builds_give_identical_bytes() {
+    let a = fixture("hand", "det-a");
+    let b = fixture("hand", "det-b");
+    let (oa, ob) = (build_ok(&a, &[]), build_ok(&b, &[]));
+    for f in ["index.html", "report.md", "summary.json", "rejected.csv", "charts/items.svg", "charts/trend.svg"] {
+        assert_eq!(std::fs::read(oa.join(f)).unwrap(), std::fs::read(ob.join(f)).unwrap(), "{f} differs");
+    }
+}
+
+#[test]
+fn explicit_period_and_previous_year_without_data() {
+    let project = fixture("hand", "period");
+    let out = build_ok(&project, &["--period", "2025"]);
+    let s = summary(&out);
+    assert_eq!(s["period"], "2025");
+    close(&s["survey"]["index"], 63.75);
+    assert!(s["survey"]["previous"].is_null());
+    close(&s["survey"]["return_rate"], 0.4);
+}
+
+#[test]
+fn period_all_writes_one_folder_per_year_and_an_archive() {
+    let project = fixture("hand", "all");
+    let out = build_ok(&project, &["--period", "all"]);
+    close(&summary(&out.join("2025"))["survey"]["index"], 63.75);
+    close(&summary(&out.join("2026"))["survey"]["index"], 71.25);
+    let root = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(root.contains("href=\"2026/index.html\"") && root.contains("href=\"2025/index.html\""));
+}
+
+#[test]
+fn missing_config_is_a_usage_error() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-config");
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = manyi(&["build", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("manyi.toml: error: config file not found"), "{}", stderr(&o));
+}
+
+#[test]
+fn unknown_config_key_names_key_and_line() {
+    let project = fixture("hand", "unknown-key");
+    let cfg = project.join("manyi.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace("min_answered = 0.6", "min_answered = 0.6\nminimum = 3");
+    std::fs::write(&cfg, text).unwrap();
+    let o = manyi(&["build", project.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("manyi.toml:13:1: error: unknown field `minimum`"), "{err}");
+}
+
+#[test]
+fn wrong_type_names_the_line() {
+    let project = fixture("hand", "wrong-type");
+    let cfg = project.join("manyi.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace("issued = 6", "issued = \"six\"");
+    std::fs::write(&cfg, text).unwrap();
+    let o = manyi(&["build", project.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("manyi.toml:20:10: error: invalid type: string \"six\", expected u64"), "{err}");
+}
+
+#[test]
+fn missing_column_lists_columns_and_suggests_near_miss() {
+    let project = fixture("hand", "missing-column");
+    let cfg = project.join("manyi.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace("\"项目丙\"]", "\"项目丙丙\"]");
+    std::fs::write(&cfg, text).unwrap();
+    let o = manyi(&["build", project.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("data/2025.csv:1: error: column \"项目丙丙\" (from an item of [[survey.dimensions]]) is not in the header; the columns are: \"编号\", \"日期\", \"项目甲\", \"项目乙\", \"项目丙\", \"意见\""),
+        "{err}"
+    );
+    assert!(err.contains("hint: did you mean \"项目丙\"?"), "{err}");
+}
+
+#[test]
+fn failed_build_leaves_previous_site_untouched() {
+    let project = fixture("hand", "atomic");
+    let out = build_ok(&project, &[]);
+    let before = std::fs::read(out.join("index.html")).unwrap();
+    let cfg = project.join("manyi.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace("date = \"日期\"", "date = \"调查日期\"");
+    std::fs::write(&cfg, text).unwrap();
+    let o = manyi(&["build", project.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read(out.join("index.html")).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(&project).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains("manyi-")).collect();
+    assert!(leftovers.is_empty(), "no temporary folders left behind");
+}
+
+#[test]
+fn refuses_output_that_contains_the_project() {
+    let project = fixture("hand", "bad-output");
+    let parent = project.parent().unwrap();
+    let o = manyi(&["build", project.to_str().unwrap(), "--output", parent.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("the output folder contains"), "{}", stderr(&o));
+    assert!(project.join("manyi.toml").is_file());
+}
+
+#[test]
+fn refuses_to_replace_a_folder_manyi_did_not_make() {
+    let project = fixture("hand", "foreign-output");
+    let foreign = project.join("docs");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "keep me").unwrap();
+    let o = manyi(&["build", project.to_str().unwrap(), "--output", foreign.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(foreign.join("notes.txt")).unwrap(), "keep me");
+}
+
+#[test]
+fn check_reports_rejections_and_strict_fails_on_them() {
+    let project = fixture("hand", "check");
+    let o = manyi(&["check", project.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("data/2026.csv:6:3: warning: row rejected: column 项目甲: 6 lies outside the scale 1–5"), "{err}");
+    assert!(err.contains("8 rows read, 6 used, 2 rejected"), "{err}");
+    let o = manyi(&["check", project.to_str().unwrap(), "--strict"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!project.join("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn sample_project_builds() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sample-out");
+    let o = manyi(&["build", src.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = summary(&out);
+    assert_eq!(s["period"], "2026");
+    assert!(s["survey"]["valid"].as_u64().unwrap() > 200);
+}
