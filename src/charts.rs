@@ -70,13 +70,7 @@ pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
     let n = spec.bars.len().max(1);
     let font = 13.0;
     let row = 26u32;
-    let label_w = spec
-        .bars
-        .iter()
-        .map(|b| text_em(&b.label))
-        .fold(4.0, f64::max)
-        * font
-        + 14.0;
+    let label_w = spec.bars.iter().map(|b| text_em(&b.label)).fold(4.0, f64::max) * font + 14.0;
     let (width, height) = (760u32, n as u32 * row + 76);
     let mut svg = String::new();
     {
@@ -94,9 +88,7 @@ pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         let labels: Vec<&str> = spec.bars.iter().map(|b| b.label.as_str()).collect();
         let label_of = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) if *i < n => {
-                labels.get(n - 1 - i).copied().unwrap_or("").to_string()
-            }
+            SegmentValue::CenterOf(i) if *i < n => labels.get(n - 1 - i).copied().unwrap_or("").to_string(),
             _ => String::new(),
         };
         chart
@@ -116,27 +108,19 @@ pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
             let y = n - 1 - i;
             let v = b.value?;
             let mut r = Rectangle::new(
-                [
-                    (0.0, SegmentValue::Exact(y)),
-                    (v.clamp(0.0, spec.max), SegmentValue::Exact(y + 1)),
-                ],
+                [(0.0, SegmentValue::Exact(y)), (v.clamp(0.0, spec.max), SegmentValue::Exact(y + 1))],
                 PALETTE[b.group % PALETTE.len()].filled(),
             );
             r.set_margin(5, 5, 0, 0);
             Some(r)
         });
         chart.draw_series(bars).map_err(|e| e.to_string())?;
-        let value_style = TextStyle::from((FONT, px(12.0)).into_font())
-            .color(&INK)
-            .pos(Pos::new(HPos::Left, VPos::Center));
+        let value_style =
+            TextStyle::from((FONT, px(12.0)).into_font()).color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
         let texts = spec.bars.iter().enumerate().map(|(i, b)| {
             let y = n - 1 - i;
             let x = b.value.map_or(0.0, |v| v.clamp(0.0, spec.max));
-            Text::new(
-                format!(" {}", b.text),
-                (x, SegmentValue::CenterOf(y)),
-                value_style.clone(),
-            )
+            Text::new(format!(" {}", b.text), (x, SegmentValue::CenterOf(y)), value_style.clone())
         });
         chart.draw_series(texts).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
@@ -184,37 +168,17 @@ pub fn render_line_chart(spec: &LineChart) -> Result<String, String> {
             .label_style((FONT, px(13.0)).into_font().color(&INK))
             .draw()
             .map_err(|e| e.to_string())?;
-        let pts: Vec<(SegmentValue<usize>, f64)> = spec
-            .points
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| Some((SegmentValue::CenterOf(i), p.1?)))
-            .collect();
-        let texts: Vec<&str> = spec
-            .points
-            .iter()
-            .filter(|p| p.1.is_some())
-            .map(|p| p.2.as_str())
-            .collect();
+        let pts: Vec<(SegmentValue<usize>, f64)> =
+            spec.points.iter().enumerate().filter_map(|(i, p)| Some((SegmentValue::CenterOf(i), p.1?))).collect();
+        let texts: Vec<&str> = spec.points.iter().filter(|p| p.1.is_some()).map(|p| p.2.as_str()).collect();
+        chart.draw_series(LineSeries::new(pts.clone(), PALETTE[0].stroke_width(2))).map_err(|e| e.to_string())?;
         chart
-            .draw_series(LineSeries::new(pts.clone(), PALETTE[0].stroke_width(2)))
+            .draw_series(pts.iter().map(|(x, y)| Circle::new((x.clone(), *y), 4, PALETTE[0].filled())))
             .map_err(|e| e.to_string())?;
-        chart
-            .draw_series(
-                pts.iter()
-                    .map(|(x, y)| Circle::new((x.clone(), *y), 4, PALETTE[0].filled())),
-            )
-            .map_err(|e| e.to_string())?;
-        let style = TextStyle::from((FONT, px(12.0)).into_font())
-            .color(&INK)
-            .pos(Pos::new(HPos::Center, VPos::Bottom));
+        let style = TextStyle::from((FONT, px(12.0)).into_font()).color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
         chart
             .draw_series(pts.iter().zip(&texts).map(|((x, y), t)| {
-                Text::new(
-                    t.to_string(),
-                    (x.clone(), *y + (spec.max - spec.min) * 0.03),
-                    style.clone(),
-                )
+                Text::new(t.to_string(), (x.clone(), *y + (spec.max - spec.min) * 0.03), style.clone())
             }))
             .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
@@ -231,18 +195,8 @@ mod tests {
         let spec = BarChart {
             title: "维度得分".into(),
             bars: vec![
-                Bar {
-                    label: "<script>".into(),
-                    value: Some(83.25),
-                    text: "83.3".into(),
-                    group: 0,
-                },
-                Bar {
-                    label: "服务质量".into(),
-                    value: None,
-                    text: "无数据".into(),
-                    group: 1,
-                },
+                Bar { label: "<script>".into(), value: Some(83.25), text: "83.3".into(), group: 0 },
+                Bar { label: "服务质量".into(), value: None, text: "无数据".into(), group: 1 },
             ],
             max: 100.0,
         };

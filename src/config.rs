@@ -97,10 +97,7 @@ fn default_required_rate() -> f64 {
     0.8
 }
 pub fn default_not_answered() -> Vec<String> {
-    ["", "N/A", "NA", "-", "不适用"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+    ["", "N/A", "NA", "-", "不适用"].iter().map(|s| s.to_string()).collect()
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, Default, PartialEq, Eq)]
@@ -126,11 +123,7 @@ pub struct Scale {
 
 impl Default for Scale {
     fn default() -> Self {
-        Scale {
-            min: 1.0,
-            max: 5.0,
-            labels: BTreeMap::new(),
-        }
+        Scale { min: 1.0, max: 5.0, labels: BTreeMap::new() }
     }
 }
 
@@ -156,28 +149,15 @@ pub struct Dimension {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BandsConfig {
-    /// Bands, highest first; each lower bound is inclusive.
+    /// Bands, highest first; each lower bound is inclusive. The lowest band also takes
+    /// every score below it (it is treated as starting at 0).
     pub levels: Vec<Band>,
 }
 
 impl Default for BandsConfig {
     fn default() -> Self {
-        let levels = [
-            ("非常满意", 95.0),
-            ("满意", 80.0),
-            ("一般", 70.0),
-            ("不满意", 60.0),
-            ("很不满意", 0.0),
-        ];
-        BandsConfig {
-            levels: levels
-                .iter()
-                .map(|(l, m)| Band {
-                    label: l.to_string(),
-                    min: *m,
-                })
-                .collect(),
-        }
+        let levels = [("非常满意", 95.0), ("满意", 80.0), ("一般", 70.0), ("不满意", 60.0), ("很不满意", 0.0)];
+        BandsConfig { levels: levels.iter().map(|(l, m)| Band { label: l.to_string(), min: *m }).collect() }
     }
 }
 
@@ -208,19 +188,14 @@ fn default_comments() -> usize {
 
 impl Default for ReportConfig {
     fn default() -> Self {
-        ReportConfig {
-            lowest_items: default_lowest_items(),
-            comments: default_comments(),
-        }
+        ReportConfig { lowest_items: default_lowest_items(), comments: default_comments() }
     }
 }
 
 impl SurveyConfig {
     /// All items in dimension order.
     pub fn items(&self) -> impl Iterator<Item = &str> {
-        self.dimensions
-            .iter()
-            .flat_map(|d| d.items.iter().map(String::as_str))
+        self.dimensions.iter().flat_map(|d| d.items.iter().map(String::as_str))
     }
 
     pub fn item_count(&self) -> usize {
@@ -229,17 +204,11 @@ impl SurveyConfig {
 
     /// Dimension weights as used in the index (equal when none is given).
     pub fn weights(&self) -> Vec<f64> {
-        self.dimensions
-            .iter()
-            .map(|d| d.weight.unwrap_or(1.0))
-            .collect()
+        self.dimensions.iter().map(|d| d.weight.unwrap_or(1.0)).collect()
     }
 
     pub fn issued_for(&self, period: Period) -> Option<u64> {
-        self.plans
-            .iter()
-            .find(|p| Period::parse(&p.period) == Some(period))
-            .map(|p| p.issued)
+        self.plans.iter().find(|p| Period::parse(&p.period) == Some(period)).map(|p| p.issued)
     }
 }
 
@@ -255,11 +224,8 @@ pub fn load_project(root: &Path) -> Result<Project> {
     let path = root.join(CONFIG_FILE);
     let shown = path.display().to_string();
     if !root.is_dir() {
-        return Err(Error::config(
-            Location::file(root.display().to_string()),
-            "project folder not found",
-        )
-        .with_hint("pass the folder that holds manyi.toml, e.g. `manyi build sample-data`"));
+        return Err(Error::config(Location::file(root.display().to_string()), "project folder not found")
+            .with_hint("pass the folder that holds manyi.toml, e.g. `manyi build sample-data`"));
     }
     let text = std::fs::read_to_string(&path).map_err(|e| {
         let err = if e.kind() == std::io::ErrorKind::NotFound {
@@ -270,10 +236,7 @@ pub fn load_project(root: &Path) -> Result<Project> {
         err.with_hint("every project needs a manyi.toml; see the README's config reference or sample-data/manyi.toml")
     })?;
     let config = parse_config(&text, &shown)?;
-    Ok(Project {
-        root: root.to_path_buf(),
-        config,
-    })
+    Ok(Project { root: root.to_path_buf(), config })
 }
 
 /// Parses and validates config text; `file` is only used in messages.
@@ -317,9 +280,8 @@ fn locate(text: &str, file: &str, needle: &str) -> Location {
 }
 
 fn validate(c: &Config, text: &str, file: &str) -> Result<()> {
-    let fail = |needle: &str, msg: String, hint: &str| {
-        Err(Error::config(locate(text, file, needle), msg).with_hint(hint))
-    };
+    let fail =
+        |needle: &str, msg: String, hint: &str| Err(Error::config(locate(text, file, needle), msg).with_hint(hint));
     let s = &c.survey;
     if s.files.is_empty() {
         return fail(
@@ -331,10 +293,7 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<()> {
     if !(s.scale.max > s.scale.min) || !s.scale.min.is_finite() || !s.scale.max.is_finite() {
         return fail(
             "scale",
-            format!(
-                "[survey] scale: max ({}) must be greater than min ({})",
-                s.scale.max, s.scale.min
-            ),
+            format!("[survey] scale: max ({}) must be greater than min ({})", s.scale.max, s.scale.min),
             "e.g. scale = { min = 1, max = 5 }",
         );
     }
@@ -353,20 +312,14 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<()> {
     if !(s.min_answered > 0.0 && s.min_answered <= 1.0) {
         return fail(
             "min_answered",
-            format!(
-                "[survey] min_answered = {} must be a share in (0, 1]",
-                s.min_answered
-            ),
+            format!("[survey] min_answered = {} must be a share in (0, 1]", s.min_answered),
             "e.g. min_answered = 0.8 for 80% of the items",
         );
     }
     if !(s.required_rate >= 0.0 && s.required_rate <= 1.0) {
         return fail(
             "required_rate",
-            format!(
-                "[survey] required_rate = {} must be a share in [0, 1]",
-                s.required_rate
-            ),
+            format!("[survey] required_rate = {} must be a share in [0, 1]", s.required_rate),
             "e.g. required_rate = 0.8",
         );
     }
@@ -434,11 +387,7 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<()> {
                 )
             }
             Some(period) if !seen_periods.insert(period) => {
-                return fail(
-                    &needle,
-                    format!("two plans for period {period}"),
-                    "keep one [[survey.plans]] per period",
-                )
+                return fail(&needle, format!("two plans for period {period}"), "keep one [[survey.plans]] per period")
             }
             Some(_) => {}
         }
@@ -465,13 +414,7 @@ fn validate_bands(b: &BandsConfig, text: &str, file: &str) -> Result<()> {
         }
     }
     if b.levels[0].min > 100.0 || b.levels.iter().any(|l| !l.min.is_finite()) {
-        return Err(
-            Error::config(loc(), "[bands] lower bounds must lie within 0–100").with_hint(hint),
-        );
-    }
-    let last = b.levels.last().expect("non-empty");
-    if last.min != 0.0 {
-        return Err(Error::config(loc(), format!("[bands] the lowest band \"{}\" starts at {}, so lower scores would fall in no band", last.label, last.min)).with_hint(hint));
+        return Err(Error::config(loc(), "[bands] lower bounds must lie within 0–100").with_hint(hint));
     }
     Ok(())
 }
@@ -505,10 +448,7 @@ items = ["性能", "外观"]
         let text = MINIMAL.replace("id = \"编号\"", "id = \"编号\"\nmin_answerd = 0.5");
         let err = parse_config(&text, "manyi.toml").unwrap_err();
         let shown = err.to_string();
-        assert!(
-            shown.starts_with("manyi.toml:5:1: error: unknown field `min_answerd`"),
-            "{shown}"
-        );
+        assert!(shown.starts_with("manyi.toml:5:1: error: unknown field `min_answerd`"), "{shown}");
         assert_eq!(err.exit_code(), 2);
     }
 
@@ -521,24 +461,17 @@ items = ["性能", "外观"]
     }
 
     #[test]
-    fn bands_must_descend_and_end_at_zero() {
-        let text = format!("{MINIMAL}\n[bands]\nlevels = [{{ label = \"好\", min = 80 }}, {{ label = \"差\", min = 10 }}]\n");
+    fn bands_must_descend() {
+        let text =
+            format!("{MINIMAL}\n[bands]\nlevels = [{{ label = \"好\", min = 80 }}, {{ label = \"差\", min = 90 }}]\n");
         let err = parse_config(&text, "manyi.toml").unwrap_err();
-        assert!(
-            err.to_string().contains("lowest band \"差\" starts at 10"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("\"差\" (min 90) must have a lower min than \"好\" (min 80)"), "{err}");
     }
 
     #[test]
     fn partial_weights_are_refused() {
-        let text = format!(
-            "{MINIMAL}weight = 0.5\n[[survey.dimensions]]\nname = \"服务\"\nitems = [\"态度\"]\n"
-        );
+        let text = format!("{MINIMAL}weight = 0.5\n[[survey.dimensions]]\nname = \"服务\"\nitems = [\"态度\"]\n");
         let err = parse_config(&text, "manyi.toml").unwrap_err();
-        assert!(
-            err.to_string().contains("some dimensions have a weight"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("some dimensions have a weight"), "{err}");
     }
 }

@@ -23,18 +23,10 @@ pub struct Location {
 
 impl Location {
     pub fn file(file: impl Into<String>) -> Self {
-        Location {
-            file: file.into(),
-            line: None,
-            column: None,
-        }
+        Location { file: file.into(), line: None, column: None }
     }
     pub fn at(file: impl Into<String>, line: u64, column: Option<u64>) -> Self {
-        Location {
-            file: file.into(),
-            line: Some(line),
-            column,
-        }
+        Location { file: file.into(), line: Some(line), column }
     }
 }
 
@@ -61,20 +53,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(location: Location, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            location,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { severity: Severity::Error, location, message: message.into(), hint: None }
     }
     pub fn warning(location: Location, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            location,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { severity: Severity::Warning, location, message: message.into(), hint: None }
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -114,22 +96,13 @@ pub struct Error {
 
 impl Error {
     pub fn config(location: Location, message: impl Into<String>) -> Self {
-        Error {
-            kind: ErrorKind::Config,
-            diagnostic: Diagnostic::error(location, message),
-        }
+        Error { kind: ErrorKind::Config, diagnostic: Diagnostic::error(location, message) }
     }
     pub fn data(location: Location, message: impl Into<String>) -> Self {
-        Error {
-            kind: ErrorKind::Data,
-            diagnostic: Diagnostic::error(location, message),
-        }
+        Error { kind: ErrorKind::Data, diagnostic: Diagnostic::error(location, message) }
     }
     pub fn io(path: &std::path::Path, action: &str, err: std::io::Error) -> Self {
-        Error::data(
-            Location::file(path.display().to_string()),
-            format!("cannot {action}: {err}"),
-        )
+        Error::data(Location::file(path.display().to_string()), format!("cannot {action}: {err}"))
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.diagnostic.hint = Some(hint.into());

@@ -36,11 +36,8 @@ impl PeriodChoice {
             None => Ok(PeriodChoice::Latest),
             Some(t) if t.eq_ignore_ascii_case("all") => Ok(PeriodChoice::All),
             Some(t) => Period::parse(t).map(PeriodChoice::One).ok_or_else(|| {
-                Error::config(
-                    Location::file("--period"),
-                    format!("\"{t}\" is not a period"),
-                )
-                .with_hint("write a year (2026), a quarter (2026-Q1), a month (2026-03) or all")
+                Error::config(Location::file("--period"), format!("\"{t}\" is not a period"))
+                    .with_hint("write a year (2026), a quarter (2026-Q1), a month (2026-03) or all")
             }),
         }
     }
@@ -67,10 +64,7 @@ impl Loaded {
                         format!("row rejected: column {c}: {}", r.reason),
                         "fix the cell, or leave it blank if it was not answered",
                     ),
-                    None => (
-                        format!("row rejected: {}", r.reason),
-                        "delete the row or fill it in",
-                    ),
+                    None => (format!("row rejected: {}", r.reason), "delete the row or fill it in"),
                 };
                 Diagnostic::warning(r.location(), msg).with_hint(hint)
             })
@@ -86,18 +80,11 @@ pub fn load(root: &Path) -> Result<Loaded> {
     let files = ingest::resolve_files(root, &cfg.survey.files, "[survey] files")?;
     let mut survey = SurveyAcc::new(&model);
     let mut rejections = Vec::new();
-    let accounts = ingest::survey::read_survey(
-        &files,
-        &cfg.survey,
-        |row| survey.add(&model, row),
-        |r| rejections.push(r),
-    )?;
+    let accounts =
+        ingest::survey::read_survey(&files, &cfg.survey, |row| survey.add(&model, row), |r| rejections.push(r))?;
     Ok(Loaded {
         files: files.iter().map(|f| f.shown.clone()).collect(),
-        quality: Quality {
-            files: accounts,
-            rejections,
-        },
+        quality: Quality { files: accounts, rejections },
         project,
         model,
         survey,
@@ -114,9 +101,7 @@ pub struct BuildOutcome {
 /// Runs the whole pipeline and writes the site.
 pub fn build(root: &Path, choice: PeriodChoice, output: Option<&Path>) -> Result<BuildOutcome> {
     let loaded = load(root)?;
-    let out = output
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| root.join("public"));
+    let out = output.map(Path::to_path_buf).unwrap_or_else(|| root.join("public"));
     let periods = choose_periods(&loaded, choice)?;
     let cfg = &loaded.project.config;
     let mut files: Vec<OutputFile> = Vec::new();
@@ -124,22 +109,11 @@ pub fn build(root: &Path, choice: PeriodChoice, output: Option<&Path>) -> Result
     let nested = choice == PeriodChoice::All;
     for period in &periods {
         let issued = cfg.survey.issued_for(*period);
-        let result = summarize(&loaded.model, &loaded.survey, *period, issued)
-            .ok_or_else(|| no_data(&loaded, *period))?;
-        let pages = render::render_period(&PeriodReport {
-            config: cfg,
-            survey: &result,
-            quality: &loaded.quality,
-        })?;
-        let prefix = if nested {
-            format!("{period}/")
-        } else {
-            String::new()
-        };
-        files.extend(pages.into_iter().map(|f| OutputFile {
-            path: format!("{prefix}{}", f.path),
-            bytes: f.bytes,
-        }));
+        let result =
+            summarize(&loaded.model, &loaded.survey, *period, issued).ok_or_else(|| no_data(&loaded, *period))?;
+        let pages = render::render_period(&PeriodReport { config: cfg, survey: &result, quality: &loaded.quality })?;
+        let prefix = if nested { format!("{period}/") } else { String::new() };
+        files.extend(pages.into_iter().map(|f| OutputFile { path: format!("{prefix}{}", f.path), bytes: f.bytes }));
         let labels = render::Labels::for_language(cfg.site.language);
         entries.push(ArchiveEntry {
             period: period.to_string(),

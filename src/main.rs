@@ -52,11 +52,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build {
-            project_dir,
-            period,
-            output,
-        } => {
+        Command::Build { project_dir, period, output } => {
             let result = manyi::PeriodChoice::parse(period.as_deref())
                 .and_then(|choice| manyi::build(&project_dir, choice, output.as_deref()));
             match result {
@@ -65,31 +61,24 @@ fn main() -> ExitCode {
                         eprintln!("{d}");
                     }
                     if !outcome.diagnostics.is_empty() {
-                        eprintln!("{} row(s) rejected; they are listed in the report's data-quality section and rejected.csv", outcome.diagnostics.len());
+                        eprintln!(
+                            "{} row(s) rejected; they are listed in the report's data-quality section and rejected.csv",
+                            outcome.diagnostics.len()
+                        );
                     }
-                    eprintln!(
-                        "built {} into {}",
-                        outcome.periods.join(", "),
-                        outcome.output.display()
-                    );
+                    eprintln!("built {} into {}", outcome.periods.join(", "), outcome.output.display());
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&e),
             }
         }
-        Command::Check {
-            project_dir,
-            strict,
-        } => match manyi::load(&project_dir) {
+        Command::Check { project_dir, strict } => match manyi::load(&project_dir) {
             Ok(loaded) => {
                 let diags = loaded.diagnostics();
                 for d in &diags {
                     eprintln!("{d}");
                 }
-                let warnings = diags
-                    .iter()
-                    .filter(|d| d.severity == Severity::Warning)
-                    .count();
+                let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
                 let errors = diags.len() - warnings;
                 let read: u64 = loaded.quality.files.iter().map(|f| f.read).sum();
                 let used: u64 = loaded.quality.files.iter().map(|f| f.used).sum();

@@ -50,10 +50,7 @@ impl Date {
     }
 
     pub fn month_key(self) -> YearMonth {
-        YearMonth {
-            year: self.year,
-            month: self.month,
-        }
+        YearMonth { year: self.year, month: self.month }
     }
 }
 
@@ -92,18 +89,13 @@ pub fn parse_date(text: &str) -> Option<Date> {
     if !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) || parts[0].len() != 4 {
         return None;
     }
-    Date::new(
-        parts[0].parse().ok()?,
-        parts[1].parse().ok()?,
-        parts[2].parse().ok()?,
-    )
+    Date::new(parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?)
 }
 
 fn looks_like_time(s: &str) -> bool {
     !s.is_empty()
         && s.bytes().next().is_some_and(|b| b.is_ascii_digit())
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || b == b':' || b == b'.' || b == b'Z' || b == b'+')
+        && s.bytes().all(|b| b.is_ascii_digit() || b == b':' || b == b'.' || b == b'Z' || b == b'+')
 }
 
 /// A calendar month: the unit aggregates are kept in.
@@ -174,21 +166,9 @@ impl Period {
 
     pub fn first_day(self) -> Date {
         match self {
-            Period::Year(y) => Date {
-                year: y,
-                month: 1,
-                day: 1,
-            },
-            Period::Quarter(y, q) => Date {
-                year: y,
-                month: (q - 1) * 3 + 1,
-                day: 1,
-            },
-            Period::Month(y, m) => Date {
-                year: y,
-                month: m,
-                day: 1,
-            },
+            Period::Year(y) => Date { year: y, month: 1, day: 1 },
+            Period::Quarter(y, q) => Date { year: y, month: (q - 1) * 3 + 1, day: 1 },
+            Period::Month(y, m) => Date { year: y, month: m, day: 1 },
         }
     }
 
@@ -198,11 +178,7 @@ impl Period {
             Period::Quarter(y, q) => (y, q * 3),
             Period::Month(y, m) => (y, m),
         };
-        Date {
-            year: y,
-            month: m,
-            day: days_in_month(y, m),
-        }
+        Date { year: y, month: m, day: days_in_month(y, m) }
     }
 }
 
@@ -239,15 +215,7 @@ mod tests {
 
     #[test]
     fn rejects_impossible_or_ambiguous_dates() {
-        for s in [
-            "2026-02-29",
-            "2026-13-01",
-            "03/01/2026",
-            "2026-03",
-            "",
-            "2026-03-01 noon",
-            "26-3-1",
-        ] {
+        for s in ["2026-02-29", "2026-13-01", "03/01/2026", "2026-03", "", "2026-03-01 noon", "26-3-1"] {
             assert_eq!(parse_date(s), None, "{s}");
         }
         assert!(parse_date("2024-02-29").is_some());
@@ -256,10 +224,7 @@ mod tests {
     #[test]
     fn day_numbers_match_the_unix_epoch() {
         assert_eq!(Date::new(1970, 1, 1).unwrap().days(), 0);
-        assert_eq!(
-            Date::new(2026, 3, 1).unwrap().days() - Date::new(2026, 2, 1).unwrap().days(),
-            28
-        );
+        assert_eq!(Date::new(2026, 3, 1).unwrap().days() - Date::new(2026, 2, 1).unwrap().days(), 28);
         assert_eq!(Date::new(2000, 3, 1).unwrap().days(), 11017);
     }
 
@@ -271,23 +236,11 @@ mod tests {
         assert_eq!(Period::parse("2026-3"), Some(Period::Month(2026, 3)));
         assert_eq!(Period::parse("2026-Q5"), None);
         assert_eq!(Period::parse("2026-13"), None);
-        assert!(Period::Quarter(2026, 2).contains(YearMonth {
-            year: 2026,
-            month: 6
-        }));
-        assert!(!Period::Quarter(2026, 2).contains(YearMonth {
-            year: 2026,
-            month: 7
-        }));
-        assert_eq!(
-            Period::Quarter(2026, 1).previous(),
-            Period::Quarter(2025, 4)
-        );
+        assert!(Period::Quarter(2026, 2).contains(YearMonth { year: 2026, month: 6 }));
+        assert!(!Period::Quarter(2026, 2).contains(YearMonth { year: 2026, month: 7 }));
+        assert_eq!(Period::Quarter(2026, 1).previous(), Period::Quarter(2025, 4));
         assert_eq!(Period::Month(2026, 1).previous().to_string(), "2025-12");
-        assert_eq!(
-            Period::Quarter(2024, 1).last_day(),
-            Date::new(2024, 3, 31).unwrap()
-        );
+        assert_eq!(Period::Quarter(2024, 1).last_day(), Date::new(2024, 3, 31).unwrap());
         assert_eq!(Period::Month(2024, 2).last_day().day, 29);
     }
 }

@@ -86,8 +86,12 @@ fn hand_fixture_figures_match_hand_computation() {
     assert_eq!(items[1]["n"], 2);
     close(&dims[1]["items"][0]["score"], 75.0);
     assert_eq!(dims[1]["items"][0]["n"], 2);
-    let bands: Vec<(String, u64)> =
-        v["bands"].as_array().unwrap().iter().map(|b| (b["label"].as_str().unwrap().to_string(), b["count"].as_u64().unwrap())).collect();
+    let bands: Vec<(String, u64)> = v["bands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["label"].as_str().unwrap().to_string(), b["count"].as_u64().unwrap()))
+        .collect();
     assert_eq!(bands, vec![("好".to_string(), 1), ("中".to_string(), 1), ("差".to_string(), 1)]);
     close(&v["bands"][0]["share"], 1.0 / 3.0);
     // Previous year and changes
@@ -121,7 +125,10 @@ fn report_pages_show_the_figures_and_escape_user_text() {
     assert!(html.contains("71.3"), "index rounded half away from zero: 71.25 → 71.3");
     assert!(html.contains("调查无效"), "invalid survey stated loudly");
     assert!(!html.contains("<script>alert"), "user comment must be escaped");
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
     assert!(!html.contains("<b>报告</b>"), "title is user text too");
     assert!(html.contains("<svg"), "charts are inline SVG");
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
@@ -223,7 +230,11 @@ fn failed_build_leaves_previous_site_untouched() {
     let o = manyi(&["build", project.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(std::fs::read(out.join("index.html")).unwrap(), before);
-    let leftovers: Vec<_> = std::fs::read_dir(&project).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains("manyi-")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&project)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("manyi-"))
+        .collect();
     assert!(leftovers.is_empty(), "no temporary folders left behind");
 }
 
@@ -254,7 +265,10 @@ fn check_reports_rejections_and_strict_fails_on_them() {
     let o = manyi(&["check", project.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("data/2026.csv:6:3: warning: row rejected: column 项目甲: 6 lies outside the scale 1–5"), "{err}");
+    assert!(
+        err.contains("data/2026.csv:6:3: warning: row rejected: column 项目甲: 6 lies outside the scale 1–5"),
+        "{err}"
+    );
     assert!(err.contains("8 rows read, 6 used, 2 rejected"), "{err}");
     let o = manyi(&["check", project.to_str().unwrap(), "--strict"]);
     assert_eq!(o.status.code(), Some(1));

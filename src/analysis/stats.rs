@@ -26,19 +26,13 @@ const ROUND_EPS: f64 = 1e-9;
 pub fn round_half_away(x: f64, decimals: u32) -> f64 {
     let f = 10f64.powi(decimals as i32);
     let scaled = x * f;
-    let r = if scaled >= 0.0 {
-        (scaled + 0.5 + ROUND_EPS).floor()
-    } else {
-        -((-scaled) + 0.5 + ROUND_EPS).floor()
-    };
+    let r = if scaled >= 0.0 { (scaled + 0.5 + ROUND_EPS).floor() } else { -((-scaled) + 0.5 + ROUND_EPS).floor() };
     r / f
 }
 
 /// A score in tenths, rounded half away from zero: 94.95 → 950. Scores are 0–100.
 pub fn tenths(score: f64) -> u16 {
-    (round_half_away(score, 1) * 10.0)
-        .round()
-        .clamp(0.0, 1000.0) as u16
+    (round_half_away(score, 1) * 10.0).round().clamp(0.0, 1000.0) as u16
 }
 
 /// Index of the band a score falls in. Bands are given highest first by inclusive lower
@@ -49,9 +43,7 @@ pub fn band_of(score: f64, mins: &[f64]) -> usize {
 
 pub fn band_of_tenths(t: u16, mins: &[f64]) -> usize {
     let shown = f64::from(t) / 10.0;
-    mins.iter()
-        .position(|m| shown >= *m - ROUND_EPS)
-        .unwrap_or(mins.len().saturating_sub(1))
+    mins.iter().position(|m| shown >= *m - ROUND_EPS).unwrap_or(mins.len().saturating_sub(1))
 }
 
 /// Smallest count of answered items that reaches `share` of `total` items.

@@ -3,9 +3,7 @@
 //! Rows are folded into `SurveyAcc`, one `MonthAcc` per calendar month. Answers are summed
 //! as integers (micro-units of the scale), so merging is exact and order-independent.
 
-use super::stats::{
-    band_of_tenths, required_answers, rescale, round_half_away, tenths, weighted_mean,
-};
+use super::stats::{band_of_tenths, required_answers, rescale, round_half_away, tenths, weighted_mean};
 use crate::config::{Config, RateBasis};
 use crate::ingest::survey::SurveyRow;
 use crate::ingest::RowPos;
@@ -48,12 +46,7 @@ impl SurveyModel {
         let mut dims = Vec::new();
         let mut start = 0;
         for (d, w) in s.dimensions.iter().zip(s.weights()) {
-            dims.push(DimModel {
-                name: d.name.clone(),
-                weight: w,
-                start,
-                end: start + d.items.len(),
-            });
+            dims.push(DimModel { name: d.name.clone(), weight: w, start, end: start + d.items.len() });
             start += d.items.len();
         }
         SurveyModel {
@@ -63,7 +56,14 @@ impl SurveyModel {
             max: s.scale.max,
             required: required_answers(s.min_answered, s.item_count()),
             band_labels: c.bands.levels.iter().map(|b| b.label.clone()).collect(),
-            band_mins: c.bands.levels.iter().map(|b| b.min).collect(),
+            // The lowest band takes every score below the next one up: it starts at 0.
+            band_mins: c
+                .bands
+                .levels
+                .iter()
+                .enumerate()
+                .map(|(i, b)| if i + 1 == c.bands.levels.len() { 0.0 } else { b.min })
+                .collect(),
             comments_kept: c.report.comments,
             lowest_items: c.report.lowest_items,
             rate_basis: s.required_rate_basis,
@@ -158,19 +158,12 @@ pub struct SurveyAcc {
 
 impl SurveyAcc {
     pub fn new(model: &SurveyModel) -> Self {
-        SurveyAcc {
-            months: BTreeMap::new(),
-            n_items: model.items.len(),
-            keep: model.comments_kept,
-        }
+        SurveyAcc { months: BTreeMap::new(), n_items: model.items.len(), keep: model.comments_kept }
     }
 
     pub fn add(&mut self, model: &SurveyModel, row: &SurveyRow) {
         let n_items = self.n_items;
-        let m = self
-            .months
-            .entry(row.date.month_key())
-            .or_insert_with(|| MonthAcc::new(n_items));
+        let m = self.months.entry(row.date.month_key()).or_insert_with(|| MonthAcc::new(n_items));
         m.returned += 1;
         let answered = row.answers.iter().filter(|a| a.is_some()).count();
         if answered < model.required {
@@ -366,21 +359,10 @@ fn scores(model: &SurveyModel, m: &MonthAcc) -> Scores {
     let items: Vec<Option<f64>> = m
         .items
         .iter()
-        .map(|a| {
-            (a.n > 0).then(|| {
-                rescale(
-                    a.sum_micro as f64 / MICRO / a.n as f64,
-                    model.min,
-                    model.max,
-                )
-            })
-        })
+        .map(|a| (a.n > 0).then(|| rescale(a.sum_micro as f64 / MICRO / a.n as f64, model.min, model.max)))
         .collect();
-    let dims: Vec<Option<f64>> = model
-        .dims
-        .iter()
-        .map(|d| weighted_mean(items[d.start..d.end].iter().map(|s| (1.0, *s))))
-        .collect();
+    let dims: Vec<Option<f64>> =
+        model.dims.iter().map(|d| weighted_mean(items[d.start..d.end].iter().map(|s| (1.0, *s)))).collect();
     let index = weighted_mean(model.dims.iter().zip(&dims).map(|(d, s)| (d.weight, *s)));
     Scores { items, dims, index }
 }
@@ -390,18 +372,11 @@ fn diff(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 }
 
 /// Computes every figure of `period`; `None` when it has no responses.
-pub fn summarize(
-    model: &SurveyModel,
-    acc: &SurveyAcc,
-    period: Period,
-    issued: Option<u64>,
-) -> Option<SurveyResult> {
+pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: Option<u64>) -> Option<SurveyResult> {
     let m = acc.period(period)?;
     let cur = scores(model, &m);
     let prev_period = period.previous();
-    let prev = acc
-        .period(prev_period)
-        .map(|p| (scores(model, &p), p.valid));
+    let prev = acc.period(prev_period).map(|p| (scores(model, &p), p.valid));
     let prev_scores = prev.as_ref().map(|(s, _)| s);
     let total_weight: f64 = model.dims.iter().map(|d| d.weight).sum();
 
@@ -456,25 +431,16 @@ pub fn summarize(
         .iter()
         .flat_map(|d| d.items.iter().map(move |it| (d, it)))
         .filter_map(|(d, it)| {
-            Some(ItemRef {
-                dimension: d.name.clone(),
-                item: it.name.clone(),
-                score: it.score?,
-                change: it.change,
-            })
+            Some(ItemRef { dimension: d.name.clone(), item: it.name.clone(), score: it.score?, change: it.change })
         })
         .collect();
-    let largest_rise = refs
-        .iter()
-        .filter(|r| r.change.is_some_and(|c| c > 0.0))
-        .fold(None::<&ItemRef>, |best, r| match best {
+    let largest_rise =
+        refs.iter().filter(|r| r.change.is_some_and(|c| c > 0.0)).fold(None::<&ItemRef>, |best, r| match best {
             Some(b) if b.change >= r.change => Some(b),
             _ => Some(r),
         });
-    let largest_fall = refs
-        .iter()
-        .filter(|r| r.change.is_some_and(|c| c < 0.0))
-        .fold(None::<&ItemRef>, |best, r| match best {
+    let largest_fall =
+        refs.iter().filter(|r| r.change.is_some_and(|c| c < 0.0)).fold(None::<&ItemRef>, |best, r| match best {
             Some(b) if b.change <= r.change => Some(b),
             _ => Some(r),
         });
@@ -494,9 +460,7 @@ pub fn summarize(
     let status = match rate {
         None if needs_plan => VerdictStatus::NoPlan,
         None => VerdictStatus::Invalid,
-        Some(r)
-            if round_half_away(r * 100.0, 6) >= round_half_away(model.required_rate * 100.0, 6) =>
-        {
+        Some(r) if round_half_away(r * 100.0, 6) >= round_half_away(model.required_rate * 100.0, 6) => {
             VerdictStatus::Valid
         }
         Some(_) => VerdictStatus::Invalid,
@@ -507,20 +471,14 @@ pub fn summarize(
         .into_iter()
         .filter_map(|p| {
             let pm = acc.period(p)?;
-            Some(PeriodIndex {
-                period: p.to_string(),
-                index: scores(model, &pm).index,
-                valid: pm.valid,
-            })
+            Some(PeriodIndex { period: p.to_string(), index: scores(model, &pm).index, valid: pm.valid })
         })
         .collect();
 
     Some(SurveyResult {
         period: period.to_string(),
         index: cur.index,
-        index_band: cur
-            .index
-            .map(|i| model.band_labels[super::stats::band_of(i, &model.band_mins)].clone()),
+        index_band: cur.index.map(|i| model.band_labels[super::stats::band_of(i, &model.band_mins)].clone()),
         issued,
         returned: m.returned,
         valid: m.valid,
@@ -530,22 +488,13 @@ pub fn summarize(
         return_rate,
         valid_rate,
         valid_return_rate,
-        verdict: Verdict {
-            status,
-            basis: model.rate_basis,
-            required: model.required_rate,
-            rate,
-        },
+        verdict: Verdict { status, basis: model.rate_basis, required: model.required_rate, rate },
         dimensions,
         bands,
         lowest_items: refs,
         largest_rise,
         largest_fall,
-        previous: prev.map(|(s, valid)| PeriodIndex {
-            period: prev_period.to_string(),
-            index: s.index,
-            valid,
-        }),
+        previous: prev.map(|(s, valid)| PeriodIndex { period: prev_period.to_string(), index: s.index, valid }),
         trend,
         comments: m.low_comments,
     })

@@ -68,18 +68,13 @@ pub fn resolve_files(root: &Path, patterns: &[String], key: &str) -> Result<Vec<
                     Location::file(crate::config::CONFIG_FILE),
                     format!("{key}: \"{pattern}\" is not a valid glob: {e}"),
                 )
-                .with_hint(
-                    "use * for any name part, ** for any folder depth, e.g. \"data/**/*.csv\"",
-                )
+                .with_hint("use * for any name part, ** for any folder depth, e.g. \"data/**/*.csv\"")
             })?;
             found.extend(paths.filter_map(|p| p.ok()).filter(|p| p.is_file()));
         } else if full.is_dir() {
             for entry in walkdir::WalkDir::new(&full).sort_by_file_name() {
                 let entry = entry.map_err(|e| {
-                    Error::data(
-                        Location::file(pattern.clone()),
-                        format!("cannot walk the folder: {e}"),
-                    )
+                    Error::data(Location::file(pattern.clone()), format!("cannot walk the folder: {e}"))
                 })?;
                 if entry.file_type().is_file() && is_table_file(entry.path()) {
                     found.push(entry.into_path());
@@ -88,25 +83,24 @@ pub fn resolve_files(root: &Path, patterns: &[String], key: &str) -> Result<Vec<
         } else if full.is_file() {
             found.push(full);
         } else {
-            return Err(Error::config(Location::file(crate::config::CONFIG_FILE), format!("{key}: file \"{pattern}\" not found in {}", root.display()))
-                .with_hint("paths are relative to the project folder; globs such as \"data/*.csv\" and folders are accepted"));
+            return Err(Error::config(
+                Location::file(crate::config::CONFIG_FILE),
+                format!("{key}: file \"{pattern}\" not found in {}", root.display()),
+            )
+            .with_hint(
+                "paths are relative to the project folder; globs such as \"data/*.csv\" and folders are accepted",
+            ));
         }
         if found.is_empty() {
             return Err(Error::config(
                 Location::file(crate::config::CONFIG_FILE),
                 format!("{key}: \"{pattern}\" matches no file"),
             )
-            .with_hint(
-                "paths are relative to the project folder; check the folder and the file extension",
-            ));
+            .with_hint("paths are relative to the project folder; check the folder and the file extension"));
         }
         found.sort();
         for path in found {
-            let shown = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
+            let shown = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             if !out.iter().any(|f| f.path == path) {
                 out.push(SourceFile { path, shown });
             }
@@ -116,10 +110,6 @@ pub fn resolve_files(root: &Path, patterns: &[String], key: &str) -> Result<Vec<
 }
 
 fn is_table_file(p: &Path) -> bool {
-    let ext = p
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     matches!(ext.as_str(), "csv" | "tsv" | "txt")
 }

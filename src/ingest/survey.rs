@@ -33,12 +33,7 @@ pub fn read_survey(
     mut on_row: impl FnMut(&SurveyRow),
     mut on_reject: impl FnMut(Rejection),
 ) -> Result<Vec<FileAccount>> {
-    let labels: Vec<(String, f64)> = cfg
-        .scale
-        .labels
-        .iter()
-        .map(|(k, v)| (k.clone(), *v))
-        .collect();
+    let labels: Vec<(String, f64)> = cfg.scale.labels.iter().map(|(k, v)| (k.clone(), *v)).collect();
     let reader = AnswerReader::new(&cfg.not_answered, &labels, cfg.scale.min, cfg.scale.max);
     let item_names: Vec<&str> = cfg.items().collect();
     let mut answers = vec![None; item_names.len()];
@@ -48,21 +43,14 @@ pub fn read_survey(
         let cols = Columns {
             id: table.column(&cfg.id, "[survey] id")?,
             date: table.column(&cfg.date, "[survey] date")?,
-            comment: cfg
-                .comment
-                .as_deref()
-                .map(|c| table.column(c, "[survey] comment"))
-                .transpose()?,
+            comment: cfg.comment.as_deref().map(|c| table.column(c, "[survey] comment")).transpose()?,
             items: item_names
                 .iter()
                 .map(|item| table.column(item, "an item of [[survey.dimensions]]"))
                 .collect::<Result<_>>()?,
         };
         let header = table.header.clone();
-        let mut account = FileAccount {
-            file: file.shown.clone(),
-            ..Default::default()
-        };
+        let mut account = FileAccount { file: file.shown.clone(), ..Default::default() };
         while let Some(row) = table.next_row()? {
             account.read += 1;
             let reject = |col: Option<usize>, reason: String| Rejection {
@@ -75,17 +63,8 @@ pub fn read_survey(
             match parse_row(&row, &cols, &reader, &mut answers) {
                 Ok((id, date, comment)) => {
                     account.used += 1;
-                    let pos = RowPos {
-                        file: file_idx as u32,
-                        line: row.line,
-                    };
-                    on_row(&SurveyRow {
-                        pos,
-                        id,
-                        date,
-                        answers: &answers,
-                        comment,
-                    });
+                    let pos = RowPos { file: file_idx as u32, line: row.line };
+                    on_row(&SurveyRow { pos, id, date, answers: &answers, comment });
                 }
                 Err((col, reason)) => {
                     account.rejected += 1;
@@ -111,26 +90,15 @@ fn parse_row<'r>(
     }
     let text = |idx: usize| {
         row.cell(idx).map_err(|_| {
-            (
-                Some(idx),
-                "the cell is not valid UTF-8 text (is the file saved in another encoding?)"
-                    .to_string(),
-            )
+            (Some(idx), "the cell is not valid UTF-8 text (is the file saved in another encoding?)".to_string())
         })
     };
     let id = text(cols.id)?.trim();
     let raw_date = text(cols.date)?;
     let date = parse_date(raw_date).ok_or_else(|| {
         let shown = raw_date.trim();
-        let what = if shown.is_empty() {
-            "is empty".to_string()
-        } else {
-            format!("\"{shown}\" is not a date")
-        };
-        (
-            Some(cols.date),
-            format!("{what}; expected a date such as 2026-03-01, 2026/3/1 or 2026年3月1日"),
-        )
+        let what = if shown.is_empty() { "is empty".to_string() } else { format!("\"{shown}\" is not a date") };
+        (Some(cols.date), format!("{what}; expected a date such as 2026-03-01, 2026/3/1 or 2026年3月1日"))
     })?;
     for (slot, &idx) in answers.iter_mut().zip(&cols.items) {
         *slot = match reader.read(text(idx)?) {

@@ -39,12 +39,7 @@ pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     let limit = (wanted.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| {
-            (
-                edit_distance(&normalize_header(wanted), &normalize_header(c)),
-                c,
-            )
-        })
+        .map(|c| (edit_distance(&normalize_header(wanted), &normalize_header(c)), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -53,11 +48,7 @@ pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 /// Parses a number written with ASCII or full-width digits (`４.５`), surrounding spaces allowed.
 pub fn parse_number(s: &str) -> Option<f64> {
     let t = s.trim();
-    let v: f64 = if t.is_ascii() {
-        t.parse().ok()?
-    } else {
-        fold_width(t).trim().parse().ok()?
-    };
+    let v: f64 = if t.is_ascii() { t.parse().ok()? } else { fold_width(t).trim().parse().ok()? };
     v.is_finite().then_some(v)
 }
 
@@ -81,14 +72,8 @@ pub struct AnswerReader {
 impl AnswerReader {
     pub fn new(not_answered: &[String], labels: &[(String, f64)], min: f64, max: f64) -> Self {
         AnswerReader {
-            not_answered: not_answered
-                .iter()
-                .map(|s| normalize_header(s).to_lowercase())
-                .collect(),
-            labels: labels
-                .iter()
-                .map(|(l, v)| (normalize_header(l), *v))
-                .collect(),
+            not_answered: not_answered.iter().map(|s| normalize_header(s).to_lowercase()).collect(),
+            labels: labels.iter().map(|(l, v)| (normalize_header(l), *v)).collect(),
             min,
             max,
         }
@@ -100,11 +85,7 @@ impl AnswerReader {
             return if v >= self.min && v <= self.max {
                 Answer::Value(v)
             } else {
-                Answer::Invalid(format!(
-                    "{t} lies outside the scale {}–{}",
-                    fmt_num(self.min),
-                    fmt_num(self.max)
-                ))
+                Answer::Invalid(format!("{t} lies outside the scale {}–{}", fmt_num(self.min), fmt_num(self.max)))
             };
         }
         let norm = normalize_header(t);
@@ -115,18 +96,12 @@ impl AnswerReader {
         if self.not_answered.iter().any(|n| *n == lower) {
             return Answer::NotAnswered;
         }
-        let mut expected = format!(
-            "a number from {} to {}",
-            fmt_num(self.min),
-            fmt_num(self.max)
-        );
+        let mut expected = format!("a number from {} to {}", fmt_num(self.min), fmt_num(self.max));
         if !self.labels.is_empty() {
             let names: Vec<&str> = self.labels.iter().map(|(l, _)| l.as_str()).collect();
             expected.push_str(&format!(", one of the labels {}", names.join(" / ")));
         }
-        Answer::Invalid(format!(
-            "\"{t}\" is not an answer; expected {expected}, or blank when not answered"
-        ))
+        Answer::Invalid(format!("\"{t}\" is not an answer; expected {expected}, or blank when not answered"))
     }
 }
 

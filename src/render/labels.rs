@@ -16,9 +16,7 @@ impl Labels {
             Language::ZhCn => ZH_CN,
             Language::En => EN,
         };
-        Labels(
-            toml::from_str(text).expect("embedded label files are valid TOML (checked by a test)"),
-        )
+        Labels(toml::from_str(text).expect("embedded label files are valid TOML (checked by a test)"))
     }
 
     /// The label for `key`; a missing key shows as itself so it is visible, not blank.
@@ -44,13 +42,7 @@ mod tests {
     fn both_languages_have_the_same_keys() {
         let zh = Labels::for_language(Language::ZhCn);
         let en = Labels::for_language(Language::En);
-        assert_eq!(
-            zh.0.keys().collect::<Vec<_>>(),
-            en.0.keys().collect::<Vec<_>>()
-        );
-        assert_eq!(
-            zh.fill("report_period", &[("period", "2026")]),
-            "报告期：2026"
-        );
+        assert_eq!(zh.0.keys().collect::<Vec<_>>(), en.0.keys().collect::<Vec<_>>());
+        assert_eq!(zh.fill("report_period", &[("period", "2026")]), "报告期：2026");
     }
 }

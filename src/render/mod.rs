@@ -62,10 +62,7 @@ struct Engines {
 }
 
 fn template_error(name: &str, e: tera::Error) -> Error {
-    Error::data(
-        Location::file(format!("themes/default/templates/{name}")),
-        format!("template error: {e}"),
-    )
+    Error::data(Location::file(format!("themes/default/templates/{name}")), format!("template error: {e}"))
 }
 
 fn engines() -> Result<Engines> {
@@ -75,8 +72,7 @@ fn engines() -> Result<Engines> {
     let mut md = tera::Tera::new();
     md.autoescape_on([".md"]);
     md.set_escape_fn(escape_markdown);
-    md.add_raw_template("report.md", REPORT_MD)
-        .map_err(|e| template_error("report.md", e))?;
+    md.add_raw_template("report.md", REPORT_MD).map_err(|e| template_error("report.md", e))?;
     Ok(Engines { html, md })
 }
 
@@ -105,16 +101,9 @@ pub fn render_period(r: &PeriodReport) -> Result<Vec<OutputFile>> {
     let engines = engines()?;
     let labels = Labels::for_language(r.config.site.language);
     let view = view::build(r, &labels, STYLE_CSS)?;
-    let ctx =
-        tera::Context::from_serialize(&view.data).map_err(|e| template_error("report.html", e))?;
-    let html = engines
-        .html
-        .render("report.html", &ctx)
-        .map_err(|e| template_error("report.html", e))?;
-    let md = engines
-        .md
-        .render("report.md", &ctx)
-        .map_err(|e| template_error("report.md", e))?;
+    let ctx = tera::Context::from_serialize(&view.data).map_err(|e| template_error("report.html", e))?;
+    let html = engines.html.render("report.html", &ctx).map_err(|e| template_error("report.html", e))?;
+    let md = engines.md.render("report.md", &ctx).map_err(|e| template_error("report.md", e))?;
 
     let q = &r.quality;
     let summary = Summary {
@@ -128,33 +117,18 @@ pub fn render_period(r: &PeriodReport) -> Result<Vec<OutputFile>> {
             rows_rejected: q.files.iter().map(|f| f.rejected).sum(),
         },
     };
-    let mut json = serde_json::to_vec_pretty(&summary)
-        .map_err(|e| Error::data(Location::file("summary.json"), e.to_string()))?;
+    let mut json =
+        serde_json::to_vec_pretty(&summary).map_err(|e| Error::data(Location::file("summary.json"), e.to_string()))?;
     json.push(b'\n');
 
     let mut files = vec![
-        OutputFile {
-            path: "index.html".into(),
-            bytes: html.into_bytes(),
-        },
-        OutputFile {
-            path: "report.md".into(),
-            bytes: md.into_bytes(),
-        },
-        OutputFile {
-            path: "summary.json".into(),
-            bytes: json,
-        },
-        OutputFile {
-            path: "rejected.csv".into(),
-            bytes: rejected_csv(&q.rejections)?,
-        },
+        OutputFile { path: "index.html".into(), bytes: html.into_bytes() },
+        OutputFile { path: "report.md".into(), bytes: md.into_bytes() },
+        OutputFile { path: "summary.json".into(), bytes: json },
+        OutputFile { path: "rejected.csv".into(), bytes: rejected_csv(&q.rejections)? },
     ];
     for (name, svg) in view.charts {
-        files.push(OutputFile {
-            path: format!("charts/{name}.svg"),
-            bytes: svg.into_bytes(),
-        });
+        files.push(OutputFile { path: format!("charts/{name}.svg"), bytes: svg.into_bytes() });
     }
     Ok(files)
 }
@@ -163,19 +137,12 @@ pub fn render_period(r: &PeriodReport) -> Result<Vec<OutputFile>> {
 fn rejected_csv(rows: &[Rejection]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let fail = |e: csv::Error| Error::data(Location::file("rejected.csv"), e.to_string());
-    w.write_record(["file", "line", "column", "reason"])
-        .map_err(fail)?;
+    w.write_record(["file", "line", "column", "reason"]).map_err(fail)?;
     for r in rows {
-        w.write_record([
-            r.file.as_str(),
-            &r.line.to_string(),
-            r.column.as_deref().unwrap_or(""),
-            &r.reason,
-        ])
-        .map_err(fail)?;
+        w.write_record([r.file.as_str(), &r.line.to_string(), r.column.as_deref().unwrap_or(""), &r.reason])
+            .map_err(fail)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::data(Location::file("rejected.csv"), e.to_string()))
+    w.into_inner().map_err(|e| Error::data(Location::file("rejected.csv"), e.to_string()))
 }
 
 /// One entry of the archive page that links the reports of several periods.
@@ -195,23 +162,10 @@ pub fn render_archive(config: &Config, entries: &[ArchiveEntry]) -> Result<Outpu
     let labels = Labels::for_language(config.site.language);
     let mut ctx = tera::Context::new();
     ctx.insert("lang", config.site.language.code());
-    ctx.insert(
-        "title",
-        &config
-            .site
-            .title
-            .clone()
-            .unwrap_or_else(|| labels.get("title_default")),
-    );
+    ctx.insert("title", &config.site.title.clone().unwrap_or_else(|| labels.get("title_default")));
     ctx.insert("t", &labels);
     ctx.insert("entries", entries);
     ctx.insert("css", STYLE_CSS);
-    let html = engines
-        .html
-        .render("archive.html", &ctx)
-        .map_err(|e| template_error("archive.html", e))?;
-    Ok(OutputFile {
-        path: "index.html".into(),
-        bytes: html.into_bytes(),
-    })
+    let html = engines.html.render("archive.html", &ctx).map_err(|e| template_error("archive.html", e))?;
+    Ok(OutputFile { path: "index.html".into(), bytes: html.into_bytes() })
 }

@@ -148,10 +148,7 @@ struct RejectionView {
 }
 
 fn chart_err(name: &str, e: String) -> Error {
-    Error::data(
-        Location::file(format!("charts/{name}.svg")),
-        format!("cannot draw the chart: {e}"),
-    )
+    Error::data(Location::file(format!("charts/{name}.svg")), format!("cannot draw the chart: {e}"))
 }
 
 fn basis_label(t: &Labels, b: RateBasis) -> String {
@@ -174,11 +171,7 @@ fn item_ref(r: &ItemRef) -> ItemRefView {
 pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
     let s: &SurveyResult = r.survey;
     let cfg = r.config;
-    let title = cfg
-        .site
-        .title
-        .clone()
-        .unwrap_or_else(|| t.get("title_default"));
+    let title = cfg.site.title.clone().unwrap_or_else(|| t.get("title_default"));
     let basis = basis_label(t, s.verdict.basis);
     let required = pct(Some(s.verdict.required));
     let rate = pct(s.verdict.rate);
@@ -189,51 +182,17 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
     };
     let verdict = VerdictView {
         status,
-        text: t.fill(
-            key,
-            &[
-                ("basis", &basis),
-                ("rate", &rate),
-                ("required", &required),
-                ("period", &s.period),
-            ],
-        ),
+        text: t.fill(key, &[("basis", &basis), ("rate", &rate), ("required", &required), ("period", &s.period)]),
     };
     let basics = vec![
-        Pair {
-            label: t.get("survey_period"),
-            value: s.period.clone(),
-        },
-        Pair {
-            label: t.get("issued"),
-            value: s
-                .issued
-                .map_or_else(|| t.get("not_planned"), |n| n.to_string()),
-        },
-        Pair {
-            label: t.get("returned"),
-            value: s.returned.to_string(),
-        },
-        Pair {
-            label: t.get("valid"),
-            value: s.valid.to_string(),
-        },
-        Pair {
-            label: t.get("incomplete"),
-            value: s.incomplete.to_string(),
-        },
-        Pair {
-            label: t.get("return_rate"),
-            value: pct(s.return_rate),
-        },
-        Pair {
-            label: t.get("valid_rate"),
-            value: pct(s.valid_rate),
-        },
-        Pair {
-            label: t.get("valid_return_rate"),
-            value: pct(s.valid_return_rate),
-        },
+        Pair { label: t.get("survey_period"), value: s.period.clone() },
+        Pair { label: t.get("issued"), value: s.issued.map_or_else(|| t.get("not_planned"), |n| n.to_string()) },
+        Pair { label: t.get("returned"), value: s.returned.to_string() },
+        Pair { label: t.get("valid"), value: s.valid.to_string() },
+        Pair { label: t.get("incomplete"), value: s.incomplete.to_string() },
+        Pair { label: t.get("return_rate"), value: pct(s.return_rate) },
+        Pair { label: t.get("valid_rate"), value: pct(s.valid_rate) },
+        Pair { label: t.get("valid_return_rate"), value: pct(s.valid_return_rate) },
     ];
     let prev_index = s.previous.as_ref().and_then(|p| p.index);
     let index_change = s.index.zip(prev_index).map(|(a, b)| a - b);
@@ -244,8 +203,7 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
             "previous_period",
             &[(
                 "period",
-                &crate::period::Period::parse(&s.period)
-                    .map_or_else(String::new, |p| p.previous().to_string()),
+                &crate::period::Period::parse(&s.period).map_or_else(String::new, |p| p.previous().to_string()),
             )],
         ),
         previous: s.previous.as_ref().map(|p| score(p.index)),
@@ -298,12 +256,7 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
             .dimensions
             .iter()
             .enumerate()
-            .map(|(j, d)| Bar {
-                label: d.name.clone(),
-                value: d.score,
-                text: score_or(d.score, &no_data),
-                group: j,
-            })
+            .map(|(j, d)| Bar { label: d.name.clone(), value: d.score, text: score_or(d.score, &no_data), group: j })
             .collect(),
         max: 100.0,
     };
@@ -314,12 +267,7 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
             .iter()
             .enumerate()
             .flat_map(|(j, d)| d.items.iter().map(move |i| (j, i)))
-            .map(|(j, i)| Bar {
-                label: i.name.clone(),
-                value: i.score,
-                text: score_or(i.score, &no_data),
-                group: j,
-            })
+            .map(|(j, i)| Bar { label: i.name.clone(), value: i.score, text: score_or(i.score, &no_data), group: j })
             .collect(),
         max: 100.0,
     };
@@ -338,42 +286,21 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
         max: 100.0,
     };
     let mut charts = vec![
-        (
-            "dimensions",
-            render_bar_chart(&dim_chart).map_err(|e| chart_err("dimensions", e))?,
-        ),
-        (
-            "items",
-            render_bar_chart(&item_chart).map_err(|e| chart_err("items", e))?,
-        ),
-        (
-            "bands",
-            render_bar_chart(&band_chart).map_err(|e| chart_err("bands", e))?,
-        ),
+        ("dimensions", render_bar_chart(&dim_chart).map_err(|e| chart_err("dimensions", e))?),
+        ("items", render_bar_chart(&item_chart).map_err(|e| chart_err("items", e))?),
+        ("bands", render_bar_chart(&band_chart).map_err(|e| chart_err("bands", e))?),
     ];
     if s.trend.len() >= 2 {
         let lo = s.trend.iter().filter_map(|p| p.index).fold(100.0, f64::min);
         let line = LineChart {
             title: t.get("trend"),
-            points: s
-                .trend
-                .iter()
-                .map(|p| (p.period.clone(), p.index, score(p.index)))
-                .collect(),
+            points: s.trend.iter().map(|p| (p.period.clone(), p.index, score(p.index))).collect(),
             min: ((lo - 10.0) / 10.0).floor().max(0.0) * 10.0,
             max: 100.0,
         };
-        charts.push((
-            "trend",
-            render_line_chart(&line).map_err(|e| chart_err("trend", e))?,
-        ));
+        charts.push(("trend", render_line_chart(&line).map_err(|e| chart_err("trend", e))?));
     }
-    let svg = |name: &str| {
-        charts
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, s)| s.clone())
-    };
+    let svg = |name: &str| charts.iter().find(|(n, _)| *n == name).map(|(_, s)| s.clone());
     let charts_view = ChartsView {
         dimensions: svg("dimensions").unwrap_or_default(),
         items: svg("items").unwrap_or_default(),
@@ -385,12 +312,7 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
     let files: Vec<FileRowView> = q
         .files
         .iter()
-        .map(|f| FileRowView {
-            file: f.file.clone(),
-            read: f.read,
-            used: f.used,
-            rejected: f.rejected,
-        })
+        .map(|f| FileRowView { file: f.file.clone(), read: f.read, used: f.used, rejected: f.rejected })
         .collect();
     let total = FileRowView {
         file: t.get("total"),
@@ -415,13 +337,7 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
         rejections_note: if q.rejections.is_empty() {
             t.get("no_rejections")
         } else {
-            t.fill(
-                "rejections_first",
-                &[
-                    ("shown", &shown.to_string()),
-                    ("total", &q.rejections.len().to_string()),
-                ],
-            )
+            t.fill("rejections_first", &[("shown", &shown.to_string()), ("total", &q.rejections.len().to_string())])
         },
     };
 
@@ -454,11 +370,7 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
         trend: s
             .trend
             .iter()
-            .map(|p| TrendView {
-                period: p.period.clone(),
-                index: score(p.index),
-                valid: p.valid,
-            })
+            .map(|p| TrendView { period: p.period.clone(), index: score(p.index), valid: p.valid })
             .collect(),
         charts: charts_view,
         method: method_notes(r, t, &basis, &required),
@@ -481,18 +393,10 @@ fn method_notes(r: &PeriodReport, t: &Labels, basis: &str, required: &str) -> Ve
     if !c.scale.labels.is_empty() {
         let mut labels: Vec<(&String, &f64)> = c.scale.labels.iter().collect();
         labels.sort_by(|a, b| b.1.total_cmp(a.1));
-        let list: Vec<String> = labels
-            .iter()
-            .map(|(l, v)| format!("{l} = {}", plain(**v)))
-            .collect();
+        let list: Vec<String> = labels.iter().map(|(l, v)| format!("{l} = {}", plain(**v))).collect();
         notes.push(t.fill("m_labels", &[("labels", &list.join("，"))]));
     }
-    let na: Vec<String> = c
-        .not_answered
-        .iter()
-        .filter(|v| !v.is_empty())
-        .map(|v| format!("\"{v}\""))
-        .collect();
+    let na: Vec<String> = c.not_answered.iter().filter(|v| !v.is_empty()).map(|v| format!("\"{v}\"")).collect();
     notes.push(t.fill("m_not_answered", &[("values", &na.join(", "))]));
     notes.push(t.fill(
         "m_valid",
@@ -507,14 +411,7 @@ fn method_notes(r: &PeriodReport, t: &Labels, basis: &str, required: &str) -> Ve
     let weights: Vec<String> = s
         .dimensions
         .iter()
-        .map(|d| {
-            format!(
-                "{} {} ({})",
-                d.name,
-                plain(d.weight),
-                pct(Some(d.weight_share))
-            )
-        })
+        .map(|d| format!("{} {} ({})", d.name, plain(d.weight), pct(Some(d.weight_share))))
         .collect();
     notes.push(t.fill("m_index", &[("weights", &weights.join("; "))]));
     notes.push(t.get("m_respondent"));
