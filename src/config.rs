@@ -26,6 +26,129 @@ pub struct Config {
     /// Options of the report's content.
     #[serde(default)]
     pub report: ReportConfig,
+    /// The complaint register (顾客意见登记簿 / 客户投诉处理表), optional.
+    pub complaints: Option<ComplaintsConfig>,
+    /// The corrective/preventive action register (纠正预防措施), optional.
+    pub actions: Option<ActionsConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintsConfig {
+    /// Register files: paths, globs or folders.
+    pub files: Vec<String>,
+    /// Complaint id column.
+    pub id: String,
+    /// Received date column (required): it decides the period of each complaint.
+    pub received: String,
+    /// Closed date column; blank means still open.
+    pub closed: Option<String>,
+    /// Category-by-content column (产品质量 / 服务质量 / 服务态度 / 突发事件 ...).
+    pub category: String,
+    /// Allowed categories; when given, any other value rejects the row.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Columns to draw a Pareto table and chart for, e.g. ["投诉类别", "责任部门"].
+    #[serde(default)]
+    pub pareto: Vec<String>,
+    /// Nature column (有效投诉 / 求助型 / 咨询型 / 发泄型).
+    pub nature: Option<String>,
+    /// Responsible department column (责任部门).
+    pub department: Option<String>,
+    /// Channel column (电话 / 来信 / 来访 / 网络 ...).
+    pub channel: Option<String>,
+    /// Deadline date column (处理期限).
+    pub deadline: Option<String>,
+    /// Deadline as days after receipt, used where the deadline column is absent or blank.
+    pub deadline_days: Option<u32>,
+    /// Follow-up result column: was the customer satisfied with the handling (满意/不满意, 是/否, Y/N).
+    pub followup_satisfied: Option<String>,
+    /// Re-opened flag column (是/否, Y/N, true/false).
+    pub reopened: Option<String>,
+    /// Numeric column (cost, days open ...) for a weighted Pareto beside the count Pareto.
+    pub weight: Option<String>,
+    /// Target closure rate (办结率), default 0.8.
+    #[serde(default = "default_required_rate")]
+    pub closure_target: f64,
+    /// Cumulative share the vital few reach, default 0.8.
+    #[serde(default = "default_required_rate")]
+    pub vital_share: f64,
+    /// Merge categories after this cumulative share into one "Other" bar.
+    pub other_after_share: Option<f64>,
+    /// Keep at most this many Pareto bars before "Other".
+    pub other_max_categories: Option<usize>,
+    /// Orders or deliveries per month, for a complaint-rate (u or p) chart.
+    pub volume: Option<VolumeConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeConfig {
+    pub files: Vec<String>,
+    /// Month column: 2026-03, 2026/3, 2026年3月 or any date in the month.
+    pub month: String,
+    /// Volume column: orders, deliveries or customers served in the month.
+    pub count: String,
+    /// `u` (complaints per `per` units, default) or `p` (share of units with a complaint).
+    #[serde(default)]
+    pub chart: RateChart,
+    /// Unit of the u chart and the complaint rate, default 1000 (complaints per 1,000 orders).
+    #[serde(default = "default_per")]
+    pub per: f64,
+}
+
+fn default_per() -> f64 {
+    1000.0
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RateChart {
+    #[default]
+    U,
+    P,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionsConfig {
+    pub files: Vec<String>,
+    #[serde(default = "ac_id")]
+    pub id: String,
+    #[serde(default = "ac_problem")]
+    pub problem: String,
+    #[serde(default = "ac_owner")]
+    pub owner: String,
+    /// Optional responsible department column.
+    pub department: Option<String>,
+    #[serde(default = "ac_due")]
+    pub due: String,
+    #[serde(default = "ac_status")]
+    pub status: String,
+    /// Optional effectiveness-verified column (是/否).
+    pub verified: Option<String>,
+    /// Status values that mean the action is closed.
+    #[serde(default = "ac_closed")]
+    pub closed_statuses: Vec<String>,
+}
+
+fn ac_id() -> String {
+    "编号".into()
+}
+fn ac_problem() -> String {
+    "问题".into()
+}
+fn ac_owner() -> String {
+    "责任人".into()
+}
+fn ac_due() -> String {
+    "完成期限".into()
+}
+fn ac_status() -> String {
+    "状态".into()
+}
+fn ac_closed() -> Vec<String> {
+    ["已完成", "完成", "已关闭", "关闭", "已验证", "closed", "done", "completed"].iter().map(|s| s.to_string()).collect()
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -177,6 +300,16 @@ pub struct ReportConfig {
     /// How many comments of the least satisfied respondents the report quotes.
     #[serde(default = "default_comments")]
     pub comments: usize,
+    /// Cut-off date (YYYY-MM-DD): complaint status and overdue actions are judged as of this
+    /// date instead of the period's last day.
+    pub cutoff: Option<String>,
+}
+
+impl ReportConfig {
+    /// The validated cut-off date.
+    pub fn cutoff_date(&self) -> Option<crate::period::Date> {
+        self.cutoff.as_deref().and_then(crate::period::parse_date)
+    }
 }
 
 fn default_lowest_items() -> usize {
@@ -188,7 +321,7 @@ fn default_comments() -> usize {
 
 impl Default for ReportConfig {
     fn default() -> Self {
-        ReportConfig { lowest_items: default_lowest_items(), comments: default_comments() }
+        ReportConfig { lowest_items: default_lowest_items(), comments: default_comments(), cutoff: None }
     }
 }
 
@@ -390,6 +523,34 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<()> {
                 return fail(&needle, format!("two plans for period {period}"), "keep one [[survey.plans]] per period")
             }
             Some(_) => {}
+        }
+    }
+    if let Some(cut) = &c.report.cutoff {
+        if crate::period::parse_date(cut).is_none() {
+            return fail("cutoff", format!("[report] cutoff \"{cut}\" is not a date"), "write it as 2026-11-30");
+        }
+    }
+    if let Some(k) = &c.complaints {
+        for (key, v) in [("closure_target", k.closure_target), ("vital_share", k.vital_share)] {
+            if !(v > 0.0 && v <= 1.0) {
+                return fail(key, format!("[complaints] {key} = {v} must be a share in (0, 1]"), "e.g. 0.8 for 80%");
+            }
+        }
+        if let Some(v) = k.other_after_share {
+            if !(v > 0.0 && v <= 1.0) {
+                return fail("other_after_share", format!("[complaints] other_after_share = {v} must be a share in (0, 1]"), "e.g. 0.95");
+            }
+        }
+        if k.other_max_categories == Some(0) {
+            return fail("other_max_categories", "[complaints] other_max_categories must be at least 1".into(), "e.g. 8");
+        }
+        if k.files.is_empty() {
+            return fail("[complaints]", "[complaints] files is empty".into(), "list the register files, e.g. files = [\"data/complaints.csv\"]");
+        }
+        if let Some(v) = &k.volume {
+            if !(v.per > 0.0) {
+                return fail("per", format!("[complaints.volume] per = {} must be positive", v.per), "e.g. per = 1000");
+            }
         }
     }
     validate_bands(&c.bands, text, file)

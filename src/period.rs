@@ -244,3 +244,54 @@ mod tests {
         assert_eq!(Period::Month(2024, 2).last_day().day, 29);
     }
 }
+
+/// Parses a month: `2026-03`, `2026/3`, `2026.3`, `2026年3月`, `202603`, or any date in it.
+pub fn parse_year_month(text: &str) -> Option<YearMonth> {
+    let s = text.trim();
+    if let Some(d) = parse_date(s) {
+        return Some(d.month_key());
+    }
+    let (y, m) = if let Some(stripped) = s.strip_suffix('月') {
+        stripped.split_once('年')?
+    } else if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) {
+        s.split_at(4)
+    } else {
+        s.split_once(['-', '/', '.'])?
+    };
+    if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) || m.is_empty() || m.len() > 2 || !m.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (year, month): (i32, u8) = (y.parse().ok()?, m.parse().ok()?);
+    Date::new(year, month, 1).map(Date::month_key)
+}
+
+impl YearMonth {
+    pub fn next(self) -> YearMonth {
+        if self.month == 12 {
+            YearMonth { year: self.year + 1, month: 1 }
+        } else {
+            YearMonth { year: self.year, month: self.month + 1 }
+        }
+    }
+    /// The month `n` months before this one.
+    pub fn back(self, n: u32) -> YearMonth {
+        let idx = self.year as i64 * 12 + i64::from(self.month - 1) - i64::from(n);
+        YearMonth { year: idx.div_euclid(12) as i32, month: (idx.rem_euclid(12) + 1) as u8 }
+    }
+}
+
+#[cfg(test)]
+mod month_tests {
+    use super::*;
+
+    #[test]
+    fn months_parse_and_step() {
+        let m = YearMonth { year: 2026, month: 3 };
+        for s in ["2026-03", "2026/3", "2026年3月", "202603", "2026-03-17"] {
+            assert_eq!(parse_year_month(s), Some(m), "{s}");
+        }
+        assert_eq!(parse_year_month("2026-13"), None);
+        assert_eq!(m.back(3), YearMonth { year: 2025, month: 12 });
+        assert_eq!(YearMonth { year: 2025, month: 12 }.next(), YearMonth { year: 2026, month: 1 });
+    }
+}

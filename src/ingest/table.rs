@@ -1,7 +1,8 @@
 //! Reading one table file into header + rows, with the file's own line numbers.
 
-use super::value::{normalize_header, suggest};
-use super::SourceFile;
+use super::value::{normalize_header, parse_number, parse_yes_no, suggest};
+use super::{FileAccount, Rejection, RowPos, SourceFile};
+use crate::period::{parse_date, Date};
 use crate::diag::{Error, Location, Result};
 
 /// An open table: its header and a reader positioned on the first data row.
@@ -19,14 +20,88 @@ pub struct Row<'a> {
     pub record: &'a csv::ByteRecord,
 }
 
-impl Row<'_> {
+/// Why a row cannot be used: the column index at fault (if one) and the reason.
+pub type CellError = (Option<usize>, String);
+
+impl<'a> Row<'a> {
     /// The cell at `idx` as text; a missing cell (short row) reads as empty.
-    pub fn cell(&self, idx: usize) -> std::result::Result<&str, std::str::Utf8Error> {
+    pub fn cell(&self, idx: usize) -> std::result::Result<&'a str, std::str::Utf8Error> {
         std::str::from_utf8(self.record.get(idx).unwrap_or(b""))
     }
     pub fn is_blank(&self) -> bool {
         self.record.iter().all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
     }
+    /// The trimmed text of a cell.
+    pub fn text(&self, idx: usize) -> std::result::Result<&'a str, CellError> {
+        self.cell(idx).map(str::trim).map_err(|_| {
+            (Some(idx), "the cell is not valid UTF-8 text (is the file saved in another encoding?)".to_string())
+        })
+    }
+    /// A date cell; blank is `None`.
+    pub fn date(&self, idx: usize) -> std::result::Result<Option<Date>, CellError> {
+        let t = self.text(idx)?;
+        if t.is_empty() {
+            return Ok(None);
+        }
+        parse_date(t).map(Some).ok_or_else(|| {
+            (Some(idx), format!("\"{t}\" is not a date; expected a date such as 2026-03-01, 2026/3/1 or 2026年3月1日"))
+        })
+    }
+    /// A date cell that must not be blank.
+    pub fn required_date(&self, idx: usize) -> std::result::Result<Date, CellError> {
+        self.date(idx)?.ok_or_else(|| {
+            (Some(idx), "is empty; expected a date such as 2026-03-01, 2026/3/1 or 2026年3月1日".to_string())
+        })
+    }
+    pub fn yes_no(&self, idx: usize) -> std::result::Result<Option<bool>, CellError> {
+        parse_yes_no(self.text(idx)?).map_err(|e| (Some(idx), e))
+    }
+    /// A number cell; blank is `None`.
+    pub fn number(&self, idx: usize) -> std::result::Result<Option<f64>, CellError> {
+        let t = self.text(idx)?;
+        if t.is_empty() {
+            return Ok(None);
+        }
+        parse_number(t).map(Some).ok_or_else(|| (Some(idx), format!("\"{t}\" is not a number")))
+    }
+}
+
+/// Reads every row of `files`: `columns` maps the configured columns once per file, `handle`
+/// parses and consumes a row or says why it cannot be used; rejections go to `on_reject`.
+/// Blank rows are rejected as such. Returns the per-file accounts.
+pub fn read_rows<C>(
+    files: &[SourceFile],
+    mut columns: impl FnMut(&Table) -> Result<C>,
+    mut handle: impl FnMut(&Row, &C, RowPos) -> std::result::Result<(), CellError>,
+    mut on_reject: impl FnMut(Rejection),
+) -> Result<Vec<FileAccount>> {
+    let mut accounts = Vec::with_capacity(files.len());
+    for (file_idx, file) in files.iter().enumerate() {
+        let mut table = Table::open(file)?;
+        let cols = columns(&table)?;
+        let header = table.header.clone();
+        let mut account = FileAccount { file: file.shown.clone(), ..Default::default() };
+        while let Some(row) = table.next_row()? {
+            account.read += 1;
+            let pos = RowPos { file: file_idx as u32, line: row.line };
+            let outcome = if row.is_blank() { Err((None, "blank row".to_string())) } else { handle(&row, &cols, pos) };
+            match outcome {
+                Ok(()) => account.used += 1,
+                Err((col, reason)) => {
+                    account.rejected += 1;
+                    on_reject(Rejection {
+                        file: file.shown.clone(),
+                        line: row.line,
+                        col: col.map(|c| c as u64 + 1),
+                        column: col.map(|c| header.get(c).cloned().unwrap_or_default()),
+                        reason,
+                    });
+                }
+            }
+        }
+        accounts.push(account);
+    }
+    Ok(accounts)
 }
 
 impl Table {

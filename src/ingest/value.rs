@@ -149,3 +149,37 @@ mod tests {
         assert!(matches!(r.read("good"), Answer::Invalid(m) if m.contains("not an answer")));
     }
 }
+
+/// Reads yes/no cells in Chinese and English. `Ok(None)` for a blank cell,
+/// `Err` with the expected forms for anything else.
+pub fn parse_yes_no(cell: &str) -> Result<Option<bool>, String> {
+    let t = fold_width(cell.trim()).to_lowercase();
+    const YES: [&str; 14] = ["是", "满意", "非常满意", "比较满意", "基本满意", "y", "yes", "true", "1", "有", "√", "✓", "已回访满意", "ok"];
+    const NO: [&str; 12] = ["否", "不满意", "很不满意", "非常不满意", "n", "no", "false", "0", "无", "×", "✗", "x"];
+    if t.is_empty() || t == "-" || t == "n/a" || t == "na" || t == "不适用" {
+        Ok(None)
+    } else if YES.contains(&t.as_str()) {
+        Ok(Some(true))
+    } else if NO.contains(&t.as_str()) {
+        Ok(Some(false))
+    } else {
+        Err(format!("\"{}\" is not a yes/no value; expected 是/否, 满意/不满意, Y/N, yes/no or true/false (blank when unknown)", cell.trim()))
+    }
+}
+
+#[cfg(test)]
+mod yes_no_tests {
+    use super::parse_yes_no;
+
+    #[test]
+    fn yes_no_in_chinese_and_english() {
+        for y in ["是", "满意", "Y", "yes", "TRUE", "１"] {
+            assert_eq!(parse_yes_no(y), Ok(Some(true)), "{y}");
+        }
+        for n in ["否", "不满意", "n", "No", "false", "0"] {
+            assert_eq!(parse_yes_no(n), Ok(Some(false)), "{n}");
+        }
+        assert_eq!(parse_yes_no("  "), Ok(None));
+        assert!(parse_yes_no("maybe").unwrap_err().contains("expected 是/否"));
+    }
+}
