@@ -214,3 +214,203 @@ mod tests {
         assert!(text_em("abc") < 2.0);
     }
 }
+
+/// A Pareto chart (排列图): bars in the given (descending) order on the left axis, the
+/// cumulative percentage as a line on the right axis, the vital-few threshold as a line.
+#[derive(Debug, Clone)]
+pub struct ParetoChart {
+    pub title: String,
+    /// (label, amount, vital, is "Other")
+    pub bars: Vec<(String, f64, bool, bool)>,
+    /// Cumulative share per bar, in percent.
+    pub cumulative: Vec<f64>,
+    /// Threshold in percent (80).
+    pub threshold: f64,
+    pub threshold_label: String,
+    pub y_desc: String,
+}
+
+const VITAL: RGBColor = RGBColor(196, 78, 82);
+const TRIVIAL: RGBColor = RGBColor(31, 102, 163);
+const OTHER: RGBColor = RGBColor(170, 170, 170);
+
+/// Shortens a label to about `em` ems, ending with "…" when cut.
+fn fit_label(s: &str, em: f64) -> String {
+    if text_em(s) <= em {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if text_em(&out) + text_em(&c.to_string()) > em - 1.0 {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
+    let n = spec.bars.len().max(1);
+    let slot = 64u32;
+    let width = (n as u32 * slot + 150).max(560).min(1400);
+    let height = 380u32;
+    let top = spec.bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1.0) * 1.12;
+    let label_em = f64::from(width - 150) / n as f64 / 12.0;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .caption(&spec.title, (FONT, px(15.0)).into_font().color(&INK))
+            .x_label_area_size(34)
+            .y_label_area_size(72)
+            .right_y_label_area_size(48)
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..top)
+            .map_err(|e| e.to_string())?
+            .set_secondary_coord((0..n - 1).into_segmented(), 0f64..100f64);
+        let names: Vec<String> = spec.bars.iter().map(|b| fit_label(&b.0, label_em)).collect();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .axis_style(INK.mix(0.6))
+            .x_labels(n)
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .y_desc(spec.y_desc.as_str())
+            .y_label_formatter(&|v| crate::ingest::value::fmt_num((v * 100.0).round() / 100.0))
+            .label_style((FONT, px(12.0)).into_font().color(&INK))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_secondary_axes()
+            .y_labels(6)
+            .y_label_formatter(&|v| format!("{v:.0}%"))
+            .label_style((FONT, px(12.0)).into_font().color(&INK))
+            .axis_style(INK.mix(0.6))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let bars = spec.bars.iter().enumerate().map(|(i, (_, v, vital, other))| {
+            let color = if *other {
+                OTHER
+            } else if *vital {
+                VITAL
+            } else {
+                TRIVIAL
+            };
+            let mut r =
+                Rectangle::new([(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), *v)], color.filled());
+            r.set_margin(0, 0, 6, 6);
+            r
+        });
+        chart.draw_series(bars).map_err(|e| e.to_string())?;
+        let amount_style =
+            TextStyle::from((FONT, px(11.0)).into_font()).color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
+        chart
+            .draw_series(spec.bars.iter().enumerate().map(|(i, (_, v, _, _))| {
+                Text::new(
+                    crate::ingest::value::fmt_num((*v * 100.0).round() / 100.0),
+                    (SegmentValue::CenterOf(i), *v),
+                    amount_style.clone(),
+                )
+            }))
+            .map_err(|e| e.to_string())?;
+        let line: Vec<(SegmentValue<usize>, f64)> =
+            spec.cumulative.iter().enumerate().map(|(i, c)| (SegmentValue::CenterOf(i), *c)).collect();
+        chart.draw_secondary_series(LineSeries::new(line.clone(), INK.stroke_width(2))).map_err(|e| e.to_string())?;
+        chart
+            .draw_secondary_series(line.iter().map(|(x, y)| Circle::new((x.clone(), *y), 3, INK.filled())))
+            .map_err(|e| e.to_string())?;
+        let th = [(SegmentValue::Exact(0), spec.threshold), (SegmentValue::Exact(n), spec.threshold)];
+        chart
+            .draw_secondary_series(DashedLineSeries::new(th, 6, 4, VITAL.stroke_width(1)))
+            .map_err(|e| e.to_string())?;
+        let th_style =
+            TextStyle::from((FONT, px(11.0)).into_font()).color(&VITAL).pos(Pos::new(HPos::Right, VPos::Bottom));
+        chart
+            .draw_secondary_series(std::iter::once(Text::new(
+                spec.threshold_label.clone(),
+                (SegmentValue::Exact(n), spec.threshold + 1.0),
+                th_style,
+            )))
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// A control chart: values per period, centre line, per-point limits, signals marked.
+#[derive(Debug, Clone)]
+pub struct ControlSpec {
+    pub title: String,
+    /// (label, value, lcl, ucl)
+    pub points: Vec<(String, f64, f64, f64)>,
+    pub center: f64,
+    /// Indexes of points with a signal.
+    pub signals: Vec<usize>,
+    pub y_desc: String,
+}
+
+pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
+    let n = spec.points.len().max(1);
+    let (width, height) = (760u32, 320u32);
+    let hi = spec.points.iter().map(|p| p.1.max(p.3)).fold(spec.center, f64::max);
+    let top = if hi > 0.0 { hi * 1.15 } else { 1.0 };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .caption(&spec.title, (FONT, px(15.0)).into_font().color(&INK))
+            .x_label_area_size(30)
+            .y_label_area_size(52)
+            .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..top)
+            .map_err(|e| e.to_string())?;
+        let names: Vec<&str> = spec.points.iter().map(|p| p.0.as_str()).collect();
+        let step = n.div_ceil(12).max(1);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .axis_style(INK.mix(0.6))
+            .x_labels(n)
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) if i % step == 0 => names.get(*i).map(|s| s.to_string()).unwrap_or_default(),
+                _ => String::new(),
+            })
+            .y_desc(spec.y_desc.as_str())
+            .y_label_formatter(&|v| crate::ingest::value::fmt_num((v * 1000.0).round() / 1000.0))
+            .label_style((FONT, px(11.0)).into_font().color(&INK))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let at = |i: usize| SegmentValue::CenterOf(i);
+        let cl = [(SegmentValue::Exact(0), spec.center), (SegmentValue::Exact(n), spec.center)];
+        chart.draw_series(LineSeries::new(cl, PALETTE[2].stroke_width(1))).map_err(|e| e.to_string())?;
+        for limit in [2usize, 3] {
+            let pts: Vec<(SegmentValue<usize>, f64)> =
+                spec.points.iter().enumerate().map(|(i, p)| (at(i), if limit == 2 { p.2 } else { p.3 })).collect();
+            chart.draw_series(DashedLineSeries::new(pts, 5, 4, VITAL.stroke_width(1))).map_err(|e| e.to_string())?;
+        }
+        let values: Vec<(SegmentValue<usize>, f64)> =
+            spec.points.iter().enumerate().map(|(i, p)| (at(i), p.1)).collect();
+        chart.draw_series(LineSeries::new(values.clone(), TRIVIAL.stroke_width(2))).map_err(|e| e.to_string())?;
+        chart
+            .draw_series(values.iter().enumerate().map(|(i, (x, y))| {
+                if spec.signals.contains(&i) {
+                    Circle::new((x.clone(), *y), 6, VITAL.filled())
+                } else {
+                    Circle::new((x.clone(), *y), 3, TRIVIAL.filled())
+                }
+            }))
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}

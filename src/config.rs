@@ -148,7 +148,10 @@ fn ac_status() -> String {
     "状态".into()
 }
 fn ac_closed() -> Vec<String> {
-    ["已完成", "完成", "已关闭", "关闭", "已验证", "closed", "done", "completed"].iter().map(|s| s.to_string()).collect()
+    ["已完成", "完成", "已关闭", "关闭", "已验证", "closed", "done", "completed"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -538,14 +541,26 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<()> {
         }
         if let Some(v) = k.other_after_share {
             if !(v > 0.0 && v <= 1.0) {
-                return fail("other_after_share", format!("[complaints] other_after_share = {v} must be a share in (0, 1]"), "e.g. 0.95");
+                return fail(
+                    "other_after_share",
+                    format!("[complaints] other_after_share = {v} must be a share in (0, 1]"),
+                    "e.g. 0.95",
+                );
             }
         }
         if k.other_max_categories == Some(0) {
-            return fail("other_max_categories", "[complaints] other_max_categories must be at least 1".into(), "e.g. 8");
+            return fail(
+                "other_max_categories",
+                "[complaints] other_max_categories must be at least 1".into(),
+                "e.g. 8",
+            );
         }
         if k.files.is_empty() {
-            return fail("[complaints]", "[complaints] files is empty".into(), "list the register files, e.g. files = [\"data/complaints.csv\"]");
+            return fail(
+                "[complaints]",
+                "[complaints] files is empty".into(),
+                "list the register files, e.g. files = [\"data/complaints.csv\"]",
+            );
         }
         if let Some(v) = &k.volume {
             if !(v.per > 0.0) {

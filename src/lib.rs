@@ -13,11 +13,15 @@ pub mod period;
 pub mod render;
 pub mod site;
 
+use analysis::complaints::{summarize_actions, summarize_complaints, Names};
 use analysis::survey::{summarize, SurveyAcc, SurveyModel, VerdictStatus};
 use config::Project;
 use diag::{Diagnostic, Error, Location, Result};
+use ingest::registers::{Action, ComplaintData};
 use period::Period;
+use period::YearMonth;
 use render::{ArchiveEntry, OutputFile, PeriodReport, Quality};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Which periods to report.
@@ -48,7 +52,11 @@ pub struct Loaded {
     pub project: Project,
     pub model: SurveyModel,
     pub survey: SurveyAcc,
+    pub complaints: Option<ComplaintData>,
+    pub volumes: Option<BTreeMap<YearMonth, f64>>,
+    pub actions: Option<Vec<Action>>,
     pub quality: Quality,
+    /// Every input file read, as shown in messages.
     pub files: Vec<String>,
 }
 
@@ -80,14 +88,40 @@ pub fn load(root: &Path) -> Result<Loaded> {
     let files = ingest::resolve_files(root, &cfg.survey.files, "[survey] files")?;
     let mut survey = SurveyAcc::new(&model);
     let mut rejections = Vec::new();
-    let accounts =
+    let mut accounts =
         ingest::survey::read_survey(&files, &cfg.survey, |row| survey.add(&model, row), |r| rejections.push(r))?;
+    let mut shown: Vec<String> = files.iter().map(|f| f.shown.clone()).collect();
+    let (mut complaints, mut volumes, mut actions) = (None, None, None);
+    if let Some(k) = &cfg.complaints {
+        let files = ingest::resolve_files(root, &k.files, "[complaints] files")?;
+        let (data, acc) = ingest::registers::read_complaints(&files, k, |r| rejections.push(r))?;
+        complaints = Some(data);
+        accounts.extend(acc);
+        shown.extend(files.iter().map(|f| f.shown.clone()));
+        if let Some(v) = &k.volume {
+            let files = ingest::resolve_files(root, &v.files, "[complaints.volume] files")?;
+            let (data, acc) = ingest::registers::read_volumes(&files, v, |r| rejections.push(r))?;
+            volumes = Some(data);
+            accounts.extend(acc);
+            shown.extend(files.iter().map(|f| f.shown.clone()));
+        }
+    }
+    if let Some(a) = &cfg.actions {
+        let files = ingest::resolve_files(root, &a.files, "[actions] files")?;
+        let (data, acc) = ingest::registers::read_actions(&files, a, |r| rejections.push(r))?;
+        actions = Some(data);
+        accounts.extend(acc);
+        shown.extend(files.iter().map(|f| f.shown.clone()));
+    }
     Ok(Loaded {
-        files: files.iter().map(|f| f.shown.clone()).collect(),
+        files: shown,
         quality: Quality { files: accounts, rejections },
         project,
         model,
         survey,
+        complaints,
+        volumes,
+        actions,
     })
 }
 
@@ -111,10 +145,26 @@ pub fn build(root: &Path, choice: PeriodChoice, output: Option<&Path>) -> Result
         let issued = cfg.survey.issued_for(*period);
         let result =
             summarize(&loaded.model, &loaded.survey, *period, issued).ok_or_else(|| no_data(&loaded, *period))?;
-        let pages = render::render_period(&PeriodReport { config: cfg, survey: &result, quality: &loaded.quality })?;
+        let labels = render::Labels::for_language(cfg.site.language);
+        let cutoff = cfg.report.cutoff_date();
+        let (other, blank) = (labels.get("c_other"), labels.get("c_blank"));
+        let names = Names { other: &other, blank: &blank };
+        let complaints = cfg
+            .complaints
+            .as_ref()
+            .zip(loaded.complaints.as_ref())
+            .map(|(k, data)| summarize_complaints(k, data, loaded.volumes.as_ref(), *period, cutoff, &names));
+        let actions =
+            loaded.actions.as_ref().map(|a| summarize_actions(a, cutoff.unwrap_or_else(|| period.last_day())));
+        let pages = render::render_period(&PeriodReport {
+            config: cfg,
+            survey: &result,
+            complaints: complaints.as_ref(),
+            actions: actions.as_ref(),
+            quality: &loaded.quality,
+        })?;
         let prefix = if nested { format!("{period}/") } else { String::new() };
         files.extend(pages.into_iter().map(|f| OutputFile { path: format!("{prefix}{}", f.path), bytes: f.bytes }));
-        let labels = render::Labels::for_language(cfg.site.language);
         entries.push(ArchiveEntry {
             period: period.to_string(),
             href: format!("{period}/index.html"),

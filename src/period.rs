@@ -258,7 +258,12 @@ pub fn parse_year_month(text: &str) -> Option<YearMonth> {
     } else {
         s.split_once(['-', '/', '.'])?
     };
-    if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) || m.is_empty() || m.len() > 2 || !m.bytes().all(|b| b.is_ascii_digit()) {
+    if y.len() != 4
+        || !y.bytes().all(|b| b.is_ascii_digit())
+        || m.is_empty()
+        || m.len() > 2
+        || !m.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let (year, month): (i32, u8) = (y.parse().ok()?, m.parse().ok()?);

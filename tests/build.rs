@@ -285,3 +285,112 @@ fn sample_project_builds() {
     assert_eq!(s["period"], "2026");
     assert!(s["survey"]["valid"].as_u64().unwrap() > 200);
 }
+
+fn fixture_out(name: &str, case: &str, extra: &[&str]) -> (PathBuf, Value) {
+    let project = fixture(name, case);
+    let out = build_ok(&project, extra);
+    let s = summary(&out);
+    (out, s)
+}
+
+/// The register fixture, status as of the cut-off 2026-06-30, deadline = received + 5 days.
+/// 2026 complaints C1..C8 (C0 is 2025; C9 closes before it was received, C10 has 也许 as a
+/// follow-up: both rejected). Closed by the cut-off: C1 (3 d), C2 (10 d, late), C3 (2 d),
+/// C5 (5 d, on the deadline), C8 (1 d); C6 closes 2026-07-01, after the cut-off: open.
+///   closure 5/8 = 0.625 < 0.8; on time 4/5; days mean 21/5 = 4.2, median of 1,2,3,5,10 = 3
+///   follow-up: C1 满意, C2 不满意, C3 满意, C8 满意 → coverage 4/5, satisfaction 3/4; reopened C2 → 1/5
+///   open ages at 06-30: C4 (02-15) 135 d, C6 (03-10) 112 d, C7 (04-01) 90 d → mean 337/3, max 135
+///   类别 counts A2 B2 C2 D1 E1; ties keep first appearance (A, B, C); at most 3 bars, so D+E → Other 2
+///   金额 weights: C 200, A 100, B 60, D 30, E 0 → C, A, B, Other 30; total 390
+///   months Jan–Jun (to the cut-off): 2 2 2 1 1 0 → c̄ = 4/3, UCL = 4/3 + 3·√(4/3)
+///   orders 1000 2000 1000 500 500 1000 → ū = 8 / 6 = 4/3 per 1000; Feb UCL = 4/3 + 3·√((4/3)/2)
+#[test]
+fn register_fixture_figures_match_hand_computation() {
+    let (out, s) = fixture_out("register", "figures", &[]);
+    let c = &s["complaints"];
+    assert_eq!(c["as_of"], "2026-06-30");
+    assert_eq!((c["received"].as_u64(), c["closed"].as_u64(), c["open"].as_u64()), (Some(8), Some(5), Some(3)));
+    close(&c["closure_rate"], 0.625);
+    assert_eq!(c["closure_met"], false);
+    close(&c["on_time_rate"], 0.8);
+    close(&c["days_to_close_mean"], 4.2);
+    close(&c["days_to_close_median"], 3.0);
+    close(&c["followup_coverage"], 0.8);
+    close(&c["followup_satisfaction"], 0.75);
+    close(&c["reopen_rate"], 0.2);
+    close(&c["open_age_mean"], 337.0 / 3.0);
+    assert_eq!(c["open_age_max"], 135);
+    let ages: Vec<u64> = c["open_ages"].as_array().unwrap().iter().map(|b| b["count"].as_u64().unwrap()).collect();
+    assert_eq!(ages, vec![0, 0, 1, 2]);
+    assert_eq!(c["oldest_open"][0]["id"], "C4");
+
+    let p = c["pareto"]["类别"].as_array().unwrap();
+    let rows: Vec<(&str, u64, bool)> = p
+        .iter()
+        .map(|r| (r["category"].as_str().unwrap(), r["count"].as_u64().unwrap(), r["vital"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(rows, vec![("A", 2, true), ("B", 2, true), ("C", 2, true), ("Other", 2, false)]);
+    close(&p[2]["cumulative"], 0.75);
+    close(&p[3]["share"], 0.25);
+    assert_eq!(p[3]["other"], true);
+    let w = c["pareto_weighted"]["类别"].as_array().unwrap();
+    let names: Vec<&str> = w.iter().map(|r| r["category"].as_str().unwrap()).collect();
+    assert_eq!(names, ["C", "A", "B", "Other"]);
+    close(&w[0]["share"], 200.0 / 390.0);
+    assert_eq!(w[3]["count"], 30);
+    let d: Vec<&str> =
+        c["pareto"]["部门"].as_array().unwrap().iter().map(|r| r["category"].as_str().unwrap()).collect();
+    assert_eq!(d, ["X", "Y", "Z"]);
+
+    let ctl = &c["control"];
+    assert_eq!(ctl["kind"], "c");
+    close(&ctl["center"], 4.0 / 3.0);
+    assert_eq!(ctl["points"].as_array().unwrap().len(), 6);
+    close(&ctl["points"][0]["ucl"], 4.0 / 3.0 + 3.0 * (4.0f64 / 3.0).sqrt());
+    assert_eq!(ctl["points"][5]["value"], 0.0);
+    let u = &c["rate_chart"];
+    assert_eq!(u["kind"], "u");
+    close(&u["center"], 4.0 / 3.0);
+    close(&u["points"][1]["ucl"], 4.0 / 3.0 + 3.0 * (4.0f64 / 3.0 / 2.0).sqrt());
+    close(&c["complaint_rate"], 4.0 / 3.0);
+
+    let a = &s["actions"];
+    assert_eq!((a["total"].as_u64(), a["closed"].as_u64(), a["open"].as_u64()), (Some(5), Some(2), Some(3)));
+    assert_eq!((a["overdue"].as_u64(), a["verified"].as_u64()), (Some(2), Some(1)));
+    let overdue: Vec<(&str, i64)> = a["overdue_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["days_overdue"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(overdue, vec![("A1", 60), ("A5", 15)]);
+
+    assert_eq!(s["data_quality"]["rows_rejected"], 2);
+    let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
+    assert!(
+        rejected
+            .contains("data/complaints.csv,11,办结日期,closed date 2026-02-01 is before the received date 2026-03-01"),
+        "{rejected}"
+    );
+    assert!(rejected.contains("data/complaints.csv,12,回访,\"\"\"也许\"\" is not a yes/no value"), "{rejected}");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("Closure rate 62.5% is below the target of 80.0%"));
+    assert!(out.join("charts/pareto-1.svg").is_file() && out.join("charts/control-u.svg").is_file());
+}
+
+#[test]
+fn complaint_missing_required_column_is_named() {
+    let project = fixture("register", "missing");
+    let cfg = project.join("manyi.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace("category = \"类别\"", "category = \"投诉类别\"");
+    std::fs::write(&cfg, text).unwrap();
+    let o = manyi(&["build", project.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "data/complaints.csv:1: error: column \"投诉类别\" (from [complaints] category) is not in the header"
+        ),
+        "{err}"
+    );
+}

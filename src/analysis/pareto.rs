@@ -6,7 +6,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParetoRow {
     pub category: String,
-    /// Count, or summed weight for a weighted Pareto.
+    /// Count, or summed weight for a weighted Pareto (whole numbers serialise as integers).
+    #[serde(serialize_with = "whole_as_integer")]
     pub count: f64,
     /// Share of the total, as a fraction.
     pub share: f64,
@@ -28,6 +29,14 @@ pub struct OtherRule {
 }
 
 const EPS: f64 = 1e-9;
+
+fn whole_as_integer<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
 
 /// `totals` are (category, amount) in order of first appearance in the data; the sort is
 /// stable, so ties keep that order. `vital_share` is e.g. 0.8.

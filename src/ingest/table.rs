@@ -2,8 +2,8 @@
 
 use super::value::{normalize_header, parse_number, parse_yes_no, suggest};
 use super::{FileAccount, Rejection, RowPos, SourceFile};
-use crate::period::{parse_date, Date};
 use crate::diag::{Error, Location, Result};
+use crate::period::{parse_date, Date};
 
 /// An open table: its header and a reader positioned on the first data row.
 pub struct Table {

@@ -154,7 +154,8 @@ mod tests {
 /// `Err` with the expected forms for anything else.
 pub fn parse_yes_no(cell: &str) -> Result<Option<bool>, String> {
     let t = fold_width(cell.trim()).to_lowercase();
-    const YES: [&str; 14] = ["是", "满意", "非常满意", "比较满意", "基本满意", "y", "yes", "true", "1", "有", "√", "✓", "已回访满意", "ok"];
+    const YES: [&str; 14] =
+        ["是", "满意", "非常满意", "比较满意", "基本满意", "y", "yes", "true", "1", "有", "√", "✓", "已回访满意", "ok"];
     const NO: [&str; 12] = ["否", "不满意", "很不满意", "非常不满意", "n", "no", "false", "0", "无", "×", "✗", "x"];
     if t.is_empty() || t == "-" || t == "n/a" || t == "na" || t == "不适用" {
         Ok(None)
@@ -163,7 +164,10 @@ pub fn parse_yes_no(cell: &str) -> Result<Option<bool>, String> {
     } else if NO.contains(&t.as_str()) {
         Ok(Some(false))
     } else {
-        Err(format!("\"{}\" is not a yes/no value; expected 是/否, 满意/不满意, Y/N, yes/no or true/false (blank when unknown)", cell.trim()))
+        Err(format!(
+            "\"{}\" is not a yes/no value; expected 是/否, 满意/不满意, Y/N, yes/no or true/false (blank when unknown)",
+            cell.trim()
+        ))
     }
 }
 

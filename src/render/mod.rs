@@ -3,10 +3,12 @@
 //!
 //! Nothing here reads input or writes files; `site` does the writing.
 
+mod complaints_view;
 pub mod format;
 pub mod labels;
 mod view;
 
+use crate::analysis::complaints::{ActionResult, ComplaintResult};
 use crate::analysis::survey::SurveyResult;
 use crate::config::Config;
 use crate::diag::{Error, Location, Result};
@@ -36,6 +38,8 @@ pub struct Quality {
 pub struct PeriodReport<'a> {
     pub config: &'a Config,
     pub survey: &'a SurveyResult,
+    pub complaints: Option<&'a ComplaintResult>,
+    pub actions: Option<&'a ActionResult>,
     pub quality: &'a Quality,
 }
 
@@ -45,6 +49,10 @@ struct Summary<'a> {
     period: &'a str,
     manyi_version: &'static str,
     survey: &'a SurveyResult,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    complaints: Option<&'a ComplaintResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actions: Option<&'a ActionResult>,
     data_quality: QualitySummary<'a>,
 }
 
@@ -110,6 +118,8 @@ pub fn render_period(r: &PeriodReport) -> Result<Vec<OutputFile>> {
         period: &r.survey.period,
         manyi_version: env!("CARGO_PKG_VERSION"),
         survey: r.survey,
+        complaints: r.complaints,
+        actions: r.actions,
         data_quality: QualitySummary {
             files: &q.files,
             rows_read: q.files.iter().map(|f| f.read).sum(),

@@ -1,6 +1,7 @@
 //! The view: analysis results turned into display-ready plain data (formatted numbers,
 //! labels in the site's language, chart SVGs). Both templates render from it.
 
+use super::complaints_view::{ActionView, ComplaintView};
 use super::format::{change, change_class, pct, plain, score};
 use super::{Labels, PeriodReport};
 use crate::analysis::survey::{ItemRef, SurveyResult, VerdictStatus};
@@ -14,7 +15,8 @@ const REJECTIONS_SHOWN: usize = 20;
 
 pub struct View {
     pub data: ViewData,
-    pub charts: Vec<(&'static str, String)>,
+    /// Chart files: name (without `.svg`) and content.
+    pub charts: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -40,6 +42,8 @@ pub struct ViewData {
     charts: ChartsView,
     method: Vec<String>,
     quality: QualityView,
+    complaints: Option<ComplaintView>,
+    actions: Option<ActionView>,
 }
 
 #[derive(Serialize)]
@@ -286,9 +290,9 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
         max: 100.0,
     };
     let mut charts = vec![
-        ("dimensions", render_bar_chart(&dim_chart).map_err(|e| chart_err("dimensions", e))?),
-        ("items", render_bar_chart(&item_chart).map_err(|e| chart_err("items", e))?),
-        ("bands", render_bar_chart(&band_chart).map_err(|e| chart_err("bands", e))?),
+        ("dimensions".to_string(), render_bar_chart(&dim_chart).map_err(|e| chart_err("dimensions", e))?),
+        ("items".to_string(), render_bar_chart(&item_chart).map_err(|e| chart_err("items", e))?),
+        ("bands".to_string(), render_bar_chart(&band_chart).map_err(|e| chart_err("bands", e))?),
     ];
     if s.trend.len() >= 2 {
         let lo = s.trend.iter().filter_map(|p| p.index).fold(100.0, f64::min);
@@ -298,7 +302,7 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
             min: ((lo - 10.0) / 10.0).floor().max(0.0) * 10.0,
             max: 100.0,
         };
-        charts.push(("trend", render_line_chart(&line).map_err(|e| chart_err("trend", e))?));
+        charts.push(("trend".to_string(), render_line_chart(&line).map_err(|e| chart_err("trend", e))?));
     }
     let svg = |name: &str| charts.iter().find(|(n, _)| *n == name).map(|(_, s)| s.clone());
     let charts_view = ChartsView {
@@ -341,6 +345,18 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
         },
     };
 
+    let complaints = match (cfg.complaints.as_ref(), r.complaints) {
+        (Some(k), Some(c)) => {
+            let (view, files) = super::complaints_view::complaints(k, c, t)?;
+            charts.extend(files);
+            Some(view)
+        }
+        _ => None,
+    };
+    let actions = r.actions.map(|a| super::complaints_view::actions(a, t));
+    let mut method = method_notes(r, t, &basis, &required);
+    let closed = cfg.actions.as_ref().map(|a| a.closed_statuses.clone()).unwrap_or_default();
+    method.extend(super::complaints_view::method_notes(cfg.complaints.as_ref(), r.complaints, r.actions, &closed, t));
     let data = ViewData {
         lang: cfg.site.language.code(),
         subtitle: t.fill("report_period", &[("period", &s.period)]),
@@ -373,8 +389,10 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
             .map(|p| TrendView { period: p.period.clone(), index: score(p.index), valid: p.valid })
             .collect(),
         charts: charts_view,
-        method: method_notes(r, t, &basis, &required),
+        method,
         quality,
+        complaints,
+        actions,
         t: t.clone(),
     };
     Ok(View { data, charts })

@@ -1,0 +1,386 @@
+//! Complaint figures for a period: closure, timeliness, follow-up, breakdowns, Pareto,
+//! control charts; and the action register's status.
+
+use super::control::{c_chart, p_chart, u_chart, ControlChart};
+use super::pareto::{compute_pareto, OtherRule, ParetoRow};
+use super::stats::median_sorted;
+use crate::config::{ComplaintsConfig, RateChart};
+use crate::ingest::registers::{Action, ComplaintData};
+use crate::period::{Date, Period, YearMonth};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Labels the analysis needs to name things it creates (kept out of the data).
+pub struct Names<'a> {
+    pub other: &'a str,
+    pub blank: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Breakdown {
+    /// Which field: category, nature, department, channel.
+    pub field: &'static str,
+    /// The column name in the register.
+    pub column: String,
+    pub rows: Vec<ParetoRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenCase {
+    pub id: String,
+    pub received: String,
+    pub category: String,
+    pub department: Option<String>,
+    pub age_days: i64,
+    pub overdue: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgeBucket {
+    /// Upper bound in days (inclusive); `null` for the last, open-ended bucket.
+    pub max_days: Option<i64>,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthCount {
+    pub month: String,
+    pub count: u64,
+    pub volume: Option<f64>,
+}
+
+/// Every complaint figure of one period; rates are fractions, `null` when undefined.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComplaintResult {
+    pub period: String,
+    /// Status is judged as of this date (the cut-off, or the period's last day).
+    pub as_of: String,
+    pub received: u64,
+    pub closed: u64,
+    pub open: u64,
+    pub closure_rate: Option<f64>,
+    pub closure_target: f64,
+    pub closure_met: Option<bool>,
+    /// Closed cases that had a deadline, and those closed by it.
+    pub closed_with_deadline: u64,
+    pub on_time: u64,
+    pub on_time_rate: Option<f64>,
+    pub days_to_close_mean: Option<f64>,
+    pub days_to_close_median: Option<f64>,
+    pub open_age_mean: Option<f64>,
+    pub open_age_max: Option<i64>,
+    pub open_ages: Vec<AgeBucket>,
+    pub oldest_open: Vec<OpenCase>,
+    pub reopened: u64,
+    pub reopen_rate: Option<f64>,
+    pub followed_up: u64,
+    pub followup_coverage: Option<f64>,
+    pub followup_satisfied: u64,
+    pub followup_satisfaction: Option<f64>,
+    pub breakdowns: Vec<Breakdown>,
+    pub months: Vec<MonthCount>,
+    /// Pareto by count per configured column: `{"<column>": [{category, count, share, cumulative, vital}]}`.
+    pub pareto: BTreeMap<String, Vec<ParetoRow>>,
+    /// Pareto by the weight column, when one is configured.
+    pub pareto_weighted: BTreeMap<String, Vec<ParetoRow>>,
+    pub weight_column: Option<String>,
+    pub vital_share: f64,
+    pub control: Option<ControlChart>,
+    pub rate_chart: Option<ControlChart>,
+    /// Complaints per `rate_per` units over the months with a volume.
+    pub complaint_rate: Option<f64>,
+    pub rate_per: Option<f64>,
+}
+
+const OLDEST_SHOWN: usize = 10;
+const AGE_BUCKETS: [Option<i64>; 4] = [Some(7), Some(30), Some(90), None];
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+/// Months shown on the control charts: a year's own months; for a quarter or month, the
+/// twelve months ending with it. Months after `last` (the cut-off's month, or the register's
+/// latest month when there is no cut-off) are left out.
+fn chart_months(period: Period, last: YearMonth) -> Vec<YearMonth> {
+    let end = period.last_day().month_key().min(last);
+    let start = match period {
+        Period::Year(y) => YearMonth { year: y, month: 1 },
+        _ => period.last_day().month_key().back(11),
+    };
+    let mut out = Vec::new();
+    let mut m = start;
+    while m <= end {
+        out.push(m);
+        m = m.next();
+    }
+    out
+}
+
+pub fn summarize_complaints(
+    cfg: &ComplaintsConfig,
+    data: &ComplaintData,
+    volumes: Option<&BTreeMap<YearMonth, f64>>,
+    period: Period,
+    cutoff: Option<Date>,
+    names: &Names,
+) -> ComplaintResult {
+    let as_of = cutoff.unwrap_or_else(|| period.last_day());
+    let sym = |id: u32| -> String {
+        let s = data.symbols.name(id);
+        if s.is_empty() {
+            names.blank.to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let in_period: Vec<_> = data.complaints.iter().filter(|c| period.contains(c.received.month_key())).collect();
+    let is_closed = |c: &&crate::ingest::registers::Complaint| c.closed.is_some_and(|d| d <= as_of);
+    let deadline_of = |c: &crate::ingest::registers::Complaint| -> Option<i64> {
+        c.deadline.map(Date::days).or_else(|| c.deadline_days.map(|d| c.received.days() + i64::from(d)))
+    };
+
+    let received = in_period.len() as u64;
+    let closed: Vec<_> = in_period.iter().filter(|c| is_closed(c)).collect();
+    let n_closed = closed.len() as u64;
+    let mut days: Vec<f64> = closed.iter().map(|c| (c.closed.unwrap().days() - c.received.days()) as f64).collect();
+    days.sort_by(f64::total_cmp);
+    let with_deadline: Vec<_> = closed.iter().filter_map(|c| Some((c, deadline_of(c)?))).collect();
+    let on_time = with_deadline.iter().filter(|(c, dl)| c.closed.unwrap().days() <= *dl).count() as u64;
+    let followed: Vec<bool> = closed.iter().filter_map(|c| c.followup).collect();
+    let satisfied = followed.iter().filter(|s| **s).count() as u64;
+    let reopened = in_period.iter().filter(|c| c.reopened).count() as u64;
+
+    // Open cases and their ages at the as-of date (a case received after it is not yet open).
+    let mut open: Vec<OpenCase> = in_period
+        .iter()
+        .filter(|c| !is_closed(c) && c.received <= as_of)
+        .map(|c| OpenCase {
+            id: c.id.clone(),
+            received: c.received.to_string(),
+            category: sym(c.category),
+            department: c.department.map(sym),
+            age_days: as_of.days() - c.received.days(),
+            overdue: deadline_of(c).map(|dl| as_of.days() > dl),
+        })
+        .collect();
+    let open_count = in_period.iter().filter(|c| !is_closed(c)).count() as u64;
+    let open_ages = AGE_BUCKETS
+        .iter()
+        .enumerate()
+        .map(|(i, max)| {
+            let min = if i == 0 { 0 } else { AGE_BUCKETS[i - 1].unwrap() + 1 };
+            let count = open.iter().filter(|o| o.age_days >= min && max.is_none_or(|m| o.age_days <= m)).count() as u64;
+            AgeBucket { max_days: *max, count }
+        })
+        .collect();
+    let open_age_mean =
+        (!open.is_empty()).then(|| open.iter().map(|o| o.age_days as f64).sum::<f64>() / open.len() as f64);
+    let open_age_max = open.iter().map(|o| o.age_days).max();
+    open.sort_by(|a, b| b.age_days.cmp(&a.age_days)); // stable: ties keep input order
+    open.truncate(OLDEST_SHOWN);
+
+    // Breakdowns and Pareto tables: totals in order of first appearance within the period.
+    let tally = |key: &dyn Fn(&crate::ingest::registers::Complaint) -> Option<u32>,
+                 amount: &dyn Fn(&crate::ingest::registers::Complaint) -> f64|
+     -> Vec<(String, f64)> {
+        let mut order: Vec<u32> = Vec::new();
+        let mut sums: HashMap<u32, f64> = HashMap::new();
+        for c in &in_period {
+            let Some(k) = key(c) else { continue };
+            let e = sums.entry(k).or_insert_with(|| {
+                order.push(k);
+                0.0
+            });
+            *e += amount(c);
+        }
+        order.iter().map(|k| (sym(*k), sums[k])).collect()
+    };
+    let other = OtherRule { after_share: cfg.other_after_share, max_categories: cfg.other_max_categories };
+    let plain = OtherRule::default();
+    let one = |_: &crate::ingest::registers::Complaint| 1.0;
+    let mut breakdowns = vec![Breakdown {
+        field: "category",
+        column: cfg.category.clone(),
+        rows: compute_pareto(&tally(&|c| Some(c.category), &one), cfg.vital_share, plain, names.other),
+    }];
+    for (field, col, get) in [
+        ("nature", &cfg.nature, (|c: &crate::ingest::registers::Complaint| c.nature) as fn(&_) -> _),
+        ("department", &cfg.department, |c| c.department),
+        ("channel", &cfg.channel, |c| c.channel),
+    ] {
+        if let Some(col) = col {
+            let rows = compute_pareto(&tally(&get, &one), cfg.vital_share, plain, names.other);
+            breakdowns.push(Breakdown { field, column: col.clone(), rows });
+        }
+    }
+    let mut pareto = BTreeMap::new();
+    let mut pareto_weighted = BTreeMap::new();
+    for (i, col) in cfg.pareto.iter().enumerate() {
+        pareto.insert(
+            col.clone(),
+            compute_pareto(&tally(&|c| Some(c.pareto[i]), &one), cfg.vital_share, other, names.other),
+        );
+        if cfg.weight.is_some() {
+            let w = |c: &crate::ingest::registers::Complaint| c.weight.unwrap_or(0.0);
+            pareto_weighted.insert(
+                col.clone(),
+                compute_pareto(&tally(&|c| Some(c.pareto[i]), &w), cfg.vital_share, other, names.other),
+            );
+        }
+    }
+
+    // Months and control charts.
+    // With a cut-off the register is complete up to it; otherwise up to its latest complaint.
+    let data_end = data.complaints.iter().map(|c| c.received.month_key()).max();
+    let last = match (cutoff, data_end) {
+        (Some(cut), _) => cut.month_key(),
+        (None, Some(d)) => d,
+        (None, None) => period.last_day().month_key(),
+    };
+    let chart_span = chart_months(period, last);
+    let mut per_month: BTreeMap<YearMonth, u64> = chart_span.iter().map(|m| (*m, 0)).collect();
+    for c in &data.complaints {
+        if let Some(n) = per_month.get_mut(&c.received.month_key()) {
+            *n += 1;
+        }
+    }
+    let months: Vec<MonthCount> = per_month
+        .iter()
+        .map(|(m, n)| MonthCount { month: m.to_string(), count: *n, volume: volumes.and_then(|v| v.get(m).copied()) })
+        .collect();
+    let labels: Vec<String> = months.iter().map(|m| m.month.clone()).collect();
+    let counts: Vec<f64> = months.iter().map(|m| m.count as f64).collect();
+    let control = (months.len() >= 2).then(|| c_chart(&labels, &counts));
+    let (mut rate_chart, mut complaint_rate, mut rate_per) = (None, None, None);
+    if let (Some(_), Some(vcfg)) = (volumes, cfg.volume.as_ref()) {
+        let with_volume: Vec<&MonthCount> = months.iter().filter(|m| m.volume.is_some_and(|v| v > 0.0)).collect();
+        if !with_volume.is_empty() {
+            let l: Vec<String> = with_volume.iter().map(|m| m.month.clone()).collect();
+            let x: Vec<f64> = with_volume.iter().map(|m| m.count as f64).collect();
+            let n: Vec<f64> = with_volume.iter().map(|m| m.volume.unwrap()).collect();
+            let (sx, sn): (f64, f64) = (x.iter().sum(), n.iter().sum());
+            complaint_rate = Some(sx / sn * vcfg.per);
+            rate_per = Some(vcfg.per);
+            if with_volume.len() >= 2 {
+                rate_chart = Some(match vcfg.chart {
+                    RateChart::U => u_chart(&l, &x, &n.iter().map(|v| v / vcfg.per).collect::<Vec<_>>()),
+                    RateChart::P => p_chart(&l, &x, &n),
+                });
+            }
+        }
+    }
+
+    let closure_rate = ratio(n_closed, received);
+    ComplaintResult {
+        period: period.to_string(),
+        as_of: as_of.to_string(),
+        received,
+        closed: n_closed,
+        open: open_count,
+        closure_rate,
+        closure_target: cfg.closure_target,
+        closure_met: closure_rate.map(|r| r >= cfg.closure_target - 1e-12),
+        closed_with_deadline: with_deadline.len() as u64,
+        on_time,
+        on_time_rate: ratio(on_time, with_deadline.len() as u64),
+        days_to_close_mean: (!days.is_empty()).then(|| days.iter().sum::<f64>() / days.len() as f64),
+        days_to_close_median: median_sorted(&days),
+        open_age_mean,
+        open_age_max,
+        open_ages,
+        oldest_open: open,
+        reopened,
+        reopen_rate: ratio(reopened, n_closed),
+        followed_up: followed.len() as u64,
+        followup_coverage: ratio(followed.len() as u64, n_closed),
+        followup_satisfied: satisfied,
+        followup_satisfaction: ratio(satisfied, followed.len() as u64),
+        breakdowns,
+        months,
+        pareto,
+        pareto_weighted,
+        weight_column: cfg.weight.clone(),
+        vital_share: cfg.vital_share,
+        control,
+        rate_chart,
+        complaint_rate,
+        rate_per,
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionRow {
+    pub id: String,
+    pub problem: String,
+    pub owner: String,
+    pub department: String,
+    pub due: Option<String>,
+    pub status: String,
+    pub days_overdue: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerCount {
+    pub owner: String,
+    pub open: u64,
+    pub overdue: u64,
+}
+
+/// The action register as of a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionResult {
+    pub as_of: String,
+    pub total: u64,
+    pub closed: u64,
+    pub open: u64,
+    /// Open with a due date before the as-of date.
+    pub overdue: u64,
+    /// Closed and verified effective (效果验证).
+    pub verified: u64,
+    pub closed_unverified: u64,
+    pub open_without_due: u64,
+    pub overdue_actions: Vec<ActionRow>,
+    pub by_owner: Vec<OwnerCount>,
+}
+
+pub fn summarize_actions(actions: &[Action], as_of: Date) -> ActionResult {
+    let open: Vec<&Action> = actions.iter().filter(|a| !a.closed).collect();
+    let is_overdue = |a: &Action| a.due.is_some_and(|d| d < as_of);
+    let mut overdue: Vec<&Action> = open.iter().copied().filter(|a| is_overdue(a)).collect();
+    overdue.sort_by(|a, b| a.owner.cmp(&b.owner).then(a.due.cmp(&b.due)).then(a.pos.cmp(&b.pos)));
+    let mut owners: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for a in &open {
+        let e = owners.entry(a.owner.as_str()).or_default();
+        e.0 += 1;
+        e.1 += u64::from(is_overdue(a));
+    }
+    let closed = actions.iter().filter(|a| a.closed).count() as u64;
+    let verified = actions.iter().filter(|a| a.closed && a.verified == Some(true)).count() as u64;
+    ActionResult {
+        as_of: as_of.to_string(),
+        total: actions.len() as u64,
+        closed,
+        open: open.len() as u64,
+        overdue: overdue.len() as u64,
+        verified,
+        closed_unverified: closed - verified,
+        open_without_due: open.iter().filter(|a| a.due.is_none()).count() as u64,
+        overdue_actions: overdue
+            .iter()
+            .map(|a| ActionRow {
+                id: a.id.clone(),
+                problem: a.problem.clone(),
+                owner: a.owner.clone(),
+                department: a.department.clone(),
+                due: a.due.map(|d| d.to_string()),
+                status: a.status.clone(),
+                days_overdue: a.due.map(|d| as_of.days() - d.days()),
+            })
+            .collect(),
+        by_owner: owners
+            .into_iter()
+            .map(|(o, (open, overdue))| OwnerCount { owner: o.to_string(), open, overdue })
+            .collect(),
+    }
+}

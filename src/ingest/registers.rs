@@ -1,0 +1,279 @@
+//! Registers: complaints (顾客意见登记簿), monthly volumes, corrective actions (纠正预防措施).
+//! Each row becomes a typed record or a rejection with its reason.
+
+use super::table::{read_rows, CellError, Table};
+use super::value::normalize_header;
+use super::{FileAccount, Rejection, RowPos, SourceFile};
+use crate::config::{ActionsConfig, ComplaintsConfig, VolumeConfig};
+use crate::diag::Result;
+use crate::period::{parse_year_month, Date, YearMonth};
+use std::collections::HashMap;
+
+/// Interned text values (categories, departments ...): records hold small ids.
+#[derive(Debug, Clone, Default)]
+pub struct Symbols {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Symbols {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(i) = self.index.get(s) {
+            return *i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(s.to_string());
+        self.index.insert(s.to_string(), i);
+        i
+    }
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+}
+
+/// One complaint, typed.
+#[derive(Debug, Clone)]
+pub struct Complaint {
+    pub pos: RowPos,
+    pub id: String,
+    pub received: Date,
+    pub closed: Option<Date>,
+    /// Deadline from the deadline column, else received + deadline_days.
+    pub deadline: Option<Date>,
+    pub deadline_days: Option<u32>,
+    pub category: u32,
+    pub nature: Option<u32>,
+    pub department: Option<u32>,
+    pub channel: Option<u32>,
+    pub followup: Option<bool>,
+    pub reopened: bool,
+    pub weight: Option<f64>,
+    /// Values of the `pareto` columns, in config order (blank is the empty string's symbol).
+    pub pareto: Box<[u32]>,
+}
+
+/// The register as read: records in input order plus the symbol table.
+#[derive(Debug, Clone, Default)]
+pub struct ComplaintData {
+    pub complaints: Vec<Complaint>,
+    pub symbols: Symbols,
+}
+
+struct ComplaintCols {
+    id: usize,
+    received: usize,
+    closed: Option<usize>,
+    category: usize,
+    nature: Option<usize>,
+    department: Option<usize>,
+    channel: Option<usize>,
+    deadline: Option<usize>,
+    followup: Option<usize>,
+    reopened: Option<usize>,
+    weight: Option<usize>,
+    pareto: Vec<usize>,
+}
+
+fn optional(table: &Table, col: &Option<String>, key: &str) -> Result<Option<usize>> {
+    col.as_deref().map(|c| table.column(c, key)).transpose()
+}
+
+pub fn read_complaints(
+    files: &[SourceFile],
+    cfg: &ComplaintsConfig,
+    on_reject: impl FnMut(Rejection),
+) -> Result<(ComplaintData, Vec<FileAccount>)> {
+    let mut data = ComplaintData::default();
+    let allowed: Vec<String> = cfg.categories.iter().map(|c| normalize_header(c)).collect();
+    let columns = |t: &Table| -> Result<ComplaintCols> {
+        Ok(ComplaintCols {
+            id: t.column(&cfg.id, "[complaints] id")?,
+            received: t.column(&cfg.received, "[complaints] received")?,
+            closed: optional(t, &cfg.closed, "[complaints] closed")?,
+            category: t.column(&cfg.category, "[complaints] category")?,
+            nature: optional(t, &cfg.nature, "[complaints] nature")?,
+            department: optional(t, &cfg.department, "[complaints] department")?,
+            channel: optional(t, &cfg.channel, "[complaints] channel")?,
+            deadline: optional(t, &cfg.deadline, "[complaints] deadline")?,
+            followup: optional(t, &cfg.followup_satisfied, "[complaints] followup_satisfied")?,
+            reopened: optional(t, &cfg.reopened, "[complaints] reopened")?,
+            weight: optional(t, &cfg.weight, "[complaints] weight")?,
+            pareto: cfg.pareto.iter().map(|c| t.column(c, "[complaints] pareto")).collect::<Result<_>>()?,
+        })
+    };
+    let accounts = read_rows(
+        files,
+        columns,
+        |row, c, pos| {
+            let received = row.required_date(c.received)?;
+            let closed = match c.closed {
+                Some(i) => row.date(i)?,
+                None => None,
+            };
+            if let Some(cl) = closed {
+                if cl < received {
+                    return Err((
+                        c.closed,
+                        format!(
+                            "closed date {cl} is before the received date {received}; expected a date on or after it"
+                        ),
+                    ));
+                }
+            }
+            let category = row.text(c.category)?;
+            if category.is_empty() {
+                let hint = if cfg.categories.is_empty() {
+                    "expected a category".to_string()
+                } else {
+                    format!("expected one of [complaints] categories: {}", cfg.categories.join(" / "))
+                };
+                return Err((Some(c.category), format!("is empty; {hint}")));
+            }
+            if !allowed.is_empty() && !allowed.contains(&normalize_header(category)) {
+                return Err((
+                    Some(c.category),
+                    format!(
+                        "\"{category}\" is not a configured category; expected one of {}",
+                        cfg.categories.join(" / ")
+                    ),
+                ));
+            }
+            let deadline = match c.deadline {
+                Some(i) => row.date(i)?,
+                None => None,
+            };
+            let weight = match c.weight {
+                Some(i) => row.number(i)?,
+                None => None,
+            };
+            let flag = |i: Option<usize>| -> std::result::Result<Option<bool>, CellError> {
+                i.map(|i| row.yes_no(i)).transpose().map(Option::flatten)
+            };
+            let followup = flag(c.followup)?;
+            let reopened = flag(c.reopened)?.unwrap_or(false);
+            let mut sym = |i: Option<usize>| -> std::result::Result<Option<u32>, CellError> {
+                Ok(match i {
+                    Some(i) => Some(data.symbols.intern(row.text(i)?)),
+                    None => None,
+                })
+            };
+            let nature = sym(c.nature)?;
+            let department = sym(c.department)?;
+            let channel = sym(c.channel)?;
+            let mut pareto = Vec::with_capacity(c.pareto.len());
+            for &i in &c.pareto {
+                pareto.push(data.symbols.intern(row.text(i)?));
+            }
+            let complaint = Complaint {
+                pos,
+                id: row.text(c.id)?.to_string(),
+                received,
+                closed,
+                deadline,
+                deadline_days: cfg.deadline_days,
+                category: data.symbols.intern(category),
+                nature,
+                department,
+                channel,
+                followup,
+                reopened,
+                weight,
+                pareto: pareto.into_boxed_slice(),
+            };
+            data.complaints.push(complaint);
+            Ok(())
+        },
+        on_reject,
+    )?;
+    Ok((data, accounts))
+}
+
+/// Units (orders, deliveries) per month; a month given twice is summed.
+pub fn read_volumes(
+    files: &[SourceFile],
+    cfg: &VolumeConfig,
+    on_reject: impl FnMut(Rejection),
+) -> Result<(std::collections::BTreeMap<YearMonth, f64>, Vec<FileAccount>)> {
+    let mut out = std::collections::BTreeMap::new();
+    let accounts = read_rows(
+        files,
+        |t| {
+            Ok((t.column(&cfg.month, "[complaints.volume] month")?, t.column(&cfg.count, "[complaints.volume] count")?))
+        },
+        |row, &(m, n), _| {
+            let text = row.text(m)?;
+            let month = parse_year_month(text).ok_or_else(|| {
+                (Some(m), format!("\"{text}\" is not a month; expected 2026-03, 2026/3 or 2026年3月"))
+            })?;
+            let count =
+                row.number(n)?.ok_or_else(|| (Some(n), "is empty; expected the volume of the month".to_string()))?;
+            if count < 0.0 {
+                return Err((Some(n), format!("{count} is negative; expected a volume ≥ 0")));
+            }
+            *out.entry(month).or_insert(0.0) += count;
+            Ok(())
+        },
+        on_reject,
+    )?;
+    Ok((out, accounts))
+}
+
+/// One corrective/preventive action.
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub pos: RowPos,
+    pub id: String,
+    pub problem: String,
+    pub owner: String,
+    pub department: String,
+    pub due: Option<Date>,
+    pub status: String,
+    pub closed: bool,
+    pub verified: Option<bool>,
+}
+
+pub fn read_actions(
+    files: &[SourceFile],
+    cfg: &ActionsConfig,
+    on_reject: impl FnMut(Rejection),
+) -> Result<(Vec<Action>, Vec<FileAccount>)> {
+    let closed: Vec<String> = cfg.closed_statuses.iter().map(|s| normalize_header(s).to_lowercase()).collect();
+    let mut out = Vec::new();
+    let accounts = read_rows(
+        files,
+        |t| {
+            Ok([
+                Some(t.column(&cfg.id, "[actions] id")?),
+                Some(t.column(&cfg.problem, "[actions] problem")?),
+                Some(t.column(&cfg.owner, "[actions] owner")?),
+                optional(t, &cfg.department, "[actions] department")?,
+                Some(t.column(&cfg.due, "[actions] due")?),
+                Some(t.column(&cfg.status, "[actions] status")?),
+                optional(t, &cfg.verified, "[actions] verified")?,
+            ])
+        },
+        |row, c, pos| {
+            let text = |i: Option<usize>| -> std::result::Result<String, CellError> {
+                Ok(match i {
+                    Some(i) => row.text(i)?.to_string(),
+                    None => String::new(),
+                })
+            };
+            let status = text(c[5])?;
+            out.push(Action {
+                pos,
+                id: text(c[0])?,
+                problem: text(c[1])?,
+                owner: text(c[2])?,
+                department: text(c[3])?,
+                due: row.date(c[4].expect("due is required"))?,
+                closed: closed.contains(&normalize_header(&status).to_lowercase()),
+                status,
+                verified: c[6].map(|i| row.yes_no(i)).transpose()?.flatten(),
+            });
+            Ok(())
+        },
+        on_reject,
+    )?;
+    Ok((out, accounts))
+}
