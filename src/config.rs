@@ -37,6 +37,13 @@ pub struct Config {
 pub struct ComplaintsConfig {
     /// Register files: paths, globs or folders.
     pub files: Vec<String>,
+    /// Text encoding of CSV files: `auto` (default: UTF-8 with or without BOM, else GB18030),
+    /// or a label such as `utf-8`, `gbk`, `gb18030`, `utf-16le`.
+    pub encoding: Option<String>,
+    /// CSV delimiter (one character); detected from the header line when absent.
+    pub delimiter: Option<String>,
+    /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
+    pub sheet: Option<String>,
     /// Complaint id column.
     pub id: String,
     /// Received date column (required): it decides the period of each complaint.
@@ -85,6 +92,13 @@ pub struct ComplaintsConfig {
 #[serde(deny_unknown_fields)]
 pub struct VolumeConfig {
     pub files: Vec<String>,
+    /// Text encoding of CSV files: `auto` (default: UTF-8 with or without BOM, else GB18030),
+    /// or a label such as `utf-8`, `gbk`, `gb18030`, `utf-16le`.
+    pub encoding: Option<String>,
+    /// CSV delimiter (one character); detected from the header line when absent.
+    pub delimiter: Option<String>,
+    /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
+    pub sheet: Option<String>,
     /// Month column: 2026-03, 2026/3, 2026年3月 or any date in the month.
     pub month: String,
     /// Volume column: orders, deliveries or customers served in the month.
@@ -113,6 +127,13 @@ pub enum RateChart {
 #[serde(deny_unknown_fields)]
 pub struct ActionsConfig {
     pub files: Vec<String>,
+    /// Text encoding of CSV files: `auto` (default: UTF-8 with or without BOM, else GB18030),
+    /// or a label such as `utf-8`, `gbk`, `gb18030`, `utf-16le`.
+    pub encoding: Option<String>,
+    /// CSV delimiter (one character); detected from the header line when absent.
+    pub delimiter: Option<String>,
+    /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
+    pub sheet: Option<String>,
     #[serde(default = "ac_id")]
     pub id: String,
     #[serde(default = "ac_problem")]
@@ -187,6 +208,13 @@ impl Language {
 pub struct SurveyConfig {
     /// Response files: paths, globs or folders, relative to the project folder.
     pub files: Vec<String>,
+    /// Text encoding of CSV files: `auto` (default: UTF-8 with or without BOM, else GB18030),
+    /// or a label such as `utf-8`, `gbk`, `gb18030`, `utf-16le`.
+    pub encoding: Option<String>,
+    /// CSV delimiter (one character); detected from the header line when absent.
+    pub delimiter: Option<String>,
+    /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
+    pub sheet: Option<String>,
     /// Column holding the questionnaire id.
     pub id: String,
     /// Column holding the survey date; it decides the period of each response.
@@ -346,6 +374,59 @@ impl SurveyConfig {
     pub fn issued_for(&self, period: Period) -> Option<u64> {
         self.plans.iter().find(|p| Period::parse(&p.period) == Some(period)).map(|p| p.issued)
     }
+}
+
+/// How to read the files of one file set.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadOptions {
+    pub encoding: Option<String>,
+    pub delimiter: Option<u8>,
+    pub sheet: Option<String>,
+}
+
+macro_rules! read_options {
+    ($($t:ty),*) => {$(
+        impl $t {
+            pub fn read_options(&self) -> ReadOptions {
+                ReadOptions {
+                    encoding: self.encoding.clone().filter(|e| !e.eq_ignore_ascii_case("auto")),
+                    delimiter: self.delimiter.as_deref().and_then(delimiter_byte),
+                    sheet: self.sheet.clone(),
+                }
+            }
+        }
+    )*};
+}
+read_options!(SurveyConfig, ComplaintsConfig, VolumeConfig, ActionsConfig);
+
+fn delimiter_byte(d: &str) -> Option<u8> {
+    match d {
+        "\\t" | "tab" | "TAB" => Some(b'\t'),
+        _ if d.len() == 1 && d.is_ascii() => Some(d.as_bytes()[0]),
+        _ => None,
+    }
+}
+
+fn validate_read(opts: (&Option<String>, &Option<String>), section: &str, text: &str, file: &str) -> Result<()> {
+    if let Some(e) = opts.0 {
+        if !e.eq_ignore_ascii_case("auto") && encoding_rs::Encoding::for_label(e.as_bytes()).is_none() {
+            return Err(Error::config(
+                locate(text, file, "encoding"),
+                format!("{section} encoding \"{e}\" is not a known encoding"),
+            )
+            .with_hint("use auto, utf-8, gbk, gb18030 or utf-16le"));
+        }
+    }
+    if let Some(d) = opts.1 {
+        if delimiter_byte(d).is_none() {
+            return Err(Error::config(
+                locate(text, file, "delimiter"),
+                format!("{section} delimiter \"{d}\" must be one ASCII character"),
+            )
+            .with_hint("e.g. delimiter = \";\" or delimiter = \"\\t\" for tabs"));
+        }
+    }
+    Ok(())
 }
 
 /// A loaded project: its folder and its validated configuration.
@@ -527,6 +608,16 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<()> {
             }
             Some(_) => {}
         }
+    }
+    validate_read((&s.encoding, &s.delimiter), "[survey]", text, file)?;
+    if let Some(k) = &c.complaints {
+        validate_read((&k.encoding, &k.delimiter), "[complaints]", text, file)?;
+        if let Some(v) = &k.volume {
+            validate_read((&v.encoding, &v.delimiter), "[complaints.volume]", text, file)?;
+        }
+    }
+    if let Some(a) = &c.actions {
+        validate_read((&a.encoding, &a.delimiter), "[actions]", text, file)?;
     }
     if let Some(cut) = &c.report.cutoff {
         if crate::period::parse_date(cut).is_none() {

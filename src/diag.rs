@@ -19,20 +19,57 @@ pub struct Location {
     pub file: String,
     pub line: Option<u64>,
     pub column: Option<u64>,
+    /// For workbooks: the sheet, so the location reads `file:Sheet!C7`.
+    pub sheet: Option<String>,
 }
 
 impl Location {
     pub fn file(file: impl Into<String>) -> Self {
-        Location { file: file.into(), line: None, column: None }
+        Location { file: file.into(), line: None, column: None, sheet: None }
     }
     pub fn at(file: impl Into<String>, line: u64, column: Option<u64>) -> Self {
-        Location { file: file.into(), line: Some(line), column }
+        Location { file: file.into(), line: Some(line), column, sheet: None }
+    }
+    pub fn in_sheet(mut self, sheet: Option<String>) -> Self {
+        self.sheet = sheet;
+        self
+    }
+}
+
+/// Spreadsheet column letters of a 1-based column number: 1 → A, 27 → AA.
+pub fn column_letters(mut n: u64) -> String {
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = ((n - 1) % 26) as u8;
+        out.push(b'A' + r);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_read_like_the_source() {
+        assert_eq!(Location::at("a.csv", 14, Some(3)).to_string(), "a.csv:14:3");
+        assert_eq!(Location::at("a.xlsx", 7, Some(3)).in_sheet(Some("问卷".into())).to_string(), "a.xlsx:问卷!C7");
+        assert_eq!(Location::at("a.xlsx", 7, None).in_sheet(Some("问卷".into())).to_string(), "a.xlsx:问卷!7:7");
+        assert_eq!(column_letters(28), "AB");
     }
 }
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
+        if let (Some(sheet), Some(line)) = (&self.sheet, self.line) {
+            return match self.column {
+                Some(col) => write!(f, ":{sheet}!{}{line}", column_letters(col)),
+                None => write!(f, ":{sheet}!{line}:{line}"), // a whole row, as Excel writes it
+            };
+        }
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {

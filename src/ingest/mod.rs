@@ -4,6 +4,7 @@
 //! columns against the header, and turns every row into typed values, or into a
 //! `Rejection` with its reason. Rows are streamed to the caller, never all held.
 
+mod crlf;
 pub mod registers;
 pub mod survey;
 pub mod table;
@@ -37,12 +38,15 @@ pub struct Rejection {
     /// 1-based column number and header name, when one cell is at fault.
     pub col: Option<u64>,
     pub column: Option<String>,
+    /// Worksheet, for workbooks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     pub reason: String,
 }
 
 impl Rejection {
     pub fn location(&self) -> Location {
-        Location::at(self.file.clone(), self.line, self.col)
+        Location::at(self.file.clone(), self.line, self.col).in_sheet(self.sheet.clone())
     }
 }
 
@@ -112,5 +116,5 @@ pub fn resolve_files(root: &Path, patterns: &[String], key: &str) -> Result<Vec<
 
 fn is_table_file(p: &Path) -> bool {
     let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    matches!(ext.as_str(), "csv" | "tsv" | "txt")
+    matches!(ext.as_str(), "csv" | "tsv" | "txt" | "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
 }

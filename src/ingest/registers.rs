@@ -103,6 +103,7 @@ pub fn read_complaints(
     };
     let accounts = read_rows(
         files,
+        &cfg.read_options(),
         columns,
         |row, c, pos| {
             let received = row.required_date(c.received)?;
@@ -197,6 +198,7 @@ pub fn read_volumes(
     let mut out = std::collections::BTreeMap::new();
     let accounts = read_rows(
         files,
+        &cfg.read_options(),
         |t| {
             Ok((t.column(&cfg.month, "[complaints.volume] month")?, t.column(&cfg.count, "[complaints.volume] count")?))
         },
@@ -241,6 +243,7 @@ pub fn read_actions(
     let mut out = Vec::new();
     let accounts = read_rows(
         files,
+        &cfg.read_options(),
         |t| {
             Ok([
                 Some(t.column(&cfg.id, "[actions] id")?),

@@ -50,6 +50,7 @@ pub fn read_survey(
     };
     read_rows(
         files,
+        &cfg.read_options(),
         columns,
         |row, cols, pos| {
             let (id, date, comment) = parse_row(row, cols, &reader, &mut answers)?;

@@ -1,23 +1,259 @@
 //! Reading one table file into header + rows, with the file's own line numbers.
 
-use super::value::{normalize_header, parse_number, parse_yes_no, suggest};
+use super::crlf::CrlfToLf;
+use super::value::{normalize_header, parse_number, parse_yes_no, quote, suggest};
 use super::{FileAccount, Rejection, RowPos, SourceFile};
+use crate::config::ReadOptions;
 use crate::diag::{Error, Location, Result};
 use crate::period::{parse_date, Date};
+use std::io::{BufRead, Read};
 
 /// An open table: its header and a reader positioned on the first data row.
 pub struct Table {
     pub file: SourceFile,
     pub header: Vec<String>,
+    /// Worksheet name for workbooks (locations read `file:Sheet!C7`).
+    pub sheet: Option<String>,
+    /// Number of header fields; rows with more non-empty fields are suspect.
     normalized: Vec<String>,
-    reader: csv::Reader<Box<dyn std::io::Read + Send>>,
+    source: Source,
     record: csv::ByteRecord,
+}
+
+enum Source {
+    Csv(csv::Reader<Box<dyn Read + Send>>),
+    Sheet { range: calamine::Range<calamine::Data>, next: usize, first_row: u32 },
 }
 
 /// A data row borrowed from the reader.
 pub struct Row<'a> {
+    /// The file's own line number, or the sheet's row number.
     pub line: u64,
     pub record: &'a csv::ByteRecord,
+}
+
+const SNIFF: usize = 1 << 20;
+
+fn is_workbook(file: &SourceFile) -> bool {
+    let lower = file.shown.to_ascii_lowercase();
+    [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"].iter().any(|e| lower.ends_with(e))
+}
+
+/// Chooses the encoding: the configured one, a BOM, UTF-8 if the start of the file is valid
+/// UTF-8, else GB18030 (a superset of GBK, what Chinese Excel saves as "CSV").
+fn sniff_encoding(prefix: &[u8], configured: Option<&str>) -> Option<&'static encoding_rs::Encoding> {
+    if let Some(label) = configured {
+        return encoding_rs::Encoding::for_label(label.as_bytes());
+    }
+    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(prefix) {
+        return Some(enc);
+    }
+    match std::str::from_utf8(prefix) {
+        Ok(_) => None,
+        Err(e) if e.error_len().is_none() => None, // a character cut by the end of the sniffed prefix
+        Err(_) => Some(encoding_rs::GB18030),
+    }
+}
+
+/// The delimiter used most in the first line, outside quotes (`,` when none is found).
+fn sniff_delimiter(prefix: &[u8]) -> u8 {
+    let mut counts = [0usize; 4];
+    let candidates = [b',', b'\t', b';', b'|'];
+    let mut quoted = false;
+    for &b in prefix {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if !quoted => {
+                if let Some(i) = candidates.iter().position(|c| *c == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let best = (0..4).max_by_key(|i| (counts[*i], std::cmp::Reverse(*i))).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        candidates[best]
+    }
+}
+
+impl Table {
+    pub fn open(file: &SourceFile, opts: &ReadOptions) -> Result<Table> {
+        if is_workbook(file) {
+            return Self::open_sheet(file, opts);
+        }
+        let mut handle = std::fs::File::open(&file.path).map_err(|e| Error::io(&file.path, "open the file", e))?;
+        let mut prefix = Vec::with_capacity(8192);
+        (&mut handle)
+            .take(SNIFF as u64)
+            .read_to_end(&mut prefix)
+            .map_err(|e| Error::io(&file.path, "read the file", e))?;
+        let loc = || Location::file(file.shown.clone());
+        let encoding = sniff_encoding(&prefix, opts.encoding.as_deref());
+        let is_utf16 = encoding.is_some_and(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE);
+        if !is_utf16 && prefix.contains(&0) {
+            return Err(Error::data(loc(), "the file is not text: it contains NUL bytes")
+                .with_hint("export the data as CSV (or point files at the .xlsx workbook itself)"));
+        }
+        let has_cr = memchr::memchr(b'\r', &prefix).is_some();
+        let chained = std::io::Cursor::new(prefix).chain(handle);
+        let decoded: Box<dyn Read + Send> = match encoding {
+            None => Box::new(chained),
+            Some(enc) => Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(enc)).bom_override(true).build(chained),
+            ),
+        };
+        let reader: Box<dyn Read + Send> = if has_cr { Box::new(CrlfToLf::new(decoded)) } else { decoded };
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, reader);
+        let delimiter = match opts.delimiter {
+            Some(d) => d,
+            None => {
+                let buf = reader.fill_buf().map_err(|e| Error::io(&file.path, "read the file", e))?;
+                if file.shown.to_ascii_lowercase().ends_with(".tsv") {
+                    b'\t'
+                } else {
+                    sniff_delimiter(buf)
+                }
+            }
+        };
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(Box::new(reader) as Box<dyn Read + Send>);
+        let mut record = csv::ByteRecord::new();
+        let has_header = csv.read_byte_record(&mut record).map_err(|e| csv_error(file, e))?;
+        if !has_header || record.iter().all(|f| f.iter().all(|b| b.is_ascii_whitespace())) {
+            return Err(Error::data(loc(), "the file is empty: no header row")
+                .with_hint("export the sheet again with its header row (column names) on the first line"));
+        }
+        let mut header = Vec::with_capacity(record.len());
+        for (i, f) in record.iter().enumerate() {
+            let name = std::str::from_utf8(f).map_err(|_| {
+                Error::data(Location::at(file.shown.clone(), 1, Some(i as u64 + 1)), "the header is not valid UTF-8")
+                    .with_hint("set encoding = \"gbk\" (or the file's encoding) for this file set in manyi.toml")
+            })?;
+            header.push(name.trim_start_matches('\u{FEFF}').trim().to_string());
+        }
+        Ok(Self::with_header(file, header, None, Source::Csv(csv)))
+    }
+
+    fn open_sheet(file: &SourceFile, opts: &ReadOptions) -> Result<Table> {
+        use calamine::Reader;
+        let loc = || Location::file(file.shown.clone());
+        let mut book = calamine::open_workbook_auto(&file.path).map_err(|e| {
+            Error::data(loc(), format!("cannot read the workbook: {e}")).with_hint("save it again from Excel as .xlsx")
+        })?;
+        let names = book.sheet_names();
+        let sheet = match &opts.sheet {
+            Some(s) => names.iter().find(|n| n.trim() == s.trim()).cloned().ok_or_else(|| {
+                Error::config(loc(), format!("the workbook has no sheet \"{s}\"; its sheets are: {}", names.join(", ")))
+                    .with_hint("fix `sheet` for this file set in manyi.toml")
+            })?,
+            None => names.first().cloned().ok_or_else(|| Error::data(loc(), "the workbook has no sheets"))?,
+        };
+        let range = book
+            .worksheet_range(&sheet)
+            .map_err(|e| Error::data(loc(), format!("cannot read sheet \"{sheet}\": {e}")))?;
+        let Some((first_row, first_col)) = range.start() else {
+            return Err(Error::data(loc(), format!("sheet \"{sheet}\" is empty: no header row"))
+                .with_hint("put the column names in the first row of the sheet"));
+        };
+        let lead = first_col as usize; // keep column letters true to the sheet
+        let mut header = vec![String::new(); lead];
+        if let Some(row) = range.rows().next() {
+            header.extend(row.iter().map(|c| cell_text(c).trim().to_string()));
+        }
+        let source = Source::Sheet { range, next: 1, first_row };
+        Ok(Self::with_header(file, header, Some(sheet), source))
+    }
+
+    fn with_header(file: &SourceFile, header: Vec<String>, sheet: Option<String>, source: Source) -> Table {
+        let normalized = header.iter().map(|h| normalize_header(h)).collect();
+        Table { file: file.clone(), header, sheet, normalized, source, record: csv::ByteRecord::new() }
+    }
+
+    /// Index of a configured column; `key` names the config key in the message.
+    pub fn column(&self, wanted: &str, key: &str) -> Result<usize> {
+        let norm = normalize_header(wanted);
+        if let Some(i) = self.normalized.iter().position(|h| *h == norm) {
+            return Ok(i);
+        }
+        let listed: Vec<String> = self.header.iter().filter(|h| !h.is_empty()).map(|h| format!("\"{h}\"")).collect();
+        let header_line = match &self.source {
+            Source::Sheet { first_row, .. } => u64::from(*first_row) + 1,
+            Source::Csv(_) => 1,
+        };
+        let mut err = Error::data(
+            Location::at(self.file.shown.clone(), header_line, None).in_sheet(self.sheet.clone()),
+            format!("column \"{wanted}\" (from {key}) is not in the header; the columns are: {}", listed.join(", ")),
+        );
+        err = match suggest(wanted, self.header.iter().map(String::as_str)) {
+            Some(near) => {
+                err.with_hint(format!("did you mean \"{near}\"? Fix {key} in manyi.toml or the file's header"))
+            }
+            None => err.with_hint(format!("fix {key} in manyi.toml or the file's header so the names agree")),
+        };
+        Err(err)
+    }
+
+    /// The next data row, or `None` at the end of the file.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
+        match &mut self.source {
+            Source::Csv(reader) => {
+                let more = reader.read_byte_record(&mut self.record).map_err(|e| csv_error(&self.file, e))?;
+                if !more {
+                    return Ok(None);
+                }
+                let line = self.record.position().map_or(0, |p| p.line());
+                Ok(Some(Row { line, record: &self.record }))
+            }
+            Source::Sheet { range, next, first_row } => {
+                let Some(cells) = range.rows().nth(*next) else { return Ok(None) };
+                let line = u64::from(*first_row) + *next as u64 + 1;
+                *next += 1;
+                let lead = range.start().map_or(0, |s| s.1 as usize);
+                self.record.clear();
+                for _ in 0..lead {
+                    self.record.push_field(b"");
+                }
+                for c in cells {
+                    self.record.push_field(cell_text(c).as_bytes());
+                }
+                Ok(Some(Row { line, record: &self.record }))
+            }
+        }
+    }
+}
+
+/// A workbook cell as the text a CSV export would hold; dates as YYYY-MM-DD.
+fn cell_text(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => crate::ingest::value::fmt_num(*f),
+        Data::Bool(b) => {
+            if *b {
+                "TRUE".into()
+            } else {
+                "FALSE".into()
+            }
+        }
+        Data::DateTime(d) => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            if d.is_datetime() {
+                format!("{y:04}-{m:02}-{day:02}")
+            } else {
+                crate::ingest::value::fmt_num(d.as_f64())
+            }
+        }
+        Data::Error(e) => format!("#{e:?}"),
+    }
 }
 
 /// Why a row cannot be used: the column index at fault (if one) and the reason.
@@ -44,7 +280,10 @@ impl<'a> Row<'a> {
             return Ok(None);
         }
         parse_date(t).map(Some).ok_or_else(|| {
-            (Some(idx), format!("\"{t}\" is not a date; expected a date such as 2026-03-01, 2026/3/1 or 2026年3月1日"))
+            (
+                Some(idx),
+                format!("{} is not a date; expected a date such as 2026-03-01, 2026/3/1 or 2026年3月1日", quote(t)),
+            )
         })
     }
     /// A date cell that must not be blank.
@@ -62,7 +301,7 @@ impl<'a> Row<'a> {
         if t.is_empty() {
             return Ok(None);
         }
-        parse_number(t).map(Some).ok_or_else(|| (Some(idx), format!("\"{t}\" is not a number")))
+        parse_number(t).map(Some).ok_or_else(|| (Some(idx), format!("{} is not a number", quote(t))))
     }
 }
 
@@ -71,20 +310,28 @@ impl<'a> Row<'a> {
 /// Blank rows are rejected as such. Returns the per-file accounts.
 pub fn read_rows<C>(
     files: &[SourceFile],
+    opts: &ReadOptions,
     mut columns: impl FnMut(&Table) -> Result<C>,
     mut handle: impl FnMut(&Row, &C, RowPos) -> std::result::Result<(), CellError>,
     mut on_reject: impl FnMut(Rejection),
 ) -> Result<Vec<FileAccount>> {
     let mut accounts = Vec::with_capacity(files.len());
     for (file_idx, file) in files.iter().enumerate() {
-        let mut table = Table::open(file)?;
+        let mut table = Table::open(file, opts)?;
         let cols = columns(&table)?;
         let header = table.header.clone();
+        let sheet = table.sheet.clone();
         let mut account = FileAccount { file: file.shown.clone(), ..Default::default() };
         while let Some(row) = table.next_row()? {
             account.read += 1;
             let pos = RowPos { file: file_idx as u32, line: row.line };
-            let outcome = if row.is_blank() { Err((None, "blank row".to_string())) } else { handle(&row, &cols, pos) };
+            let outcome = if row.is_blank() {
+                Err((None, "blank row".to_string()))
+            } else if let Some(problem) = ragged(&row, header.len()) {
+                Err((None, problem))
+            } else {
+                handle(&row, &cols, pos)
+            };
             match outcome {
                 Ok(()) => account.used += 1,
                 Err((col, reason)) => {
@@ -94,6 +341,7 @@ pub fn read_rows<C>(
                         line: row.line,
                         col: col.map(|c| c as u64 + 1),
                         column: col.map(|c| header.get(c).cloned().unwrap_or_default()),
+                        sheet: sheet.clone(),
                         reason,
                     });
                 }
@@ -104,61 +352,20 @@ pub fn read_rows<C>(
     Ok(accounts)
 }
 
-impl Table {
-    pub fn open(file: &SourceFile) -> Result<Table> {
-        let handle = std::fs::File::open(&file.path).map_err(|e| Error::io(&file.path, "open the file", e))?;
-        let delimiter = if file.shown.to_ascii_lowercase().ends_with(".tsv") { b'\t' } else { b',' };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(Box::new(std::io::BufReader::with_capacity(1 << 16, handle)) as Box<dyn std::io::Read + Send>);
-        let mut record = csv::ByteRecord::new();
-        let has_header = reader.read_byte_record(&mut record).map_err(|e| csv_error(file, e))?;
-        if !has_header {
-            return Err(Error::data(Location::file(file.shown.clone()), "the file is empty: no header row")
-                .with_hint("export the sheet again with its header row (column names) on the first line"));
-        }
-        let mut header = Vec::with_capacity(record.len());
-        for (i, f) in record.iter().enumerate() {
-            let name = std::str::from_utf8(f).map_err(|_| {
-                Error::data(Location::at(file.shown.clone(), 1, Some(i as u64 + 1)), "the header is not valid UTF-8")
-                    .with_hint("save the file as CSV UTF-8 (Excel: Save As → CSV UTF-8)")
-            })?;
-            header.push(name.trim_start_matches('\u{FEFF}').trim().to_string());
-        }
-        let normalized = header.iter().map(|h| normalize_header(h)).collect();
-        Ok(Table { file: file.clone(), header, normalized, reader, record })
-    }
-
-    /// Index of a configured column; `key` names the config key in the message.
-    pub fn column(&self, wanted: &str, key: &str) -> Result<usize> {
-        let norm = normalize_header(wanted);
-        if let Some(i) = self.normalized.iter().position(|h| *h == norm) {
-            return Ok(i);
-        }
-        let listed: Vec<String> = self.header.iter().map(|h| format!("\"{h}\"")).collect();
-        let mut err = Error::data(
-            Location::at(self.file.shown.clone(), 1, None),
-            format!("column \"{wanted}\" (from {key}) is not in the header; the columns are: {}", listed.join(", ")),
-        );
-        err = match suggest(wanted, self.header.iter().map(String::as_str)) {
-            Some(near) => {
-                err.with_hint(format!("did you mean \"{near}\"? Fix {key} in manyi.toml or the file's header"))
-            }
-            None => err.with_hint(format!("fix {key} in manyi.toml or the file's header so the names agree")),
-        };
-        Err(err)
-    }
-
-    /// The next data row, or `None` at the end of the file.
-    pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
-        let more = self.reader.read_byte_record(&mut self.record).map_err(|e| csv_error(&self.file, e))?;
-        if !more {
-            return Ok(None);
-        }
-        let line = self.record.position().map_or(0, |p| p.line());
-        Ok(Some(Row { line, record: &self.record }))
+/// A row whose field count disagrees with the header: short rows (a truncated file or an
+/// unbalanced quote) and rows with extra non-empty fields (a stray delimiter).
+fn ragged(row: &Row, header_len: usize) -> Option<String> {
+    let n = row.record.len();
+    if n < header_len {
+        Some(format!(
+            "the row has {n} fields but the header has {header_len}; is the file truncated or a quote unbalanced?"
+        ))
+    } else if n > header_len && row.record.iter().skip(header_len).any(|f| f.iter().any(|b| !b.is_ascii_whitespace())) {
+        Some(format!(
+            "the row has {n} fields but the header has {header_len}; is a delimiter inside an unquoted value?"
+        ))
+    } else {
+        None
     }
 }
 

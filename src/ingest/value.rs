@@ -85,7 +85,7 @@ impl AnswerReader {
             return if v >= self.min && v <= self.max {
                 Answer::Value(v)
             } else {
-                Answer::Invalid(format!("{t} lies outside the scale {}–{}", fmt_num(self.min), fmt_num(self.max)))
+                Answer::Invalid(format!("{} lies outside the scale {}–{}", t, fmt_num(self.min), fmt_num(self.max)))
             };
         }
         let norm = normalize_header(t);
@@ -101,7 +101,18 @@ impl AnswerReader {
             let names: Vec<&str> = self.labels.iter().map(|(l, _)| l.as_str()).collect();
             expected.push_str(&format!(", one of the labels {}", names.join(" / ")));
         }
-        Answer::Invalid(format!("\"{t}\" is not an answer; expected {expected}, or blank when not answered"))
+        Answer::Invalid(format!("{} is not an answer; expected {expected}, or blank when not answered", quote(t)))
+    }
+}
+
+/// A cell value quoted for a message, shortened so a huge cell cannot flood the output.
+pub fn quote(t: &str) -> String {
+    const MAX: usize = 40;
+    if t.chars().count() <= MAX {
+        format!("\"{t}\"")
+    } else {
+        let head: String = t.chars().take(MAX).collect();
+        format!("\"{head}…\" ({} characters)", t.chars().count())
     }
 }
 
