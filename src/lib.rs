@@ -63,10 +63,12 @@ pub struct Loaded {
 impl Loaded {
     /// Row-level problems as warnings, in input order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        self.quality
-            .rejections
-            .iter()
-            .map(|r| {
+        let empty = self.quality.files.iter().filter(|f| f.read == 0).map(|f| {
+            Diagnostic::warning(Location::file(f.file.clone()), "the file has a header but no data rows")
+                .with_hint("check that the export contains the data, or remove the file from `files`")
+        });
+        empty
+            .chain(self.quality.rejections.iter().map(|r| {
                 let (msg, hint) = match &r.column {
                     Some(c) => (
                         format!("row rejected: column {c}: {}", r.reason),
@@ -75,7 +77,7 @@ impl Loaded {
                     None => (format!("row rejected: {}", r.reason), "delete the row or fill it in"),
                 };
                 Diagnostic::warning(r.location(), msg).with_hint(hint)
-            })
+            }))
             .collect()
     }
 }

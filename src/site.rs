@@ -118,7 +118,48 @@ fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
     Ok(())
 }
 
+/// Exchanges two paths atomically (Linux renameat2 RENAME_EXCHANGE): at every instant `out`
+/// is either the complete old site or the complete new one.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(ca), Ok(cb)) =
+        (std::ffi::CString::new(a.as_os_str().as_bytes()), std::ffi::CString::new(b.as_os_str().as_bytes()))
+    else {
+        return false;
+    };
+    // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    rc == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Test hook: pause before the swap so a test can kill the build at its most delicate moment.
+fn pause_for_tests() {
+    if let Some(ms) = std::env::var("MANYI_TEST_PAUSE_BEFORE_SWAP_MS").ok().and_then(|v| v.parse().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
 fn swap_in(tmp: &Path, out: &Path) -> Result<()> {
+    pause_for_tests();
+    if out.exists() && exchange(tmp, out) {
+        let _ = std::fs::remove_dir_all(tmp); // now holds the previous site
+        return Ok(());
+    }
     let old = sibling(out, "old");
     if out.exists() {
         std::fs::rename(out, &old).map_err(|e| Error::io(out, "move the previous site aside", e))?;

@@ -59,6 +59,34 @@ pub struct FileAccount {
     pub rejected: u64,
 }
 
+/// Finds repeated ids. Holds a 64-bit hash per id (8 bytes a row) rather than the ids
+/// themselves, so memory stays small for millions of rows; a later row whose id was seen
+/// before is rejected, so a questionnaire entered twice is counted once.
+#[derive(Debug, Default)]
+pub struct SeenIds {
+    seen: std::collections::HashSet<u64>,
+}
+
+impl SeenIds {
+    /// `Err` with the reason when `id` was seen before; blank ids are not checked.
+    pub fn check(&mut self, id: &str, col: usize) -> Result<(), (Option<usize>, String)> {
+        use std::hash::{Hash, Hasher};
+        if id.is_empty() {
+            return Ok(());
+        }
+        let mut h = std::hash::DefaultHasher::new(); // fixed keys: deterministic across runs
+        id.hash(&mut h);
+        if self.seen.insert(h.finish()) {
+            Ok(())
+        } else {
+            Err((
+                Some(col),
+                format!("duplicate id {}: an earlier row has the same id; this row is not counted", value::quote(id)),
+            ))
+        }
+    }
+}
+
 /// Expands `files` entries (paths, globs, folders) relative to the project root.
 /// The result is sorted within each entry and free of duplicates, so runs are deterministic.
 pub fn resolve_files(root: &Path, patterns: &[String], key: &str) -> Result<Vec<SourceFile>> {

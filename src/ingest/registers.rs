@@ -3,7 +3,7 @@
 
 use super::table::{read_rows, CellError, Table};
 use super::value::normalize_header;
-use super::{FileAccount, Rejection, RowPos, SourceFile};
+use super::{FileAccount, Rejection, RowPos, SeenIds, SourceFile};
 use crate::config::{ActionsConfig, ComplaintsConfig, VolumeConfig};
 use crate::diag::Result;
 use crate::period::{parse_year_month, Date, YearMonth};
@@ -85,6 +85,7 @@ pub fn read_complaints(
 ) -> Result<(ComplaintData, Vec<FileAccount>)> {
     let mut data = ComplaintData::default();
     let allowed: Vec<String> = cfg.categories.iter().map(|c| normalize_header(c)).collect();
+    let mut ids = SeenIds::default();
     let columns = |t: &Table| -> Result<ComplaintCols> {
         Ok(ComplaintCols {
             id: t.column(&cfg.id, "[complaints] id")?,
@@ -165,9 +166,11 @@ pub fn read_complaints(
             for &i in &c.pareto {
                 pareto.push(data.symbols.intern(row.text(i)?));
             }
+            let id = row.text(c.id)?;
+            ids.check(id, c.id)?;
             let complaint = Complaint {
                 pos,
-                id: row.text(c.id)?.to_string(),
+                id: id.to_string(),
                 received,
                 closed,
                 deadline,

@@ -2,7 +2,7 @@
 
 use super::table::{read_rows, CellError, Row, Table};
 use super::value::{Answer, AnswerReader};
-use super::{FileAccount, Rejection, RowPos, SourceFile};
+use super::{FileAccount, Rejection, RowPos, SeenIds, SourceFile};
 use crate::config::SurveyConfig;
 use crate::diag::Result;
 use crate::period::Date;
@@ -37,6 +37,7 @@ pub fn read_survey(
     let reader = AnswerReader::new(&cfg.not_answered, &labels, cfg.scale.min, cfg.scale.max);
     let item_names: Vec<&str> = cfg.items().collect();
     let mut answers = vec![None; item_names.len()];
+    let mut ids = SeenIds::default();
     let columns = |table: &Table| -> Result<Columns> {
         Ok(Columns {
             id: table.column(&cfg.id, "[survey] id")?,
@@ -54,6 +55,7 @@ pub fn read_survey(
         columns,
         |row, cols, pos| {
             let (id, date, comment) = parse_row(row, cols, &reader, &mut answers)?;
+            ids.check(id, cols.id)?;
             on_row(&SurveyRow { pos, id, date, answers: &answers, comment });
             Ok(())
         },

@@ -18,6 +18,7 @@ pub struct Table {
     normalized: Vec<String>,
     source: Source,
     record: csv::ByteRecord,
+    pub delimiter: u8,
 }
 
 enum Source {
@@ -101,7 +102,9 @@ impl Table {
         let has_cr = memchr::memchr(b'\r', &prefix).is_some();
         let chained = std::io::Cursor::new(prefix).chain(handle);
         let decoded: Box<dyn Read + Send> = match encoding {
+            // UTF-8 is read as bytes, so an invalid sequence is reported per cell, not replaced.
             None => Box::new(chained),
+            Some(enc) if enc == encoding_rs::UTF_8 => Box::new(chained),
             Some(enc) => Box::new(
                 encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(enc)).bom_override(true).build(chained),
             ),
@@ -138,7 +141,9 @@ impl Table {
             })?;
             header.push(name.trim_start_matches('\u{FEFF}').trim().to_string());
         }
-        Ok(Self::with_header(file, header, None, Source::Csv(csv)))
+        let mut table = Self::with_header(file, header, None, Source::Csv(csv));
+        table.delimiter = delimiter;
+        Ok(table)
     }
 
     fn open_sheet(file: &SourceFile, opts: &ReadOptions) -> Result<Table> {
@@ -173,7 +178,7 @@ impl Table {
 
     fn with_header(file: &SourceFile, header: Vec<String>, sheet: Option<String>, source: Source) -> Table {
         let normalized = header.iter().map(|h| normalize_header(h)).collect();
-        Table { file: file.clone(), header, sheet, normalized, source, record: csv::ByteRecord::new() }
+        Table { file: file.clone(), header, sheet, normalized, source, record: csv::ByteRecord::new(), delimiter: b',' }
     }
 
     /// Index of a configured column; `key` names the config key in the message.
@@ -270,7 +275,7 @@ impl<'a> Row<'a> {
     /// The trimmed text of a cell.
     pub fn text(&self, idx: usize) -> std::result::Result<&'a str, CellError> {
         self.cell(idx).map(str::trim).map_err(|_| {
-            (Some(idx), "the cell is not valid UTF-8 text (is the file saved in another encoding?)".to_string())
+            (Some(idx), "the cell is not valid UTF-8 text; if the file is saved as GBK, set encoding = \"gbk\" for this file set".to_string())
         })
     }
     /// A date cell; blank is `None`.
@@ -321,13 +326,16 @@ pub fn read_rows<C>(
         let cols = columns(&table)?;
         let header = table.header.clone();
         let sheet = table.sheet.clone();
+        let delimiter = table.delimiter;
         let mut account = FileAccount { file: file.shown.clone(), ..Default::default() };
         while let Some(row) = table.next_row()? {
             account.read += 1;
             let pos = RowPos { file: file_idx as u32, line: row.line };
             let outcome = if row.is_blank() {
                 Err((None, "blank row".to_string()))
-            } else if let Some(problem) = ragged(&row, header.len()) {
+            } else if let Some(problem) =
+                ragged(&row, header.len()).or_else(|| swallowed_rows(&row, delimiter, header.len()))
+            {
                 Err((None, problem))
             } else {
                 handle(&row, &cols, pos)
@@ -367,6 +375,27 @@ fn ragged(row: &Row, header_len: usize) -> Option<String> {
     } else {
         None
     }
+}
+
+/// A quoted value that runs over lines looking like whole rows: a quote opened and never
+/// closed swallows the rest of the file into one cell.
+fn swallowed_rows(row: &Row, delimiter: u8, header_len: usize) -> Option<String> {
+    if header_len < 2 {
+        return None;
+    }
+    for field in row.record.iter().filter(|f| f.contains(&b'\n')) {
+        let rows = field
+            .split(|b| *b == b'\n')
+            .skip(1)
+            .filter(|l| l.iter().filter(|b| **b == delimiter).count() + 1 >= header_len)
+            .count();
+        if rows > 0 {
+            return Some(format!(
+                "a quoted value runs over {rows} line(s) that look like rows; is a quote unbalanced (a \" opened and never closed)?"
+            ));
+        }
+    }
+    None
 }
 
 fn csv_error(file: &SourceFile, e: csv::Error) -> Error {
