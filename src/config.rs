@@ -331,6 +331,9 @@ pub struct ReportConfig {
     /// How many comments of the least satisfied respondents the report quotes.
     #[serde(default = "default_comments")]
     pub comments: usize,
+    /// A Markdown file (relative to the project) with the conclusions and improvement
+    /// suggestions (分析与结论, 改进建议), shown as its own section.
+    pub conclusions: Option<String>,
     /// Cut-off date (YYYY-MM-DD): complaint status and overdue actions are judged as of this
     /// date instead of the period's last day.
     pub cutoff: Option<String>,
@@ -352,7 +355,12 @@ fn default_comments() -> usize {
 
 impl Default for ReportConfig {
     fn default() -> Self {
-        ReportConfig { lowest_items: default_lowest_items(), comments: default_comments(), cutoff: None }
+        ReportConfig {
+            lowest_items: default_lowest_items(),
+            comments: default_comments(),
+            cutoff: None,
+            conclusions: None,
+        }
     }
 }
 

@@ -56,6 +56,8 @@ pub struct Loaded {
     pub volumes: Option<BTreeMap<YearMonth, f64>>,
     pub actions: Option<Vec<Action>>,
     pub quality: Quality,
+    /// The conclusions Markdown, if configured.
+    pub conclusions: Option<String>,
     /// Every input file read, as shown in messages.
     pub files: Vec<String>,
 }
@@ -115,7 +117,12 @@ pub fn load(root: &Path) -> Result<Loaded> {
         accounts.extend(acc);
         shown.extend(files.iter().map(|f| f.shown.clone()));
     }
+    let conclusions = match &cfg.report.conclusions {
+        Some(rel) => Some(ingest::read_text(root, rel, "[report] conclusions")?),
+        None => None,
+    };
     Ok(Loaded {
+        conclusions,
         files: shown,
         quality: Quality { files: accounts, rejections },
         project,
@@ -163,6 +170,7 @@ pub fn build(root: &Path, choice: PeriodChoice, output: Option<&Path>) -> Result
             survey: &result,
             complaints: complaints.as_ref(),
             actions: actions.as_ref(),
+            conclusions: loaded.conclusions.as_deref(),
             quality: &loaded.quality,
         })?;
         let prefix = if nested { format!("{period}/") } else { String::new() };

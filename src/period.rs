@@ -49,6 +49,20 @@ impl Date {
         era * 146097 + doe - 719468
     }
 
+    /// The date `days` after 1970-01-01 (Howard Hinnant's civil_from_days).
+    pub fn from_days(days: i64) -> Option<Date> {
+        let z = days + 719468;
+        let era = z.div_euclid(146097);
+        let doe = z - era * 146097;
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        Date::new(i32::try_from(y).ok()?, m, d)
+    }
+
     pub fn month_key(self) -> YearMonth {
         YearMonth { year: self.year, month: self.month }
     }
@@ -72,6 +86,9 @@ pub fn parse_date(text: &str) -> Option<Date> {
         return None;
     }
     let d = date_part;
+    if let Some(date) = excel_serial(d) {
+        return Some(date);
+    }
     if d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()) {
         let y = d[0..4].parse().ok()?;
         let m = d[4..6].parse().ok()?;
@@ -90,6 +107,17 @@ pub fn parse_date(text: &str) -> Option<Date> {
         return None;
     }
     Date::new(parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?)
+}
+
+/// An Excel serial date as CSV exports of unformatted date cells hold it: five digits
+/// (1927–2173), optionally with a fraction for the time. Day 25569 is 1970-01-01.
+fn excel_serial(s: &str) -> Option<Date> {
+    let whole = s.split_once('.').map_or(s, |(w, f)| if f.bytes().all(|b| b.is_ascii_digit()) { w } else { "" });
+    if whole.len() != 5 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let serial: i64 = whole.parse().ok()?;
+    Date::from_days(serial - 25569)
 }
 
 fn looks_like_time(s: &str) -> bool {
@@ -210,6 +238,17 @@ mod tests {
             "2026/3/1 9:05:00",
         ] {
             assert_eq!(parse_date(s), Some(d), "{s}");
+        }
+    }
+
+    #[test]
+    fn excel_serial_numbers_are_dates() {
+        assert_eq!(parse_date("46082"), Date::new(2026, 3, 1));
+        assert_eq!(parse_date("46082.5"), Date::new(2026, 3, 1));
+        assert_eq!(parse_date("2026"), None, "a bare year is not a serial");
+        for days in [-25567i64, 0, 11016, 20513, 2_932_800] {
+            let d = Date::from_days(days).unwrap();
+            assert_eq!(d.days(), days);
         }
     }
 

@@ -131,6 +131,10 @@ fn report_pages_show_the_figures_and_escape_user_text() {
     );
     assert!(!html.contains("<b>报告</b>"), "title is user text too");
     assert!(html.contains("<svg"), "charts are inline SVG");
+    // The user's Markdown: formatting kept, raw HTML shown as text, script links dropped.
+    assert!(html.contains("<strong>交货</strong>"), "Markdown rendered");
+    assert!(!html.contains("<img src=x"), "raw HTML from Markdown must not reach the page");
+    assert!(!html.contains("javascript:"), "script links are removed");
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("| 甲维度") || md.contains("**甲维度**"));
     assert!(md.contains("价格\\|太贵"), "a pipe in user text must not break the table");

@@ -87,6 +87,15 @@ impl SeenIds {
     }
 }
 
+/// Reads a UTF-8 text file of the project (e.g. the conclusions Markdown).
+pub fn read_text(root: &Path, rel: &str, key: &str) -> Result<String> {
+    let path = root.join(rel);
+    std::fs::read_to_string(&path).map_err(|e| {
+        Error::config(Location::file(rel.to_string()), format!("cannot read the file named by {key}: {e}"))
+            .with_hint("paths are relative to the project folder; save the file as UTF-8")
+    })
+}
+
 /// Expands `files` entries (paths, globs, folders) relative to the project root.
 /// The result is sorted within each entry and free of duplicates, so runs are deterministic.
 pub fn resolve_files(root: &Path, patterns: &[String], key: &str) -> Result<Vec<SourceFile>> {

@@ -6,6 +6,7 @@
 mod complaints_view;
 pub mod format;
 pub mod labels;
+pub mod markdown;
 mod view;
 
 use crate::analysis::complaints::{ActionResult, ComplaintResult};
@@ -40,6 +41,8 @@ pub struct PeriodReport<'a> {
     pub survey: &'a SurveyResult,
     pub complaints: Option<&'a ComplaintResult>,
     pub actions: Option<&'a ActionResult>,
+    /// The user's conclusions and suggestions (Markdown), if any.
+    pub conclusions: Option<&'a str>,
     pub quality: &'a Quality,
 }
 

@@ -44,6 +44,9 @@ pub struct ViewData {
     quality: QualityView,
     complaints: Option<ComplaintView>,
     actions: Option<ActionView>,
+    /// The user's conclusions: sanitised HTML for the page, Markdown (with `<` escaped) for report.md.
+    conclusions_html: Option<String>,
+    conclusions_md: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -393,6 +396,8 @@ pub fn build(r: &PeriodReport, t: &Labels, css: &'static str) -> Result<View> {
         quality,
         complaints,
         actions,
+        conclusions_html: r.conclusions.map(super::markdown::to_safe_html),
+        conclusions_md: r.conclusions.map(|m| m.replace('<', "&lt;")),
         t: t.clone(),
     };
     Ok(View { data, charts })
