@@ -9,7 +9,12 @@ fn copy_project(case: &str) -> PathBuf {
     let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("inputs-{case}"));
     let _ = std::fs::remove_dir_all(&dst);
     std::fs::create_dir_all(dst.join("data")).unwrap();
-    std::fs::copy(src.join("manyi.toml"), dst.join("manyi.toml")).unwrap();
+    for e in std::fs::read_dir(&src).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), dst.join(e.file_name())).unwrap();
+        }
+    }
     for e in std::fs::read_dir(src.join("data")).unwrap() {
         let e = e.unwrap();
         std::fs::copy(e.path(), dst.join("data").join(e.file_name())).unwrap();
