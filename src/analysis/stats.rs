@@ -32,7 +32,8 @@ pub fn round_half_away(x: f64, decimals: u32) -> f64 {
 
 /// A score in tenths, rounded half away from zero: 94.95 → 950. Scores are 0–100.
 pub fn tenths(score: f64) -> u16 {
-    (round_half_away(score, 1) * 10.0).round().clamp(0.0, 1000.0) as u16
+    // Same rule as round_half_away(score, 1) for scores in 0..=100, without the division.
+    (score * 10.0 + 0.5 + ROUND_EPS).floor().clamp(0.0, 1000.0) as u16
 }
 
 /// Index of the band a score falls in. Bands are given highest first by inclusive lower
@@ -98,6 +99,14 @@ mod tests {
         // (1/3 + 2/3 + 0.85)·100 style sums that land on .x5 after float error
         assert_eq!(round_half_away(84.35000000000001, 1), 84.4);
         assert_eq!(round_half_away(84.34999999999999, 1), 84.4);
+    }
+
+    #[test]
+    fn tenths_agree_with_displayed_rounding() {
+        for i in 0..=100_000u32 {
+            let x = f64::from(i) / 1000.0;
+            assert_eq!(f64::from(tenths(x)) / 10.0, round_half_away(x, 1), "{x}");
+        }
     }
 
     #[test]

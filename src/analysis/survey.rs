@@ -29,6 +29,9 @@ pub struct SurveyModel {
     pub lowest_items: usize,
     pub rate_basis: RateBasis,
     pub required_rate: f64,
+    /// Whole scale points counted per item (max − min + 1) when the scale has whole-number
+    /// bounds and at most 101 points; 0 otherwise (answers are then summed).
+    pub span: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +71,14 @@ impl SurveyModel {
             lowest_items: c.report.lowest_items,
             rate_basis: s.required_rate_basis,
             required_rate: s.required_rate,
+            span: {
+                let points = s.scale.max - s.scale.min + 1.0;
+                if s.scale.min.fract() == 0.0 && s.scale.max.fract() == 0.0 && points <= 101.0 {
+                    points as usize
+                } else {
+                    0
+                }
+            },
         }
     }
 
@@ -85,6 +96,7 @@ impl SurveyModel {
     }
 }
 
+/// Answers that are not whole scale points (label values such as 4.5, decimal scales).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ItemAcc {
     pub n: u64,
@@ -111,20 +123,38 @@ pub struct MonthAcc {
     /// Those answering at least the required share of items.
     pub valid: u64,
     pub items: Vec<ItemAcc>,
+    /// Whole-point answers counted per item and scale point: `counts[item * span + (x − min)]`.
+    pub counts: Vec<u64>,
     /// Valid respondents per score rounded to tenths (0..=1000).
     pub score_hist: Vec<u64>,
     pub low_comments: Vec<LowComment>,
+    /// Once `low_comments` is full: a comment scoring at or above this cannot enter it.
+    comment_cut: Option<f64>,
 }
 
 impl MonthAcc {
-    fn new(n_items: usize) -> Self {
+    fn new(n_items: usize, span: usize) -> Self {
         MonthAcc {
             returned: 0,
             valid: 0,
             items: vec![ItemAcc::default(); n_items],
+            counts: vec![0; n_items * span],
             score_hist: vec![0; HIST_BINS],
             low_comments: Vec::new(),
+            comment_cut: None,
         }
+    }
+
+    /// Answers to item `i`: how many, and their mean on the raw scale.
+    pub fn item_mean(&self, i: usize, model: &SurveyModel) -> (u64, Option<f64>) {
+        let span = model.span;
+        let mut n = self.items[i].n;
+        let mut sum = i128::from(self.items[i].sum_micro);
+        for (k, c) in self.counts[i * span..(i + 1) * span].iter().enumerate() {
+            n += c;
+            sum += i128::from(*c) * ((model.min as i128 + k as i128) * MICRO as i128);
+        }
+        (n, (n > 0).then(|| sum as f64 / MICRO / n as f64))
     }
 
     fn merge(&mut self, other: &MonthAcc, keep: usize) {
@@ -134,11 +164,15 @@ impl MonthAcc {
             a.n += b.n;
             a.sum_micro += b.sum_micro;
         }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
         for (a, b) in self.score_hist.iter_mut().zip(&other.score_hist) {
             *a += b;
         }
         self.low_comments.extend(other.low_comments.iter().cloned());
         trim_comments(&mut self.low_comments, keep);
+        self.comment_cut = None;
     }
 }
 
@@ -153,25 +187,31 @@ fn trim_comments(v: &mut Vec<LowComment>, keep: usize) {
 pub struct SurveyAcc {
     pub months: BTreeMap<YearMonth, MonthAcc>,
     n_items: usize,
+    span: usize,
     keep: usize,
 }
 
 impl SurveyAcc {
     pub fn new(model: &SurveyModel) -> Self {
-        SurveyAcc { months: BTreeMap::new(), n_items: model.items.len(), keep: model.comments_kept }
+        SurveyAcc { months: BTreeMap::new(), n_items: model.items.len(), span: model.span, keep: model.comments_kept }
     }
 
     pub fn add(&mut self, model: &SurveyModel, row: &SurveyRow) {
-        let n_items = self.n_items;
-        let m = self.months.entry(row.date.month_key()).or_insert_with(|| MonthAcc::new(n_items));
+        let (n_items, span) = (self.n_items, self.span);
+        let m = self.months.entry(row.date.month_key()).or_insert_with(|| MonthAcc::new(n_items, span));
         m.returned += 1;
         let answered = row.answers.iter().filter(|a| a.is_some()).count();
         if answered < model.required {
             return;
         }
         m.valid += 1;
-        for (acc, v) in m.items.iter_mut().zip(row.answers) {
-            if let Some(v) = v {
+        for (i, v) in row.answers.iter().enumerate() {
+            let Some(v) = *v else { continue };
+            let off = v - model.min;
+            if off.fract() == 0.0 && (off as usize) < span {
+                m.counts[i * span + off as usize] += 1;
+            } else {
+                let acc = &mut m.items[i];
                 acc.n += 1;
                 acc.sum_micro += (v * MICRO).round() as i64;
             }
@@ -180,17 +220,20 @@ impl SurveyAcc {
             return;
         };
         m.score_hist[usize::from(tenths(score))] += 1;
-        if let (Some(text), true) = (row.comment, self.keep > 0) {
-            m.low_comments.push(LowComment {
-                score,
-                id: row.id.to_string(),
-                date: row.date.to_string(),
-                text: text.to_string(),
-                pos: row.pos,
-            });
-            if m.low_comments.len() >= self.keep * 4 {
-                trim_comments(&mut m.low_comments, self.keep);
-            }
+        let Some(text) = row.comment else { return };
+        if self.keep == 0 || m.comment_cut.is_some_and(|cut| score >= cut) {
+            return; // rows come in input order, so a tie loses to the comment already kept
+        }
+        m.low_comments.push(LowComment {
+            score,
+            id: row.id.to_string(),
+            date: row.date.to_string(),
+            text: text.to_string(),
+            pos: row.pos,
+        });
+        if m.low_comments.len() >= self.keep * 2 {
+            trim_comments(&mut m.low_comments, self.keep);
+            m.comment_cut = m.low_comments.last().map(|c| c.score);
         }
     }
 
@@ -356,11 +399,8 @@ struct Scores {
 }
 
 fn scores(model: &SurveyModel, m: &MonthAcc) -> Scores {
-    let items: Vec<Option<f64>> = m
-        .items
-        .iter()
-        .map(|a| (a.n > 0).then(|| rescale(a.sum_micro as f64 / MICRO / a.n as f64, model.min, model.max)))
-        .collect();
+    let items: Vec<Option<f64>> =
+        (0..model.items.len()).map(|i| m.item_mean(i, model).1.map(|x| rescale(x, model.min, model.max))).collect();
     let dims: Vec<Option<f64>> =
         model.dims.iter().map(|d| weighted_mean(items[d.start..d.end].iter().map(|s| (1.0, *s)))).collect();
     let index = weighted_mean(model.dims.iter().zip(&dims).map(|(d, s)| (d.weight, *s)));
@@ -391,7 +431,7 @@ pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: O
                     ItemResult {
                         name: model.items[i].clone(),
                         score: cur.items[i],
-                        n: m.items[i].n,
+                        n: m.item_mean(i, model).0,
                         previous,
                         change: diff(cur.items[i], previous),
                     }

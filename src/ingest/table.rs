@@ -31,6 +31,23 @@ pub struct Row<'a> {
     /// The file's own line number, or the sheet's row number.
     pub line: u64,
     pub record: &'a csv::ByteRecord,
+    /// The whole record as text when it is valid UTF-8 (checked once per row, not per cell).
+    whole: Option<&'a str>,
+}
+
+impl<'a> Row<'a> {
+    fn new(line: u64, record: &'a csv::ByteRecord) -> Self {
+        Row { line, record, whole: std::str::from_utf8(record.as_slice()).ok() }
+    }
+}
+
+/// Trims whitespace, with a fast path for the common cell that has none at either end.
+fn trim_cell(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if *a > b' ' && *a < 0x80 && *b > b' ' && *b < 0x80 => s,
+        (None, _) => s,
+        _ => s.trim(),
+    }
 }
 
 const SNIFF: usize = 1 << 20;
@@ -214,7 +231,7 @@ impl Table {
                     return Ok(None);
                 }
                 let line = self.record.position().map_or(0, |p| p.line());
-                Ok(Some(Row { line, record: &self.record }))
+                Ok(Some(Row::new(line, &self.record)))
             }
             Source::Sheet { range, next, first_row } => {
                 let Some(cells) = range.rows().nth(*next) else { return Ok(None) };
@@ -228,7 +245,7 @@ impl Table {
                 for c in cells {
                     self.record.push_field(cell_text(c).as_bytes());
                 }
-                Ok(Some(Row { line, record: &self.record }))
+                Ok(Some(Row::new(line, &self.record)))
             }
         }
     }
@@ -267,14 +284,19 @@ pub type CellError = (Option<usize>, String);
 impl<'a> Row<'a> {
     /// The cell at `idx` as text; a missing cell (short row) reads as empty.
     pub fn cell(&self, idx: usize) -> std::result::Result<&'a str, std::str::Utf8Error> {
-        std::str::from_utf8(self.record.get(idx).unwrap_or(b""))
+        let Some(range) = self.record.range(idx) else { return Ok("") };
+        // Slicing the validated record checks that the field starts and ends on characters.
+        match self.whole.and_then(|w| w.get(range)) {
+            Some(s) => Ok(s),
+            None => std::str::from_utf8(self.record.get(idx).unwrap_or(b"")),
+        }
     }
     pub fn is_blank(&self) -> bool {
         self.record.iter().all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
     }
     /// The trimmed text of a cell.
     pub fn text(&self, idx: usize) -> std::result::Result<&'a str, CellError> {
-        self.cell(idx).map(str::trim).map_err(|_| {
+        self.cell(idx).map(trim_cell).map_err(|_| {
             (Some(idx), "the cell is not valid UTF-8 text; if the file is saved as GBK, set encoding = \"gbk\" for this file set".to_string())
         })
     }
@@ -381,6 +403,9 @@ fn ragged(row: &Row, header_len: usize) -> Option<String> {
 /// closed swallows the rest of the file into one cell.
 fn swallowed_rows(row: &Row, delimiter: u8, header_len: usize) -> Option<String> {
     if header_len < 2 {
+        return None;
+    }
+    if memchr::memchr(b'\n', row.record.as_slice()).is_none() {
         return None;
     }
     for field in row.record.iter().filter(|f| f.contains(&b'\n')) {

@@ -80,6 +80,17 @@ impl AnswerReader {
     }
 
     pub fn read(&self, cell: &str) -> Answer {
+        // Fast paths for the common cells: one ASCII digit, or blank.
+        match cell.as_bytes() {
+            [d @ b'0'..=b'9'] => {
+                let v = f64::from(d - b'0');
+                if v >= self.min && v <= self.max {
+                    return Answer::Value(v);
+                }
+            }
+            [] => return Answer::NotAnswered,
+            _ => {}
+        }
         let t = cell.trim();
         if let Some(v) = parse_number(t) {
             return if v >= self.min && v <= self.max {
