@@ -5,10 +5,10 @@ use super::control::{c_chart, p_chart, u_chart, ControlChart};
 use super::pareto::{compute_pareto, OtherRule, ParetoRow};
 use super::stats::median_sorted;
 use crate::config::{ComplaintsConfig, RateChart};
-use crate::ingest::registers::{Action, ComplaintData};
+use crate::ingest::registers::{Action, Complaint, ComplaintData};
 use crate::period::{Date, Period, YearMonth};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Labels the analysis needs to name things it creates (kept out of the data).
 pub struct Names<'a> {
@@ -93,6 +93,27 @@ pub struct ComplaintResult {
 }
 
 const OLDEST_SHOWN: usize = 10;
+
+/// Totals per symbol, remembering the order in which symbols first appeared.
+struct Tally {
+    sums: Vec<f64>,
+    seen: Vec<bool>,
+    order: Vec<u32>,
+}
+
+impl Tally {
+    fn new(n: usize) -> Self {
+        Tally { sums: vec![0.0; n], seen: vec![false; n], order: Vec::new() }
+    }
+    fn add(&mut self, k: u32, amount: f64) {
+        let i = k as usize;
+        if !self.seen[i] {
+            self.seen[i] = true;
+            self.order.push(k);
+        }
+        self.sums[i] += amount;
+    }
+}
 const AGE_BUCKETS: [Option<i64>; 4] = [Some(7), Some(30), Some(90), None];
 
 fn ratio(a: u64, b: u64) -> Option<f64> {
@@ -135,8 +156,8 @@ pub fn summarize_complaints(
         }
     };
     let in_period: Vec<_> = data.complaints.iter().filter(|c| period.contains(c.received.month_key())).collect();
-    let is_closed = |c: &&crate::ingest::registers::Complaint| c.closed.is_some_and(|d| d <= as_of);
-    let deadline_of = |c: &crate::ingest::registers::Complaint| -> Option<i64> {
+    let is_closed = |c: &&Complaint| c.closed.is_some_and(|d| d <= as_of);
+    let deadline_of = |c: &Complaint| -> Option<i64> {
         c.deadline.map(Date::days).or_else(|| c.deadline_days.map(|d| c.received.days() + i64::from(d)))
     };
 
@@ -180,53 +201,50 @@ pub fn summarize_complaints(
     open.sort_by(|a, b| b.age_days.cmp(&a.age_days)); // stable: ties keep input order
     open.truncate(OLDEST_SHOWN);
 
-    // Breakdowns and Pareto tables: totals in order of first appearance within the period.
-    let tally = |key: &dyn Fn(&crate::ingest::registers::Complaint) -> Option<u32>,
-                 amount: &dyn Fn(&crate::ingest::registers::Complaint) -> f64|
-     -> Vec<(String, f64)> {
-        let mut order: Vec<u32> = Vec::new();
-        let mut sums: HashMap<u32, f64> = HashMap::new();
-        for c in &in_period {
-            let Some(k) = key(c) else { continue };
-            let e = sums.entry(k).or_insert_with(|| {
-                order.push(k);
-                0.0
-            });
-            *e += amount(c);
+    // Breakdowns and Pareto tables: one pass, totals indexed by symbol, kept in order of
+    // first appearance within the period.
+    let n_sym = data.symbols.len();
+    let fields: [Option<fn(&Complaint) -> Option<u32>>; 4] = [
+        Some(|c| Some(c.category)),
+        cfg.nature.as_ref().map(|_| (|c: &Complaint| c.nature) as fn(&Complaint) -> Option<u32>),
+        cfg.department.as_ref().map(|_| (|c: &Complaint| c.department) as fn(&Complaint) -> Option<u32>),
+        cfg.channel.as_ref().map(|_| (|c: &Complaint| c.channel) as fn(&Complaint) -> Option<u32>),
+    ];
+    let weighted = cfg.weight.is_some();
+    // Tallies: 4 breakdown fields, then per Pareto column a count tally and a weight tally.
+    let n_tallies = 4 + 2 * cfg.pareto.len();
+    let mut tallies: Vec<Tally> = (0..n_tallies).map(|_| Tally::new(n_sym)).collect();
+    for c in &in_period {
+        for (t, get) in tallies.iter_mut().zip(&fields) {
+            if let Some(k) = get.and_then(|g| g(c)) {
+                t.add(k, 1.0);
+            }
         }
-        order.iter().map(|k| (sym(*k), sums[k])).collect()
-    };
+        for (i, &k) in c.pareto.iter().enumerate() {
+            tallies[4 + 2 * i].add(k, 1.0);
+            if weighted {
+                tallies[5 + 2 * i].add(k, c.weight.unwrap_or(0.0));
+            }
+        }
+    }
     let other = OtherRule { after_share: cfg.other_after_share, max_categories: cfg.other_max_categories };
     let plain = OtherRule::default();
-    let one = |_: &crate::ingest::registers::Complaint| 1.0;
-    let mut breakdowns = vec![Breakdown {
-        field: "category",
-        column: cfg.category.clone(),
-        rows: compute_pareto(&tally(&|c| Some(c.category), &one), cfg.vital_share, plain, names.other),
-    }];
-    for (field, col, get) in [
-        ("nature", &cfg.nature, (|c: &crate::ingest::registers::Complaint| c.nature) as fn(&_) -> _),
-        ("department", &cfg.department, |c| c.department),
-        ("channel", &cfg.channel, |c| c.channel),
-    ] {
-        if let Some(col) = col {
-            let rows = compute_pareto(&tally(&get, &one), cfg.vital_share, plain, names.other);
+    let named = |t: &Tally| -> Vec<(String, f64)> { t.order.iter().map(|k| (sym(*k), t.sums[*k as usize])).collect() };
+    let columns = [Some(&cfg.category), cfg.nature.as_ref(), cfg.department.as_ref(), cfg.channel.as_ref()];
+    let mut breakdowns = Vec::new();
+    for (j, field) in ["category", "nature", "department", "channel"].into_iter().enumerate() {
+        if let Some(col) = columns[j] {
+            let rows = compute_pareto(&named(&tallies[j]), cfg.vital_share, plain, names.other);
             breakdowns.push(Breakdown { field, column: col.clone(), rows });
         }
     }
     let mut pareto = BTreeMap::new();
     let mut pareto_weighted = BTreeMap::new();
     for (i, col) in cfg.pareto.iter().enumerate() {
-        pareto.insert(
-            col.clone(),
-            compute_pareto(&tally(&|c| Some(c.pareto[i]), &one), cfg.vital_share, other, names.other),
-        );
-        if cfg.weight.is_some() {
-            let w = |c: &crate::ingest::registers::Complaint| c.weight.unwrap_or(0.0);
-            pareto_weighted.insert(
-                col.clone(),
-                compute_pareto(&tally(&|c| Some(c.pareto[i]), &w), cfg.vital_share, other, names.other),
-            );
+        pareto.insert(col.clone(), compute_pareto(&named(&tallies[4 + 2 * i]), cfg.vital_share, other, names.other));
+        if weighted {
+            pareto_weighted
+                .insert(col.clone(), compute_pareto(&named(&tallies[5 + 2 * i]), cfg.vital_share, other, names.other));
         }
     }
 

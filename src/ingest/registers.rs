@@ -26,6 +26,12 @@ impl Symbols {
         self.index.insert(s.to_string(), i);
         i
     }
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
     pub fn name(&self, id: u32) -> &str {
         &self.names[id as usize]
     }
