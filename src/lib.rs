@@ -18,10 +18,12 @@ use analysis::survey::{summarize, SurveyAcc, SurveyModel, VerdictStatus};
 use config::Project;
 use diag::{Diagnostic, Error, Location, Result};
 use ingest::registers::{Action, ComplaintData};
+use ingest::survey::IdCheck;
 use period::Period;
 use period::YearMonth;
 use render::{ArchiveEntry, OutputFile, PeriodReport, Quality};
 use std::collections::BTreeMap;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Which periods to report.
@@ -84,39 +86,168 @@ impl Loaded {
     }
 }
 
-/// Stages config → ingest → analysis.
+/// Worker threads for reading: `MANYI_THREADS` if set (1 = sequential), else the CPU count.
+fn worker_count() -> usize {
+    std::env::var("MANYI_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n: &usize| *n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// What one survey file contributes; merged in file order so the result never depends on
+/// which thread read which file.
+struct SurveyPart {
+    acc: SurveyAcc,
+    accounts: Vec<ingest::FileAccount>,
+    rejections: Vec<ingest::Rejection>,
+    hashes: Vec<u64>,
+}
+
+fn read_survey_file(
+    files: &[ingest::SourceFile],
+    i: usize,
+    cfg: &config::SurveyConfig,
+    model: &SurveyModel,
+) -> Result<SurveyPart> {
+    let mut part =
+        SurveyPart { acc: SurveyAcc::new(model), accounts: Vec::new(), rejections: Vec::new(), hashes: Vec::new() };
+    let (acc, rejections) = (&mut part.acc, &mut part.rejections);
+    part.accounts = ingest::survey::read_survey(
+        &files[i..=i],
+        i as u32,
+        cfg,
+        IdCheck::Collect(&mut part.hashes),
+        |row| acc.add(model, row),
+        |r| rejections.push(r),
+    )?;
+    Ok(part)
+}
+
+type SurveyLoad = (SurveyAcc, Vec<ingest::FileAccount>, Vec<ingest::Rejection>);
+
+/// Reads all survey files, in parallel when there are several, into one accumulator.
+fn load_survey(
+    files: &[ingest::SourceFile],
+    cfg: &config::SurveyConfig,
+    model: &SurveyModel,
+    threads: usize,
+) -> Result<SurveyLoad> {
+    use std::sync::{atomic::AtomicUsize, atomic::Ordering, Mutex};
+    let n = files.len();
+    let parts: Vec<Result<SurveyPart>> = if threads <= 1 || n <= 1 {
+        (0..n).map(|i| read_survey_file(files, i, cfg, model)).collect()
+    } else {
+        let next = AtomicUsize::new(0);
+        let slots: Vec<Mutex<Option<Result<SurveyPart>>>> = (0..n).map(|_| Mutex::new(None)).collect();
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(n) {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n {
+                        break;
+                    }
+                    let part = read_survey_file(files, i, cfg, model);
+                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(part);
+                });
+            }
+        });
+        slots
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every file was read"))
+            .collect()
+    };
+    let mut acc = SurveyAcc::new(model);
+    let (mut accounts, mut rejections, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
+    for part in parts {
+        let part = part?; // the first failing file, as a sequential read would report it
+        acc.merge(&part.acc);
+        accounts.extend(part.accounts);
+        rejections.extend(part.rejections);
+        hashes.extend(part.hashes);
+    }
+    hashes.sort_unstable();
+    let repeated: HashSet<u64> = hashes.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+    drop(hashes);
+    if repeated.is_empty() {
+        return Ok((acc, accounts, rejections));
+    }
+    // Some id hash repeats: read again in order, comparing those ids exactly.
+    let mut acc = SurveyAcc::new(model);
+    let mut rejections = Vec::new();
+    let mut seen = HashSet::new();
+    let accounts = ingest::survey::read_survey(
+        files,
+        0,
+        cfg,
+        IdCheck::Exact { watch: &repeated, seen: &mut seen },
+        |row| acc.add(model, row),
+        |r| rejections.push(r),
+    )?;
+    Ok((acc, accounts, rejections))
+}
+
+/// The registers: complaints, monthly volumes, actions.
+#[derive(Default)]
+struct Registers {
+    complaints: Option<ComplaintData>,
+    volumes: Option<BTreeMap<YearMonth, f64>>,
+    actions: Option<Vec<Action>>,
+    accounts: Vec<ingest::FileAccount>,
+    rejections: Vec<ingest::Rejection>,
+    shown: Vec<String>,
+}
+
+fn load_registers(root: &Path, cfg: &config::Config) -> Result<Registers> {
+    let mut r = Registers::default();
+    let rejections = &mut r.rejections;
+    if let Some(k) = &cfg.complaints {
+        let files = ingest::resolve_files(root, &k.files, "[complaints] files")?;
+        let (data, acc) = ingest::registers::read_complaints(&files, k, |x| rejections.push(x))?;
+        r.complaints = Some(data);
+        r.accounts.extend(acc);
+        r.shown.extend(files.iter().map(|f| f.shown.clone()));
+        if let Some(v) = &k.volume {
+            let files = ingest::resolve_files(root, &v.files, "[complaints.volume] files")?;
+            let (data, acc) = ingest::registers::read_volumes(&files, v, |x| rejections.push(x))?;
+            r.volumes = Some(data);
+            r.accounts.extend(acc);
+            r.shown.extend(files.iter().map(|f| f.shown.clone()));
+        }
+    }
+    if let Some(a) = &cfg.actions {
+        let files = ingest::resolve_files(root, &a.files, "[actions] files")?;
+        let (data, acc) = ingest::registers::read_actions(&files, a, |x| rejections.push(x))?;
+        r.actions = Some(data);
+        r.accounts.extend(acc);
+        r.shown.extend(files.iter().map(|f| f.shown.clone()));
+    }
+    Ok(r)
+}
+
+/// Stages config → ingest → analysis. Survey files are read in parallel and the registers
+/// alongside; results are merged in a fixed order, so the outcome equals a sequential read.
 pub fn load(root: &Path) -> Result<Loaded> {
     let project = config::load_project(root)?;
     let cfg = &project.config;
     let model = SurveyModel::from_config(cfg);
     let files = ingest::resolve_files(root, &cfg.survey.files, "[survey] files")?;
-    let mut survey = SurveyAcc::new(&model);
-    let mut rejections = Vec::new();
-    let mut accounts =
-        ingest::survey::read_survey(&files, &cfg.survey, |row| survey.add(&model, row), |r| rejections.push(r))?;
+    let threads = worker_count();
+    let (survey, registers) = std::thread::scope(|scope| {
+        let registers = (threads > 1).then(|| scope.spawn(|| load_registers(root, cfg)));
+        let survey = load_survey(&files, &cfg.survey, &model, threads);
+        let registers = match registers {
+            Some(handle) => handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            None => load_registers(root, cfg),
+        };
+        (survey, registers)
+    });
+    let (survey, mut accounts, mut rejections) = survey?;
+    let registers = registers?;
+    accounts.extend(registers.accounts);
+    rejections.extend(registers.rejections);
     let mut shown: Vec<String> = files.iter().map(|f| f.shown.clone()).collect();
-    let (mut complaints, mut volumes, mut actions) = (None, None, None);
-    if let Some(k) = &cfg.complaints {
-        let files = ingest::resolve_files(root, &k.files, "[complaints] files")?;
-        let (data, acc) = ingest::registers::read_complaints(&files, k, |r| rejections.push(r))?;
-        complaints = Some(data);
-        accounts.extend(acc);
-        shown.extend(files.iter().map(|f| f.shown.clone()));
-        if let Some(v) = &k.volume {
-            let files = ingest::resolve_files(root, &v.files, "[complaints.volume] files")?;
-            let (data, acc) = ingest::registers::read_volumes(&files, v, |r| rejections.push(r))?;
-            volumes = Some(data);
-            accounts.extend(acc);
-            shown.extend(files.iter().map(|f| f.shown.clone()));
-        }
-    }
-    if let Some(a) = &cfg.actions {
-        let files = ingest::resolve_files(root, &a.files, "[actions] files")?;
-        let (data, acc) = ingest::registers::read_actions(&files, a, |r| rejections.push(r))?;
-        actions = Some(data);
-        accounts.extend(acc);
-        shown.extend(files.iter().map(|f| f.shown.clone()));
-    }
+    shown.extend(registers.shown);
     let conclusions = match &cfg.report.conclusions {
         Some(rel) => Some(ingest::read_text(root, rel, "[report] conclusions")?),
         None => None,
@@ -128,9 +259,9 @@ pub fn load(root: &Path) -> Result<Loaded> {
         project,
         model,
         survey,
-        complaints,
-        volumes,
-        actions,
+        complaints: registers.complaints,
+        volumes: registers.volumes,
+        actions: registers.actions,
     })
 }
 

@@ -59,30 +59,26 @@ pub struct FileAccount {
     pub rejected: u64,
 }
 
-/// Finds repeated ids. Holds a 64-bit hash per id (8 bytes a row) rather than the ids
-/// themselves, so memory stays small for millions of rows; a later row whose id was seen
-/// before is rejected, so a questionnaire entered twice is counted once.
+/// Finds repeated ids in a register by comparing the ids themselves (registers hold
+/// thousands of rows, not millions; the survey uses the two-pass check in `survey::IdCheck`).
 #[derive(Debug, Default)]
 pub struct SeenIds {
-    seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<IdentityHasher>>,
+    seen: std::collections::HashSet<Box<str>>,
 }
 
-/// The keys are already hashes: use them as they are.
-#[derive(Debug, Default)]
-pub struct IdentityHasher(u64);
-
-impl std::hash::Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
+impl SeenIds {
+    /// `Err` with the reason when `id` was seen before; blank ids are not checked.
+    pub fn check(&mut self, id: &str, col: usize) -> Result<(), (Option<usize>, String)> {
+        if id.is_empty() || self.seen.insert(id.into()) {
+            Ok(())
+        } else {
+            Err((Some(col), duplicate_reason(id)))
         }
     }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
-    }
+}
+
+pub fn duplicate_reason(id: &str) -> String {
+    format!("duplicate id {}: an earlier row has the same id; this row is not counted", value::quote(id))
 }
 
 /// FNV-1a then a 64-bit finaliser (murmur3 fmix64): fast on short ids, well spread, and
@@ -98,23 +94,6 @@ pub fn hash_id(id: &[u8]) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)
-}
-
-impl SeenIds {
-    /// `Err` with the reason when `id` was seen before; blank ids are not checked.
-    pub fn check(&mut self, id: &str, col: usize) -> Result<(), (Option<usize>, String)> {
-        if id.is_empty() {
-            return Ok(());
-        }
-        if self.seen.insert(hash_id(id.as_bytes())) {
-            Ok(())
-        } else {
-            Err((
-                Some(col),
-                format!("duplicate id {}: an earlier row has the same id; this row is not counted", value::quote(id)),
-            ))
-        }
-    }
 }
 
 /// Reads a UTF-8 text file of the project (e.g. the conclusions Markdown).

@@ -110,6 +110,7 @@ pub fn read_complaints(
     };
     let accounts = read_rows(
         files,
+        0,
         &cfg.read_options(),
         columns,
         |row, c, pos| {
@@ -207,6 +208,7 @@ pub fn read_volumes(
     let mut out = std::collections::BTreeMap::new();
     let accounts = read_rows(
         files,
+        0,
         &cfg.read_options(),
         |t| {
             Ok((t.column(&cfg.month, "[complaints.volume] month")?, t.column(&cfg.count, "[complaints.volume] count")?))
@@ -252,6 +254,7 @@ pub fn read_actions(
     let mut out = Vec::new();
     let accounts = read_rows(
         files,
+        0,
         &cfg.read_options(),
         |t| {
             Ok([

@@ -2,10 +2,11 @@
 
 use super::table::{read_rows, CellError, Row, Table};
 use super::value::{Answer, AnswerReader};
-use super::{FileAccount, Rejection, RowPos, SeenIds, SourceFile};
+use super::{duplicate_reason, hash_id, FileAccount, Rejection, RowPos, SourceFile};
 use crate::config::SurveyConfig;
 use crate::diag::Result;
 use crate::period::Date;
+use std::collections::HashSet;
 
 /// One usable response. `answers` follows the configured item order
 /// (dimension by dimension); `None` means not answered.
@@ -25,11 +26,24 @@ struct Columns {
     items: Vec<usize>,
 }
 
-/// Reads every survey file, calling `on_row` for each usable response and `on_reject`
-/// for each row that cannot be used. Returns the per-file accounts.
+/// How repeated questionnaire ids are found.
+pub enum IdCheck<'a> {
+    /// First pass: collect each id's 64-bit hash (8 bytes a row); the caller looks for a
+    /// repeated hash afterwards, which is rare.
+    Collect(&'a mut Vec<u64>),
+    /// Second pass, only when a hash repeated: for rows whose hash is in `watch`, compare the
+    /// ids themselves; a later row with an id seen before is rejected. Exact, never a false match.
+    Exact { watch: &'a HashSet<u64>, seen: &'a mut HashSet<String> },
+}
+
+/// Reads survey files, calling `on_row` for each usable response and `on_reject` for each
+/// row that cannot be used. `first_index` is the index of `files[0]` among all survey files
+/// (it orders rows in ties). Returns the per-file accounts.
 pub fn read_survey(
     files: &[SourceFile],
+    first_index: u32,
     cfg: &SurveyConfig,
+    mut ids: IdCheck,
     mut on_row: impl FnMut(&SurveyRow),
     on_reject: impl FnMut(Rejection),
 ) -> Result<Vec<FileAccount>> {
@@ -37,7 +51,6 @@ pub fn read_survey(
     let reader = AnswerReader::new(&cfg.not_answered, &labels, cfg.scale.min, cfg.scale.max);
     let item_names: Vec<&str> = cfg.items().collect();
     let mut answers = vec![None; item_names.len()];
-    let mut ids = SeenIds::default();
     let columns = |table: &Table| -> Result<Columns> {
         Ok(Columns {
             id: table.column(&cfg.id, "[survey] id")?,
@@ -51,11 +64,22 @@ pub fn read_survey(
     };
     read_rows(
         files,
+        first_index,
         &cfg.read_options(),
         columns,
         |row, cols, pos| {
             let (id, date, comment) = parse_row(row, cols, &reader, &mut answers)?;
-            ids.check(id, cols.id)?;
+            if !id.is_empty() {
+                let h = hash_id(id.as_bytes());
+                match &mut ids {
+                    IdCheck::Collect(hashes) => hashes.push(h),
+                    IdCheck::Exact { watch, seen } => {
+                        if watch.contains(&h) && !seen.insert(id.to_string()) {
+                            return Err((Some(cols.id), duplicate_reason(id)));
+                        }
+                    }
+                }
+            }
             on_row(&SurveyRow { pos, id, date, answers: &answers, comment });
             Ok(())
         },

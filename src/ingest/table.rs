@@ -337,6 +337,7 @@ impl<'a> Row<'a> {
 /// Blank rows are rejected as such. Returns the per-file accounts.
 pub fn read_rows<C>(
     files: &[SourceFile],
+    first_index: u32,
     opts: &ReadOptions,
     mut columns: impl FnMut(&Table) -> Result<C>,
     mut handle: impl FnMut(&Row, &C, RowPos) -> std::result::Result<(), CellError>,
@@ -352,7 +353,7 @@ pub fn read_rows<C>(
         let mut account = FileAccount { file: file.shown.clone(), ..Default::default() };
         while let Some(row) = table.next_row()? {
             account.read += 1;
-            let pos = RowPos { file: file_idx as u32, line: row.line };
+            let pos = RowPos { file: first_index + file_idx as u32, line: row.line };
             let outcome = if row.is_blank() {
                 Err((None, "blank row".to_string()))
             } else if let Some(problem) =
