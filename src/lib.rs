@@ -270,11 +270,15 @@ pub struct BuildOutcome {
     pub output: PathBuf,
     pub periods: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Wall time of each stage, for `--timings`.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Runs the whole pipeline and writes the site.
 pub fn build(root: &Path, choice: PeriodChoice, output: Option<&Path>) -> Result<BuildOutcome> {
+    let start = std::time::Instant::now();
     let loaded = load(root)?;
+    let loaded_at = start.elapsed();
     let out = output.map(Path::to_path_buf).unwrap_or_else(|| root.join("public"));
     let periods = choose_periods(&loaded, choice)?;
     let cfg = &loaded.project.config;
@@ -323,13 +327,20 @@ pub fn build(root: &Path, choice: PeriodChoice, output: Option<&Path>) -> Result
         entries.reverse(); // newest first
         files.push(render::render_archive(cfg, &entries)?);
     }
+    let rendered_at = start.elapsed();
     let data_files: Vec<PathBuf> = loaded.files.iter().map(|f| root.join(f)).collect();
     let mut protected: Vec<&Path> = vec![root];
     protected.extend(data_files.iter().map(PathBuf::as_path));
     site::write_site(&out, &protected, &files)?;
+    let timings = vec![
+        ("load (config, ingest, aggregate)", loaded_at),
+        ("summarize and render", rendered_at - loaded_at),
+        ("write site", start.elapsed() - rendered_at),
+    ];
     Ok(BuildOutcome {
         output: out,
         periods: periods.iter().map(|p| p.to_string()).collect(),
+        timings,
         diagnostics: loaded.diagnostics(),
     })
 }

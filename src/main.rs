@@ -31,6 +31,9 @@ enum Command {
         /// Output folder; replaced as a whole when the build succeeds.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Validate the config and data without writing anything.
     Check {
@@ -52,7 +55,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { project_dir, period, output } => {
+        Command::Build { project_dir, period, output, timings } => {
             let result = manyi::PeriodChoice::parse(period.as_deref())
                 .and_then(|choice| manyi::build(&project_dir, choice, output.as_deref()));
             match result {
@@ -65,6 +68,11 @@ fn main() -> ExitCode {
                             "{} row(s) rejected; they are listed in the report's data-quality section and rejected.csv",
                             outcome.diagnostics.len()
                         );
+                    }
+                    if timings {
+                        for (stage, d) in &outcome.timings {
+                            eprintln!("{:>8.1} ms  {stage}", d.as_secs_f64() * 1000.0);
+                        }
                     }
                     eprintln!("built {} into {}", outcome.periods.join(", "), outcome.output.display());
                     ExitCode::SUCCESS

@@ -155,19 +155,20 @@ pub fn summarize_complaints(
             s.to_string()
         }
     };
-    let in_period: Vec<_> = data.complaints.iter().filter(|c| period.contains(c.received.month_key())).collect();
-    let is_closed = |c: &&Complaint| c.closed.is_some_and(|d| d <= as_of);
-    let deadline_of = |c: &Complaint| -> Option<i64> {
-        c.deadline.map(Date::days).or_else(|| c.deadline_days.map(|d| c.received.days() + i64::from(d)))
-    };
+    let as_of_day = as_of.days() as i32;
+    let in_period_idx: Vec<usize> =
+        (0..data.complaints.len()).filter(|i| period.contains(data.complaints[*i].received.month_key())).collect();
+    let in_period: Vec<&Complaint> = in_period_idx.iter().map(|i| &data.complaints[*i]).collect();
+    let is_closed = |c: &&Complaint| c.closed_day.is_some_and(|d| d <= as_of_day);
+    let deadline_of = |c: &Complaint| -> Option<i32> { c.deadline_day };
 
     let received = in_period.len() as u64;
     let closed: Vec<_> = in_period.iter().filter(|c| is_closed(c)).collect();
     let n_closed = closed.len() as u64;
-    let mut days: Vec<f64> = closed.iter().map(|c| (c.closed.unwrap().days() - c.received.days()) as f64).collect();
+    let mut days: Vec<f64> = closed.iter().filter_map(|c| Some(f64::from(c.closed_day? - c.received_day))).collect();
     days.sort_by(f64::total_cmp);
     let with_deadline: Vec<_> = closed.iter().filter_map(|c| Some((c, deadline_of(c)?))).collect();
-    let on_time = with_deadline.iter().filter(|(c, dl)| c.closed.unwrap().days() <= *dl).count() as u64;
+    let on_time = with_deadline.iter().filter(|(c, dl)| c.closed_day.is_some_and(|d| d <= *dl)).count() as u64;
     let followed: Vec<bool> = closed.iter().filter_map(|c| c.followup).collect();
     let satisfied = followed.iter().filter(|s| **s).count() as u64;
     let reopened = in_period.iter().filter(|c| c.reopened).count() as u64;
@@ -175,14 +176,14 @@ pub fn summarize_complaints(
     // Open cases and their ages at the as-of date (a case received after it is not yet open).
     let mut open: Vec<OpenCase> = in_period
         .iter()
-        .filter(|c| !is_closed(c) && c.received <= as_of)
+        .filter(|c| !is_closed(c) && c.received_day <= as_of_day)
         .map(|c| OpenCase {
             id: c.id.clone(),
             received: c.received.to_string(),
             category: sym(c.category),
             department: c.department.map(sym),
-            age_days: as_of.days() - c.received.days(),
-            overdue: deadline_of(c).map(|dl| as_of.days() > dl),
+            age_days: i64::from(as_of_day - c.received_day),
+            overdue: deadline_of(c).map(|dl| as_of_day > dl),
         })
         .collect();
     let open_count = in_period.iter().filter(|c| !is_closed(c)).count() as u64;
@@ -214,13 +215,13 @@ pub fn summarize_complaints(
     // Tallies: 4 breakdown fields, then per Pareto column a count tally and a weight tally.
     let n_tallies = 4 + 2 * cfg.pareto.len();
     let mut tallies: Vec<Tally> = (0..n_tallies).map(|_| Tally::new(n_sym)).collect();
-    for c in &in_period {
+    for (&idx, c) in in_period_idx.iter().zip(&in_period) {
         for (t, get) in tallies.iter_mut().zip(&fields) {
             if let Some(k) = get.and_then(|g| g(c)) {
                 t.add(k, 1.0);
             }
         }
-        for (i, &k) in c.pareto.iter().enumerate() {
+        for (i, &k) in data.pareto_of(idx).iter().enumerate() {
             tallies[4 + 2 * i].add(k, 1.0);
             if weighted {
                 tallies[5 + 2 * i].add(k, c.weight.unwrap_or(0.0));
@@ -257,14 +258,19 @@ pub fn summarize_complaints(
         (None, None) => period.last_day().month_key(),
     };
     let chart_span = chart_months(period, last);
-    let mut per_month: BTreeMap<YearMonth, u64> = chart_span.iter().map(|m| (*m, 0)).collect();
+    // Months are consecutive, so a month's slot is its distance from the first one.
+    let ordinal = |m: YearMonth| i64::from(m.year) * 12 + i64::from(m.month);
+    let first = chart_span.first().map_or(0, |m| ordinal(*m));
+    let mut per_month = vec![0u64; chart_span.len()];
     for c in &data.complaints {
-        if let Some(n) = per_month.get_mut(&c.received.month_key()) {
-            *n += 1;
+        let slot = ordinal(c.received.month_key()) - first;
+        if (0..per_month.len() as i64).contains(&slot) {
+            per_month[slot as usize] += 1;
         }
     }
-    let months: Vec<MonthCount> = per_month
+    let months: Vec<MonthCount> = chart_span
         .iter()
+        .zip(&per_month)
         .map(|(m, n)| MonthCount { month: m.to_string(), count: *n, volume: volumes.and_then(|v| v.get(m).copied()) })
         .collect();
     let labels: Vec<String> = months.iter().map(|m| m.month.clone()).collect();

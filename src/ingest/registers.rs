@@ -37,16 +37,17 @@ impl Symbols {
     }
 }
 
-/// One complaint, typed.
+/// One complaint, typed. Dates are also kept as day numbers (days since 1970-01-01),
+/// computed once here, because every period's figures compare them.
 #[derive(Debug, Clone)]
 pub struct Complaint {
     pub pos: RowPos,
     pub id: String,
     pub received: Date,
-    pub closed: Option<Date>,
-    /// Deadline from the deadline column, else received + deadline_days.
-    pub deadline: Option<Date>,
-    pub deadline_days: Option<u32>,
+    pub received_day: i32,
+    pub closed_day: Option<i32>,
+    /// Deadline from the deadline column, else received + `deadline_days`.
+    pub deadline_day: Option<i32>,
     pub category: u32,
     pub nature: Option<u32>,
     pub department: Option<u32>,
@@ -54,8 +55,6 @@ pub struct Complaint {
     pub followup: Option<bool>,
     pub reopened: bool,
     pub weight: Option<f64>,
-    /// Values of the `pareto` columns, in config order (blank is the empty string's symbol).
-    pub pareto: Box<[u32]>,
 }
 
 /// The register as read: records in input order plus the symbol table.
@@ -63,6 +62,17 @@ pub struct Complaint {
 pub struct ComplaintData {
     pub complaints: Vec<Complaint>,
     pub symbols: Symbols,
+    /// Values of the `pareto` columns, `pareto_columns` per complaint in input order
+    /// (kept flat: one array is faster to scan than one small allocation per complaint).
+    pub pareto: Vec<u32>,
+    pub pareto_columns: usize,
+}
+
+impl ComplaintData {
+    /// The Pareto column values of complaint `i`.
+    pub fn pareto_of(&self, i: usize) -> &[u32] {
+        &self.pareto[i * self.pareto_columns..(i + 1) * self.pareto_columns]
+    }
 }
 
 struct ComplaintCols {
@@ -89,7 +99,8 @@ pub fn read_complaints(
     cfg: &ComplaintsConfig,
     on_reject: impl FnMut(Rejection),
 ) -> Result<(ComplaintData, Vec<FileAccount>)> {
-    let mut data = ComplaintData::default();
+    let mut data = ComplaintData { pareto_columns: cfg.pareto.len(), ..Default::default() };
+    let mut pareto: Vec<u32> = Vec::with_capacity(cfg.pareto.len());
     let allowed: Vec<String> = cfg.categories.iter().map(|c| normalize_header(c)).collect();
     let mut ids = SeenIds::default();
     let columns = |t: &Table| -> Result<ComplaintCols> {
@@ -169,7 +180,7 @@ pub fn read_complaints(
             let nature = sym(c.nature)?;
             let department = sym(c.department)?;
             let channel = sym(c.channel)?;
-            let mut pareto = Vec::with_capacity(c.pareto.len());
+            pareto.clear();
             for &i in &c.pareto {
                 pareto.push(data.symbols.intern(row.text(i)?));
             }
@@ -179,9 +190,11 @@ pub fn read_complaints(
                 pos,
                 id: id.to_string(),
                 received,
-                closed,
-                deadline,
-                deadline_days: cfg.deadline_days,
+                received_day: received.days() as i32,
+                closed_day: closed.map(|d| d.days() as i32),
+                deadline_day: deadline
+                    .map(|d| d.days() as i32)
+                    .or_else(|| cfg.deadline_days.map(|n| received.days() as i32 + n as i32)),
                 category: data.symbols.intern(category),
                 nature,
                 department,
@@ -189,8 +202,8 @@ pub fn read_complaints(
                 followup,
                 reopened,
                 weight,
-                pareto: pareto.into_boxed_slice(),
             };
+            data.pareto.extend_from_slice(&pareto);
             data.complaints.push(complaint);
             Ok(())
         },
