@@ -275,6 +275,47 @@ pub struct BuildOutcome {
 }
 
 /// Runs the whole pipeline and writes the site.
+/// Summarizes and renders one period: its pages (paths relative to its folder) and its
+/// entry on the archive page.
+fn render_one(loaded: &Loaded, period: Period) -> Result<(Vec<OutputFile>, ArchiveEntry)> {
+    let cfg = &loaded.project.config;
+    let issued = cfg.survey.issued_for(period);
+    let result = summarize(&loaded.model, &loaded.survey, period, issued).ok_or_else(|| no_data(loaded, period))?;
+    let labels = render::Labels::for_language(cfg.site.language);
+    let cutoff = cfg.report.cutoff_date();
+    let (other, blank) = (labels.get("c_other"), labels.get("c_blank"));
+    let names = Names { other: &other, blank: &blank };
+    let complaints = cfg
+        .complaints
+        .as_ref()
+        .zip(loaded.complaints.as_ref())
+        .map(|(k, data)| summarize_complaints(k, data, loaded.volumes.as_ref(), period, cutoff, &names));
+    let actions = loaded.actions.as_ref().map(|a| summarize_actions(a, cutoff.unwrap_or_else(|| period.last_day())));
+    let pages = render::render_period(&PeriodReport {
+        config: cfg,
+        survey: &result,
+        complaints: complaints.as_ref(),
+        actions: actions.as_ref(),
+        conclusions: loaded.conclusions.as_deref(),
+        quality: &loaded.quality,
+    })?;
+    let entry = ArchiveEntry {
+        period: period.to_string(),
+        href: format!("{period}/index.html"),
+        index: render::format::score(result.index),
+        band: result.index_band.clone().unwrap_or_default(),
+        valid: result.valid,
+        verdict: labels.get(match result.verdict.status {
+            VerdictStatus::Valid => "status_valid",
+            VerdictStatus::Invalid => "status_invalid",
+            VerdictStatus::NoPlan => "status_no_plan",
+        }),
+    };
+    Ok((pages, entry))
+}
+
+/// Runs the whole pipeline and writes the site. Periods are rendered in parallel and
+/// collected in order.
 pub fn build(root: &Path, choice: PeriodChoice, output: Option<&Path>) -> Result<BuildOutcome> {
     let start = std::time::Instant::now();
     let loaded = load(root)?;
@@ -282,46 +323,26 @@ pub fn build(root: &Path, choice: PeriodChoice, output: Option<&Path>) -> Result
     let out = output.map(Path::to_path_buf).unwrap_or_else(|| root.join("public"));
     let periods = choose_periods(&loaded, choice)?;
     let cfg = &loaded.project.config;
+    let threads = worker_count().min(periods.len()).max(1);
+    let rendered: Vec<Result<(Vec<OutputFile>, ArchiveEntry)>> = if threads == 1 {
+        periods.iter().map(|p| render_one(&loaded, *p)).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let chunks: Vec<_> = periods
+                .chunks(periods.len().div_ceil(threads))
+                .map(|chunk| scope.spawn(|| chunk.iter().map(|p| render_one(&loaded, *p)).collect::<Vec<_>>()))
+                .collect();
+            chunks.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+        })
+    };
     let mut files: Vec<OutputFile> = Vec::new();
     let mut entries = Vec::new();
     let nested = choice == PeriodChoice::All;
-    for period in &periods {
-        let issued = cfg.survey.issued_for(*period);
-        let result =
-            summarize(&loaded.model, &loaded.survey, *period, issued).ok_or_else(|| no_data(&loaded, *period))?;
-        let labels = render::Labels::for_language(cfg.site.language);
-        let cutoff = cfg.report.cutoff_date();
-        let (other, blank) = (labels.get("c_other"), labels.get("c_blank"));
-        let names = Names { other: &other, blank: &blank };
-        let complaints = cfg
-            .complaints
-            .as_ref()
-            .zip(loaded.complaints.as_ref())
-            .map(|(k, data)| summarize_complaints(k, data, loaded.volumes.as_ref(), *period, cutoff, &names));
-        let actions =
-            loaded.actions.as_ref().map(|a| summarize_actions(a, cutoff.unwrap_or_else(|| period.last_day())));
-        let pages = render::render_period(&PeriodReport {
-            config: cfg,
-            survey: &result,
-            complaints: complaints.as_ref(),
-            actions: actions.as_ref(),
-            conclusions: loaded.conclusions.as_deref(),
-            quality: &loaded.quality,
-        })?;
+    for (period, r) in periods.iter().zip(rendered) {
+        let (pages, entry) = r?;
         let prefix = if nested { format!("{period}/") } else { String::new() };
         files.extend(pages.into_iter().map(|f| OutputFile { path: format!("{prefix}{}", f.path), bytes: f.bytes }));
-        entries.push(ArchiveEntry {
-            period: period.to_string(),
-            href: format!("{period}/index.html"),
-            index: render::format::score(result.index),
-            band: result.index_band.clone().unwrap_or_default(),
-            valid: result.valid,
-            verdict: labels.get(match result.verdict.status {
-                VerdictStatus::Valid => "status_valid",
-                VerdictStatus::Invalid => "status_invalid",
-                VerdictStatus::NoPlan => "status_no_plan",
-            }),
-        });
+        entries.push(entry);
     }
     if nested {
         entries.reverse(); // newest first
