@@ -227,6 +227,10 @@ pub struct SurveyConfig {
     /// A questionnaire is valid when it answers at least this share of the items.
     #[serde(default = "default_min_answered")]
     pub min_answered: f64,
+    /// Reject a questionnaire whose id appeared in an earlier row (default true). Costs
+    /// 8 bytes of memory per response; set false for flat memory on huge surveys.
+    #[serde(default = "default_true")]
+    pub check_duplicate_ids: bool,
     /// Cell values that mean "not answered" (compared after trimming, case-insensitive).
     #[serde(default = "default_not_answered")]
     pub not_answered: Vec<String>,
@@ -244,6 +248,9 @@ pub struct SurveyConfig {
     pub dimensions: Vec<Dimension>,
 }
 
+fn default_true() -> bool {
+    true
+}
 fn default_min_answered() -> f64 {
     0.8
 }

@@ -113,11 +113,12 @@ fn read_survey_file(
     let mut part =
         SurveyPart { acc: SurveyAcc::new(model), accounts: Vec::new(), rejections: Vec::new(), hashes: Vec::new() };
     let (acc, rejections) = (&mut part.acc, &mut part.rejections);
+    let ids = if cfg.check_duplicate_ids { IdCheck::Collect(&mut part.hashes) } else { IdCheck::Skip };
     part.accounts = ingest::survey::read_survey(
         &files[i..=i],
         i as u32,
         cfg,
-        IdCheck::Collect(&mut part.hashes),
+        ids,
         |row| acc.add(model, row),
         |r| rejections.push(r),
     )?;
@@ -158,7 +159,10 @@ fn load_survey(
             .collect()
     };
     let mut acc = SurveyAcc::new(model);
-    let (mut accounts, mut rejections, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut accounts, mut rejections) = (Vec::new(), Vec::new());
+    // Reserve exactly, so gathering the parts' hashes never holds a doubled buffer.
+    let total: usize = parts.iter().map(|p| p.as_ref().map_or(0, |p| p.hashes.len())).sum();
+    let mut hashes = Vec::with_capacity(total);
     for part in parts {
         let part = part?; // the first failing file, as a sequential read would report it
         acc.merge(&part.acc);

@@ -28,6 +28,8 @@ struct Columns {
 
 /// How repeated questionnaire ids are found.
 pub enum IdCheck<'a> {
+    /// Ids are not checked (`check_duplicate_ids = false`).
+    Skip,
     /// First pass: collect each id's 64-bit hash (8 bytes a row); the caller looks for a
     /// repeated hash afterwards, which is rare.
     Collect(&'a mut Vec<u64>),
@@ -69,9 +71,10 @@ pub fn read_survey(
         columns,
         |row, cols, pos| {
             let (id, date, comment) = parse_row(row, cols, &reader, &mut answers)?;
-            if !id.is_empty() {
+            if !id.is_empty() && !matches!(ids, IdCheck::Skip) {
                 let h = hash_id(id.as_bytes());
                 match &mut ids {
+                    IdCheck::Skip => {}
                     IdCheck::Collect(hashes) => hashes.push(h),
                     IdCheck::Exact { watch, seen } => {
                         if watch.contains(&h) && !seen.insert(id.to_string()) {

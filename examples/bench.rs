@@ -1,0 +1,159 @@
+//! Benchmark: on the same generated project, time (1) the floor, a single-threaded csv-crate
+//! pass over every CSV file, and (2) `manyi build --period all`; print both, their ratio, rows
+//! per second and peak memory. Runs are interleaved so machine noise hits both alike.
+//!
+//!     bench/run.sh                      # sizes 100k, 1M, 5M responses (complaints = responses / 5, at most 200k)
+//!     bench/run.sh 1000000              # one size
+//!
+//! Needs `target/release/manyi` and the `gen` and `floor` examples built in release mode
+//! (bench/run.sh does that).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Run {
+    wall: Duration,
+    max_rss_kb: i64,
+}
+
+/// Runs a command to completion; wall time and the child's peak resident memory (wait4).
+fn run(cmd: &mut Command) -> Run {
+    let start = Instant::now();
+    let child = cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().expect("spawn");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; status and usage point to live locals.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    assert!(pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "command failed: {cmd:?}");
+    Run { wall, max_rss_kb: usage.ru_maxrss }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Data rows of every file (lines minus the header), streamed in small blocks so this
+/// process stays small: a child's peak RSS as wait4 reports it can include the parent's.
+fn count_rows(dir: &Path) -> u64 {
+    use std::io::Read;
+    let mut rows = 0;
+    let mut buf = vec![0u8; 1 << 16];
+    for e in std::fs::read_dir(dir.join("data")).unwrap() {
+        let mut f = std::fs::File::open(e.unwrap().path()).unwrap();
+        let mut lines = 0u64;
+        loop {
+            let n = f.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            lines += buf[..n].iter().filter(|c| **c == b'\n').count() as u64;
+        }
+        rows += lines.saturating_sub(1);
+    }
+    rows
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sizes: Vec<u64> = if args.is_empty() {
+        vec![100_000, 1_000_000, 5_000_000]
+    } else {
+        args.iter().map(|a| a.parse().expect("sizes are response counts")).collect()
+    };
+    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let bin = root.join("target/release/manyi");
+    let gen = root.join("target/release/examples/gen");
+    let floor = root.join("target/release/examples/floor");
+    let work = root.join("target/bench-data");
+    println!(
+        "{:>10} {:>10} {:>10} {:>10} {:>7} {:>12} {:>10} {:>10}",
+        "responses", "rows", "floor ms", "build ms", "ratio", "rows/s", "floor MB", "build MB"
+    );
+    for n in sizes {
+        let dir = work.join(format!("r{n}"));
+        if !dir.join("manyi.toml").exists() {
+            let c = (n / 5).min(200_000).to_string();
+            run(Command::new(&gen).args(["--responses", &n.to_string(), "--complaints", &c]).arg(&dir));
+        }
+        let rows = count_rows(&dir);
+        let out = work.join(format!("out{n}"));
+        // The same project with check_duplicate_ids = false, reading the same files.
+        let noids = work.join(format!("r{n}-noids"));
+        if !noids.join("manyi.toml").exists() {
+            std::fs::create_dir_all(&noids).unwrap();
+            std::os::unix::fs::symlink(dir.join("data"), noids.join("data")).unwrap();
+            let cfg = std::fs::read_to_string(dir.join("manyi.toml")).unwrap();
+            std::fs::write(
+                noids.join("manyi.toml"),
+                cfg.replacen("[survey]\n", "[survey]\ncheck_duplicate_ids = false\n", 1),
+            )
+            .unwrap();
+        }
+        let (mut tf, mut tb, mut mf, mut mb) = (Vec::new(), Vec::new(), 0, 0);
+        let (mut tn, mut mn) = (Vec::new(), 0);
+        // One untimed warm-up of each, so both read the files from the page cache.
+        run(Command::new(&floor).arg(&dir));
+        run(Command::new(&bin).args([
+            "build",
+            dir.to_str().unwrap(),
+            "--period",
+            "all",
+            "--output",
+            out.to_str().unwrap(),
+        ]));
+        for _ in 0..runs {
+            let f = run(Command::new(&floor).arg(&dir));
+            let b = run(Command::new(&bin).args([
+                "build",
+                dir.to_str().unwrap(),
+                "--period",
+                "all",
+                "--output",
+                out.to_str().unwrap(),
+            ]));
+            let x = run(Command::new(&bin).args([
+                "build",
+                noids.to_str().unwrap(),
+                "--period",
+                "all",
+                "--output",
+                out.to_str().unwrap(),
+            ]));
+            tf.push(f.wall);
+            tb.push(b.wall);
+            tn.push(x.wall);
+            mf = mf.max(f.max_rss_kb);
+            mb = mb.max(b.max_rss_kb);
+            mn = mn.max(x.max_rss_kb);
+        }
+        let (f, b, x) = (median(tf), median(tb), median(tn));
+        println!(
+            "{:>10} {:>10} {:>10.0} {:>10.0} {:>7.2} {:>12.0} {:>10.1} {:>10.1}",
+            n,
+            rows,
+            f.as_secs_f64() * 1000.0,
+            b.as_secs_f64() * 1000.0,
+            b.as_secs_f64() / f.as_secs_f64(),
+            rows as f64 / b.as_secs_f64(),
+            mf as f64 / 1024.0,
+            mb as f64 / 1024.0
+        );
+        println!(
+            "{:>10} {:>10} {:>10} {:>10.0} {:>7.2} {:>12.0} {:>10} {:>10.1}   (check_duplicate_ids = false)",
+            "",
+            "",
+            "",
+            x.as_secs_f64() * 1000.0,
+            x.as_secs_f64() / f.as_secs_f64(),
+            rows as f64 / x.as_secs_f64(),
+            "",
+            mn as f64 / 1024.0
+        );
+    }
+    println!("(medians of {runs} interleaved runs after one warm-up; memory = peak RSS; ratio = build / floor)");
+}
