@@ -204,27 +204,37 @@ struct Registers {
 
 fn load_registers(root: &Path, cfg: &config::Config) -> Result<Registers> {
     let mut r = Registers::default();
-    let rejections = &mut r.rejections;
-    if let Some(k) = &cfg.complaints {
-        let files = ingest::resolve_files(root, &k.files, "[complaints] files")?;
-        let (data, acc) = ingest::registers::read_complaints(&files, k, |x| rejections.push(x))?;
-        r.complaints = Some(data);
-        r.accounts.extend(acc);
+    // Resolves a file set, reads it, and books its files and rows.
+    fn read_set<T>(
+        r: &mut Registers,
+        root: &Path,
+        patterns: &[String],
+        key: &str,
+        read: impl FnOnce(&[ingest::SourceFile], &mut Vec<ingest::Rejection>) -> Result<(T, Vec<ingest::FileAccount>)>,
+    ) -> Result<T> {
+        let files = ingest::resolve_files(root, patterns, key)?;
+        let (data, accounts) = read(&files, &mut r.rejections)?;
+        r.accounts.extend(accounts);
         r.shown.extend(files.iter().map(|f| f.shown.clone()));
+        Ok(data)
+    }
+    if let Some(k) = &cfg.complaints {
+        let data = read_set(&mut r, root, &k.files, "[complaints] files", |f, rej| {
+            ingest::registers::read_complaints(f, k, |x| rej.push(x))
+        })?;
+        r.complaints = Some(data);
         if let Some(v) = &k.volume {
-            let files = ingest::resolve_files(root, &v.files, "[complaints.volume] files")?;
-            let (data, acc) = ingest::registers::read_volumes(&files, v, |x| rejections.push(x))?;
+            let data = read_set(&mut r, root, &v.files, "[complaints.volume] files", |f, rej| {
+                ingest::registers::read_volumes(f, v, |x| rej.push(x))
+            })?;
             r.volumes = Some(data);
-            r.accounts.extend(acc);
-            r.shown.extend(files.iter().map(|f| f.shown.clone()));
         }
     }
     if let Some(a) = &cfg.actions {
-        let files = ingest::resolve_files(root, &a.files, "[actions] files")?;
-        let (data, acc) = ingest::registers::read_actions(&files, a, |x| rejections.push(x))?;
+        let data = read_set(&mut r, root, &a.files, "[actions] files", |f, rej| {
+            ingest::registers::read_actions(f, a, |x| rej.push(x))
+        })?;
         r.actions = Some(data);
-        r.accounts.extend(acc);
-        r.shown.extend(files.iter().map(|f| f.shown.clone()));
     }
     Ok(r)
 }

@@ -1,6 +1,9 @@
 //! Fixture projects built through the real `manyi` binary; figures checked against values
 //! worked out by hand, error texts and exit codes checked word for word where they matter.
 
+mod common;
+use common::copy_dir;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -20,19 +23,6 @@ fn fixture(name: &str, case: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dst);
     copy_dir(&src, &dst);
     dst
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), to).unwrap();
-        }
-    }
 }
 
 fn build_ok(project: &Path, extra: &[&str]) -> PathBuf {

@@ -1,20 +1,14 @@
 //! View data of the complaint and action sections: formatted figures, tables and charts.
 
 use super::format::{fixed, pct, plain};
-use super::Labels;
+use super::{chart_err, Labels, Pair};
 use crate::analysis::complaints::{ActionResult, ComplaintResult};
 use crate::analysis::control::ControlChart;
 use crate::analysis::pareto::ParetoRow;
 use crate::charts::{render_control_chart, render_pareto_chart, ControlSpec, ParetoChart};
 use crate::config::{ComplaintsConfig, RateChart};
-use crate::diag::{Error, Location, Result};
+use crate::diag::Result;
 use serde::Serialize;
-
-#[derive(Serialize)]
-pub struct Pair {
-    pub label: String,
-    pub value: String,
-}
 
 #[derive(Serialize)]
 pub struct ComplaintView {
@@ -134,10 +128,6 @@ fn table(title: String, amount_label: String, rows: &[ParetoRow]) -> TableView {
             })
             .collect(),
     }
-}
-
-fn chart_err(name: &str, e: String) -> Error {
-    Error::data(Location::file(format!("charts/{name}.svg")), format!("cannot draw the chart: {e}"))
 }
 
 /// A file-name-safe slug for chart files: index-based, so any column name works.

@@ -21,6 +21,17 @@ const REPORT_MD: &str = include_str!("../../themes/default/templates/report.md")
 const ARCHIVE_HTML: &str = include_str!("../../themes/default/templates/archive.html");
 const STYLE_CSS: &str = include_str!("../../themes/default/style.css");
 
+/// A labelled value, as shown in key-figure tables.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Pair {
+    pub label: String,
+    pub value: String,
+}
+
+fn chart_err(name: &str, e: String) -> Error {
+    Error::data(Location::file(format!("charts/{name}.svg")), format!("cannot draw the chart: {e}"))
+}
+
 /// A file of the output folder: path relative to it (with `/`) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {

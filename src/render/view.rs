@@ -3,11 +3,11 @@
 
 use super::complaints_view::{ActionView, ComplaintView};
 use super::format::{change, change_class, pct, plain, score};
-use super::{Labels, PeriodReport};
+use super::{chart_err, Labels, Pair, PeriodReport};
 use crate::analysis::survey::{ItemRef, SurveyResult, VerdictStatus};
 use crate::charts::{render_bar_chart, render_line_chart, Bar, BarChart, LineChart};
 use crate::config::RateBasis;
-use crate::diag::{Error, Location, Result};
+use crate::diag::Result;
 use serde::Serialize;
 
 /// How many rejected rows the report lists (all are in rejected.csv).
@@ -47,12 +47,6 @@ pub struct ViewData {
     /// The user's conclusions: sanitised HTML for the page, Markdown (with `<` escaped) for report.md.
     conclusions_html: Option<String>,
     conclusions_md: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Pair {
-    label: String,
-    value: String,
 }
 
 #[derive(Serialize)]
@@ -152,10 +146,6 @@ struct RejectionView {
     location: String,
     column: String,
     reason: String,
-}
-
-fn chart_err(name: &str, e: String) -> Error {
-    Error::data(Location::file(format!("charts/{name}.svg")), format!("cannot draw the chart: {e}"))
 }
 
 fn basis_label(t: &Labels, b: RateBasis) -> String {
