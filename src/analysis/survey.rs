@@ -539,3 +539,44 @@ pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: O
         comments: m.low_comments,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::survey::SurveyRow;
+    use crate::period::Date;
+
+    fn model() -> SurveyModel {
+        let cfg = crate::config::parse_config(
+            "[survey]\nfiles = [\"x.csv\"]\nid = \"id\"\ndate = \"d\"\n[[survey.dimensions]]\nname = \"A\"\nitems = [\"a\"]\n",
+            "manyi.toml",
+        )
+        .unwrap();
+        SurveyModel::from_config(&cfg)
+    }
+
+    #[test]
+    fn fractional_answers_mix_exactly_with_whole_points() {
+        let m = model();
+        let mut acc = SurveyAcc::new(&m);
+        let date = Date::new(2026, 3, 1).unwrap();
+        // 4.5 (e.g. a label value) goes to the summed path, 5 and 2 to the histogram.
+        for (line, v) in [(2, 4.5), (3, 5.0), (4, 2.0)] {
+            let answers = [Some(v)];
+            let pos = RowPos { file: 0, line };
+            acc.add(&m, &SurveyRow { pos, id: "", date, answers: &answers, comment: None });
+        }
+        let month = acc.period(crate::period::Period::Year(2026)).unwrap();
+        let (n, mean) = month.item_mean(0, &m);
+        assert_eq!(n, 3);
+        assert!((mean.unwrap() - 11.5 / 3.0).abs() < 1e-12);
+        // Merging two halves gives the same figures as adding everything to one accumulator.
+        let mut a = SurveyAcc::new(&m);
+        let mut b = SurveyAcc::new(&m);
+        a.add(&m, &SurveyRow { pos: RowPos { file: 0, line: 2 }, id: "", date, answers: &[Some(4.5)], comment: None });
+        b.add(&m, &SurveyRow { pos: RowPos { file: 1, line: 2 }, id: "", date, answers: &[Some(5.0)], comment: None });
+        b.add(&m, &SurveyRow { pos: RowPos { file: 1, line: 3 }, id: "", date, answers: &[Some(2.0)], comment: None });
+        a.merge(&b);
+        assert_eq!(a.period(crate::period::Period::Year(2026)).unwrap().item_mean(0, &m), (n, mean));
+    }
+}
