@@ -6,6 +6,7 @@
 use super::stats::{band_of_tenths, required_answers, rescale, round_half_away, tenths, weighted_mean};
 use crate::config::{Config, RateBasis};
 use crate::ingest::survey::SurveyRow;
+use crate::ingest::value::{whole_points, Ans};
 use crate::ingest::RowPos;
 use crate::period::{Period, YearMonth};
 use serde::Serialize;
@@ -32,6 +33,8 @@ pub struct SurveyModel {
     /// Whole scale points counted per item (max − min + 1) when the scale has whole-number
     /// bounds and at most 101 points; 0 otherwise (answers are then summed).
     pub span: usize,
+    /// `rescale(min + k)` for each whole point k, the 0–100 value of `Ans::Point(k)`.
+    pub point_scores: Vec<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,28 +74,11 @@ impl SurveyModel {
             lowest_items: c.report.lowest_items,
             rate_basis: s.required_rate_basis,
             required_rate: s.required_rate,
-            span: {
-                let points = s.scale.max - s.scale.min + 1.0;
-                if s.scale.min.fract() == 0.0 && s.scale.max.fract() == 0.0 && points <= 101.0 {
-                    points as usize
-                } else {
-                    0
-                }
-            },
+            span: whole_points(s.scale.min, s.scale.max),
+            point_scores: (0..whole_points(s.scale.min, s.scale.max))
+                .map(|k| rescale(s.scale.min + k as f64, s.scale.min, s.scale.max))
+                .collect(),
         }
-    }
-
-    /// A respondent's own score: per dimension the mean of the rescaled items they
-    /// answered, then the weighted mean over the dimensions they answered at all.
-    pub fn respondent_score(&self, answers: &[Option<f64>]) -> Option<f64> {
-        weighted_mean(self.dims.iter().map(|d| {
-            let (mut sum, mut n) = (0.0, 0u32);
-            for v in answers[d.start..d.end].iter().flatten() {
-                sum += rescale(*v, self.min, self.max);
-                n += 1;
-            }
-            (d.weight, (n > 0).then(|| sum / f64::from(n)))
-        }))
     }
 }
 
@@ -200,23 +186,39 @@ impl SurveyAcc {
         let (n_items, span) = (self.n_items, self.span);
         let m = self.months.entry(row.date.month_key()).or_insert_with(|| MonthAcc::new(n_items, span));
         m.returned += 1;
-        let answered = row.answers.iter().filter(|a| a.is_some()).count();
+        let answered = row.answers.iter().filter(|a| **a != Ans::Blank).count();
         if answered < model.required {
             return;
         }
         m.valid += 1;
-        for (i, v) in row.answers.iter().enumerate() {
-            let Some(v) = *v else { continue };
-            let off = v - model.min;
-            if off.fract() == 0.0 && (off as usize) < span {
-                m.counts[i * span + off as usize] += 1;
-            } else {
-                let acc = &mut m.items[i];
-                acc.n += 1;
-                acc.sum_micro += (v * MICRO).round() as i64;
+        // One pass counts each answer and computes the respondent's own score: per dimension
+        // the mean of the rescaled items answered, then the weighted mean over the dimensions
+        // answered at all (weights renormalise over those, as `stats::weighted_mean`).
+        let (mut num, mut den) = (0.0, 0.0);
+        for d in &model.dims {
+            let (mut sum, mut n) = (0.0, 0u32);
+            for (i, a) in row.answers.iter().enumerate().take(d.end).skip(d.start) {
+                match *a {
+                    Ans::Blank => continue,
+                    Ans::Point(k) => {
+                        m.counts[i * span + usize::from(k)] += 1;
+                        sum += model.point_scores[usize::from(k)];
+                    }
+                    Ans::Value(v) => {
+                        let acc = &mut m.items[i];
+                        acc.n += 1;
+                        acc.sum_micro += (v * MICRO).round() as i64;
+                        sum += rescale(v, model.min, model.max);
+                    }
+                }
+                n += 1;
+            }
+            if n > 0 {
+                num += d.weight * (sum / f64::from(n));
+                den += d.weight;
             }
         }
-        let Some(score) = model.respondent_score(row.answers) else {
+        let Some(score) = (den > 0.0).then(|| num / den) else {
             return;
         };
         m.score_hist[usize::from(tenths(score))] += 1;
@@ -561,8 +563,8 @@ mod tests {
         let mut acc = SurveyAcc::new(&m);
         let date = Date::new(2026, 3, 1).unwrap();
         // 4.5 (e.g. a label value) goes to the summed path, 5 and 2 to the histogram.
-        for (line, v) in [(2, 4.5), (3, 5.0), (4, 2.0)] {
-            let answers = [Some(v)];
+        for (line, v) in [(2, 4.5f64), (3, 5.0), (4, 2.0)] {
+            let answers = [if v.fract() == 0.0 { Ans::Point((v - 1.0) as u8) } else { Ans::Value(v) }];
             let pos = RowPos { file: 0, line };
             acc.add(&m, &SurveyRow { pos, id: "", date, answers: &answers, comment: None });
         }
@@ -573,9 +575,18 @@ mod tests {
         // Merging two halves gives the same figures as adding everything to one accumulator.
         let mut a = SurveyAcc::new(&m);
         let mut b = SurveyAcc::new(&m);
-        a.add(&m, &SurveyRow { pos: RowPos { file: 0, line: 2 }, id: "", date, answers: &[Some(4.5)], comment: None });
-        b.add(&m, &SurveyRow { pos: RowPos { file: 1, line: 2 }, id: "", date, answers: &[Some(5.0)], comment: None });
-        b.add(&m, &SurveyRow { pos: RowPos { file: 1, line: 3 }, id: "", date, answers: &[Some(2.0)], comment: None });
+        a.add(
+            &m,
+            &SurveyRow { pos: RowPos { file: 0, line: 2 }, id: "", date, answers: &[Ans::Value(4.5)], comment: None },
+        );
+        b.add(
+            &m,
+            &SurveyRow { pos: RowPos { file: 1, line: 2 }, id: "", date, answers: &[Ans::Point(4)], comment: None },
+        );
+        b.add(
+            &m,
+            &SurveyRow { pos: RowPos { file: 1, line: 3 }, id: "", date, answers: &[Ans::Point(1)], comment: None },
+        );
         a.merge(&b);
         assert_eq!(a.period(crate::period::Period::Year(2026)).unwrap().item_mean(0, &m), (n, mean));
     }

@@ -4,7 +4,7 @@
 //! columns against the header, and turns every row into typed values, or into a
 //! `Rejection` with its reason. Rows are streamed to the caller, never all held.
 
-mod crlf;
+pub mod records;
 pub mod registers;
 pub mod survey;
 pub mod table;

@@ -1,7 +1,7 @@
 //! Survey responses: one row per returned questionnaire, turned into typed answers.
 
 use super::table::{read_rows, CellError, Row, Table};
-use super::value::{Answer, AnswerReader};
+use super::value::{Ans, AnswerReader};
 use super::{duplicate_reason, hash_id, FileAccount, Rejection, RowPos, SourceFile};
 use crate::config::SurveyConfig;
 use crate::diag::Result;
@@ -9,13 +9,13 @@ use crate::period::Date;
 use std::collections::HashSet;
 
 /// One usable response. `answers` follows the configured item order
-/// (dimension by dimension); `None` means not answered.
+/// (dimension by dimension).
 #[derive(Debug)]
 pub struct SurveyRow<'a> {
     pub pos: RowPos,
     pub id: &'a str,
     pub date: Date,
-    pub answers: &'a [Option<f64>],
+    pub answers: &'a [Ans],
     pub comment: Option<&'a str>,
 }
 
@@ -52,7 +52,7 @@ pub fn read_survey(
     let labels: Vec<(String, f64)> = cfg.scale.labels.iter().map(|(k, v)| (k.clone(), *v)).collect();
     let reader = AnswerReader::new(&cfg.not_answered, &labels, cfg.scale.min, cfg.scale.max);
     let item_names: Vec<&str> = cfg.items().collect();
-    let mut answers = vec![None; item_names.len()];
+    let mut answers = vec![Ans::Blank; item_names.len()];
     let columns = |table: &Table| -> Result<Columns> {
         Ok(Columns {
             id: table.column(&cfg.id, "[survey] id")?,
@@ -94,15 +94,15 @@ fn parse_row<'r>(
     row: &Row<'r>,
     cols: &Columns,
     reader: &AnswerReader,
-    answers: &mut [Option<f64>],
+    answers: &mut [Ans],
 ) -> std::result::Result<(&'r str, Date, Option<&'r str>), CellError> {
     let id = row.text(cols.id)?;
     let date = row.required_date(cols.date)?;
     for (slot, &idx) in answers.iter_mut().zip(&cols.items) {
-        *slot = match reader.read(row.text(idx)?) {
-            Answer::Value(v) => Some(v),
-            Answer::NotAnswered => None,
-            Answer::Invalid(reason) => return Err((Some(idx), reason)),
+        let cell = row.bytes(idx);
+        *slot = match reader.quick(cell) {
+            Some(a) => a,
+            None => reader.answer(cell).map_err(|reason| (Some(idx), reason))?,
         };
     }
     let comment = match cols.comment {

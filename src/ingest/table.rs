@@ -1,6 +1,6 @@
 //! Reading one table file into header + rows, with the file's own line numbers.
 
-use super::crlf::CrlfToLf;
+use super::records::{Mark, Record, RecordReader};
 use super::value::{normalize_header, parse_number, parse_yes_no, quote, suggest};
 use super::{FileAccount, Rejection, RowPos, SourceFile};
 use crate::config::ReadOptions;
@@ -17,28 +17,24 @@ pub struct Table {
     /// Number of header fields; rows with more non-empty fields are suspect.
     normalized: Vec<String>,
     source: Source,
-    record: csv::ByteRecord,
+    record: Record,
     pub delimiter: u8,
+    /// The file's bytes are read as they are (UTF-8), so byte offsets are file offsets and
+    /// the file can be read in ranges.
+    raw: bool,
 }
 
 enum Source {
-    Csv(csv::Reader<Box<dyn Read + Send>>),
+    Csv(RecordReader<Box<dyn Read + Send>>),
     Sheet { range: calamine::Range<calamine::Data>, next: usize, first_row: u32 },
 }
 
 /// A data row borrowed from the reader.
 pub struct Row<'a> {
-    /// The file's own line number, or the sheet's row number.
+    /// The file's own line number, or the sheet's row number (within a range read from the
+    /// middle of a file: counted from the range's first line, see `Table::open_range`).
     pub line: u64,
-    pub record: &'a csv::ByteRecord,
-    /// The whole record as text when it is valid UTF-8 (checked once per row, not per cell).
-    whole: Option<&'a str>,
-}
-
-impl<'a> Row<'a> {
-    fn new(line: u64, record: &'a csv::ByteRecord) -> Self {
-        Row { line, record, whole: std::str::from_utf8(record.as_slice()).ok() }
-    }
+    pub record: &'a Record,
 }
 
 /// Trims whitespace, with a fast path for the common cell that has none at either end.
@@ -116,18 +112,17 @@ impl Table {
             return Err(Error::data(loc(), "the file is not text: it contains NUL bytes")
                 .with_hint("export the data as CSV (or point files at the .xlsx workbook itself)"));
         }
-        let has_cr = memchr::memchr(b'\r', &prefix).is_some();
+        let raw = encoding.is_none_or(|e| e == encoding_rs::UTF_8);
         let chained = std::io::Cursor::new(prefix).chain(handle);
-        let decoded: Box<dyn Read + Send> = match encoding {
+        let decoded: Box<dyn Read + Send> = if raw {
             // UTF-8 is read as bytes, so an invalid sequence is reported per cell, not replaced.
-            None => Box::new(chained),
-            Some(enc) if enc == encoding_rs::UTF_8 => Box::new(chained),
-            Some(enc) => Box::new(
-                encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(enc)).bom_override(true).build(chained),
-            ),
+            Box::new(chained)
+        } else {
+            Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(encoding).bom_override(true).build(chained),
+            )
         };
-        let reader: Box<dyn Read + Send> = if has_cr { Box::new(CrlfToLf::new(decoded)) } else { decoded };
-        let mut reader = std::io::BufReader::with_capacity(1 << 16, reader);
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, decoded);
         let delimiter = match opts.delimiter {
             Some(d) => d,
             None => {
@@ -139,13 +134,9 @@ impl Table {
                 }
             }
         };
-        let mut csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(Box::new(reader) as Box<dyn Read + Send>);
-        let mut record = csv::ByteRecord::new();
-        let has_header = csv.read_byte_record(&mut record).map_err(|e| csv_error(file, e))?;
+        let mut csv = RecordReader::new(Box::new(reader) as Box<dyn Read + Send>, delimiter, 0, 1);
+        let mut record = Record::default();
+        let has_header = csv.read(&mut record).map_err(|e| Error::io(&file.path, "read the file", e))?.is_some();
         if !has_header || record.iter().all(|f| f.iter().all(|b| b.is_ascii_whitespace())) {
             return Err(Error::data(loc(), "the file is empty: no header row")
                 .with_hint("export the sheet again with its header row (column names) on the first line"));
@@ -160,6 +151,7 @@ impl Table {
         }
         let mut table = Self::with_header(file, header, None, Source::Csv(csv));
         table.delimiter = delimiter;
+        table.raw = raw;
         Ok(table)
     }
 
@@ -195,7 +187,16 @@ impl Table {
 
     fn with_header(file: &SourceFile, header: Vec<String>, sheet: Option<String>, source: Source) -> Table {
         let normalized = header.iter().map(|h| normalize_header(h)).collect();
-        Table { file: file.clone(), header, sheet, normalized, source, record: csv::ByteRecord::new(), delimiter: b',' }
+        Table {
+            file: file.clone(),
+            header,
+            sheet,
+            normalized,
+            source,
+            record: Record::default(),
+            delimiter: b',',
+            raw: false,
+        }
     }
 
     /// Index of a configured column; `key` names the config key in the message.
@@ -222,17 +223,14 @@ impl Table {
         Err(err)
     }
 
-    /// The next data row, or `None` at the end of the file.
+    /// The next data row, or `None` at the end of the file (or of the range).
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
         match &mut self.source {
-            Source::Csv(reader) => {
-                let more = reader.read_byte_record(&mut self.record).map_err(|e| csv_error(&self.file, e))?;
-                if !more {
-                    return Ok(None);
-                }
-                let line = self.record.position().map_or(0, |p| p.line());
-                Ok(Some(Row::new(line, &self.record)))
-            }
+            Source::Csv(reader) => match reader.read(&mut self.record) {
+                Ok(Some(mark)) => Ok(Some(Row { line: mark.line, record: &self.record })),
+                Ok(None) => Ok(None),
+                Err(e) => Err(Error::io(&self.file.path, "read the file", e)),
+            },
             Source::Sheet { range, next, first_row } => {
                 let Some(cells) = range.rows().nth(*next) else { return Ok(None) };
                 let line = u64::from(*first_row) + *next as u64 + 1;
@@ -245,9 +243,83 @@ impl Table {
                 for c in cells {
                     self.record.push_field(cell_text(c).as_bytes());
                 }
-                Ok(Some(Row::new(line, &self.record)))
+                Ok(Some(Row { line, record: &self.record }))
             }
         }
+    }
+
+    /// Where the next record starts (after the last one read); `None` at the end of input.
+    pub fn next_start(&mut self) -> Result<Option<Mark>> {
+        match &mut self.source {
+            Source::Csv(reader) => reader.next_start().map_err(|e| Error::io(&self.file.path, "read the file", e)),
+            Source::Sheet { .. } => Ok(None),
+        }
+    }
+
+    /// Byte ranges `(start, stop)` for reading this file's data rows in parallel, about
+    /// `target` bytes each. Each start is the first byte of a line; whether it is also the
+    /// start of a record (not a line inside a quoted value) only the reader of the range
+    /// before can tell, so callers check it (see `next_start`). A single range when the file
+    /// is small, a workbook, or decoded from another encoding (offsets would not be file offsets).
+    pub fn ranges(&mut self, target: u64) -> Result<Vec<(u64, u64)>> {
+        let Some(first) = self.next_start()? else { return Ok(vec![(0, u64::MAX)]) };
+        let len = std::fs::metadata(&self.file.path).map_err(|e| Error::io(&self.file.path, "read the file", e))?.len();
+        let body = len.saturating_sub(first.byte);
+        if !self.raw || body < 2 * target.max(1) {
+            return Ok(vec![(0, u64::MAX)]);
+        }
+        let n = body.div_ceil(target);
+        let mut f = std::fs::File::open(&self.file.path).map_err(|e| Error::io(&self.file.path, "open the file", e))?;
+        let mut cuts = vec![0];
+        for i in 1..n {
+            let nominal = first.byte + body * i / n;
+            match line_start_from(&mut f, nominal).map_err(|e| Error::io(&self.file.path, "read the file", e))? {
+                Some(cut) if cut > *cuts.last().unwrap_or(&0) && cut > first.byte => cuts.push(cut),
+                _ => {}
+            }
+        }
+        cuts.push(u64::MAX);
+        Ok(cuts.windows(2).map(|w| (w[0], w[1])).collect())
+    }
+
+    /// Limits this table to records starting before `stop`.
+    pub fn set_stop(&mut self, stop: u64) {
+        if let Source::Csv(reader) = &mut self.source {
+            reader.set_stop(stop);
+        }
+    }
+
+    /// This file read from byte `start` (a line start from `ranges`) to `stop`. Lines are
+    /// counted from 1 at `start`; the caller shifts them once the lines before are known.
+    pub fn open_range(&self, start: u64, stop: u64) -> Result<Table> {
+        use std::io::Seek;
+        let mut f = std::fs::File::open(&self.file.path).map_err(|e| Error::io(&self.file.path, "open the file", e))?;
+        f.seek(std::io::SeekFrom::Start(start)).map_err(|e| Error::io(&self.file.path, "read the file", e))?;
+        let mut reader = RecordReader::new(Box::new(f) as Box<dyn Read + Send>, self.delimiter, start, 1);
+        reader.set_stop(stop);
+        let mut t = Self::with_header(&self.file, self.header.clone(), None, Source::Csv(reader));
+        t.delimiter = self.delimiter;
+        t.raw = true;
+        Ok(t)
+    }
+}
+
+/// The offset just after the first `\n` at or after `at - 1` (so `at` itself if a line starts
+/// there); `None` when no line starts at or after `at`.
+fn line_start_from(f: &mut std::fs::File, at: u64) -> std::io::Result<Option<u64>> {
+    use std::io::Seek;
+    let mut pos = at.saturating_sub(1);
+    f.seek(std::io::SeekFrom::Start(pos))?;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+            return Ok(Some(pos + i as u64 + 1));
+        }
+        pos += n as u64;
     }
 }
 
@@ -282,23 +354,20 @@ fn cell_text(c: &calamine::Data) -> String {
 pub type CellError = (Option<usize>, String);
 
 impl<'a> Row<'a> {
+    /// The cell at `idx` as bytes; a missing cell (short row) reads as empty.
+    pub fn bytes(&self, idx: usize) -> &'a [u8] {
+        self.record.get(idx).unwrap_or_default()
+    }
     /// The cell at `idx` as text; a missing cell (short row) reads as empty.
     pub fn cell(&self, idx: usize) -> std::result::Result<&'a str, std::str::Utf8Error> {
-        let Some(range) = self.record.range(idx) else { return Ok("") };
-        // Slicing the validated record checks that the field starts and ends on characters.
-        match self.whole.and_then(|w| w.get(range)) {
-            Some(s) => Ok(s),
-            None => std::str::from_utf8(self.record.get(idx).unwrap_or(b"")),
-        }
+        std::str::from_utf8(self.bytes(idx))
     }
     pub fn is_blank(&self) -> bool {
         self.record.iter().all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
     }
     /// The trimmed text of a cell.
     pub fn text(&self, idx: usize) -> std::result::Result<&'a str, CellError> {
-        self.cell(idx).map(trim_cell).map_err(|_| {
-            (Some(idx), "the cell is not valid UTF-8 text; if the file is saved as GBK, set encoding = \"gbk\" for this file set".to_string())
-        })
+        self.cell(idx).map(trim_cell).map_err(|_| (Some(idx), super::value::NOT_UTF8.to_string()))
     }
     /// A date cell; blank is `None`.
     pub fn date(&self, idx: usize) -> std::result::Result<Option<Date>, CellError> {
@@ -347,40 +416,48 @@ pub fn read_rows<C>(
     for (file_idx, file) in files.iter().enumerate() {
         let mut table = Table::open(file, opts)?;
         let cols = columns(&table)?;
-        let header = table.header.clone();
-        let sheet = table.sheet.clone();
-        let delimiter = table.delimiter;
-        let mut account = FileAccount { file: file.shown.clone(), ..Default::default() };
-        while let Some(row) = table.next_row()? {
-            account.read += 1;
-            let pos = RowPos { file: first_index + file_idx as u32, line: row.line };
-            let outcome = if row.is_blank() {
-                Err((None, "blank row".to_string()))
-            } else if let Some(problem) =
-                ragged(&row, header.len()).or_else(|| swallowed_rows(&row, delimiter, header.len()))
-            {
-                Err((None, problem))
-            } else {
-                handle(&row, &cols, pos)
-            };
-            match outcome {
-                Ok(()) => account.used += 1,
-                Err((col, reason)) => {
-                    account.rejected += 1;
-                    on_reject(Rejection {
-                        file: file.shown.clone(),
-                        line: row.line,
-                        col: col.map(|c| c as u64 + 1),
-                        column: col.map(|c| header.get(c).cloned().unwrap_or_default()),
-                        sheet: sheet.clone(),
-                        reason,
-                    });
-                }
-            }
-        }
-        accounts.push(account);
+        accounts.push(read_table(&mut table, first_index + file_idx as u32, &cols, &mut handle, &mut on_reject)?);
     }
     Ok(accounts)
+}
+
+/// Reads the rows of one opened table (a whole file or a range of one); see `read_rows`.
+pub fn read_table<C>(
+    table: &mut Table,
+    file_index: u32,
+    cols: &C,
+    mut handle: impl FnMut(&Row, &C, RowPos) -> std::result::Result<(), CellError>,
+    mut on_reject: impl FnMut(Rejection),
+) -> Result<FileAccount> {
+    let header_len = table.header.len();
+    let (delimiter, file) = (table.delimiter, table.file.shown.clone());
+    let mut account = FileAccount { file: file.clone(), ..Default::default() };
+    while let Some(row) = table.next_row()? {
+        account.read += 1;
+        let pos = RowPos { file: file_index, line: row.line };
+        let outcome = if row.is_blank() {
+            Err((None, "blank row".to_string()))
+        } else if let Some(problem) = ragged(&row, header_len).or_else(|| swallowed_rows(&row, delimiter, header_len)) {
+            Err((None, problem))
+        } else {
+            handle(&row, cols, pos)
+        };
+        match outcome {
+            Ok(()) => account.used += 1,
+            Err((col, reason)) => {
+                account.rejected += 1;
+                on_reject(Rejection {
+                    file: file.clone(),
+                    line: pos.line,
+                    col: col.map(|c| c as u64 + 1),
+                    column: col.map(|c| table.header.get(c).cloned().unwrap_or_default()),
+                    sheet: table.sheet.clone(),
+                    reason,
+                });
+            }
+        }
+    }
+    Ok(account)
 }
 
 /// A row whose field count disagrees with the header: short rows (a truncated file or an
@@ -422,16 +499,4 @@ fn swallowed_rows(row: &Row, delimiter: u8, header_len: usize) -> Option<String>
         }
     }
     None
-}
-
-fn csv_error(file: &SourceFile, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line());
-    let loc = match line {
-        Some(l) => Location::at(file.shown.clone(), l, None),
-        None => Location::file(file.shown.clone()),
-    };
-    match e.kind() {
-        csv::ErrorKind::Io(io) => Error::data(loc, format!("cannot read the file: {io}")),
-        _ => Error::data(loc, format!("cannot parse the CSV: {e}")).with_hint("check the quoting around this line"),
-    }
 }

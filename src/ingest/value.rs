@@ -60,6 +60,28 @@ pub enum Answer {
     Invalid(String),
 }
 
+/// One item's answer as the aggregation takes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ans {
+    /// Not answered.
+    Blank,
+    /// A whole scale point, as its offset from the scale minimum (0 = the minimum).
+    Point(u8),
+    /// Any other value within the scale (a label worth 4.5, a point of a decimal scale).
+    Value(f64),
+}
+
+/// Whole scale points (max − min + 1) when the scale has whole-number bounds and at most
+/// 101 points, so answers can be counted per point; 0 otherwise (answers are then summed).
+pub fn whole_points(min: f64, max: f64) -> usize {
+    let points = max - min + 1.0;
+    if min.fract() == 0.0 && max.fract() == 0.0 && (1.0..=101.0).contains(&points) {
+        points as usize
+    } else {
+        0
+    }
+}
+
 /// Reads item cells: not-answered markers, answer labels, numbers within the scale.
 #[derive(Debug, Clone)]
 pub struct AnswerReader {
@@ -67,6 +89,10 @@ pub struct AnswerReader {
     labels: Vec<(String, f64)>,
     min: f64,
     max: f64,
+    /// `whole_points(min, max)`.
+    points: usize,
+    /// For each ASCII digit, the `Ans::Point` it is on this scale, if it is one.
+    digit: [Option<u8>; 10],
 }
 
 impl AnswerReader {
@@ -76,6 +102,42 @@ impl AnswerReader {
             labels: labels.iter().map(|(l, v)| (normalize_header(l), *v)).collect(),
             min,
             max,
+            points: whole_points(min, max),
+            digit: std::array::from_fn(|d| {
+                let k = d as f64 - min;
+                (whole_points(min, max) > 0 && k >= 0.0 && k < whole_points(min, max) as f64).then_some(k as u8)
+            }),
+        }
+    }
+
+    /// The common cells, a blank or one digit on the scale, read without decoding.
+    #[inline(always)]
+    pub fn quick(&self, cell: &[u8]) -> Option<Ans> {
+        match cell {
+            [] => Some(Ans::Blank),
+            [d @ b'0'..=b'9'] => self.digit[usize::from(d - b'0')].map(Ans::Point),
+            _ => None,
+        }
+    }
+
+    /// An item cell as bytes, the common one-digit and blank cells without decoding; the
+    /// error says why the cell is not an answer.
+    pub fn answer(&self, cell: &[u8]) -> Result<Ans, String> {
+        if let Some(a) = self.quick(cell) {
+            return Ok(a);
+        }
+        let text = std::str::from_utf8(cell).map_err(|_| NOT_UTF8.to_string())?;
+        match self.read(text) {
+            Answer::NotAnswered => Ok(Ans::Blank),
+            Answer::Value(v) => {
+                let k = v - self.min;
+                Ok(if k >= 0.0 && k.fract() == 0.0 && (k as usize) < self.points {
+                    Ans::Point(k as u8)
+                } else {
+                    Ans::Value(v)
+                })
+            }
+            Answer::Invalid(reason) => Err(reason),
         }
     }
 
@@ -115,6 +177,10 @@ impl AnswerReader {
         Answer::Invalid(format!("{} is not an answer; expected {expected}, or blank when not answered", quote(t)))
     }
 }
+
+/// Why a cell that is not UTF-8 cannot be read.
+pub const NOT_UTF8: &str =
+    "the cell is not valid UTF-8 text; if the file is saved as GBK, set encoding = \"gbk\" for this file set";
 
 /// A cell value quoted for a message, shortened so a huge cell cannot flood the output.
 pub fn quote(t: &str) -> String {
@@ -169,6 +235,27 @@ mod tests {
         }
         assert!(matches!(r.read("6"), Answer::Invalid(m) if m.contains("outside the scale 1–5")));
         assert!(matches!(r.read("good"), Answer::Invalid(m) if m.contains("not an answer")));
+    }
+
+    #[test]
+    fn answers_from_bytes_are_points_values_or_reasons() {
+        let r = reader();
+        assert_eq!(r.answer(b"1"), Ok(Ans::Point(0)));
+        assert_eq!(r.answer(b"5"), Ok(Ans::Point(4)));
+        assert_eq!(r.answer(" 4 ".as_bytes()), Ok(Ans::Point(3)));
+        assert_eq!(r.answer("很满意".as_bytes()), Ok(Ans::Point(4)));
+        assert_eq!(r.answer(b""), Ok(Ans::Blank));
+        assert_eq!(r.answer(b"N/A"), Ok(Ans::Blank));
+        assert_eq!(r.answer(b"4.5"), Ok(Ans::Value(4.5)));
+        assert!(r.answer(b"0").unwrap_err().contains("outside the scale 1\u{2013}5"));
+        assert!(r.answer(b"6").unwrap_err().contains("outside the scale"));
+        assert_eq!(r.answer(b"\xff").unwrap_err(), NOT_UTF8);
+        // A 0–10 scale counts eleven points; a decimal scale none.
+        let r10 = AnswerReader::new(&[], &[], 0.0, 10.0);
+        assert_eq!(r10.answer(b"0"), Ok(Ans::Point(0)));
+        assert_eq!(r10.answer(b"10"), Ok(Ans::Point(10)));
+        let rd = AnswerReader::new(&[], &[], 0.5, 5.0);
+        assert_eq!(rd.answer(b"3"), Ok(Ans::Value(3.0)));
     }
 }
 
