@@ -95,88 +95,216 @@ fn worker_count() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// What one survey file contributes; merged in file order so the result never depends on
-/// which thread read which file.
-struct SurveyPart {
-    acc: SurveyAcc,
-    accounts: Vec<ingest::FileAccount>,
-    rejections: Vec<ingest::Rejection>,
-    hashes: Vec<u64>,
+/// Runs `task(0..n)` on up to `threads` threads, each taking the next index when it is free;
+/// the results come back in index order, so they never depend on which thread ran what.
+fn parallel_map<T: Send>(n: usize, threads: usize, task: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    use std::sync::{atomic::AtomicUsize, atomic::Ordering, Mutex};
+    if threads <= 1 || n <= 1 {
+        return (0..n).map(task).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<T>>> = (0..n).map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(n) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let out = task(i);
+                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(out);
+            });
+        }
+    });
+    slots.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every task ran")).collect()
 }
 
-fn read_survey_file(
-    files: &[ingest::SourceFile],
-    i: usize,
-    cfg: &config::SurveyConfig,
+/// Bytes of a survey file read as one task when files are split into ranges:
+/// `MANYI_RANGE_BYTES` if set (tests use small ranges to exercise the boundaries).
+fn range_bytes() -> u64 {
+    std::env::var("MANYI_RANGE_BYTES").ok().and_then(|v| v.parse().ok()).filter(|n: &u64| *n > 0).unwrap_or(8 << 20)
+}
+
+/// A piece of survey input read as one task: a whole file, or a byte range of one.
+struct Piece {
+    file: usize,
+    /// The range ends before the first record starting at or after this offset.
+    stop: u64,
+    table: std::sync::Mutex<Option<ingest::table::Table>>,
+}
+
+/// What one piece contributes. A range's lines count from its own start until `merge_parts`
+/// knows the lines before it.
+struct SurveyPart {
+    acc: SurveyAcc,
+    account: ingest::FileAccount,
+    rejections: Vec<ingest::Rejection>,
+    hashes: Vec<u64>,
+    /// Where the first record of the piece starts, and where the first record after it starts
+    /// (`None`: the end of the file).
+    first: Option<ingest::records::Mark>,
+    end: Option<ingest::records::Mark>,
+}
+
+fn read_part(
+    reader: &ingest::survey::SurveyReader,
+    table: &mut ingest::table::Table,
+    file: usize,
+    check_ids: bool,
     model: &SurveyModel,
 ) -> Result<SurveyPart> {
-    let mut part =
-        SurveyPart { acc: SurveyAcc::new(model), accounts: Vec::new(), rejections: Vec::new(), hashes: Vec::new() };
-    let (acc, rejections) = (&mut part.acc, &mut part.rejections);
-    let ids = if cfg.check_duplicate_ids { IdCheck::Collect(&mut part.hashes) } else { IdCheck::Skip };
-    part.accounts = ingest::survey::read_survey(
-        &files[i..=i],
-        i as u32,
-        cfg,
-        ids,
-        |row| acc.add(model, row),
-        |r| rejections.push(r),
-    )?;
-    Ok(part)
+    let mut acc = SurveyAcc::new(model);
+    let (mut rejections, mut hashes) = (Vec::new(), Vec::new());
+    let first = table.next_start()?;
+    let ids = if check_ids { IdCheck::Collect(&mut hashes) } else { IdCheck::Skip };
+    let account = reader.read(table, file as u32, ids, |row| acc.add(model, row), |r| rejections.push(r))?;
+    let end = table.next_start()?;
+    Ok(SurveyPart { acc, account, rejections, hashes, first, end })
 }
 
 type SurveyLoad = (SurveyAcc, Vec<ingest::FileAccount>, Vec<ingest::Rejection>);
 
-/// Reads all survey files, in parallel when there are several, into one accumulator.
-fn load_survey(
+/// Opens every survey file (in order, so the first bad file is the one reported) and, when
+/// reading in parallel, splits large ones into byte ranges.
+fn plan_survey(
+    reader: &ingest::survey::SurveyReader,
+    files: &[ingest::SourceFile],
+    threads: usize,
+) -> Result<(Vec<Piece>, Vec<ingest::table::Layout>)> {
+    let (mut pieces, mut layouts) = (Vec::new(), Vec::new());
+    let piece = |file, stop, table| Piece { file, stop, table: std::sync::Mutex::new(Some(table)) };
+    for (i, f) in files.iter().enumerate() {
+        let mut table = reader.open(f)?;
+        let ranges = if threads > 1 { table.ranges(range_bytes())? } else { vec![(0, u64::MAX)] };
+        let layout = table.layout();
+        let rest: Vec<_> =
+            ranges[1..].iter().map(|(start, stop)| layout.open_range(*start, *stop)).collect::<Result<_>>()?;
+        table.set_stop(ranges[0].1);
+        pieces.push(piece(i, ranges[0].1, table));
+        pieces.extend(rest.into_iter().zip(&ranges[1..]).map(|(t, r)| piece(i, r.1, t)));
+        layouts.push(layout);
+    }
+    Ok((pieces, layouts))
+}
+
+/// Joins the parts in input order into one accumulator. A range's lines are shifted once the
+/// lines before it are known. A range whose first record is not where the range before it
+/// ended (its start fell inside a quoted value that spans lines) is discarded and read again
+/// from where the range before ended, which is a true record start.
+fn merge_parts(
+    reader: &ingest::survey::SurveyReader,
+    pieces: &[Piece],
+    layouts: &[ingest::table::Layout],
+    parts: Vec<Result<SurveyPart>>,
+    check_ids: bool,
+    model: &SurveyModel,
+) -> Result<(SurveyLoad, Vec<u64>)> {
+    use ingest::records::Mark;
+    let mut acc = SurveyAcc::new(model);
+    let (mut accounts, mut rejections): (Vec<ingest::FileAccount>, Vec<ingest::Rejection>) = (Vec::new(), Vec::new());
+    // Reserve exactly, so gathering the parts' hashes never holds a doubled buffer.
+    let total: usize = parts.iter().map(|p| p.as_ref().map_or(0, |p| p.hashes.len())).sum();
+    let mut hashes = Vec::with_capacity(total);
+    let mut file = usize::MAX;
+    // Where the parts of `file` merged so far end (file lines); `done`: they reach its end.
+    let (mut end, mut done): (Option<Mark>, bool) = (None, false);
+    for (piece, part) in pieces.iter().zip(parts) {
+        let mut part = part?; // the first failing piece, as a sequential read would report it
+        let shift = if piece.file != file {
+            file = piece.file;
+            done = false;
+            accounts.push(ingest::FileAccount { file: part.account.file.clone(), ..Default::default() });
+            0 // a file's first part counts the file's own lines
+        } else if done {
+            continue;
+        } else {
+            match (end, part.first) {
+                (None, _) => {
+                    done = true; // the part before read to the end of the file
+                    continue;
+                }
+                (Some(e), Some(f)) if e.byte == f.byte => e.line - f.line,
+                (Some(e), _) => {
+                    let mut table = layouts[file].open_range(e.byte, piece.stop)?;
+                    part = read_part(reader, &mut table, file, check_ids, model)?;
+                    e.line - 1
+                }
+            }
+        };
+        if shift > 0 {
+            part.acc.shift_lines(shift);
+            for r in &mut part.rejections {
+                r.line += shift;
+            }
+        }
+        let account = accounts.last_mut().expect("a file's first part opens its account");
+        account.read += part.account.read;
+        account.used += part.account.used;
+        account.rejected += part.account.rejected;
+        acc.merge(&part.acc);
+        rejections.extend(part.rejections);
+        hashes.extend(part.hashes);
+        end = part.end.map(|m| Mark { byte: m.byte, line: m.line + shift });
+    }
+    Ok(((acc, accounts, rejections), hashes))
+}
+
+/// Reads all survey files into one accumulator: files split into ranges read in parallel,
+/// alongside `other` (the registers), which runs as the first task.
+fn load_survey<T: Send>(
     files: &[ingest::SourceFile],
     cfg: &config::SurveyConfig,
     model: &SurveyModel,
     threads: usize,
-) -> Result<SurveyLoad> {
-    use std::sync::{atomic::AtomicUsize, atomic::Ordering, Mutex};
-    let n = files.len();
-    let parts: Vec<Result<SurveyPart>> = if threads <= 1 || n <= 1 {
-        (0..n).map(|i| read_survey_file(files, i, cfg, model)).collect()
-    } else {
-        let next = AtomicUsize::new(0);
-        let slots: Vec<Mutex<Option<Result<SurveyPart>>>> = (0..n).map(|_| Mutex::new(None)).collect();
-        std::thread::scope(|scope| {
-            for _ in 0..threads.min(n) {
-                scope.spawn(|| loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= n {
-                        break;
-                    }
-                    let part = read_survey_file(files, i, cfg, model);
-                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(part);
-                });
-            }
-        });
-        slots
-            .into_iter()
-            .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every file was read"))
-            .collect()
+    other: impl Fn() -> T + Sync,
+) -> (Result<SurveyLoad>, T) {
+    let reader = ingest::survey::SurveyReader::new(cfg);
+    let planned = plan_survey(&reader, files, threads);
+    let (pieces, layouts) = match planned {
+        Ok(p) => p,
+        Err(e) => return (Err(e), other()),
     };
-    let mut acc = SurveyAcc::new(model);
-    let (mut accounts, mut rejections) = (Vec::new(), Vec::new());
-    // Reserve exactly, so gathering the parts' hashes never holds a doubled buffer.
-    let total: usize = parts.iter().map(|p| p.as_ref().map_or(0, |p| p.hashes.len())).sum();
-    let mut hashes = Vec::with_capacity(total);
-    for part in parts {
-        let part = part?; // the first failing file, as a sequential read would report it
-        acc.merge(&part.acc);
-        accounts.extend(part.accounts);
-        rejections.extend(part.rejections);
-        hashes.extend(part.hashes);
+    let check_ids = cfg.check_duplicate_ids;
+    enum Done<T> {
+        Other(T),
+        Part(Result<SurveyPart>),
     }
+    let mut results = parallel_map(pieces.len() + 1, threads, |i| {
+        if i == 0 {
+            return Done::Other(other());
+        }
+        let piece = &pieces[i - 1];
+        let taken = piece.table.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let mut table = taken.expect("each piece is read once");
+        Done::Part(read_part(&reader, &mut table, piece.file, check_ids, model))
+    })
+    .into_iter();
+    let Some(Done::Other(other)) = results.next() else { unreachable!("task 0 is the other work") };
+    let parts: Vec<Result<SurveyPart>> = results
+        .map(|d| match d {
+            Done::Part(p) => p,
+            Done::Other(_) => unreachable!("only task 0 is the other work"),
+        })
+        .collect();
+    let merged = merge_parts(&reader, &pieces, &layouts, parts, check_ids, model);
+    (merged.and_then(|(load, hashes)| finish_ids(load, hashes, files, cfg, model)), other)
+}
+
+/// Duplicate ids: sorts the collected hashes; only if one repeats, reads everything again in
+/// order, comparing those ids exactly (a later row with an id seen before is rejected).
+fn finish_ids(
+    load: SurveyLoad,
+    mut hashes: Vec<u64>,
+    files: &[ingest::SourceFile],
+    cfg: &config::SurveyConfig,
+    model: &SurveyModel,
+) -> Result<SurveyLoad> {
     hashes.sort_unstable();
     let repeated: HashSet<u64> = hashes.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
     drop(hashes);
     if repeated.is_empty() {
-        return Ok((acc, accounts, rejections));
+        return Ok(load);
     }
-    // Some id hash repeats: read again in order, comparing those ids exactly.
     let mut acc = SurveyAcc::new(model);
     let mut rejections = Vec::new();
     let mut seen = HashSet::new();
@@ -247,15 +375,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
     let model = SurveyModel::from_config(cfg);
     let files = ingest::resolve_files(root, &cfg.survey.files, "[survey] files")?;
     let threads = worker_count();
-    let (survey, registers) = std::thread::scope(|scope| {
-        let registers = (threads > 1).then(|| scope.spawn(|| load_registers(root, cfg)));
-        let survey = load_survey(&files, &cfg.survey, &model, threads);
-        let registers = match registers {
-            Some(handle) => handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            None => load_registers(root, cfg),
-        };
-        (survey, registers)
-    });
+    let (survey, registers) = load_survey(&files, &cfg.survey, &model, threads, || load_registers(root, cfg));
     let (survey, mut accounts, mut rejections) = survey?;
     let registers = registers?;
     accounts.extend(registers.accounts);

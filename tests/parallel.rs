@@ -1,12 +1,16 @@
 //! The parallel read must give exactly the sequential result: same bytes in every output
 //! file, on generated data with several files, comments, rejections and duplicate ids.
+//! Files are also split into byte ranges; tiny ranges (`MANYI_RANGE_BYTES`) put range starts
+//! inside quoted comments that span lines, after blank lines and within CRLF files.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// A small deterministic project: 5 survey files, each with a few duplicates and bad rows.
-fn generate(dir: &Path) {
+/// A small deterministic project: 5 survey files with bad rows and, if `repeats`, a few
+/// duplicate ids. (A repeated id makes the build read everything again in order, so only the
+/// project without repeats keeps the results of the parallel ranges.)
+fn generate(dir: &Path, repeats: bool) {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("data")).unwrap();
     let mut state = 7u64;
@@ -20,7 +24,9 @@ fn generate(dir: &Path) {
         let mut text = String::from("id,date,a1,a2,b1,b2,comment\n");
         for r in 0..4000u64 {
             // A repeat within the file, and (in files 1..) a repeat of a row of file 0.
-            let id = if r % 997 == 5 {
+            let id = if !repeats {
+                format!("F{f}R{r}")
+            } else if r % 997 == 5 {
                 format!("F{f}R{}", r - 1)
             } else if f > 0 && r % 1999 == 7 {
                 format!("F0R{r}")
@@ -33,11 +39,23 @@ fn generate(dir: &Path) {
                 cells[0] = String::new();
                 cells[1] = String::new();
             }
-            if next() % 400 == 0 {
-                cells[2] = "7".into();
+            let repeat = repeats && (r % 997 == 5 || (f > 0 && r % 1999 == 7));
+            if next() % 400 == 0 && !repeat {
+                cells[2] = "7".into(); // (not on a repeated id, which must be rejected as one)
             }
-            let comment = if next() % 7 == 0 { format!("意见{}", next() % 30) } else { String::new() };
+            let comment = match next() % 60 {
+                0..=8 => format!("意见{}", next() % 30),
+                // A quoted comment over lines, with delimiters and quotes: a range may start inside.
+                9..=11 => format!("\"意见{}\n第二行,有逗号\n\"\"引号\"\",\"", next() % 30),
+                _ => String::new(),
+            };
             let _ = writeln!(text, "{id},{y}-{m:02}-{d:02},{},{comment}", cells.join(","));
+            if next() % 300 == 0 {
+                text.push('\n'); // a blank line: the next row keeps its own line number
+            }
+        }
+        if f == 3 {
+            text = text.replace('\n', "\r\n");
         }
         std::fs::write(dir.join(format!("data/s{f}.csv")), text).unwrap();
     }
@@ -50,10 +68,11 @@ fn generate(dir: &Path) {
     .unwrap();
 }
 
-fn build(dir: &Path, out: &Path, threads: &str) -> Vec<(PathBuf, Vec<u8>)> {
+fn build(dir: &Path, out: &Path, threads: &str, range_bytes: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let o = Command::new(env!("CARGO_BIN_EXE_manyi"))
         .args(["build", dir.to_str().unwrap(), "--period", "all", "--output", out.to_str().unwrap()])
         .env("MANYI_THREADS", threads)
+        .env("MANYI_RANGE_BYTES", range_bytes)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -78,20 +97,51 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Builds `dir` on one thread, then with several threads and ranges of several sizes, and
+/// checks every output file is the same; returns the sequential build's rejected.csv.
+fn assert_parallel_equals_sequential(dir: &Path, name: &str) -> String {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let seq = build(dir, &tmp.join(format!("{name}-out-1")), "1", "1000000000");
+    for (threads, range) in [("4", "1000000000"), ("2", "4000"), ("3", "700"), ("2", "97")] {
+        let par = build(dir, &tmp.join(format!("{name}-out-{threads}-{range}")), threads, range);
+        assert_eq!(seq.len(), par.len());
+        for ((file, a), (_, b)) in seq.iter().zip(&par) {
+            assert!(
+                a == b,
+                "{name}: {} differs between 1 thread and {threads} with ranges of {range} bytes",
+                file.display()
+            );
+        }
+    }
+    std::fs::read_to_string(tmp.join(format!("{name}-out-1/2026/rejected.csv"))).unwrap()
+}
+
 #[test]
 fn parallel_build_equals_sequential_build() {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     let dir = tmp.join("parallel-project");
-    generate(&dir);
-    let seq = build(&dir, &tmp.join("parallel-out-1"), "1");
-    let par = build(&dir, &tmp.join("parallel-out-4"), "4");
-    assert_eq!(seq.len(), par.len());
-    for ((name, a), (_, b)) in seq.iter().zip(&par) {
-        assert!(a == b, "{} differs between 1 and 4 threads", name.display());
-    }
+    generate(&dir, true);
+    let rejected = assert_parallel_equals_sequential(&dir, "parallel");
     // rejected.csv lists every rejection of the build: 5 repeats per file (r = 5, 1002, 1999,
     // 2996, 3993) and the cross-file repeats r = 7, 2006 in files 1..4.
-    let rejected = std::fs::read_to_string(tmp.join("parallel-out-1/2026/rejected.csv")).unwrap();
     let dups = rejected.lines().filter(|l| l.contains("duplicate id")).count();
     assert_eq!(dups, 5 * 5 + 4 * 2, "{rejected}");
+}
+
+#[test]
+fn parallel_ranges_equal_sequential_build() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = tmp.join("ranges-project");
+    generate(&dir, false);
+    let rejected = assert_parallel_equals_sequential(&dir, "ranges");
+    // The rejections carry the files' own line numbers: each names a row whose cell is 7.
+    let mut checked = 0;
+    for line in rejected.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let text = std::fs::read_to_string(dir.join(f[0])).unwrap();
+        let row = text.split('\n').nth(f[1].parse::<usize>().unwrap() - 1).unwrap();
+        assert!(row.split(',').nth(4) == Some("7"), "{line} names row {row:?}");
+        checked += 1;
+    }
+    assert!(checked > 40, "{rejected}");
 }

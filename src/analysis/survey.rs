@@ -239,6 +239,16 @@ impl SurveyAcc {
         }
     }
 
+    /// Moves every kept comment `by` lines down: a part read from a range of a file counts
+    /// lines from the range's start until the lines before the range are known.
+    pub fn shift_lines(&mut self, by: u64) {
+        for m in self.months.values_mut() {
+            for c in &mut m.low_comments {
+                c.pos.line += by;
+            }
+        }
+    }
+
     /// Merges another accumulator (e.g. from another file or thread) into this one.
     pub fn merge(&mut self, other: &SurveyAcc) {
         for (k, m) in &other.months {

@@ -289,15 +289,32 @@ impl Table {
         }
     }
 
-    /// This file read from byte `start` (a line start from `ranges`) to `stop`. Lines are
-    /// counted from 1 at `start`; the caller shifts them once the lines before are known.
+    /// What reading a range of this file needs: the file, its header and delimiter.
+    pub fn layout(&self) -> Layout {
+        Layout { file: self.file.clone(), header: self.header.clone(), delimiter: self.delimiter }
+    }
+}
+
+/// A CSV file's header and delimiter, to open ranges of it (see `Table::ranges`).
+#[derive(Debug, Clone)]
+pub struct Layout {
+    file: SourceFile,
+    header: Vec<String>,
+    delimiter: u8,
+}
+
+impl Layout {
+    /// The file read from byte `start` (a line start from `Table::ranges`) up to the first
+    /// record starting at or after `stop`. Lines count from 1 at `start`; the caller shifts
+    /// them once the lines before are known.
     pub fn open_range(&self, start: u64, stop: u64) -> Result<Table> {
         use std::io::Seek;
-        let mut f = std::fs::File::open(&self.file.path).map_err(|e| Error::io(&self.file.path, "open the file", e))?;
-        f.seek(std::io::SeekFrom::Start(start)).map_err(|e| Error::io(&self.file.path, "read the file", e))?;
+        let path = &self.file.path;
+        let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, "open the file", e))?;
+        f.seek(std::io::SeekFrom::Start(start)).map_err(|e| Error::io(path, "read the file", e))?;
         let mut reader = RecordReader::new(Box::new(f) as Box<dyn Read + Send>, self.delimiter, start, 1);
         reader.set_stop(stop);
-        let mut t = Self::with_header(&self.file, self.header.clone(), None, Source::Csv(reader));
+        let mut t = Table::with_header(&self.file, self.header.clone(), None, Source::Csv(reader));
         t.delimiter = self.delimiter;
         t.raw = true;
         Ok(t)
