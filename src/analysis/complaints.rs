@@ -178,7 +178,7 @@ pub fn summarize_complaints(
         .iter()
         .filter(|c| !is_closed(c) && c.received_day <= as_of_day)
         .map(|c| OpenCase {
-            id: c.id.clone(),
+            id: data.id(c).to_string(),
             received: c.received.to_string(),
             category: sym(c.category),
             department: c.department.map(sym),

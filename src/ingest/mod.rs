@@ -11,6 +11,8 @@ pub mod table;
 pub mod value;
 
 use crate::diag::{Error, Location, Result};
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
 
 /// One input file, with the name it is shown under in messages.
@@ -61,19 +63,69 @@ pub struct FileAccount {
 
 /// Finds repeated ids in a register by comparing the ids themselves (registers hold
 /// thousands of rows, not millions; the survey uses the two-pass check in `survey::IdCheck`).
+/// The ids are kept back to back in one string, indexed by their hash.
 #[derive(Debug, Default)]
 pub struct SeenIds {
-    seen: std::collections::HashSet<Box<str>>,
+    text: String,
+    /// Hash of an id → where the first id with that hash sits in `text`.
+    by_hash: HashMap<u64, (u32, u32), BuildHasherDefault<PreHashed>>,
+    /// Ids whose hash equals that of a different id seen before (practically never).
+    collided: std::collections::HashSet<Box<str>>,
 }
 
 impl SeenIds {
     /// `Err` with the reason when `id` was seen before; blank ids are not checked.
     pub fn check(&mut self, id: &str, col: usize) -> Result<(), (Option<usize>, String)> {
-        if id.is_empty() || self.seen.insert(id.into()) {
+        if id.is_empty() {
+            return Ok(());
+        }
+        let fresh = match self.by_hash.entry(hash_id(id.as_bytes())) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let start = self.text.len() as u32;
+                self.text.push_str(id);
+                v.insert((start, self.text.len() as u32));
+                true
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let (start, end) = *o.get();
+                &self.text[start as usize..end as usize] != id && self.collided.insert(id.into())
+            }
+        };
+        if fresh {
             Ok(())
         } else {
             Err((Some(col), duplicate_reason(id)))
         }
+    }
+}
+
+/// A hasher for keys that are already well-mixed 64-bit hashes (from `hash_id`).
+#[derive(Debug, Default)]
+pub struct PreHashed(u64);
+
+impl std::hash::Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = hash_id(bytes);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A fast hasher for short text keys (symbol tables): `hash_id` of the bytes. Not resistant to
+/// chosen collisions, which do not matter for a local build of one's own data.
+#[derive(Debug, Default)]
+pub struct TextHasher(u64);
+
+impl std::hash::Hasher for TextHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = self.0.rotate_left(5) ^ hash_id(bytes);
     }
 }
 
@@ -163,4 +215,22 @@ pub fn resolve_files(root: &Path, patterns: &[String], key: &str) -> Result<Vec<
 fn is_table_file(p: &Path) -> bool {
     let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     matches!(ext.as_str(), "csv" | "tsv" | "txt" | "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+}
+
+#[cfg(test)]
+mod seen_ids_tests {
+    use super::*;
+
+    #[test]
+    fn repeats_are_found_and_a_hash_collision_is_not_a_repeat() {
+        let mut ids = SeenIds::default();
+        assert!(ids.check("C1", 0).is_ok());
+        assert!(ids.check("", 0).is_ok() && ids.check("", 0).is_ok());
+        assert!(ids.check("C1", 3).unwrap_err().1.contains("duplicate id \"C1\""));
+        // Make "C2" collide with "C1": its hash points at C1's text.
+        let c1 = ids.by_hash[&hash_id(b"C1")];
+        ids.by_hash.insert(hash_id(b"C2"), c1);
+        assert!(ids.check("C2", 0).is_ok(), "a different id with the same hash is new");
+        assert!(ids.check("C2", 0).is_err(), "and its own repeat is still found");
+    }
 }

@@ -3,7 +3,7 @@
 
 use super::table::{read_rows, CellError, Table};
 use super::value::normalize_header;
-use super::{FileAccount, Rejection, RowPos, SeenIds, SourceFile};
+use super::{FileAccount, Rejection, RowPos, SeenIds, SourceFile, TextHasher};
 use crate::config::{ActionsConfig, ComplaintsConfig, VolumeConfig};
 use crate::diag::Result;
 use crate::period::{parse_year_month, Date, YearMonth};
@@ -13,7 +13,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Default)]
 pub struct Symbols {
     names: Vec<String>,
-    index: HashMap<String, u32>,
+    index: HashMap<String, u32, std::hash::BuildHasherDefault<TextHasher>>,
 }
 
 impl Symbols {
@@ -42,7 +42,8 @@ impl Symbols {
 #[derive(Debug, Clone)]
 pub struct Complaint {
     pub pos: RowPos,
-    pub id: String,
+    /// Where the id sits in `ComplaintData::ids` (see `ComplaintData::id`).
+    pub id: (u32, u32),
     pub received: Date,
     pub received_day: i32,
     pub closed_day: Option<i32>,
@@ -66,9 +67,15 @@ pub struct ComplaintData {
     /// (kept flat: one array is faster to scan than one small allocation per complaint).
     pub pareto: Vec<u32>,
     pub pareto_columns: usize,
+    /// Every complaint's id, back to back (one string instead of one allocation each).
+    pub ids: String,
 }
 
 impl ComplaintData {
+    pub fn id(&self, c: &Complaint) -> &str {
+        &self.ids[c.id.0 as usize..c.id.1 as usize]
+    }
+
     /// The Pareto column values of complaint `i`.
     pub fn pareto_of(&self, i: usize) -> &[u32] {
         &self.pareto[i * self.pareto_columns..(i + 1) * self.pareto_columns]
@@ -186,9 +193,11 @@ pub fn read_complaints(
             }
             let id = row.text(c.id)?;
             ids.check(id, c.id)?;
+            let id_start = data.ids.len() as u32;
+            data.ids.push_str(id);
             let complaint = Complaint {
                 pos,
-                id: id.to_string(),
+                id: (id_start, data.ids.len() as u32),
                 received,
                 received_day: received.days() as i32,
                 closed_day: closed.map(|d| d.days() as i32),

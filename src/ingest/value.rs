@@ -262,10 +262,19 @@ mod tests {
 /// Reads yes/no cells in Chinese and English. `Ok(None)` for a blank cell,
 /// `Err` with the expected forms for anything else.
 pub fn parse_yes_no(cell: &str) -> Result<Option<bool>, String> {
-    let t = fold_width(cell.trim()).to_lowercase();
     const YES: [&str; 14] =
         ["是", "满意", "非常满意", "比较满意", "基本满意", "y", "yes", "true", "1", "有", "√", "✓", "已回访满意", "ok"];
     const NO: [&str; 12] = ["否", "不满意", "很不满意", "非常不满意", "n", "no", "false", "0", "无", "×", "✗", "x"];
+    // The common cells match as they are, without folding widths or case.
+    let quick = cell.trim();
+    if quick.is_empty() {
+        return Ok(None);
+    } else if YES.contains(&quick) {
+        return Ok(Some(true));
+    } else if NO.contains(&quick) {
+        return Ok(Some(false));
+    }
+    let t = fold_width(quick).to_lowercase();
     if t.is_empty() || t == "-" || t == "n/a" || t == "na" || t == "不适用" {
         Ok(None)
     } else if YES.contains(&t.as_str()) {
