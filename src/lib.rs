@@ -158,6 +158,7 @@ fn read_part(
     let first = table.next_start()?;
     let ids = if check_ids { IdCheck::Collect(&mut hashes) } else { IdCheck::Skip };
     let account = reader.read(table, file as u32, ids, |row| acc.add(model, row), |r| rejections.push(r))?;
+    hashes.sort_unstable(); // on the worker, so the final sort only merges sorted runs
     let end = table.next_start()?;
     Ok(SurveyPart { acc, account, rejections, hashes, first, end })
 }
@@ -290,7 +291,7 @@ fn load_survey<T: Send>(
     (merged.and_then(|(load, hashes)| finish_ids(load, hashes, files, cfg, model)), other)
 }
 
-/// Duplicate ids: sorts the collected hashes; only if one repeats, reads everything again in
+/// Duplicate ids: sorts the collected hashes (each part's are sorted); only if one repeats, reads everything again in
 /// order, comparing those ids exactly (a later row with an id seen before is rejected).
 fn finish_ids(
     load: SurveyLoad,
@@ -299,7 +300,7 @@ fn finish_ids(
     cfg: &config::SurveyConfig,
     model: &SurveyModel,
 ) -> Result<SurveyLoad> {
-    hashes.sort_unstable();
+    hashes.sort(); // the parts' runs are sorted already: the stable sort merges them
     let repeated: HashSet<u64> = hashes.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
     drop(hashes);
     if repeated.is_empty() {

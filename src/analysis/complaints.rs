@@ -3,7 +3,7 @@
 
 use super::control::{c_chart, p_chart, u_chart, ControlChart};
 use super::pareto::{compute_pareto, OtherRule, ParetoRow};
-use super::stats::median_sorted;
+use super::stats::median;
 use crate::config::{ComplaintsConfig, RateChart};
 use crate::ingest::registers::{Action, Complaint, ComplaintData};
 use crate::period::{Date, Period, YearMonth};
@@ -166,7 +166,6 @@ pub fn summarize_complaints(
     let closed: Vec<_> = in_period.iter().filter(|c| is_closed(c)).collect();
     let n_closed = closed.len() as u64;
     let mut days: Vec<f64> = closed.iter().filter_map(|c| Some(f64::from(c.closed_day? - c.received_day))).collect();
-    days.sort_by(f64::total_cmp);
     let with_deadline: Vec<_> = closed.iter().filter_map(|c| Some((c, deadline_of(c)?))).collect();
     let on_time = with_deadline.iter().filter(|(c, dl)| c.closed_day.is_some_and(|d| d <= *dl)).count() as u64;
     let followed: Vec<bool> = closed.iter().filter_map(|c| c.followup).collect();
@@ -174,17 +173,11 @@ pub fn summarize_complaints(
     let reopened = in_period.iter().filter(|c| c.reopened).count() as u64;
 
     // Open cases and their ages at the as-of date (a case received after it is not yet open).
-    let mut open: Vec<OpenCase> = in_period
+    // Ages first; text only for the oldest shown.
+    let mut open: Vec<(i64, &Complaint)> = in_period
         .iter()
         .filter(|c| !is_closed(c) && c.received_day <= as_of_day)
-        .map(|c| OpenCase {
-            id: data.id(c).to_string(),
-            received: c.received.to_string(),
-            category: sym(c.category),
-            department: c.department.map(sym),
-            age_days: i64::from(as_of_day - c.received_day),
-            overdue: deadline_of(c).map(|dl| as_of_day > dl),
-        })
+        .map(|c| (i64::from(as_of_day - c.received_day), *c))
         .collect();
     let open_count = in_period.iter().filter(|c| !is_closed(c)).count() as u64;
     let open_ages = AGE_BUCKETS
@@ -192,15 +185,26 @@ pub fn summarize_complaints(
         .enumerate()
         .map(|(i, max)| {
             let min = if i == 0 { 0 } else { AGE_BUCKETS[i - 1].unwrap() + 1 };
-            let count = open.iter().filter(|o| o.age_days >= min && max.is_none_or(|m| o.age_days <= m)).count() as u64;
+            let count = open.iter().filter(|(age, _)| *age >= min && max.is_none_or(|m| *age <= m)).count() as u64;
             AgeBucket { max_days: *max, count }
         })
         .collect();
     let open_age_mean =
-        (!open.is_empty()).then(|| open.iter().map(|o| o.age_days as f64).sum::<f64>() / open.len() as f64);
-    let open_age_max = open.iter().map(|o| o.age_days).max();
-    open.sort_by(|a, b| b.age_days.cmp(&a.age_days)); // stable: ties keep input order
-    open.truncate(OLDEST_SHOWN);
+        (!open.is_empty()).then(|| open.iter().map(|(age, _)| *age as f64).sum::<f64>() / open.len() as f64);
+    let open_age_max = open.iter().map(|(age, _)| *age).max();
+    open.sort_by(|a, b| b.0.cmp(&a.0)); // stable: ties keep input order
+    let open: Vec<OpenCase> = open
+        .iter()
+        .take(OLDEST_SHOWN)
+        .map(|&(age_days, c)| OpenCase {
+            id: data.id(c).to_string(),
+            received: c.received.to_string(),
+            category: sym(c.category),
+            department: c.department.map(sym),
+            age_days,
+            overdue: deadline_of(c).map(|dl| as_of_day > dl),
+        })
+        .collect();
 
     // Breakdowns and Pareto tables: one pass, totals indexed by symbol, kept in order of
     // first appearance within the period.
@@ -308,8 +312,9 @@ pub fn summarize_complaints(
         closed_with_deadline: with_deadline.len() as u64,
         on_time,
         on_time_rate: ratio(on_time, with_deadline.len() as u64),
+        // Whole days: the sum is exact in any order.
         days_to_close_mean: (!days.is_empty()).then(|| days.iter().sum::<f64>() / days.len() as f64),
-        days_to_close_median: median_sorted(&days),
+        days_to_close_median: median(&mut days),
         open_age_mean,
         open_age_max,
         open_ages,

@@ -52,13 +52,20 @@ pub fn required_answers(share: f64, total: usize) -> usize {
     ((share * total as f64) - ROUND_EPS).ceil().max(0.0) as usize
 }
 
-/// Median of a sorted slice.
-pub fn median_sorted(v: &[f64]) -> Option<f64> {
-    match v.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(v[n / 2]),
-        n => Some((v[n / 2 - 1] + v[n / 2]) / 2.0),
+/// Median: the middle value, or the mean of the two middle values. Reorders `v` (a
+/// selection, not a full sort).
+pub fn median(v: &mut [f64]) -> Option<f64> {
+    let n = v.len();
+    if n == 0 {
+        return None;
     }
+    let (below, mid, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
+    let upper = *mid;
+    if n % 2 == 1 {
+        return Some(upper);
+    }
+    let lower = below.iter().copied().max_by(f64::total_cmp).unwrap_or(upper);
+    Some((lower + upper) / 2.0)
 }
 
 #[cfg(test)]
@@ -131,8 +138,10 @@ mod tests {
 
     #[test]
     fn median_of_even_and_odd() {
-        assert_eq!(median_sorted(&[1.0, 3.0, 10.0]), Some(3.0));
-        assert_eq!(median_sorted(&[1.0, 3.0, 5.0, 10.0]), Some(4.0));
-        assert_eq!(median_sorted(&[]), None);
+        assert_eq!(median(&mut [10.0, 1.0, 3.0]), Some(3.0));
+        assert_eq!(median(&mut [10.0, 1.0, 5.0, 3.0]), Some(4.0));
+        assert_eq!(median(&mut [7.0, 7.0, 1.0, 9.0, 7.0, 2.0]), Some(7.0));
+        assert_eq!(median(&mut [2.0, 1.0]), Some(1.5));
+        assert_eq!(median(&mut []), None);
     }
 }

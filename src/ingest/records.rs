@@ -9,13 +9,15 @@
 
 use std::io::{self, Read};
 
-/// One record: field bytes stored back to back, with each field's end offset.
+/// One record: field bytes stored back to back, with each field's end offset. A record
+/// copied as a plain line keeps its delimiters: fields are then `gap` = 1 byte apart.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
     bytes: Vec<u8>,
     ends: Vec<usize>,
     /// Bytes of `bytes` in use.
     used: usize,
+    gap: usize,
 }
 
 impl Record {
@@ -28,21 +30,17 @@ impl Record {
     pub fn clear(&mut self) {
         self.ends.clear();
         self.used = 0;
+        self.gap = 0;
     }
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + self.gap };
         Some(&self.bytes[start..end])
-    }
-    /// Byte range of field `i` within `as_slice()`.
-    pub fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
-        let end = *self.ends.get(i)?;
-        Some(if i == 0 { 0 } else { self.ends[i - 1] }..end)
     }
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
         (0..self.len()).map(move |i| self.get(i).unwrap_or_default())
     }
-    /// Every field's bytes, back to back.
+    /// Every field's bytes, back to back (or with their delimiters between them).
     pub fn as_slice(&self) -> &[u8] {
         &self.bytes[..self.used]
     }
@@ -79,6 +77,10 @@ pub struct RecordReader<R> {
     /// No record starting at or after this offset is read.
     stop: u64,
     ends_scratch: Vec<usize>,
+    delimiter: u8,
+    /// Plain lines may skip the parser: not before the parser has seen the input's first
+    /// bytes (it strips a byte-order mark there).
+    plain_ok: bool,
 }
 
 const BUF: usize = 1 << 18;
@@ -97,12 +99,48 @@ impl<R: Read> RecordReader<R> {
             line,
             stop: u64::MAX,
             ends_scratch: vec![0; 64],
+            delimiter,
+            plain_ok: start > 0,
         }
     }
 
     /// Records starting at or after `stop` are left unread.
     pub fn set_stop(&mut self, stop: u64) {
         self.stop = stop;
+    }
+
+    /// The common record, one buffered line with no quote and no CR, split on the delimiter
+    /// without the parser: exactly what the parser would make of it. `false` (nothing read)
+    /// for any other record.
+    fn read_plain_line(&mut self, rec: &mut Record) -> bool {
+        let avail = &self.buf[self.pos..self.end];
+        let Some(nl) = memchr::memchr(b'\n', avail) else { return false };
+        let line = &avail[..nl];
+        if memchr::memchr2(b'"', b'\r', line).is_some() {
+            return false;
+        }
+        rec.clear();
+        rec.gap = 1;
+        if rec.bytes.len() < nl {
+            rec.bytes.resize(nl.next_power_of_two(), 0);
+        }
+        rec.bytes[..nl].copy_from_slice(line);
+        rec.used = nl;
+        // Delimiter positions, without a branch per byte.
+        let scratch = &mut self.ends_scratch;
+        if scratch.len() < nl + 1 {
+            scratch.resize(nl + 1, 0);
+        }
+        let mut n = 0;
+        for (i, &b) in line.iter().enumerate() {
+            scratch[n] = i;
+            n += usize::from(b == self.delimiter);
+        }
+        scratch[n] = nl;
+        rec.ends.extend_from_slice(&scratch[..=n]);
+        self.pos += nl + 1;
+        self.line += 1;
+        true
     }
 
     /// Refills the buffer once everything in it has been consumed; false at end of input.
@@ -159,6 +197,10 @@ impl<R: Read> RecordReader<R> {
         if mark.byte >= self.stop {
             return Ok(None);
         }
+        if self.plain_ok && self.read_plain_line(rec) {
+            return Ok(Some(mark));
+        }
+        self.plain_ok = true;
         use csv_core::ReadRecordResult as R;
         rec.clear();
         if rec.bytes.len() < 256 {
@@ -241,6 +283,55 @@ mod tests {
         assert_eq!(got[0].2[0].len(), 100_000);
         assert_eq!(got[1].2.len(), 500);
         assert_eq!(got[1].1, 2);
+    }
+
+    #[test]
+    fn plain_lines_read_as_the_parser_reads_them() {
+        // Every line through the parser alone (a reader that never takes the plain path)
+        // against the normal reader, on lines with and without quotes, CR, empty fields.
+        let data = "h,x,y\n1,,3\n,,\n\"q,1\",2,3\n a , b ,c\r\nlast,1,2\n\n\n4,5,6\n7,\"8\n9\",0\nend";
+        let parsed = |plain: bool| {
+            let mut r = RecordReader::new(data.as_bytes(), b',', 0, 1);
+            let mut rec = Record::default();
+            let mut out = Vec::new();
+            loop {
+                if !plain {
+                    r.plain_ok = false;
+                }
+                let Some(m) = r.read(&mut rec).unwrap() else { break };
+                out.push((m, rec.iter().map(<[u8]>::to_vec).collect::<Vec<_>>()));
+            }
+            out
+        };
+        let (fast, slow) = (parsed(true), parsed(false));
+        assert_eq!(fast, slow);
+        assert_eq!(fast.len(), 9);
+        assert_eq!(fast[2].1, [b"".to_vec(), b"".to_vec(), b"".to_vec()]);
+    }
+
+    fn read_all(data: &[u8], plain: bool, buf: usize) -> Vec<(Mark, Vec<Vec<u8>>)> {
+        let mut r = RecordReader::new(data, b',', 0, 1);
+        r.buf = vec![0; buf]; // small buffers put records across refills
+        let mut rec = Record::default();
+        let mut out = Vec::new();
+        loop {
+            if !plain {
+                r.plain_ok = false;
+            }
+            let Some(m) = r.read(&mut rec).unwrap() else { break };
+            out.push((m, rec.iter().map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_path_equals_parser_on_any_bytes(
+            data in proptest::collection::vec(proptest::sample::select(b"ab,\"\r\n \xe4".to_vec()), 0..300),
+            buf in 1usize..40,
+        ) {
+            proptest::prop_assert_eq!(read_all(&data, true, buf), read_all(&data, false, 1 << 12));
+        }
     }
 
     #[test]
