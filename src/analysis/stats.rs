@@ -33,7 +33,8 @@ pub fn round_half_away(x: f64, decimals: u32) -> f64 {
 /// A score in tenths, rounded half away from zero: 94.95 → 950. Scores are 0–100.
 pub fn tenths(score: f64) -> u16 {
     // Same rule as round_half_away(score, 1) for scores in 0..=100, without the division.
-    (score * 10.0 + 0.5 + ROUND_EPS).floor().clamp(0.0, 1000.0) as u16
+    // For the non-negative values here truncation is the floor (and needs no libm call).
+    ((score * 10.0 + 0.5 + ROUND_EPS) as i64).clamp(0, 1000) as u16
 }
 
 /// Index of the band a score falls in. Bands are given highest first by inclusive lower
