@@ -459,17 +459,7 @@ pub fn build(root: &Path, choice: PeriodChoice, output: Option<&Path>) -> Result
     let periods = choose_periods(&loaded, choice)?;
     let cfg = &loaded.project.config;
     let threads = worker_count().min(periods.len()).max(1);
-    let rendered: Vec<Result<(Vec<OutputFile>, ArchiveEntry)>> = if threads == 1 {
-        periods.iter().map(|p| render_one(&loaded, *p)).collect()
-    } else {
-        std::thread::scope(|scope| {
-            let chunks: Vec<_> = periods
-                .chunks(periods.len().div_ceil(threads))
-                .map(|chunk| scope.spawn(|| chunk.iter().map(|p| render_one(&loaded, *p)).collect::<Vec<_>>()))
-                .collect();
-            chunks.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-        })
-    };
+    let rendered = parallel_map(periods.len(), threads, |i| render_one(&loaded, periods[i]));
     let mut files: Vec<OutputFile> = Vec::new();
     let mut entries = Vec::new();
     let nested = choice == PeriodChoice::All;

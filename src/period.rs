@@ -237,6 +237,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn month_ordinals_are_consecutive_and_round_trip() {
+        let m = YearMonth { year: 2025, month: 12 };
+        assert_eq!(m.next().ordinal(), m.ordinal() + 1);
+        assert_eq!(YearMonth::from_ordinal(m.ordinal()), m);
+        assert_eq!(YearMonth::from_ordinal(m.next().ordinal()), YearMonth { year: 2026, month: 1 });
+    }
+
+    #[test]
     fn parses_common_export_date_forms() {
         let d = Date::new(2026, 3, 1).unwrap();
         for s in [
@@ -322,6 +330,15 @@ pub fn parse_year_month(text: &str) -> Option<YearMonth> {
 }
 
 impl YearMonth {
+    /// Months since year 0: consecutive months are consecutive numbers.
+    pub fn ordinal(self) -> i32 {
+        self.year * 12 + i32::from(self.month) - 1
+    }
+
+    pub fn from_ordinal(n: i32) -> YearMonth {
+        YearMonth { year: n.div_euclid(12), month: (n.rem_euclid(12) + 1) as u8 }
+    }
+
     pub fn next(self) -> YearMonth {
         if self.month == 12 {
             YearMonth { year: self.year + 1, month: 1 }

@@ -156,8 +156,9 @@ pub fn summarize_complaints(
         }
     };
     let as_of_day = as_of.days() as i32;
+    let (lo, hi) = (period.first_day().month_key().ordinal(), period.last_day().month_key().ordinal());
     let in_period_idx: Vec<usize> =
-        (0..data.complaints.len()).filter(|i| period.contains(data.complaints[*i].received.month_key())).collect();
+        data.months.iter().enumerate().filter(|(_, m)| (lo..=hi).contains(*m)).map(|(i, _)| i).collect();
     let in_period: Vec<&Complaint> = in_period_idx.iter().map(|i| &data.complaints[*i]).collect();
     let is_closed = |c: &&Complaint| c.closed_day.is_some_and(|d| d <= as_of_day);
     let deadline_of = |c: &Complaint| -> Option<i32> { c.deadline_day };
@@ -255,7 +256,7 @@ pub fn summarize_complaints(
 
     // Months and control charts.
     // With a cut-off the register is complete up to it; otherwise up to its latest complaint.
-    let data_end = data.complaints.iter().map(|c| c.received.month_key()).max();
+    let data_end = data.months.iter().max().map(|m| YearMonth::from_ordinal(*m));
     let last = match (cutoff, data_end) {
         (Some(cut), _) => cut.month_key(),
         (None, Some(d)) => d,
@@ -263,13 +264,11 @@ pub fn summarize_complaints(
     };
     let chart_span = chart_months(period, last);
     // Months are consecutive, so a month's slot is its distance from the first one.
-    let ordinal = |m: YearMonth| i64::from(m.year) * 12 + i64::from(m.month);
-    let first = chart_span.first().map_or(0, |m| ordinal(*m));
+    let first = chart_span.first().map_or(0, |m| m.ordinal());
     let mut per_month = vec![0u64; chart_span.len()];
-    for c in &data.complaints {
-        let slot = ordinal(c.received.month_key()) - first;
-        if (0..per_month.len() as i64).contains(&slot) {
-            per_month[slot as usize] += 1;
+    for m in &data.months {
+        if let Some(n) = usize::try_from(m - first).ok().and_then(|slot| per_month.get_mut(slot)) {
+            *n += 1;
         }
     }
     let months: Vec<MonthCount> = chart_span

@@ -69,6 +69,9 @@ pub struct ComplaintData {
     pub pareto_columns: usize,
     /// Every complaint's id, back to back (one string instead of one allocation each).
     pub ids: String,
+    /// Each complaint's received month as `YearMonth::ordinal`: a compact column that period
+    /// filters scan instead of the records.
+    pub months: Vec<i32>,
 }
 
 impl ComplaintData {
@@ -213,6 +216,7 @@ pub fn read_complaints(
                 weight,
             };
             data.pareto.extend_from_slice(&pareto);
+            data.months.push(received.month_key().ordinal());
             data.complaints.push(complaint);
             Ok(())
         },
