@@ -139,7 +139,7 @@ struct SurveyPart {
     acc: SurveyAcc,
     account: ingest::FileAccount,
     rejections: Vec<ingest::Rejection>,
-    hashes: Vec<u64>,
+    ids: ingest::ids::IdCollector,
     /// Where the first record of the piece starts, and where the first record after it starts
     /// (`None`: the end of the file).
     first: Option<ingest::records::Mark>,
@@ -154,13 +154,12 @@ fn read_part(
     model: &SurveyModel,
 ) -> Result<SurveyPart> {
     let mut acc = SurveyAcc::new(model);
-    let (mut rejections, mut hashes) = (Vec::new(), Vec::new());
+    let (mut rejections, mut ids) = (Vec::new(), ingest::ids::IdCollector::default());
     let first = table.next_start()?;
-    let ids = if check_ids { IdCheck::Collect(&mut hashes) } else { IdCheck::Skip };
-    let account = reader.read(table, file as u32, ids, |row| acc.add(model, row), |r| rejections.push(r))?;
-    hashes.sort_unstable(); // on the worker, so the final sort only merges sorted runs
+    let check = if check_ids { IdCheck::Collect(&mut ids) } else { IdCheck::Skip };
+    let account = reader.read(table, file as u32, check, |row| acc.add(model, row), |r| rejections.push(r))?;
     let end = table.next_start()?;
-    Ok(SurveyPart { acc, account, rejections, hashes, first, end })
+    Ok(SurveyPart { acc, account, rejections, ids, first, end })
 }
 
 type SurveyLoad = (SurveyAcc, Vec<ingest::FileAccount>, Vec<ingest::Rejection>);
@@ -199,13 +198,11 @@ fn merge_parts(
     parts: Vec<Result<SurveyPart>>,
     check_ids: bool,
     model: &SurveyModel,
-) -> Result<(SurveyLoad, Vec<u64>)> {
+) -> Result<(SurveyLoad, ingest::ids::IdCollector)> {
     use ingest::records::Mark;
     let mut acc = SurveyAcc::new(model);
     let (mut accounts, mut rejections): (Vec<ingest::FileAccount>, Vec<ingest::Rejection>) = (Vec::new(), Vec::new());
-    // Reserve exactly, so gathering the parts' hashes never holds a doubled buffer.
-    let total: usize = parts.iter().map(|p| p.as_ref().map_or(0, |p| p.hashes.len())).sum();
-    let mut hashes = Vec::with_capacity(total);
+    let mut ids = ingest::ids::IdCollector::default();
     let mut file = usize::MAX;
     // Where the parts of `file` merged so far end (file lines); `done`: they reach its end.
     let (mut end, mut done): (Option<Mark>, bool) = (None, false);
@@ -244,10 +241,10 @@ fn merge_parts(
         account.rejected += part.account.rejected;
         acc.merge(&part.acc);
         rejections.extend(part.rejections);
-        hashes.extend(part.hashes);
+        ids.merge(part.ids);
         end = part.end.map(|m| Mark { byte: m.byte, line: m.line + shift });
     }
-    Ok(((acc, accounts, rejections), hashes))
+    Ok(((acc, accounts, rejections), ids))
 }
 
 /// Reads all survey files into one accumulator: files split into ranges read in parallel,
@@ -288,21 +285,19 @@ fn load_survey<T: Send>(
         })
         .collect();
     let merged = merge_parts(&reader, &pieces, &layouts, parts, check_ids, model);
-    (merged.and_then(|(load, hashes)| finish_ids(load, hashes, files, cfg, model)), other)
+    (merged.and_then(|(load, ids)| finish_ids(load, ids, files, cfg, model)), other)
 }
 
-/// Duplicate ids: sorts the collected hashes (each part's are sorted); only if one repeats, reads everything again in
-/// order, comparing those ids exactly (a later row with an id seen before is rejected).
+/// Duplicate ids: only if the collected ids may repeat, reads everything again in order,
+/// comparing those ids exactly (a later row with an id seen before is rejected).
 fn finish_ids(
     load: SurveyLoad,
-    mut hashes: Vec<u64>,
+    ids: ingest::ids::IdCollector,
     files: &[ingest::SourceFile],
     cfg: &config::SurveyConfig,
     model: &SurveyModel,
 ) -> Result<SurveyLoad> {
-    hashes.sort(); // the parts' runs are sorted already: the stable sort merges them
-    let repeated: HashSet<u64> = hashes.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
-    drop(hashes);
+    let repeated = ids.finish();
     if repeated.is_empty() {
         return Ok(load);
     }

@@ -1,5 +1,6 @@
 //! Survey responses: one row per returned questionnaire, turned into typed answers.
 
+use super::ids::IdCollector;
 use super::table::{read_table, CellError, Row, Table};
 use super::value::{Ans, AnswerReader};
 use super::{duplicate_reason, hash_id, FileAccount, Rejection, RowPos, SourceFile};
@@ -30,9 +31,9 @@ struct Columns {
 pub enum IdCheck<'a> {
     /// Ids are not checked (`check_duplicate_ids = false`).
     Skip,
-    /// First pass: collect each id's 64-bit hash (8 bytes a row); the caller looks for a
-    /// repeated hash afterwards, which is rare.
-    Collect(&'a mut Vec<u64>),
+    /// First pass: collect the ids compactly (see `ids::IdCollector`); the caller asks it
+    /// afterwards which ids may repeat, which is rare.
+    Collect(&'a mut IdCollector),
     /// Second pass, only when a hash repeated: for rows whose hash is in `watch`, compare the
     /// ids themselves; a later row with an id seen before is rejected. Exact, never a false match.
     Exact { watch: &'a HashSet<u64>, seen: &'a mut HashSet<String> },
@@ -95,13 +96,12 @@ impl<'c> SurveyReader<'c> {
             &cols,
             |row, cols, pos| {
                 let (id, date, comment) = parse_row(row, cols, &self.answers, &mut answers)?;
-                if !id.is_empty() && !matches!(ids, IdCheck::Skip) {
-                    let h = hash_id(id.as_bytes());
+                if !id.is_empty() {
                     match &mut ids {
                         IdCheck::Skip => {}
-                        IdCheck::Collect(hashes) => hashes.push(h),
+                        IdCheck::Collect(collector) => collector.add(id.as_bytes()),
                         IdCheck::Exact { watch, seen } => {
-                            if watch.contains(&h) && !seen.insert(id.to_string()) {
+                            if watch.contains(&hash_id(id.as_bytes())) && !seen.insert(id.to_string()) {
                                 return Err((Some(cols.id), duplicate_reason(id)));
                             }
                         }
