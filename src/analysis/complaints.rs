@@ -159,28 +159,41 @@ pub fn summarize_complaints(
     let (lo, hi) = (period.first_day().month_key().ordinal(), period.last_day().month_key().ordinal());
     let in_period_idx: Vec<usize> =
         data.months.iter().enumerate().filter(|(_, m)| (lo..=hi).contains(*m)).map(|(i, _)| i).collect();
-    let in_period: Vec<&Complaint> = in_period_idx.iter().map(|i| &data.complaints[*i]).collect();
-    let is_closed = |c: &&Complaint| c.closed_day.is_some_and(|d| d <= as_of_day);
     let deadline_of = |c: &Complaint| -> Option<i32> { c.deadline_day };
 
-    let received = in_period.len() as u64;
-    let closed: Vec<_> = in_period.iter().filter(|c| is_closed(c)).collect();
-    let n_closed = closed.len() as u64;
-    let mut days: Vec<f64> = closed.iter().filter_map(|c| Some(f64::from(c.closed_day? - c.received_day))).collect();
-    let with_deadline: Vec<_> = closed.iter().filter_map(|c| Some((c, deadline_of(c)?))).collect();
-    let on_time = with_deadline.iter().filter(|(c, dl)| c.closed_day.is_some_and(|d| d <= *dl)).count() as u64;
-    let followed: Vec<bool> = closed.iter().filter_map(|c| c.followup).collect();
-    let satisfied = followed.iter().filter(|s| **s).count() as u64;
-    let reopened = in_period.iter().filter(|c| c.reopened).count() as u64;
-
+    // One pass over the period's complaints for the counts; days to close (for the median)
+    // and open cases' ages (for the oldest) are kept as numbers.
+    let received = in_period_idx.len() as u64;
+    let (mut n_closed, mut closed_with_deadline, mut on_time, mut followed_up, mut satisfied, mut reopened) =
+        (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
+    let mut open_count = 0u64;
+    let mut days: Vec<f64> = Vec::new();
     // Open cases and their ages at the as-of date (a case received after it is not yet open).
-    // Ages first; text only for the oldest shown.
-    let mut open: Vec<(i64, &Complaint)> = in_period
-        .iter()
-        .filter(|c| !is_closed(c) && c.received_day <= as_of_day)
-        .map(|c| (i64::from(as_of_day - c.received_day), *c))
-        .collect();
-    let open_count = in_period.iter().filter(|c| !is_closed(c)).count() as u64;
+    let mut open: Vec<(i64, &Complaint)> = Vec::new();
+    for &i in &in_period_idx {
+        let c = &data.complaints[i];
+        reopened += u64::from(c.reopened);
+        match c.closed_day.filter(|d| *d <= as_of_day) {
+            Some(closed_day) => {
+                n_closed += 1;
+                days.push(f64::from(closed_day - c.received_day));
+                if let Some(dl) = deadline_of(c) {
+                    closed_with_deadline += 1;
+                    on_time += u64::from(closed_day <= dl);
+                }
+                if let Some(f) = c.followup {
+                    followed_up += 1;
+                    satisfied += u64::from(f);
+                }
+            }
+            None => {
+                open_count += 1;
+                if c.received_day <= as_of_day {
+                    open.push((i64::from(as_of_day - c.received_day), c));
+                }
+            }
+        }
+    }
     let open_ages = AGE_BUCKETS
         .iter()
         .enumerate()
@@ -210,26 +223,21 @@ pub fn summarize_complaints(
     // Breakdowns and Pareto tables: one pass, totals indexed by symbol, kept in order of
     // first appearance within the period.
     let n_sym = data.symbols.len();
-    let fields: [Option<fn(&Complaint) -> Option<u32>>; 4] = [
-        Some(|c| Some(c.category)),
-        cfg.nature.as_ref().map(|_| (|c: &Complaint| c.nature) as fn(&Complaint) -> Option<u32>),
-        cfg.department.as_ref().map(|_| (|c: &Complaint| c.department) as fn(&Complaint) -> Option<u32>),
-        cfg.channel.as_ref().map(|_| (|c: &Complaint| c.channel) as fn(&Complaint) -> Option<u32>),
-    ];
+    let shown = [true, cfg.nature.is_some(), cfg.department.is_some(), cfg.channel.is_some()];
     let weighted = cfg.weight.is_some();
     // Tallies: 4 breakdown fields, then per Pareto column a count tally and a weight tally.
     let n_tallies = 4 + 2 * cfg.pareto.len();
     let mut tallies: Vec<Tally> = (0..n_tallies).map(|_| Tally::new(n_sym)).collect();
-    for (&idx, c) in in_period_idx.iter().zip(&in_period) {
-        for (t, get) in tallies.iter_mut().zip(&fields) {
-            if let Some(k) = get.and_then(|g| g(c)) {
-                t.add(k, 1.0);
+    for &idx in &in_period_idx {
+        for (j, &k) in data.keys[idx].iter().enumerate() {
+            if shown[j] && k != crate::ingest::registers::NONE {
+                tallies[j].add(k, 1.0);
             }
         }
         for (i, &k) in data.pareto_of(idx).iter().enumerate() {
             tallies[4 + 2 * i].add(k, 1.0);
             if weighted {
-                tallies[5 + 2 * i].add(k, c.weight.unwrap_or(0.0));
+                tallies[5 + 2 * i].add(k, data.weights[idx]);
             }
         }
     }
@@ -308,9 +316,9 @@ pub fn summarize_complaints(
         closure_rate,
         closure_target: cfg.closure_target,
         closure_met: closure_rate.map(|r| r >= cfg.closure_target - 1e-12),
-        closed_with_deadline: with_deadline.len() as u64,
+        closed_with_deadline,
         on_time,
-        on_time_rate: ratio(on_time, with_deadline.len() as u64),
+        on_time_rate: ratio(on_time, closed_with_deadline),
         // Whole days: the sum is exact in any order.
         days_to_close_mean: (!days.is_empty()).then(|| days.iter().sum::<f64>() / days.len() as f64),
         days_to_close_median: median(&mut days),
@@ -320,10 +328,10 @@ pub fn summarize_complaints(
         oldest_open: open,
         reopened,
         reopen_rate: ratio(reopened, n_closed),
-        followed_up: followed.len() as u64,
-        followup_coverage: ratio(followed.len() as u64, n_closed),
+        followed_up,
+        followup_coverage: ratio(followed_up, n_closed),
         followup_satisfied: satisfied,
-        followup_satisfaction: ratio(satisfied, followed.len() as u64),
+        followup_satisfaction: ratio(satisfied, followed_up),
         breakdowns,
         months,
         pareto,

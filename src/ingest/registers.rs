@@ -72,7 +72,15 @@ pub struct ComplaintData {
     /// Each complaint's received month as `YearMonth::ordinal`: a compact column that period
     /// filters scan instead of the records.
     pub months: Vec<i32>,
+    /// Each complaint's breakdown keys: category, nature, department, channel (`NONE` when
+    /// absent), and weight (0 when absent): the columns the per-period tallies read, kept
+    /// compact so a period's pass does not stream whole records.
+    pub keys: Vec<[u32; 4]>,
+    pub weights: Vec<f64>,
 }
+
+/// No value, in `ComplaintData::keys`.
+pub const NONE: u32 = u32::MAX;
 
 impl ComplaintData {
     pub fn id(&self, c: &Complaint) -> &str {
@@ -217,6 +225,14 @@ pub fn read_complaints(
             };
             data.pareto.extend_from_slice(&pareto);
             data.months.push(received.month_key().ordinal());
+            let key = |k: Option<u32>| k.unwrap_or(NONE);
+            data.keys.push([
+                complaint.category,
+                key(complaint.nature),
+                key(complaint.department),
+                key(complaint.channel),
+            ]);
+            data.weights.push(complaint.weight.unwrap_or(0.0));
             data.complaints.push(complaint);
             Ok(())
         },
