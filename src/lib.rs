@@ -119,17 +119,28 @@ fn parallel_map<T: Send>(n: usize, threads: usize, task: impl Fn(usize) -> T + S
     slots.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every task ran")).collect()
 }
 
-/// Bytes of a survey file read as one task when files are split into ranges:
-/// `MANYI_RANGE_BYTES` if set (tests use small ranges to exercise the boundaries).
-fn range_bytes() -> u64 {
-    std::env::var("MANYI_RANGE_BYTES").ok().and_then(|v| v.parse().ok()).filter(|n: &u64| *n > 0).unwrap_or(8 << 20)
+/// Bytes of a survey file read as one task when files are split into ranges: about eight
+/// tasks per thread over all files (enough for both cores to finish together, few enough
+/// that the parts' accumulators held until the merge stay small however large the input),
+/// and at least 4 MB. `MANYI_RANGE_BYTES` sets it (tests use small ranges to exercise the
+/// boundaries).
+fn range_bytes(files: &[ingest::SourceFile], threads: usize) -> u64 {
+    if let Some(n) = std::env::var("MANYI_RANGE_BYTES").ok().and_then(|v| v.parse().ok()).filter(|n: &u64| *n > 0) {
+        return n;
+    }
+    let total: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
+    (total / (threads as u64 * 8)).max(4 << 20)
 }
 
 /// A piece of survey input read as one task: a whole file, or a byte range of one.
 struct Piece {
     file: usize,
-    /// The range ends before the first record starting at or after this offset.
+    /// The range: from `start` (a line start) to before the first record starting at or
+    /// after `stop`.
+    start: u64,
     stop: u64,
+    /// The file's first piece, already open; the others are opened by the thread reading
+    /// them (so a huge input never holds a file handle per range).
     table: std::sync::Mutex<Option<ingest::table::Table>>,
 }
 
@@ -172,17 +183,16 @@ fn plan_survey(
     threads: usize,
 ) -> Result<(Vec<Piece>, Vec<ingest::table::Layout>)> {
     let (mut pieces, mut layouts) = (Vec::new(), Vec::new());
-    let piece = |file, stop, table| Piece { file, stop, table: std::sync::Mutex::new(Some(table)) };
+    let target = range_bytes(files, threads);
     for (i, f) in files.iter().enumerate() {
         let mut table = reader.open(f)?;
-        let ranges = if threads > 1 { table.ranges(range_bytes())? } else { vec![(0, u64::MAX)] };
-        let layout = table.layout();
-        let rest: Vec<_> =
-            ranges[1..].iter().map(|(start, stop)| layout.open_range(*start, *stop)).collect::<Result<_>>()?;
+        let ranges = if threads > 1 { table.ranges(target)? } else { vec![(0, u64::MAX)] };
+        layouts.push(table.layout());
         table.set_stop(ranges[0].1);
-        pieces.push(piece(i, ranges[0].1, table));
-        pieces.extend(rest.into_iter().zip(&ranges[1..]).map(|(t, r)| piece(i, r.1, t)));
-        layouts.push(layout);
+        let mut first = Some(table);
+        for &(start, stop) in &ranges {
+            pieces.push(Piece { file: i, start, stop, table: std::sync::Mutex::new(first.take()) });
+        }
     }
     Ok((pieces, layouts))
 }
@@ -273,8 +283,11 @@ fn load_survey<T: Send>(
         }
         let piece = &pieces[i - 1];
         let taken = piece.table.lock().unwrap_or_else(|e| e.into_inner()).take();
-        let mut table = taken.expect("each piece is read once");
-        Done::Part(read_part(&reader, &mut table, piece.file, check_ids, model))
+        let table = match taken {
+            Some(t) => Ok(t),
+            None => layouts[piece.file].open_range(piece.start, piece.stop),
+        };
+        Done::Part(table.and_then(|mut t| read_part(&reader, &mut t, piece.file, check_ids, model)))
     })
     .into_iter();
     let Some(Done::Other(other)) = results.next() else { unreachable!("task 0 is the other work") };
