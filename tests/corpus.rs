@@ -87,6 +87,18 @@ fn duplicate_ids_and_bad_dates() {
 }
 
 #[test]
+fn rows_after_blank_lines_keep_their_own_line_numbers() {
+    // Lines 2, 4, 5 and 8 are blank; row F2 spans lines 6-7; F3 is on line 9.
+    expect("blank-lines.csv", "", "data/s.csv:6:3: warning: row rejected: column q1: 9 lies outside the scale 1–5", 0);
+    expect(
+        "blank-lines.csv",
+        "",
+        "data/s.csv:9:4: warning: row rejected: column q2: \"x\" is not an answer; expected a number from 1 to 5, or blank when not answered",
+        0,
+    );
+}
+
+#[test]
 fn crlf_line_numbers_are_the_files_own() {
     expect("crlf.csv", "", "data/s.csv:3:3: warning: row rejected: column q1: 9 lies outside the scale 1–5", 0);
 }
