@@ -69,7 +69,7 @@ pub struct FileAccount {
 pub struct SeenIds {
     text: String,
     /// Hash of an id → where the first id with that hash sits in `text`.
-    by_hash: HashMap<u64, (u32, u32), BuildHasherDefault<PreHashed>>,
+    by_hash: HashMap<u64, (u32, u32), BuildHasherDefault<TextHasher>>,
     /// Ids whose hash equals that of a different id seen before (practically never).
     collided: std::collections::HashSet<Box<str>>,
 }
@@ -100,24 +100,9 @@ impl SeenIds {
     }
 }
 
-/// A hasher for keys that are already well-mixed 64-bit hashes (from `hash_id`).
-#[derive(Debug, Default)]
-pub struct PreHashed(u64);
-
-impl std::hash::Hasher for PreHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = hash_id(bytes);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// A fast hasher for short text keys (symbol tables): `hash_id` of the bytes. Not resistant to
-/// chosen collisions, which do not matter for a local build of one's own data.
+/// A fast hasher for short text keys (symbol tables): `hash_id` of the bytes; a `u64` key is
+/// taken as already mixed (a `hash_id` value). Not resistant to chosen collisions, which do not
+/// matter for a local build of one's own data.
 #[derive(Debug, Default)]
 pub struct TextHasher(u64);
 
@@ -127,6 +112,9 @@ impl std::hash::Hasher for TextHasher {
     }
     fn write(&mut self, bytes: &[u8]) {
         self.0 = self.0.rotate_left(5) ^ hash_id(bytes);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = self.0.rotate_left(5) ^ n;
     }
 }
 

@@ -317,20 +317,7 @@ mod tests {
         // Every line through the parser alone (a reader that never takes the plain path)
         // against the normal reader, on lines with and without quotes, CR, empty fields.
         let data = "h,x,y\n1,,3\n,,\n\"q,1\",2,3\n a , b ,c\r\nlast,1,2\n\n\n4,5,6\n7,\"8\n9\",0\nend";
-        let parsed = |plain: bool| {
-            let mut r = RecordReader::new(data.as_bytes(), b',', 0, 1);
-            let mut rec = Record::default();
-            let mut out = Vec::new();
-            loop {
-                if !plain {
-                    r.plain_ok = false;
-                }
-                let Some(m) = r.read(&mut rec).unwrap() else { break };
-                out.push((m, rec.iter().map(<[u8]>::to_vec).collect::<Vec<_>>()));
-            }
-            out
-        };
-        let (fast, slow) = (parsed(true), parsed(false));
+        let (fast, slow) = (read_all(data.as_bytes(), true, 1 << 12), read_all(data.as_bytes(), false, 1 << 12));
         assert_eq!(fast, slow);
         assert_eq!(fast.len(), 9);
         assert_eq!(fast[2].1, [b"".to_vec(), b"".to_vec(), b"".to_vec()]);
