@@ -151,26 +151,40 @@ struct SurveyPart {
     account: ingest::FileAccount,
     rejections: Vec<ingest::Rejection>,
     ids: ingest::ids::IdCollector,
+    /// Second pass: rows whose id may repeat, for the merge to decide.
+    held: Vec<ingest::survey::HeldRow>,
     /// Where the first record of the piece starts, and where the first record after it starts
     /// (`None`: the end of the file).
     first: Option<ingest::records::Mark>,
     end: Option<ingest::records::Mark>,
 }
 
+/// What a read pass does with ids (see `ingest::survey::IdCheck`).
+#[derive(Clone, Copy)]
+enum Pass<'a> {
+    Skip,
+    Collect,
+    Hold(&'a HashSet<u64>),
+}
+
 fn read_part(
     reader: &ingest::survey::SurveyReader,
     table: &mut ingest::table::Table,
     file: usize,
-    check_ids: bool,
+    pass: Pass,
     model: &SurveyModel,
 ) -> Result<SurveyPart> {
     let mut acc = SurveyAcc::new(model);
-    let (mut rejections, mut ids) = (Vec::new(), ingest::ids::IdCollector::default());
+    let (mut rejections, mut ids, mut held) = (Vec::new(), ingest::ids::IdCollector::default(), Vec::new());
     let first = table.next_start()?;
-    let check = if check_ids { IdCheck::Collect(&mut ids) } else { IdCheck::Skip };
+    let check = match pass {
+        Pass::Skip => IdCheck::Skip,
+        Pass::Collect => IdCheck::Collect(&mut ids),
+        Pass::Hold(watch) => IdCheck::Hold { watch, held: &mut held },
+    };
     let account = reader.read(table, file as u32, check, |row| acc.add(model, row), |r| rejections.push(r))?;
     let end = table.next_start()?;
-    Ok(SurveyPart { acc, account, rejections, ids, first, end })
+    Ok(SurveyPart { acc, account, rejections, ids, held, first, end })
 }
 
 type SurveyLoad = (SurveyAcc, Vec<ingest::FileAccount>, Vec<ingest::Rejection>);
@@ -206,13 +220,15 @@ fn merge_parts(
     pieces: &[Piece],
     layouts: &[ingest::table::Layout],
     parts: Vec<Result<SurveyPart>>,
-    check_ids: bool,
+    pass: Pass,
     model: &SurveyModel,
 ) -> Result<(SurveyLoad, ingest::ids::IdCollector)> {
     use ingest::records::Mark;
     let mut acc = SurveyAcc::new(model);
     let (mut accounts, mut rejections): (Vec<ingest::FileAccount>, Vec<ingest::Rejection>) = (Vec::new(), Vec::new());
     let mut ids = ingest::ids::IdCollector::default();
+    // Second pass: the possibly repeated ids met so far, in input order.
+    let mut seen: HashSet<String> = HashSet::new();
     let mut file = usize::MAX;
     // Where the parts of `file` merged so far end (file lines); `done`: they reach its end.
     let (mut end, mut done): (Option<Mark>, bool) = (None, false);
@@ -234,7 +250,7 @@ fn merge_parts(
                 (Some(e), Some(f)) if e.byte == f.byte => e.line - f.line,
                 (Some(e), _) => {
                     let mut table = layouts[file].open_range(e.byte, piece.stop)?;
-                    part = read_part(reader, &mut table, file, check_ids, model)?;
+                    part = read_part(reader, &mut table, file, pass, model)?;
                     e.line - 1
                 }
             }
@@ -244,6 +260,22 @@ fn merge_parts(
             for r in &mut part.rejections {
                 r.line += shift;
             }
+            for h in &mut part.held {
+                h.pos.line += shift;
+            }
+        }
+        if !part.held.is_empty() {
+            // In input order: the first row with an id counts, a later one is rejected.
+            for h in std::mem::take(&mut part.held) {
+                if seen.insert(h.id.clone()) {
+                    part.acc.add(model, &h.row());
+                } else {
+                    part.account.used -= 1;
+                    part.account.rejected += 1;
+                    part.rejections.push(h.repeat(&part.account.file));
+                }
+            }
+            part.rejections.sort_by_key(|r| r.line); // stable: one row has one rejection
         }
         let account = accounts.last_mut().expect("a file's first part opens its account");
         account.read += part.account.read;
@@ -258,7 +290,8 @@ fn merge_parts(
 }
 
 /// Reads all survey files into one accumulator: files split into ranges read in parallel,
-/// alongside `other` (the registers), which runs as the first task.
+/// alongside `other` (the registers), which runs as the first task. If some id may repeat,
+/// a second parallel pass holds back the rows with those ids and the merge keeps the first.
 fn load_survey<T: Send>(
     files: &[ingest::SourceFile],
     cfg: &config::SurveyConfig,
@@ -267,12 +300,32 @@ fn load_survey<T: Send>(
     other: impl Fn() -> T + Sync,
 ) -> (Result<SurveyLoad>, T) {
     let reader = ingest::survey::SurveyReader::new(cfg);
-    let planned = plan_survey(&reader, files, threads);
-    let (pieces, layouts) = match planned {
+    let pass = if cfg.check_duplicate_ids { Pass::Collect } else { Pass::Skip };
+    let (first, other) = read_pass(&reader, files, model, threads, pass, other);
+    let result = first.and_then(|(load, ids)| {
+        let repeated = ids.finish();
+        if repeated.is_empty() {
+            return Ok(load);
+        }
+        let (again, ()) = read_pass(&reader, files, model, threads, Pass::Hold(&repeated), || ());
+        again.map(|(load, _)| load)
+    });
+    (result, other)
+}
+
+/// One parallel pass over the survey files (and `other` as task 0).
+fn read_pass<T: Send>(
+    reader: &ingest::survey::SurveyReader,
+    files: &[ingest::SourceFile],
+    model: &SurveyModel,
+    threads: usize,
+    pass: Pass,
+    other: impl Fn() -> T + Sync,
+) -> (Result<(SurveyLoad, ingest::ids::IdCollector)>, T) {
+    let (pieces, layouts) = match plan_survey(reader, files, threads) {
         Ok(p) => p,
         Err(e) => return (Err(e), other()),
     };
-    let check_ids = cfg.check_duplicate_ids;
     enum Done<T> {
         Other(T),
         Part(Result<SurveyPart>),
@@ -287,7 +340,7 @@ fn load_survey<T: Send>(
             Some(t) => Ok(t),
             None => layouts[piece.file].open_range(piece.start, piece.stop),
         };
-        Done::Part(table.and_then(|mut t| read_part(&reader, &mut t, piece.file, check_ids, model)))
+        Done::Part(table.and_then(|mut t| read_part(reader, &mut t, piece.file, pass, model)))
     })
     .into_iter();
     let Some(Done::Other(other)) = results.next() else { unreachable!("task 0 is the other work") };
@@ -297,35 +350,7 @@ fn load_survey<T: Send>(
             Done::Other(_) => unreachable!("only task 0 is the other work"),
         })
         .collect();
-    let merged = merge_parts(&reader, &pieces, &layouts, parts, check_ids, model);
-    (merged.and_then(|(load, ids)| finish_ids(load, ids, files, cfg, model)), other)
-}
-
-/// Duplicate ids: only if the collected ids may repeat, reads everything again in order,
-/// comparing those ids exactly (a later row with an id seen before is rejected).
-fn finish_ids(
-    load: SurveyLoad,
-    ids: ingest::ids::IdCollector,
-    files: &[ingest::SourceFile],
-    cfg: &config::SurveyConfig,
-    model: &SurveyModel,
-) -> Result<SurveyLoad> {
-    let repeated = ids.finish();
-    if repeated.is_empty() {
-        return Ok(load);
-    }
-    let mut acc = SurveyAcc::new(model);
-    let mut rejections = Vec::new();
-    let mut seen = HashSet::new();
-    let accounts = ingest::survey::read_survey(
-        files,
-        0,
-        cfg,
-        IdCheck::Exact { watch: &repeated, seen: &mut seen },
-        |row| acc.add(model, row),
-        |r| rejections.push(r),
-    )?;
-    Ok((acc, accounts, rejections))
+    (merge_parts(reader, &pieces, &layouts, parts, pass, model), other)
 }
 
 /// The registers: complaints, monthly volumes, actions.

@@ -3,6 +3,7 @@
 //! Files are also split into byte ranges; tiny ranges (`MANYI_RANGE_BYTES`) put range starts
 //! inside quoted comments that span lines, after blank lines and within CRLF files.
 
+use manyi::ingest::records::{Record, RecordReader};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -126,6 +127,29 @@ fn parallel_build_equals_sequential_build() {
     // 2996, 3993) and the cross-file repeats r = 7, 2006 in files 1..4.
     let dups = rejected.lines().filter(|l| l.contains("duplicate id")).count();
     assert_eq!(dups, 5 * 5 + 4 * 2, "{rejected}");
+    // Exactly the later rows of each repeated id, in input order over the files, are rejected
+    // as repeats (rows rejected for a bad cell are not counted as seen).
+    let mut seen = std::collections::HashSet::new();
+    let mut expected = Vec::new();
+    for f in 0..5 {
+        let name = format!("data/s{f}.csv");
+        let bytes = std::fs::read(dir.join(&name)).unwrap();
+        let mut reader = RecordReader::new(&bytes[..], b',', 0, 1);
+        let mut rec = Record::default();
+        reader.read(&mut rec).unwrap(); // header
+        while let Some(mark) = reader.read(&mut rec).unwrap() {
+            let id = String::from_utf8(rec.get(0).unwrap().to_vec()).unwrap();
+            if rec.get(4) != Some(b"7") && !seen.insert(id) {
+                expected.push(format!("{name},{}", mark.line));
+            }
+        }
+    }
+    let got: Vec<String> = rejected
+        .lines()
+        .filter(|l| l.contains("duplicate id"))
+        .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(","))
+        .collect();
+    assert_eq!(got, expected);
 }
 
 #[test]

@@ -137,8 +137,8 @@ pub struct MonthAcc {
     /// Valid respondents per score rounded to tenths (0..=1000).
     pub score_hist: Vec<u64>,
     pub low_comments: Vec<LowComment>,
-    /// Once `low_comments` is full: a comment scoring at or above this cannot enter it.
-    comment_cut: Option<f64>,
+    /// Once `low_comments` is full: a comment at or beyond this (score, position) cannot enter.
+    comment_cut: Option<(f64, RowPos)>,
 }
 
 impl MonthAcc {
@@ -262,8 +262,10 @@ impl SurveyAcc {
         };
         m.score_hist[usize::from(tenths(score))] += 1;
         let Some(text) = row.comment else { return };
-        if self.keep == 0 || m.comment_cut.is_some_and(|cut| score >= cut) {
-            return; // rows come in input order, so a tie loses to the comment already kept
+        // Kept are the lowest (score, position): a row beyond the last kept cannot enter. (Rows
+        // mostly come in input order; held rows with a possibly repeated id come later.)
+        if self.keep == 0 || m.comment_cut.is_some_and(|(s, p)| score.total_cmp(&s).then(row.pos.cmp(&p)).is_gt()) {
+            return;
         }
         m.low_comments.push(LowComment {
             score,
@@ -274,7 +276,7 @@ impl SurveyAcc {
         });
         if m.low_comments.len() >= self.keep * 2 {
             trim_comments(&mut m.low_comments, self.keep);
-            m.comment_cut = m.low_comments.last().map(|c| c.score);
+            m.comment_cut = m.low_comments.last().map(|c| (c.score, c.pos));
         }
     }
 

@@ -34,9 +34,49 @@ pub enum IdCheck<'a> {
     /// First pass: collect the ids compactly (see `ids::IdCollector`); the caller asks it
     /// afterwards which ids may repeat, which is rare.
     Collect(&'a mut IdCollector),
-    /// Second pass, only when a hash repeated: for rows whose hash is in `watch`, compare the
-    /// ids themselves; a later row with an id seen before is rejected. Exact, never a false match.
-    Exact { watch: &'a HashSet<u64>, seen: &'a mut HashSet<String> },
+    /// Second pass, only when some id may repeat: rows whose id hash is in `watch` are held
+    /// back, not passed on; whoever merges the parts in input order then compares the ids
+    /// themselves (see `HeldRow`): a later row with an id seen before is rejected.
+    Hold { watch: &'a HashSet<u64>, held: &'a mut Vec<HeldRow> },
+}
+
+/// A usable row whose id may repeat, held back (counted as used) until the merge knows
+/// whether an earlier row had the same id.
+#[derive(Debug, Clone)]
+pub struct HeldRow {
+    pub pos: RowPos,
+    pub id: String,
+    pub date: Date,
+    pub answers: Vec<Ans>,
+    pub comment: Option<String>,
+    /// The id column: index, header name, and the worksheet, for the rejection.
+    pub col: usize,
+    pub column: String,
+    pub sheet: Option<String>,
+}
+
+impl HeldRow {
+    pub fn row(&self) -> SurveyRow<'_> {
+        SurveyRow {
+            pos: self.pos,
+            id: &self.id,
+            date: self.date,
+            answers: &self.answers,
+            comment: self.comment.as_deref(),
+        }
+    }
+
+    /// The rejection of this row as a repeat of an earlier one.
+    pub fn repeat(&self, file: &str) -> Rejection {
+        Rejection {
+            file: file.to_string(),
+            line: self.pos.line,
+            col: Some(self.col as u64 + 1),
+            column: Some(self.column.clone()),
+            sheet: self.sheet.clone(),
+            reason: duplicate_reason(&self.id),
+        }
+    }
 }
 
 /// Reads survey tables: the answer reader and item columns, resolved once from the config.
@@ -89,6 +129,8 @@ impl<'c> SurveyReader<'c> {
         on_reject: impl FnMut(Rejection),
     ) -> Result<FileAccount> {
         let cols = self.columns(table)?;
+        let id_column = table.header.get(cols.id).cloned().unwrap_or_default();
+        let sheet = table.sheet.clone();
         let mut answers = vec![Ans::Blank; self.items.len()];
         read_table(
             table,
@@ -100,9 +142,19 @@ impl<'c> SurveyReader<'c> {
                     match &mut ids {
                         IdCheck::Skip => {}
                         IdCheck::Collect(collector) => collector.add(id.as_bytes()),
-                        IdCheck::Exact { watch, seen } => {
-                            if watch.contains(&hash_id(id.as_bytes())) && !seen.insert(id.to_string()) {
-                                return Err((Some(cols.id), duplicate_reason(id)));
+                        IdCheck::Hold { watch, held } => {
+                            if watch.contains(&hash_id(id.as_bytes())) {
+                                held.push(HeldRow {
+                                    pos,
+                                    id: id.to_string(),
+                                    date,
+                                    answers: answers.clone(),
+                                    comment: comment.map(str::to_string),
+                                    col: cols.id,
+                                    column: id_column.clone(),
+                                    sheet: sheet.clone(),
+                                });
+                                return Ok(());
                             }
                         }
                     }
@@ -113,30 +165,6 @@ impl<'c> SurveyReader<'c> {
             on_reject,
         )
     }
-}
-
-/// Reads whole survey files in order, one after the other; see `SurveyReader::read`.
-/// `first_index` is the index of `files[0]` among all survey files.
-pub fn read_survey(
-    files: &[SourceFile],
-    first_index: u32,
-    cfg: &SurveyConfig,
-    mut ids: IdCheck,
-    mut on_row: impl FnMut(&SurveyRow),
-    mut on_reject: impl FnMut(Rejection),
-) -> Result<Vec<FileAccount>> {
-    let reader = SurveyReader::new(cfg);
-    let mut accounts = Vec::with_capacity(files.len());
-    for (i, file) in files.iter().enumerate() {
-        let mut table = reader.open(file)?;
-        let ids = match &mut ids {
-            IdCheck::Skip => IdCheck::Skip,
-            IdCheck::Collect(h) => IdCheck::Collect(h),
-            IdCheck::Exact { watch, seen } => IdCheck::Exact { watch, seen },
-        };
-        accounts.push(reader.read(&mut table, first_index + i as u32, ids, &mut on_row, &mut on_reject)?);
-    }
-    Ok(accounts)
 }
 
 fn parse_row<'r>(
