@@ -19,6 +19,9 @@ pub struct IdCollector {
     /// Families (prefix, digits) with ids among `hashes`: a bitmap of one of them could miss
     /// a repeat against those hashes, so such a family is never a bitmap when merging.
     hashed_families: Vec<(Vec<u8>, usize)>,
+    /// Past `MAX_FAMILIES` hashed families every id is hashed (and every family counts as
+    /// hashed), so the lookups above stay short.
+    all_hashed: bool,
     hashes: Vec<u64>,
     /// Hashes of ids already seen twice.
     repeated: Vec<u64>,
@@ -36,6 +39,8 @@ struct Family {
 
 /// Most digits a family number may have (fits a u64 with room to spare).
 const MAX_DIGITS: usize = 18;
+/// Hashed families tracked one by one (ids such as site code + number can have many).
+const MAX_FAMILIES: usize = 32;
 /// Bitmap size allowed before density counts: 64 Ki numbers (8 KiB).
 const SLACK_WORDS: usize = 1024;
 
@@ -145,12 +150,19 @@ impl IdCollector {
     }
 
     fn is_hashed(&self, prefix: &[u8], digits: usize) -> bool {
-        self.hashed_families.iter().any(|(p, d)| *d == digits && p == prefix)
+        self.all_hashed || self.hashed_families.iter().any(|(p, d)| *d == digits && p == prefix)
     }
 
     fn note_hashed(&mut self, prefix: &[u8], digits: usize) {
-        if !self.is_hashed(prefix, digits) {
+        if self.is_hashed(prefix, digits) {
+            return;
+        }
+        if self.hashed_families.len() < MAX_FAMILIES {
             self.hashed_families.push((prefix.to_vec(), digits));
+        } else {
+            self.all_hashed = true;
+            self.hashed_families.clear();
+            self.spill();
         }
     }
 
@@ -162,26 +174,25 @@ impl IdCollector {
         }
     }
 
-    /// Adds the ids of `other` (a later part of the input).
+    /// Adds the ids of `other` (a later part of the input). A family can stay a bitmap only
+    /// where no id of it is held as a hash, on either side; one bitmap family per collector.
     pub fn merge(&mut self, mut other: IdCollector) {
         self.repeated.append(&mut other.repeated);
-        let same = match (&self.family, &other.family) {
-            (Some(a), Some(b)) => a.prefix == b.prefix && a.digits == b.digits,
-            _ => false,
-        };
-        if !same && self.family.is_some() {
-            other.spill(); // one bitmap family per collector
+        if let Some(g) = &other.family {
+            let joins = self.family.as_ref().is_none_or(|f| f.prefix == g.prefix && f.digits == g.digits);
+            if !joins || self.is_hashed(&g.prefix, g.digits) {
+                other.spill();
+            }
         }
-        // A bitmap family that the other side holds as hashes becomes hashes too.
         if let Some(f) = &self.family {
             if other.is_hashed(&f.prefix, f.digits) {
                 self.spill();
             }
         }
-        if let Some(f) = &other.family {
-            if self.is_hashed(&f.prefix, f.digits) {
-                other.spill();
-            }
+        if other.all_hashed && !self.all_hashed {
+            self.all_hashed = true;
+            self.hashed_families.clear();
+            self.spill();
         }
         for (p, d) in std::mem::take(&mut other.hashed_families) {
             self.note_hashed(&p, d);
@@ -189,7 +200,14 @@ impl IdCollector {
         self.hashes.append(&mut other.hashes);
         match (&mut self.family, other.family) {
             (_, None) => {}
-            (None, Some(b)) => self.family = Some(b),
+            (None, Some(b)) => {
+                if self.is_hashed(&b.prefix, b.digits) {
+                    // Everything became hashes on this side meanwhile (too many families).
+                    self.hashes.extend(b.numbers().map(|n| hash_id(&b.id_of(n))));
+                } else {
+                    self.family = Some(b);
+                }
+            }
             (Some(a), Some(b)) => {
                 let (lo, hi) = (b.base, b.base + b.words.len() as u64 * 64 - 1);
                 let allowed = Family::allowed_words(a.count + b.count);
@@ -287,10 +305,21 @@ mod tests {
         assert_eq!(collect(&ids, &[2, 4]), HashSet::from([hash_id(b"A001")]));
     }
 
+    #[test]
+    fn many_prefixes_end_up_all_hashed_and_still_exact() {
+        let ids: Vec<String> = (0..5000u64).map(|n| format!("S{}-{:04}", n % 97, n / 97 % 40)).collect();
+        let mut c = IdCollector::default();
+        for id in &ids {
+            c.add(id.as_bytes());
+        }
+        assert!(c.all_hashed && c.family.is_none() && c.hashed_families.is_empty());
+        assert_eq!(collect(&ids, &[1000, 2500]), repeats(&ids));
+    }
+
     proptest::proptest! {
         #[test]
         fn any_split_finds_exactly_the_repeated_ids(
-            raw in proptest::collection::vec((0u8..4, 0u64..3000), 0..400),
+            raw in proptest::collection::vec((0u8..5, 0u64..3000), 0..400),
             cuts in proptest::collection::vec(0usize..500, 0..6),
         ) {
             // Four kinds of id: two families, a sparse family, and text.
@@ -298,6 +327,7 @@ mod tests {
                 0 => format!("R{n:06}"),
                 1 => format!("S-{n:04}"),
                 2 => format!("Z{:012}", n * 1_000_003),
+                3 => format!("P{}-{:03}", n % 40, n / 40),
                 _ => format!("id{}x", n % 50),
             }).collect();
             proptest::prop_assert_eq!(collect(&ids, &cuts), repeats(&ids));
