@@ -189,18 +189,28 @@ pub fn read_complaints(
             };
             let followup = flag(c.followup)?;
             let reopened = flag(c.reopened)?.unwrap_or(false);
-            let mut sym = |i: Option<usize>| -> std::result::Result<Option<u32>, CellError> {
-                Ok(match i {
-                    Some(i) => Some(data.symbols.intern(row.text(i)?)),
-                    None => None,
-                })
+            // Pareto columns are usually also the category or department column: each column
+            // is interned once per row.
+            let category_id = data.symbols.intern(category);
+            let mut done = [(c.category, category_id); 8];
+            let mut n_done = 1;
+            let mut sym_at = |i: usize| -> std::result::Result<u32, CellError> {
+                if let Some(&(_, id)) = done[..n_done].iter().find(|(col, _)| *col == i) {
+                    return Ok(id);
+                }
+                let id = data.symbols.intern(row.text(i)?);
+                if n_done < done.len() {
+                    done[n_done] = (i, id);
+                    n_done += 1;
+                }
+                Ok(id)
             };
-            let nature = sym(c.nature)?;
-            let department = sym(c.department)?;
-            let channel = sym(c.channel)?;
+            let nature = c.nature.map(&mut sym_at).transpose()?;
+            let department = c.department.map(&mut sym_at).transpose()?;
+            let channel = c.channel.map(&mut sym_at).transpose()?;
             pareto.clear();
             for &i in &c.pareto {
-                pareto.push(data.symbols.intern(row.text(i)?));
+                pareto.push(sym_at(i)?);
             }
             let id = row.text(c.id)?;
             ids.check(id, c.id)?;
@@ -215,7 +225,7 @@ pub fn read_complaints(
                 deadline_day: deadline
                     .map(|d| d.days() as i32)
                     .or_else(|| cfg.deadline_days.map(|n| received.days() as i32 + n as i32)),
-                category: data.symbols.intern(category),
+                category: category_id,
                 nature,
                 department,
                 channel,

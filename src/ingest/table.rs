@@ -38,11 +38,51 @@ pub struct Row<'a> {
 }
 
 /// Trims whitespace, with a fast path for the common cell that has none at either end.
+/// A cell needs `str::trim` only when its first byte may begin whitespace (ASCII control or
+/// space, or the lead byte of U+0085/U+00A0, U+1680, U+2000–U+205F, U+3000) or its last
+/// character is whitespace; Chinese text and numbers skip it.
 fn trim_cell(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(a), Some(b)) if *a > b' ' && *a < 0x80 && *b > b' ' && *b < 0x80 => s,
+    match (s.as_bytes().first(), s.chars().next_back()) {
         (None, _) => s,
+        (Some(&a), Some(z)) if !(a <= b' ' || matches!(a, 0x7f | 0xc2 | 0xe1 | 0xe2 | 0xe3)) && !z.is_whitespace() => s,
         _ => s.trim(),
+    }
+}
+
+#[cfg(test)]
+mod trim_tests {
+    #[test]
+    fn trim_cell_equals_str_trim() {
+        let cases = [
+            "",
+            " ",
+            "a",
+            " a ",
+            "满意",
+            " 满意",
+            "满意\u{3000}",
+            "\u{3000}满意",
+            "\u{a0}x",
+            "x\u{85}",
+            "\u{2003}4\u{2003}",
+            "\u{1680}q",
+            "\u{b}v",
+            "v\t",
+            "√",
+            "\u{feff}x",
+            "x\u{205f}",
+            "产品\u{2028}",
+        ];
+        for c in cases {
+            assert_eq!(super::trim_cell(c), c.trim(), "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_cell_equals_str_trim_on_any_text(s in "[ \\t\u{b}\u{85}\u{a0}\u{1680}\u{2000}-\u{200b}\u{2028}\u{205f}\u{3000}a满√]{0,6}") {
+            proptest::prop_assert_eq!(super::trim_cell(&s), s.trim());
+        }
     }
 }
 
