@@ -96,34 +96,18 @@ fn main() {
         }
         let (mut tf, mut tb, mut mf, mut mb) = (Vec::new(), Vec::new(), 0, 0);
         let (mut tn, mut mn) = (Vec::new(), 0);
+        let build = |project: &Path| {
+            let mut cmd = Command::new(&bin);
+            cmd.args(["build", project.to_str().unwrap(), "--period", "all", "--output", out.to_str().unwrap()]);
+            run(&mut cmd)
+        };
         // One untimed warm-up of each, so both read the files from the page cache.
         run(Command::new(&floor).arg(&dir));
-        run(Command::new(&bin).args([
-            "build",
-            dir.to_str().unwrap(),
-            "--period",
-            "all",
-            "--output",
-            out.to_str().unwrap(),
-        ]));
+        build(&dir);
         for _ in 0..runs {
             let f = run(Command::new(&floor).arg(&dir));
-            let b = run(Command::new(&bin).args([
-                "build",
-                dir.to_str().unwrap(),
-                "--period",
-                "all",
-                "--output",
-                out.to_str().unwrap(),
-            ]));
-            let x = run(Command::new(&bin).args([
-                "build",
-                noids.to_str().unwrap(),
-                "--period",
-                "all",
-                "--output",
-                out.to_str().unwrap(),
-            ]));
+            let b = build(&dir);
+            let x = build(&noids);
             tf.push(f.wall);
             tb.push(b.wall);
             tn.push(x.wall);
