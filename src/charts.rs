@@ -138,6 +138,21 @@ pub struct LineChart {
     pub max: f64,
 }
 
+/// The mesh of the charts with one category per x position: horizontal grid lines only,
+/// soft axes, a label slot per category, labels of `label_px`.
+fn category_mesh<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+    n: usize,
+    label_px: f64,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB> {
+    mesh.disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .axis_style(INK.mix(0.6))
+        .x_labels(n)
+        .label_style((FONT, px(label_px)).into_font().color(&INK))
+}
+
 pub fn render_line_chart(spec: &LineChart) -> Result<String, String> {
     let n = spec.points.len().max(1);
     let (width, height) = (760u32, 300u32);
@@ -153,19 +168,12 @@ pub fn render_line_chart(spec: &LineChart) -> Result<String, String> {
             .build_cartesian_2d((0..n - 1).into_segmented(), spec.min..spec.max)
             .map_err(|e| e.to_string())?;
         let names: Vec<&str> = spec.points.iter().map(|p| p.0.as_str()).collect();
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.mix(0.6))
-            .x_labels(n)
+        category_mesh(&mut chart.configure_mesh(), n, 13.0)
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => names.get(*i).copied().unwrap_or("").to_string(),
                 _ => String::new(),
             })
             .y_label_formatter(&|v| format!("{v:.0}"))
-            .label_style((FONT, px(13.0)).into_font().color(&INK))
             .draw()
             .map_err(|e| e.to_string())?;
         let pts: Vec<(SegmentValue<usize>, f64)> =
@@ -271,20 +279,13 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
             .map_err(|e| e.to_string())?
             .set_secondary_coord((0..n - 1).into_segmented(), 0f64..100f64);
         let names: Vec<String> = spec.bars.iter().map(|b| fit_label(&b.0, label_em)).collect();
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.mix(0.6))
-            .x_labels(n)
+        category_mesh(&mut chart.configure_mesh(), n, 12.0)
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
                 _ => String::new(),
             })
             .y_desc(spec.y_desc.as_str())
             .y_label_formatter(&|v| crate::ingest::value::fmt_num((v * 100.0).round() / 100.0))
-            .label_style((FONT, px(12.0)).into_font().color(&INK))
             .draw()
             .map_err(|e| e.to_string())?;
         chart
@@ -374,20 +375,13 @@ pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         let names: Vec<&str> = spec.points.iter().map(|p| p.0.as_str()).collect();
         let step = n.div_ceil(12).max(1);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.mix(0.6))
-            .x_labels(n)
+        category_mesh(&mut chart.configure_mesh(), n, 11.0)
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) if i % step == 0 => names.get(*i).map(|s| s.to_string()).unwrap_or_default(),
                 _ => String::new(),
             })
             .y_desc(spec.y_desc.as_str())
             .y_label_formatter(&|v| crate::ingest::value::fmt_num((v * 1000.0).round() / 1000.0))
-            .label_style((FONT, px(11.0)).into_font().color(&INK))
             .draw()
             .map_err(|e| e.to_string())?;
         let at = |i: usize| SegmentValue::CenterOf(i);
