@@ -119,19 +119,6 @@ fn parallel_map<T: Send>(n: usize, threads: usize, task: impl Fn(usize) -> T + S
     slots.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every task ran")).collect()
 }
 
-/// Bytes of a survey file read as one task when files are split into ranges: about eight
-/// tasks per thread over all files (enough for both cores to finish together, few enough
-/// that the parts' accumulators held until the merge stay small however large the input),
-/// and at least 4 MB. `MANYI_RANGE_BYTES` sets it (tests use small ranges to exercise the
-/// boundaries).
-fn range_bytes(files: &[ingest::SourceFile], threads: usize) -> u64 {
-    if let Some(n) = std::env::var("MANYI_RANGE_BYTES").ok().and_then(|v| v.parse().ok()).filter(|n: &u64| *n > 0) {
-        return n;
-    }
-    let total: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
-    (total / (threads as u64 * 8)).max(4 << 20)
-}
-
 /// A piece of survey input read as one task: a whole file, or a byte range of one.
 struct Piece {
     file: usize,
@@ -197,7 +184,7 @@ fn plan_survey(
     threads: usize,
 ) -> Result<(Vec<Piece>, Vec<ingest::table::Layout>)> {
     let (mut pieces, mut layouts) = (Vec::new(), Vec::new());
-    let target = range_bytes(files, threads);
+    let target = ingest::range_bytes(files, threads);
     for (i, f) in files.iter().enumerate() {
         let mut table = reader.open(f)?;
         let ranges = if threads > 1 { table.ranges(target)? } else { vec![(0, u64::MAX)] };

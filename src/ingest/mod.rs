@@ -118,6 +118,19 @@ impl std::hash::Hasher for TextHasher {
     }
 }
 
+/// Bytes of a survey file read as one task when files are split into ranges: about eight
+/// tasks per thread over all files (enough for both cores to finish together, few enough
+/// that the parts' accumulators held until the merge stay small however large the input),
+/// and at least 4 MB. `MANYI_RANGE_BYTES` sets it (tests use small ranges to exercise the
+/// boundaries).
+pub fn range_bytes(files: &[SourceFile], threads: usize) -> u64 {
+    if let Some(n) = std::env::var("MANYI_RANGE_BYTES").ok().and_then(|v| v.parse().ok()).filter(|n: &u64| *n > 0) {
+        return n;
+    }
+    let total: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
+    (total / (threads as u64 * 8)).max(4 << 20)
+}
+
 pub fn duplicate_reason(id: &str) -> String {
     format!("duplicate id {}: an earlier row has the same id; this row is not counted", value::quote(id))
 }
