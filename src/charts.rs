@@ -285,7 +285,7 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
                 _ => String::new(),
             })
             .y_desc(spec.y_desc.as_str())
-            .y_label_formatter(&|v| crate::ingest::value::fmt_num((v * 100.0).round() / 100.0))
+            .y_label_formatter(&|v| crate::number::fmt_num((v * 100.0).round() / 100.0))
             .draw()
             .map_err(|e| e.to_string())?;
         chart
@@ -315,7 +315,7 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
         chart
             .draw_series(spec.bars.iter().enumerate().map(|(i, (_, v, _, _))| {
                 Text::new(
-                    crate::ingest::value::fmt_num((*v * 100.0).round() / 100.0),
+                    crate::number::fmt_num((*v * 100.0).round() / 100.0),
                     (SegmentValue::CenterOf(i), *v),
                     amount_style.clone(),
                 )
@@ -381,7 +381,7 @@ pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
                 _ => String::new(),
             })
             .y_desc(spec.y_desc.as_str())
-            .y_label_formatter(&|v| crate::ingest::value::fmt_num((v * 1000.0).round() / 1000.0))
+            .y_label_formatter(&|v| crate::number::fmt_num((v * 1000.0).round() / 1000.0))
             .draw()
             .map_err(|e| e.to_string())?;
         let at = |i: usize| SegmentValue::CenterOf(i);

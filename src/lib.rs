@@ -9,6 +9,7 @@ pub mod charts;
 pub mod config;
 pub mod diag;
 pub mod ingest;
+pub mod number;
 pub mod period;
 pub mod render;
 pub mod site;

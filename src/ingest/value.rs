@@ -193,14 +193,7 @@ pub fn quote(t: &str) -> String {
     }
 }
 
-/// Shortest decimal form of a config number (5 not 5.0).
-pub fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
-}
+pub use crate::number::fmt_num;
 
 #[cfg(test)]
 mod tests {

@@ -50,7 +50,7 @@ pub fn fixed(v: f64, decimals: u32) -> String {
 
 /// Shortest form of a configured number: `0.35`, `5`.
 pub fn plain(v: f64) -> String {
-    crate::ingest::value::fmt_num(v)
+    crate::number::fmt_num(v)
 }
 
 #[cfg(test)]
