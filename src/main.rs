@@ -54,10 +54,12 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let env = manyi::Env::from_process();
     match cli.command {
         Command::Build { project_dir, period, output, timings } => {
-            let result = manyi::PeriodChoice::parse(period.as_deref())
-                .and_then(|choice| manyi::build(&project_dir, choice, output.as_deref()));
+            let options = manyi::Options { period, output };
+            let result = manyi::settings::Settings::resolve(&project_dir, &options, &env)
+                .and_then(|settings| manyi::build(&settings));
             match result {
                 Ok(outcome) => {
                     for d in &outcome.diagnostics {
@@ -80,25 +82,29 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
-        Command::Check { project_dir, strict } => match manyi::load(&project_dir) {
-            Ok(loaded) => {
-                let diags = loaded.diagnostics();
-                for d in &diags {
-                    eprintln!("{d}");
+        Command::Check { project_dir, strict } => {
+            let checked = manyi::settings::Settings::resolve(&project_dir, &manyi::Options::default(), &env)
+                .and_then(|settings| manyi::check(&settings));
+            match checked {
+                Ok(checked) => {
+                    let q = &checked.quality;
+                    let diags = q.diagnostics();
+                    for d in &diags {
+                        eprintln!("{d}");
+                    }
+                    let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
+                    let errors = diags.len() - warnings;
+                    let (read, used) = (q.rows_read(), q.rows_used());
+                    eprintln!("checked {} file(s): {read} rows read, {used} used, {} rejected; {errors} error(s), {warnings} warning(s)", checked.files.len(), read - used);
+                    if errors > 0 || (strict && warnings > 0) {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
                 }
-                let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
-                let errors = diags.len() - warnings;
-                let read: u64 = loaded.quality.files.iter().map(|f| f.read).sum();
-                let used: u64 = loaded.quality.files.iter().map(|f| f.used).sum();
-                eprintln!("checked {} file(s): {read} rows read, {used} used, {} rejected; {errors} error(s), {warnings} warning(s)", loaded.files.len(), read - used);
-                if errors > 0 || (strict && warnings > 0) {
-                    ExitCode::from(1)
-                } else {
-                    ExitCode::SUCCESS
-                }
+                Err(e) => fail(&e),
             }
-            Err(e) => fail(&e),
-        },
+        }
     }
 }
 

@@ -139,7 +139,7 @@ fn looks_like_time(s: &str) -> bool {
 }
 
 /// A calendar month: the unit aggregates are kept in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct YearMonth {
     pub year: i32,
     pub month: u8,
@@ -368,3 +368,16 @@ mod month_tests {
         assert_eq!(YearMonth { year: 2025, month: 12 }.next(), YearMonth { year: 2026, month: 1 });
     }
 }
+
+/// Dates, months and periods serialise as the text they display (`2026-03-01`, `2026-03`,
+/// `2026-Q1`), so `summary.json` and templates read them as written.
+macro_rules! serialize_as_text {
+    ($($t:ty),*) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+    )*};
+}
+serialize_as_text!(Date, YearMonth, Period);

@@ -48,9 +48,10 @@ fn absolute(p: &Path) -> PathBuf {
 }
 
 /// Refuses output folders that would swallow the project or its data.
-pub fn check_output(out: &Path, protected: &[&Path]) -> Result<()> {
+pub fn check_output<P: AsRef<Path>>(out: &Path, protected: &[P]) -> Result<()> {
     let out_abs = absolute(out);
     for p in protected {
+        let p = p.as_ref();
         let p_abs = absolute(p);
         if p_abs.starts_with(&out_abs) {
             return Err(Error::config(
@@ -85,15 +86,26 @@ fn recover(out: &Path) {
     let _ = std::fs::remove_dir_all(sibling(out, "tmp"));
 }
 
-/// Writes `files` as the complete content of `out`, replacing what was there.
-pub fn write_site(out: &Path, protected: &[&Path], files: &[OutputFile]) -> Result<()> {
+/// Writes `files` as the complete content of `out`, replacing what was there. `pause` is a
+/// test hook: a wait before the swap, so a test can kill the build at its most delicate moment.
+pub fn write_site<P: AsRef<Path>>(
+    out: &Path,
+    protected: &[P],
+    files: &[OutputFile],
+    pause: Option<std::time::Duration>,
+) -> Result<()> {
     check_output(out, protected)?;
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", e))?;
     }
     recover(out);
     let tmp = sibling(out, "tmp");
-    let result = write_all(&tmp, files).and_then(|()| swap_in(&tmp, out));
+    let result = write_all(&tmp, files).and_then(|()| {
+        if let Some(p) = pause {
+            std::thread::sleep(p);
+        }
+        swap_in(&tmp, out)
+    });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
@@ -147,15 +159,7 @@ fn exchange(_: &Path, _: &Path) -> bool {
     false
 }
 
-/// Test hook: pause before the swap so a test can kill the build at its most delicate moment.
-fn pause_for_tests() {
-    if let Some(ms) = std::env::var("MANYI_TEST_PAUSE_BEFORE_SWAP_MS").ok().and_then(|v| v.parse().ok()) {
-        std::thread::sleep(std::time::Duration::from_millis(ms));
-    }
-}
-
 fn swap_in(tmp: &Path, out: &Path) -> Result<()> {
-    pause_for_tests();
     if out.exists() && exchange(tmp, out) {
         let _ = std::fs::remove_dir_all(tmp); // now holds the previous site
         return Ok(());

@@ -10,12 +10,6 @@ use crate::period::{Date, Period, YearMonth};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Labels the analysis needs to name things it creates (kept out of the data).
-pub struct Names<'a> {
-    pub other: &'a str,
-    pub blank: &'a str,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Breakdown {
     /// Which field: category, nature, department, channel.
@@ -28,7 +22,8 @@ pub struct Breakdown {
 #[derive(Debug, Clone, Serialize)]
 pub struct OpenCase {
     pub id: String,
-    pub received: String,
+    pub received: Date,
+    /// The category as written; `""` when the cell was blank.
     pub category: String,
     pub department: Option<String>,
     pub age_days: i64,
@@ -44,7 +39,7 @@ pub struct AgeBucket {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthCount {
-    pub month: String,
+    pub month: YearMonth,
     pub count: u64,
     pub volume: Option<f64>,
 }
@@ -52,9 +47,9 @@ pub struct MonthCount {
 /// Every complaint figure of one period; rates are fractions, `null` when undefined.
 #[derive(Debug, Clone, Serialize)]
 pub struct ComplaintResult {
-    pub period: String,
+    pub period: Period,
     /// Status is judged as of this date (the cut-off, or the period's last day).
-    pub as_of: String,
+    pub as_of: Date,
     pub received: u64,
     pub closed: u64,
     pub open: u64,
@@ -144,17 +139,9 @@ pub fn summarize_complaints(
     volumes: Option<&BTreeMap<YearMonth, f64>>,
     period: Period,
     cutoff: Option<Date>,
-    names: &Names,
 ) -> ComplaintResult {
     let as_of = cutoff.unwrap_or_else(|| period.last_day());
-    let sym = |id: u32| -> String {
-        let s = data.symbols.name(id);
-        if s.is_empty() {
-            names.blank.to_string()
-        } else {
-            s.to_string()
-        }
-    };
+    let sym = |id: u32| -> String { data.symbols.name(id).to_string() };
     let as_of_day = as_of.days() as i32;
     let (lo, hi) = (period.first_day().month_key().ordinal(), period.last_day().month_key().ordinal());
     let in_period_idx: Vec<usize> =
@@ -212,7 +199,7 @@ pub fn summarize_complaints(
         .take(OLDEST_SHOWN)
         .map(|&(age_days, c)| OpenCase {
             id: data.id(c).to_string(),
-            received: c.received.to_string(),
+            received: c.received,
             category: sym(c.category),
             department: c.department.map(sym),
             age_days,
@@ -248,17 +235,16 @@ pub fn summarize_complaints(
     let mut breakdowns = Vec::new();
     for (j, field) in ["category", "nature", "department", "channel"].into_iter().enumerate() {
         if let Some(col) = columns[j] {
-            let rows = compute_pareto(&named(&tallies[j]), cfg.vital_share, plain, names.other);
+            let rows = compute_pareto(&named(&tallies[j]), cfg.vital_share, plain);
             breakdowns.push(Breakdown { field, column: col.clone(), rows });
         }
     }
     let mut pareto = BTreeMap::new();
     let mut pareto_weighted = BTreeMap::new();
     for (i, col) in cfg.pareto.iter().enumerate() {
-        pareto.insert(col.clone(), compute_pareto(&named(&tallies[4 + 2 * i]), cfg.vital_share, other, names.other));
+        pareto.insert(col.clone(), compute_pareto(&named(&tallies[4 + 2 * i]), cfg.vital_share, other));
         if weighted {
-            pareto_weighted
-                .insert(col.clone(), compute_pareto(&named(&tallies[5 + 2 * i]), cfg.vital_share, other, names.other));
+            pareto_weighted.insert(col.clone(), compute_pareto(&named(&tallies[5 + 2 * i]), cfg.vital_share, other));
         }
     }
 
@@ -282,16 +268,16 @@ pub fn summarize_complaints(
     let months: Vec<MonthCount> = chart_span
         .iter()
         .zip(&per_month)
-        .map(|(m, n)| MonthCount { month: m.to_string(), count: *n, volume: volumes.and_then(|v| v.get(m).copied()) })
+        .map(|(m, n)| MonthCount { month: *m, count: *n, volume: volumes.and_then(|v| v.get(m).copied()) })
         .collect();
-    let labels: Vec<String> = months.iter().map(|m| m.month.clone()).collect();
+    let labels: Vec<String> = months.iter().map(|m| m.month.to_string()).collect();
     let counts: Vec<f64> = months.iter().map(|m| m.count as f64).collect();
     let control = (months.len() >= 2).then(|| c_chart(&labels, &counts));
     let (mut rate_chart, mut complaint_rate, mut rate_per) = (None, None, None);
     if let (Some(_), Some(vcfg)) = (volumes, cfg.volume.as_ref()) {
         let with_volume: Vec<&MonthCount> = months.iter().filter(|m| m.volume.is_some_and(|v| v > 0.0)).collect();
         if !with_volume.is_empty() {
-            let l: Vec<String> = with_volume.iter().map(|m| m.month.clone()).collect();
+            let l: Vec<String> = with_volume.iter().map(|m| m.month.to_string()).collect();
             let x: Vec<f64> = with_volume.iter().map(|m| m.count as f64).collect();
             let n: Vec<f64> = with_volume.iter().map(|m| m.volume.unwrap()).collect();
             let (sx, sn): (f64, f64) = (x.iter().sum(), n.iter().sum());
@@ -308,8 +294,8 @@ pub fn summarize_complaints(
 
     let closure_rate = ratio(n_closed, received);
     ComplaintResult {
-        period: period.to_string(),
-        as_of: as_of.to_string(),
+        period,
+        as_of,
         received,
         closed: n_closed,
         open: open_count,
@@ -351,7 +337,7 @@ pub struct ActionRow {
     pub problem: String,
     pub owner: String,
     pub department: String,
-    pub due: Option<String>,
+    pub due: Option<Date>,
     pub status: String,
     pub days_overdue: Option<i64>,
 }
@@ -366,7 +352,7 @@ pub struct OwnerCount {
 /// The action register as of a date.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionResult {
-    pub as_of: String,
+    pub as_of: Date,
     pub total: u64,
     pub closed: u64,
     pub open: u64,
@@ -394,7 +380,7 @@ pub fn summarize_actions(actions: &[Action], as_of: Date) -> ActionResult {
     let closed = actions.iter().filter(|a| a.closed).count() as u64;
     let verified = actions.iter().filter(|a| a.closed && a.verified == Some(true)).count() as u64;
     ActionResult {
-        as_of: as_of.to_string(),
+        as_of,
         total: actions.len() as u64,
         closed,
         open: open.len() as u64,
@@ -409,7 +395,7 @@ pub fn summarize_actions(actions: &[Action], as_of: Date) -> ActionResult {
                 problem: a.problem.clone(),
                 owner: a.owner.clone(),
                 department: a.department.clone(),
-                due: a.due.map(|d| d.to_string()),
+                due: a.due,
                 status: a.status.clone(),
                 days_overdue: a.due.map(|d| as_of.days() - d.days()),
             })

@@ -8,3 +8,98 @@ pub mod control;
 pub mod pareto;
 pub mod stats;
 pub mod survey;
+
+use crate::config::Config;
+use crate::diag::{Error, Location, Result};
+use crate::ingest::{FileAccount, Inputs, Quality};
+use crate::period::Period;
+use complaints::{summarize_actions, summarize_complaints, ActionResult, ComplaintResult};
+use serde::Serialize;
+use survey::{summarize, SurveyModel, SurveyResult, Tally};
+
+/// Every figure of one period's report, language-free and unrounded. `summary.json` is its
+/// serialisation, and templates read the same value as `figures`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub period: Period,
+    pub manyi_version: &'static str,
+    pub survey: SurveyResult,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complaints: Option<ComplaintResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<ActionResult>,
+    pub data_quality: DataQuality,
+}
+
+/// Row accounting of the inputs (the rejected rows themselves are in `rejected.csv`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DataQuality {
+    pub files: Vec<FileAccount>,
+    pub rows_read: u64,
+    pub rows_used: u64,
+    pub rows_rejected: u64,
+}
+
+impl DataQuality {
+    pub fn of(q: &Quality) -> Self {
+        DataQuality {
+            files: q.files.clone(),
+            rows_read: q.rows_read(),
+            rows_used: q.rows_used(),
+            rows_rejected: q.rows_rejected(),
+        }
+    }
+}
+
+/// Computes every figure of `period` from the inputs.
+pub fn summarize_period(cfg: &Config, model: &SurveyModel, inputs: &Inputs<Tally>, period: Period) -> Result<Figures> {
+    let issued = cfg.survey.issued_for(period);
+    let survey = summarize(model, &inputs.survey.acc, period, issued).ok_or_else(|| no_data(inputs, period))?;
+    let cutoff = cfg.report.cutoff_date();
+    let complaints = cfg
+        .complaints
+        .as_ref()
+        .zip(inputs.complaints.as_ref())
+        .map(|(k, data)| summarize_complaints(k, data, inputs.volumes.as_ref(), period, cutoff));
+    let actions = inputs.actions.as_ref().map(|a| summarize_actions(a, cutoff.unwrap_or_else(|| period.last_day())));
+    Ok(Figures {
+        period,
+        manyi_version: env!("CARGO_PKG_VERSION"),
+        survey,
+        complaints,
+        actions,
+        data_quality: DataQuality::of(&inputs.quality),
+    })
+}
+
+/// The periods a build reports: the latest year in the data, one given period, or every
+/// year present (oldest first).
+pub fn choose_periods(inputs: &Inputs<Tally>, choice: crate::settings::PeriodChoice) -> Result<Vec<Period>> {
+    use crate::settings::PeriodChoice;
+    let acc = &inputs.survey.acc;
+    let latest = acc.latest_year().ok_or_else(|| {
+        Error::data(
+            Location::file(inputs.files.join(", ")),
+            "no usable survey responses: every row was rejected or the files are empty",
+        )
+        .with_hint("run `manyi check` to see why each row was rejected")
+    })?;
+    Ok(match choice {
+        PeriodChoice::Latest => vec![Period::Year(latest)],
+        PeriodChoice::One(p) => vec![p],
+        PeriodChoice::All => acc.periods_like(Period::Year(latest)),
+    })
+}
+
+fn no_data(inputs: &Inputs<Tally>, period: Period) -> Error {
+    let months = &inputs.survey.acc.months;
+    let span = match (months.keys().next(), months.keys().next_back()) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        _ => "nothing".into(),
+    };
+    Error::config(
+        Location::file("--period"),
+        format!("no survey responses are dated in {period}; the data covers {span}"),
+    )
+    .with_hint("choose a period inside the data, or leave out --period for the latest year")
+}

@@ -5,9 +5,11 @@ use serde::Serialize;
 /// One bar of a Pareto table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParetoRow {
-    pub category: String,
+    /// The category as written in the data (`""` for blank cells); `null` for the merged
+    /// "Other" bar, which the report names in its language.
+    pub category: Option<String>,
     /// Count, or summed weight for a weighted Pareto (whole numbers serialise as integers).
-    #[serde(serialize_with = "whole_as_integer")]
+    #[serde(serialize_with = "crate::number::serialize_whole_as_integer")]
     pub count: f64,
     /// Share of the total, as a fraction.
     pub share: f64,
@@ -30,22 +32,9 @@ pub struct OtherRule {
 
 const EPS: f64 = 1e-9;
 
-fn whole_as_integer<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-    if v.fract() == 0.0 && v.abs() < 9.0e15 {
-        s.serialize_i64(*v as i64)
-    } else {
-        s.serialize_f64(*v)
-    }
-}
-
 /// `totals` are (category, amount) in order of first appearance in the data; the sort is
 /// stable, so ties keep that order. `vital_share` is e.g. 0.8.
-pub fn compute_pareto(
-    totals: &[(String, f64)],
-    vital_share: f64,
-    other: OtherRule,
-    other_label: &str,
-) -> Vec<ParetoRow> {
+pub fn compute_pareto(totals: &[(String, f64)], vital_share: f64, other: OtherRule) -> Vec<ParetoRow> {
     let total: f64 = totals.iter().map(|(_, c)| c).sum();
     let mut sorted: Vec<&(String, f64)> = totals.iter().collect();
     sorted.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -70,7 +59,7 @@ pub fn compute_pareto(
     for (name, count) in &sorted[..keep] {
         cum += share_of(*count);
         rows.push(ParetoRow {
-            category: name.clone(),
+            category: Some(name.clone()),
             count: *count,
             share: share_of(*count),
             cumulative: cum,
@@ -81,7 +70,7 @@ pub fn compute_pareto(
     if keep < sorted.len() {
         let merged: f64 = sorted[keep..].iter().map(|(_, c)| c).sum();
         rows.push(ParetoRow {
-            category: other_label.to_string(),
+            category: None,
             count: merged,
             share: share_of(merged),
             cumulative: cum + share_of(merged),
@@ -116,34 +105,34 @@ mod tests {
             &t(&[("A", 40.0), ("B", 25.0), ("C", 25.0), ("D", 6.0), ("E", 3.0), ("F", 1.0)]),
             0.8,
             OtherRule::default(),
-            "其他",
         );
         let cum: Vec<f64> = rows.iter().map(|r| (r.cumulative * 1000.0).round() / 10.0).collect();
         assert_eq!(cum, vec![40.0, 65.0, 90.0, 96.0, 99.0, 100.0]);
-        let vital: Vec<&str> = rows.iter().filter(|r| r.vital).map(|r| r.category.as_str()).collect();
+        let vital: Vec<&str> =
+            rows.iter().filter(|r| r.vital).map(|r| r.category.as_deref().unwrap_or("(other)")).collect();
         assert_eq!(vital, ["A", "B", "C"]);
     }
 
     #[test]
     fn ties_keep_first_appearance_order() {
-        let rows =
-            compute_pareto(&t(&[("x", 2.0), ("y", 5.0), ("z", 2.0), ("w", 5.0)]), 0.8, OtherRule::default(), "其他");
-        let names: Vec<&str> = rows.iter().map(|r| r.category.as_str()).collect();
+        let rows = compute_pareto(&t(&[("x", 2.0), ("y", 5.0), ("z", 2.0), ("w", 5.0)]), 0.8, OtherRule::default());
+        let names: Vec<&str> = rows.iter().map(|r| r.category.as_deref().unwrap_or("(other)")).collect();
         assert_eq!(names, ["y", "w", "x", "z"]);
     }
 
     #[test]
     fn tail_merges_into_other_drawn_last_and_counts_add_up() {
         let data = t(&[("A", 40.0), ("B", 25.0), ("C", 25.0), ("D", 6.0), ("E", 3.0), ("F", 1.0)]);
-        let rows = compute_pareto(&data, 0.8, OtherRule { after_share: Some(0.9), max_categories: None }, "其他");
-        let names: Vec<&str> = rows.iter().map(|r| r.category.as_str()).collect();
-        assert_eq!(names, ["A", "B", "C", "其他"]);
+        let rows = compute_pareto(&data, 0.8, OtherRule { after_share: Some(0.9), max_categories: None });
+        let names: Vec<&str> = rows.iter().map(|r| r.category.as_deref().unwrap_or("(other)")).collect();
+        assert_eq!(names, ["A", "B", "C", "(other)"]);
+        assert_eq!(rows[3].category, None, "the merged bar carries no label: the report names it");
         assert_eq!(rows[3].count, 10.0);
         assert!(rows[3].other && !rows[3].vital);
         assert_eq!(rows.iter().map(|r| r.count).sum::<f64>(), 100.0);
         assert!((rows[3].cumulative - 1.0).abs() < 1e-12);
         // "Other" is drawn last even when it is taller than the bar before it
-        let rows = compute_pareto(&data, 0.8, OtherRule { after_share: None, max_categories: Some(1) }, "其他");
+        let rows = compute_pareto(&data, 0.8, OtherRule { after_share: None, max_categories: Some(1) });
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].count, 60.0);
     }
@@ -154,9 +143,12 @@ mod tests {
             &t(&[("A", 9.0), ("B", 1.0)]),
             0.8,
             OtherRule { after_share: Some(0.5), max_categories: None },
-            "其他",
         );
-        assert_eq!(rows.last().unwrap().category, "B", "merging one category would only hide its name");
+        assert_eq!(
+            rows.last().unwrap().category.as_deref(),
+            Some("B"),
+            "merging one category would only hide its name"
+        );
         assert_eq!(rows.len(), 2);
     }
 }

@@ -18,17 +18,10 @@ pub fn weighted_mean(pairs: impl IntoIterator<Item = (f64, Option<f64>)>) -> Opt
     (den > 0.0).then(|| num / den)
 }
 
-/// Tolerance for binary floating point when rounding: a score that is mathematically
-/// x.x5 may be stored as x.x4999999999; it still rounds up.
-const ROUND_EPS: f64 = 1e-9;
+pub use crate::number::round_half_away;
 
-/// Rounds half away from zero to `decimals` places (the displayed precision).
-pub fn round_half_away(x: f64, decimals: u32) -> f64 {
-    let f = 10f64.powi(decimals as i32);
-    let scaled = x * f;
-    let r = if scaled >= 0.0 { (scaled + 0.5 + ROUND_EPS).floor() } else { -((-scaled) + 0.5 + ROUND_EPS).floor() };
-    r / f
-}
+/// Tolerance for binary floating point when rounding (the same as `number::round_half_away`'s).
+const ROUND_EPS: f64 = 1e-9;
 
 /// A score in tenths, rounded half away from zero: 94.95 → 950. Scores are 0–100.
 pub fn tenths(score: f64) -> u16 {

@@ -7,8 +7,8 @@ use super::stats::{band_of_tenths, required_answers, rescale, round_half_away, t
 use crate::config::{Config, RateBasis};
 use crate::ingest::survey::SurveyRow;
 use crate::ingest::value::{whole_points, Ans};
-use crate::ingest::RowPos;
-use crate::period::{Period, YearMonth};
+use crate::ingest::{RowPos, RowSink};
+use crate::period::{Date, Period, YearMonth};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -118,7 +118,7 @@ pub struct ItemAcc {
 pub struct LowComment {
     pub score: f64,
     pub id: String,
-    pub date: String,
+    pub date: Date,
     pub text: String,
     #[serde(skip)]
     pub pos: RowPos,
@@ -270,7 +270,7 @@ impl SurveyAcc {
         m.low_comments.push(LowComment {
             score,
             id: row.id.to_string(),
-            date: row.date.to_string(),
+            date: row.date,
             text: text.to_string(),
             pos: row.pos,
         });
@@ -342,6 +342,31 @@ impl SurveyAcc {
     }
 }
 
+/// The survey accumulator as the reading stage's row sink: rows are folded per month with
+/// the model that says how to score them.
+pub struct Tally<'m> {
+    pub model: &'m SurveyModel,
+    pub acc: SurveyAcc,
+}
+
+impl<'m> Tally<'m> {
+    pub fn new(model: &'m SurveyModel) -> Self {
+        Tally { model, acc: SurveyAcc::new(model) }
+    }
+}
+
+impl RowSink for Tally<'_> {
+    fn add(&mut self, row: &SurveyRow) {
+        self.acc.add(self.model, row);
+    }
+    fn shift_lines(&mut self, by: u64) {
+        self.acc.shift_lines(by);
+    }
+    fn merge(&mut self, later: &Self) {
+        self.acc.merge(&later.acc);
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemResult {
     pub name: String,
@@ -405,7 +430,7 @@ pub struct ItemRef {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodIndex {
-    pub period: String,
+    pub period: Period,
     pub index: Option<f64>,
     pub valid: u64,
 }
@@ -413,9 +438,11 @@ pub struct PeriodIndex {
 /// Every survey figure of one period.
 #[derive(Debug, Clone, Serialize)]
 pub struct SurveyResult {
-    pub period: String,
+    pub period: Period,
     /// Comprehensive satisfaction index (综合评价法), 0–100.
     pub index: Option<f64>,
+    /// Index − the previous period's index (unrounded); `null` without both.
+    pub index_change: Option<f64>,
     pub index_band: Option<String>,
     pub issued: Option<u64>,
     pub returned: u64,
@@ -564,13 +591,15 @@ pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: O
         .into_iter()
         .filter_map(|p| {
             let pm = acc.period(p)?;
-            Some(PeriodIndex { period: p.to_string(), index: scores(model, &pm).index, valid: pm.valid })
+            Some(PeriodIndex { period: p, index: scores(model, &pm).index, valid: pm.valid })
         })
         .collect();
 
+    let index_change = diff(cur.index, prev.as_ref().and_then(|(s, _)| s.index));
     Some(SurveyResult {
-        period: period.to_string(),
+        period,
         index: cur.index,
+        index_change,
         index_band: cur.index.map(|i| model.band_labels[super::stats::band_of(i, &model.band_mins)].clone()),
         issued,
         returned: m.returned,
@@ -587,7 +616,7 @@ pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: O
         lowest_items: refs,
         largest_rise,
         largest_fall,
-        previous: prev.map(|(s, valid)| PeriodIndex { period: prev_period.to_string(), index: s.index, valid }),
+        previous: prev.map(|(s, valid)| PeriodIndex { period: prev_period, index: s.index, valid }),
         trend,
         comments: m.low_comments,
     })

@@ -5,6 +5,7 @@
 //! `Rejection` with its reason. Rows are streamed to the caller, never all held.
 
 pub mod ids;
+pub mod load;
 pub mod records;
 pub mod registers;
 pub mod survey;
@@ -15,6 +16,8 @@ use crate::diag::{Error, Location, Result};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
+
+pub use load::{load_inputs, Inputs, Quality, ReadPlan, RowSink};
 
 /// One input file, with the name it is shown under in messages.
 #[derive(Debug, Clone)]
@@ -116,19 +119,6 @@ impl std::hash::Hasher for TextHasher {
     fn write_u64(&mut self, n: u64) {
         self.0 = self.0.rotate_left(5) ^ n;
     }
-}
-
-/// Bytes of a survey file read as one task when files are split into ranges: about eight
-/// tasks per thread over all files (enough for both cores to finish together, few enough
-/// that the parts' accumulators held until the merge stay small however large the input),
-/// and at least 4 MB. `MANYI_RANGE_BYTES` sets it (tests use small ranges to exercise the
-/// boundaries).
-pub fn range_bytes(files: &[SourceFile], threads: usize) -> u64 {
-    if let Some(n) = std::env::var("MANYI_RANGE_BYTES").ok().and_then(|v| v.parse().ok()).filter(|n: &u64| *n > 0) {
-        return n;
-    }
-    let total: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
-    (total / (threads as u64 * 8)).max(4 << 20)
 }
 
 pub fn duplicate_reason(id: &str) -> String {

@@ -387,7 +387,7 @@ fn cell_text(c: &calamine::Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => crate::number::fmt_num(*f),
+        Data::Float(f) => crate::number::shortest(*f),
         Data::Bool(b) => {
             if *b {
                 "TRUE".into()
@@ -400,7 +400,7 @@ fn cell_text(c: &calamine::Data) -> String {
             if d.is_datetime() {
                 format!("{y:04}-{m:02}-{day:02}")
             } else {
-                crate::number::fmt_num(d.as_f64())
+                crate::number::shortest(d.as_f64())
             }
         }
         Data::Error(e) => format!("#{e:?}"),

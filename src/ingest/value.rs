@@ -19,30 +19,13 @@ pub fn normalize_header(s: &str) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Edit distance in characters, for "did you mean" suggestions.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// The closest candidate to `wanted`, if it is close enough to be a likely typo.
+/// The header closest to `wanted` (compared as normalised headers), if it is close enough
+/// to be a likely typo.
 pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&normalize_header(wanted), &normalize_header(c)), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    let wanted = normalize_header(wanted);
+    let normalized: Vec<(String, &'a str)> = candidates.into_iter().map(|c| (normalize_header(c), c)).collect();
+    let near = crate::suggest::closest(&wanted, normalized.iter().map(|(n, _)| n.as_str()))?;
+    normalized.iter().find(|(n, _)| n == near).map(|(_, c)| *c)
 }
 
 /// Parses a number written with ASCII or full-width digits (`４.５`), surrounding spaces allowed.
@@ -158,7 +141,7 @@ impl AnswerReader {
             return if v >= self.min && v <= self.max {
                 Answer::Value(v)
             } else {
-                Answer::Invalid(format!("{} lies outside the scale {}–{}", t, fmt_num(self.min), fmt_num(self.max)))
+                Answer::Invalid(format!("{} lies outside the scale {}–{}", t, shortest(self.min), shortest(self.max)))
             };
         }
         let norm = normalize_header(t);
@@ -169,7 +152,7 @@ impl AnswerReader {
         if self.not_answered.iter().any(|n| *n == lower) {
             return Answer::NotAnswered;
         }
-        let mut expected = format!("a number from {} to {}", fmt_num(self.min), fmt_num(self.max));
+        let mut expected = format!("a number from {} to {}", shortest(self.min), shortest(self.max));
         if !self.labels.is_empty() {
             let names: Vec<&str> = self.labels.iter().map(|(l, _)| l.as_str()).collect();
             expected.push_str(&format!(", one of the labels {}", names.join(" / ")));
@@ -193,7 +176,7 @@ pub fn quote(t: &str) -> String {
     }
 }
 
-pub use crate::number::fmt_num;
+use crate::number::shortest;
 
 #[cfg(test)]
 mod tests {

@@ -1,36 +1,26 @@
-//! Stage 5: render. Analysis results in, page bytes out: HTML and Markdown from the same
-//! view data through tera templates, and `summary.json` at full precision.
+//! Stage 5: render. One period's figures and charts in, output files out. Each output is a
+//! renderer over the same data (mdBook's HTML and Markdown renderers side by side): the HTML
+//! page and the Markdown report from tera templates that read `figures`, `t` and `charts`;
+//! `summary.json` as the serialisation of the figures; `rejected.csv`; the chart files.
 //!
 //! Nothing here reads input or writes files; `site` does the writing.
 
-mod complaints_view;
-pub mod format;
-pub mod labels;
+mod filters;
 pub mod markdown;
-mod view;
+pub mod method;
+pub mod templates;
 
-use crate::analysis::complaints::{ActionResult, ComplaintResult};
-use crate::analysis::survey::SurveyResult;
+use crate::analysis::Figures;
+use crate::charts::Chart;
 use crate::config::Config;
 use crate::diag::{Error, Location, Result};
-use crate::ingest::{FileAccount, Rejection};
-pub use labels::Labels;
+use crate::ingest::{Quality, Rejection};
+use crate::labels::Labels;
+use serde::Serialize;
+pub use templates::Templates;
 
-const REPORT_HTML: &str = include_str!("../../themes/default/templates/report.html");
-const REPORT_MD: &str = include_str!("../../themes/default/templates/report.md");
-const ARCHIVE_HTML: &str = include_str!("../../themes/default/templates/archive.html");
-const STYLE_CSS: &str = include_str!("../../themes/default/style.css");
-
-/// A labelled value, as shown in key-figure tables.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Pair {
-    pub label: String,
-    pub value: String,
-}
-
-fn chart_err(name: &str, e: String) -> Error {
-    Error::data(Location::file(format!("charts/{name}.svg")), format!("cannot draw the chart: {e}"))
-}
+/// How many rejected rows the report lists (all are in rejected.csv).
+const REJECTIONS_SHOWN: usize = 20;
 
 /// A file of the output folder: path relative to it (with `/`) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,63 +29,186 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// Row accounting of the whole build, shown in every report's data-quality section.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Quality {
-    pub files: Vec<FileAccount>,
-    pub rejections: Vec<Rejection>,
-}
-
-/// Everything one period's report is made from.
-pub struct PeriodReport<'a> {
+/// Everything one period's outputs are made from.
+pub struct Page<'a> {
     pub config: &'a Config,
-    pub survey: &'a SurveyResult,
-    pub complaints: Option<&'a ComplaintResult>,
-    pub actions: Option<&'a ActionResult>,
+    pub figures: &'a Figures,
+    pub charts: &'a [Chart],
+    pub quality: &'a Quality,
     /// The user's conclusions and suggestions (Markdown), if any.
     pub conclusions: Option<&'a str>,
-    pub quality: &'a Quality,
+    pub labels: &'a Labels,
+    pub templates: &'a Templates,
 }
 
-/// The machine-readable summary: every figure at full precision.
-#[derive(serde::Serialize)]
-struct Summary<'a> {
-    period: &'a str,
-    manyi_version: &'static str,
-    survey: &'a SurveyResult,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    complaints: Option<&'a ComplaintResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    actions: Option<&'a ActionResult>,
-    data_quality: QualitySummary<'a>,
+/// The variables every template sees (documented in docs/templates.md).
+#[derive(Serialize)]
+struct TemplateData<'a> {
+    site: Site,
+    figures: &'a Figures,
+    t: &'a Labels,
+    /// Charts by name, in the order the default report shows them.
+    charts: indexmap_like::Ordered<'a>,
+    method: Vec<String>,
+    rejections: Rejections<'a>,
+    conclusions: Option<Conclusions>,
+    css: &'a str,
 }
 
-#[derive(serde::Serialize)]
-struct QualitySummary<'a> {
-    files: &'a [FileAccount],
-    rows_read: u64,
-    rows_used: u64,
-    rows_rejected: u64,
+/// Site-wide values: the title and the page language.
+#[derive(Serialize, Clone)]
+pub struct Site {
+    pub title: String,
+    pub lang: &'static str,
 }
 
-struct Engines {
-    html: tera::Tera,
-    md: tera::Tera,
+impl Site {
+    pub fn of(config: &Config, t: &Labels) -> Site {
+        Site {
+            title: config.site.title.clone().unwrap_or_else(|| t.get("title_default")),
+            lang: config.site.language.code(),
+        }
+    }
 }
 
-fn template_error(name: &str, e: tera::Error) -> Error {
-    Error::data(Location::file(format!("themes/default/templates/{name}")), format!("template error: {e}"))
+#[derive(Serialize)]
+struct Rejections<'a> {
+    total: usize,
+    /// The first rows, in input order.
+    shown: &'a [Rejection],
 }
 
-fn engines() -> Result<Engines> {
-    let mut html = tera::Tera::new();
-    html.add_raw_templates([("report.html", REPORT_HTML), ("archive.html", ARCHIVE_HTML)])
-        .map_err(|e| template_error("report.html", e))?;
-    let mut md = tera::Tera::new();
-    md.autoescape_on([".md"]);
-    md.set_escape_fn(escape_markdown);
-    md.add_raw_template("report.md", REPORT_MD).map_err(|e| template_error("report.md", e))?;
-    Ok(Engines { html, md })
+#[derive(Serialize)]
+struct Conclusions {
+    /// Sanitised HTML for the page.
+    html: String,
+    /// The Markdown with `<` escaped, for report.md.
+    md: String,
+}
+
+mod indexmap_like {
+    use crate::charts::Chart;
+    use serde::ser::{Serialize, SerializeMap, Serializer};
+
+    /// Charts serialised as a map in their own order.
+    pub struct Ordered<'a>(pub &'a [Chart]);
+
+    impl Serialize for Ordered<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(Some(self.0.len()))?;
+            for c in self.0 {
+                m.serialize_entry(&c.name, c)?;
+            }
+            m.end()
+        }
+    }
+}
+
+impl Page<'_> {
+    /// The template variables of this page, as JSON (templates and error hints read it).
+    fn template_data(&self) -> Result<serde_json::Value> {
+        let rejections = &self.quality.rejections;
+        let data = TemplateData {
+            site: Site::of(self.config, self.labels),
+            figures: self.figures,
+            t: self.labels,
+            charts: indexmap_like::Ordered(self.charts),
+            method: method::method_notes(self.config, self.figures, self.labels),
+            rejections: Rejections {
+                total: rejections.len(),
+                shown: &rejections[..rejections.len().min(REJECTIONS_SHOWN)],
+            },
+            conclusions: self
+                .conclusions
+                .map(|m| Conclusions { html: markdown::to_safe_html(m), md: m.replace('<', "&lt;") }),
+            css: &self.templates.css,
+        };
+        serde_json::to_value(&data).map_err(|e| Error::data(Location::file("report"), e.to_string()))
+    }
+}
+
+/// One output of a period's report.
+trait Renderer: Sync {
+    fn render(&self, page: &Page, data: &serde_json::Value) -> Result<Vec<OutputFile>>;
+}
+
+struct HtmlPage;
+struct MarkdownReport;
+struct SummaryJson;
+struct RejectedCsv;
+struct ChartFiles;
+
+/// Every output of a period, in the order they are listed in the folder.
+const OUTPUTS: [&dyn Renderer; 5] = [&HtmlPage, &MarkdownReport, &SummaryJson, &RejectedCsv, &ChartFiles];
+
+impl Renderer for HtmlPage {
+    fn render(&self, page: &Page, data: &serde_json::Value) -> Result<Vec<OutputFile>> {
+        let html = page.templates.render("report.html", data)?;
+        Ok(vec![OutputFile { path: "index.html".into(), bytes: html.into_bytes() }])
+    }
+}
+
+impl Renderer for MarkdownReport {
+    fn render(&self, page: &Page, data: &serde_json::Value) -> Result<Vec<OutputFile>> {
+        let md = page.templates.render("report.md", data)?;
+        Ok(vec![OutputFile { path: "report.md".into(), bytes: md.into_bytes() }])
+    }
+}
+
+impl Renderer for SummaryJson {
+    /// The figures at full precision: the same value templates read as `figures`.
+    fn render(&self, page: &Page, _: &serde_json::Value) -> Result<Vec<OutputFile>> {
+        let mut json = serde_json::to_vec_pretty(page.figures)
+            .map_err(|e| Error::data(Location::file("summary.json"), e.to_string()))?;
+        json.push(b'\n');
+        Ok(vec![OutputFile { path: "summary.json".into(), bytes: json }])
+    }
+}
+
+impl Renderer for RejectedCsv {
+    /// Every rejected row: file, line, column, reason (UTF-8 with BOM so Excel shows Chinese).
+    fn render(&self, page: &Page, _: &serde_json::Value) -> Result<Vec<OutputFile>> {
+        let fail = |e: String| Error::data(Location::file("rejected.csv"), e);
+        let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        w.write_record(["file", "line", "column", "reason"]).map_err(|e| fail(e.to_string()))?;
+        for r in &page.quality.rejections {
+            w.write_record([r.file.as_str(), &r.line.to_string(), r.column.as_deref().unwrap_or(""), &r.reason])
+                .map_err(|e| fail(e.to_string()))?;
+        }
+        let bytes = w.into_inner().map_err(|e| fail(e.to_string()))?;
+        Ok(vec![OutputFile { path: "rejected.csv".into(), bytes }])
+    }
+}
+
+impl Renderer for ChartFiles {
+    fn render(&self, page: &Page, _: &serde_json::Value) -> Result<Vec<OutputFile>> {
+        Ok(page.charts.iter().map(|c| OutputFile { path: c.file.clone(), bytes: c.svg.clone().into_bytes() }).collect())
+    }
+}
+
+/// Renders one period's report: every output, with paths relative to the period's folder.
+pub fn render_period(page: &Page) -> Result<Vec<OutputFile>> {
+    let data = page.template_data()?;
+    let mut files = Vec::new();
+    for output in OUTPUTS {
+        files.extend(output.render(page, &data)?);
+    }
+    Ok(files)
+}
+
+/// The root page of a multi-period build, linking each period's report (newest first).
+pub fn render_archive(templates: &Templates, site: &Site, t: &Labels, periods: &[&Figures]) -> Result<OutputFile> {
+    #[derive(Serialize)]
+    struct Archive<'a> {
+        site: &'a Site,
+        t: &'a Labels,
+        periods: &'a [&'a Figures],
+        css: &'a str,
+    }
+    let data = serde_json::to_value(Archive { site, t, periods, css: &templates.css })
+        .map_err(|e| Error::data(Location::file("index.html"), e.to_string()))?;
+    let html = templates.render("archive.html", &data)?;
+    Ok(OutputFile { path: "index.html".into(), bytes: html.into_bytes() })
 }
 
 /// Escapes user text for Markdown: ASCII punctuation that could start markup is
@@ -115,81 +228,4 @@ pub fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Re
         }
     }
     out.write_all(s.as_bytes())
-}
-
-/// Renders one period's report: `index.html`, `report.md`, `summary.json`, `charts/*.svg`
-/// and `rejected.csv`, with paths relative to the period's folder.
-pub fn render_period(r: &PeriodReport) -> Result<Vec<OutputFile>> {
-    let engines = engines()?;
-    let labels = Labels::for_language(r.config.site.language);
-    let view = view::build(r, &labels, STYLE_CSS)?;
-    let ctx = tera::Context::from_serialize(&view.data).map_err(|e| template_error("report.html", e))?;
-    let html = engines.html.render("report.html", &ctx).map_err(|e| template_error("report.html", e))?;
-    let md = engines.md.render("report.md", &ctx).map_err(|e| template_error("report.md", e))?;
-
-    let q = &r.quality;
-    let summary = Summary {
-        period: &r.survey.period,
-        manyi_version: env!("CARGO_PKG_VERSION"),
-        survey: r.survey,
-        complaints: r.complaints,
-        actions: r.actions,
-        data_quality: QualitySummary {
-            files: &q.files,
-            rows_read: q.files.iter().map(|f| f.read).sum(),
-            rows_used: q.files.iter().map(|f| f.used).sum(),
-            rows_rejected: q.files.iter().map(|f| f.rejected).sum(),
-        },
-    };
-    let mut json =
-        serde_json::to_vec_pretty(&summary).map_err(|e| Error::data(Location::file("summary.json"), e.to_string()))?;
-    json.push(b'\n');
-
-    let mut files = vec![
-        OutputFile { path: "index.html".into(), bytes: html.into_bytes() },
-        OutputFile { path: "report.md".into(), bytes: md.into_bytes() },
-        OutputFile { path: "summary.json".into(), bytes: json },
-        OutputFile { path: "rejected.csv".into(), bytes: rejected_csv(&q.rejections)? },
-    ];
-    for (name, svg) in view.charts {
-        files.push(OutputFile { path: format!("charts/{name}.svg"), bytes: svg.into_bytes() });
-    }
-    Ok(files)
-}
-
-/// Every rejected row: file, line, column, reason (UTF-8 with BOM so Excel shows Chinese).
-fn rejected_csv(rows: &[Rejection]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let fail = |e: csv::Error| Error::data(Location::file("rejected.csv"), e.to_string());
-    w.write_record(["file", "line", "column", "reason"]).map_err(fail)?;
-    for r in rows {
-        w.write_record([r.file.as_str(), &r.line.to_string(), r.column.as_deref().unwrap_or(""), &r.reason])
-            .map_err(fail)?;
-    }
-    w.into_inner().map_err(|e| Error::data(Location::file("rejected.csv"), e.to_string()))
-}
-
-/// One entry of the archive page that links the reports of several periods.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ArchiveEntry {
-    pub period: String,
-    pub href: String,
-    pub index: String,
-    pub band: String,
-    pub valid: u64,
-    pub verdict: String,
-}
-
-/// The root page of a multi-period build, linking each period's report.
-pub fn render_archive(config: &Config, entries: &[ArchiveEntry]) -> Result<OutputFile> {
-    let engines = engines()?;
-    let labels = Labels::for_language(config.site.language);
-    let mut ctx = tera::Context::new();
-    ctx.insert("lang", config.site.language.code());
-    ctx.insert("title", &config.site.title.clone().unwrap_or_else(|| labels.get("title_default")));
-    ctx.insert("t", &labels);
-    ctx.insert("entries", entries);
-    ctx.insert("css", STYLE_CSS);
-    let html = engines.html.render("archive.html", &ctx).map_err(|e| template_error("archive.html", e))?;
-    Ok(OutputFile { path: "index.html".into(), bytes: html.into_bytes() })
 }

@@ -1,10 +1,11 @@
-//! Output labels per language, embedded from the default theme.
+//! Output labels per language, embedded from the default theme: every fixed text a page,
+//! chart or template shows. Analysis never sees them; charts and render name things with them.
 
 use crate::config::Language;
 use std::collections::BTreeMap;
 
-const ZH_CN: &str = include_str!("../../themes/default/labels/zh-CN.toml");
-const EN: &str = include_str!("../../themes/default/labels/en.toml");
+const ZH_CN: &str = include_str!("../themes/default/labels/zh-CN.toml");
+const EN: &str = include_str!("../themes/default/labels/en.toml");
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(transparent)]
@@ -22,6 +23,16 @@ impl Labels {
     /// The label for `key`; a missing key shows as itself so it is visible, not blank.
     pub fn get(&self, key: &str) -> String {
         self.0.get(key).cloned().unwrap_or_else(|| key.to_string())
+    }
+
+    /// How a category of the data is shown: the merged "Other" bar (`None`) and blank cells
+    /// (`""`) are named in the report's language; any other value as written.
+    pub fn category(&self, c: Option<&str>) -> String {
+        match c {
+            None => self.get("c_other"),
+            Some("") => self.get("c_blank"),
+            Some(v) => v.to_string(),
+        }
     }
 
     /// The label with `{name}` placeholders filled.

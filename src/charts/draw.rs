@@ -1,9 +1,10 @@
-//! Stage 4: charts. Plain chart specs in, SVG strings out (plotters' SVG backend).
+//! Chart specs in, SVG strings out (plotters' SVG backend).
 //!
 //! Never reads files. Text stays `<text>` in the SVG so CJK labels render with the
 //! reader's fonts; label areas are sized here because plotters without `ttf` guesses
 //! text widths from byte length (a CJK character would count three times).
 
+use crate::number;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -100,7 +101,7 @@ pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
             .y_labels(n)
             .y_label_formatter(&label_of)
             .x_labels(6)
-            .x_label_formatter(&|v| format!("{v:.0}"))
+            .x_label_formatter(&|v| number::fixed(*v, 0))
             .label_style((FONT, px(font)).into_font().color(&INK))
             .draw()
             .map_err(|e| e.to_string())?;
@@ -173,7 +174,7 @@ pub fn render_line_chart(spec: &LineChart) -> Result<String, String> {
                 SegmentValue::CenterOf(i) => names.get(*i).copied().unwrap_or("").to_string(),
                 _ => String::new(),
             })
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| number::fixed(*v, 0))
             .draw()
             .map_err(|e| e.to_string())?;
         let pts: Vec<(SegmentValue<usize>, f64)> =
@@ -285,13 +286,13 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
                 _ => String::new(),
             })
             .y_desc(spec.y_desc.as_str())
-            .y_label_formatter(&|v| crate::number::fmt_num((v * 100.0).round() / 100.0))
+            .y_label_formatter(&|v| number::trimmed(*v, 2))
             .draw()
             .map_err(|e| e.to_string())?;
         chart
             .configure_secondary_axes()
             .y_labels(6)
-            .y_label_formatter(&|v| format!("{v:.0}%"))
+            .y_label_formatter(&|v| format!("{}%", number::fixed(*v, 0)))
             .label_style((FONT, px(12.0)).into_font().color(&INK))
             .axis_style(INK.mix(0.6))
             .draw()
@@ -314,11 +315,7 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
             TextStyle::from((FONT, px(11.0)).into_font()).color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
         chart
             .draw_series(spec.bars.iter().enumerate().map(|(i, (_, v, _, _))| {
-                Text::new(
-                    crate::number::fmt_num((*v * 100.0).round() / 100.0),
-                    (SegmentValue::CenterOf(i), *v),
-                    amount_style.clone(),
-                )
+                Text::new(number::trimmed(*v, 2), (SegmentValue::CenterOf(i), *v), amount_style.clone())
             }))
             .map_err(|e| e.to_string())?;
         let line: Vec<(SegmentValue<usize>, f64)> =
@@ -381,7 +378,7 @@ pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
                 _ => String::new(),
             })
             .y_desc(spec.y_desc.as_str())
-            .y_label_formatter(&|v| crate::number::fmt_num((v * 1000.0).round() / 1000.0))
+            .y_label_formatter(&|v| number::trimmed(*v, 3))
             .draw()
             .map_err(|e| e.to_string())?;
         let at = |i: usize| SegmentValue::CenterOf(i);

@@ -1,0 +1,172 @@
+//! The formatting filters every template can use. Numbers go through `crate::number`, the
+//! one formatter, so a template shows exactly what the charts and messages show.
+//! Documented in docs/templates.md.
+
+use crate::labels::Labels;
+use crate::number::{self, DASH};
+use std::sync::Arc;
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+fn digits(kwargs: &Kwargs, default: Option<u32>) -> TeraResult<Option<u32>> {
+    Ok(kwargs.get::<i64>("digits")?.map(|d| d.clamp(0, 12) as u32).or(default))
+}
+
+/// A number, `null` or an absent figure: `None` for the dash.
+fn number_of(v: &Value, filter: &str) -> TeraResult<Option<f64>> {
+    if v.is_none() || v.is_undefined() {
+        return Ok(None);
+    }
+    v.as_f64()
+        .map(Some)
+        .ok_or_else(|| tera::Error::message(format!("`{filter}` expects a number, got {} `{v}`", v.name())))
+}
+
+/// `num`: a number with `digits` places (rounded half away from zero), or in its shortest
+/// form without `digits`; `whole=true` writes whole numbers without decimals. `null` → —.
+fn num(v: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let Some(x) = number_of(v, "num")? else { return Ok(DASH.into()) };
+    let whole = kwargs.get::<bool>("whole")?.unwrap_or(false);
+    Ok(match digits(&kwargs, None)? {
+        None => number::shortest(x),
+        Some(d) if whole => number::amount(x, d),
+        Some(d) => number::fixed(x, d),
+    })
+}
+
+/// `pct`: a fraction as a percentage, `digits` places (default 1): 0.8 → 80.0%.
+fn pct(v: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let Some(x) = number_of(v, "pct")? else { return Ok(DASH.into()) };
+    Ok(number::pct(x, digits(&kwargs, Some(1))?.unwrap_or(1)))
+}
+
+/// `change`: a signed change, `digits` places (default 1): +1.2, -0.8, 0.0.
+fn change(v: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let Some(x) = number_of(v, "change")? else { return Ok(DASH.into()) };
+    Ok(number::signed(x, digits(&kwargs, Some(1))?.unwrap_or(1)))
+}
+
+/// `direction`: `up`, `down` or `flat` for a change as displayed with `digits` (default 1).
+fn direction(v: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let x = number_of(v, "direction")?;
+    Ok(number::direction(x, digits(&kwargs, Some(1))?.unwrap_or(1)).to_string())
+}
+
+/// `span`: a list of numbers as `a` when they are all equal, else `min–max`.
+fn span(v: &[Value], kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let d = digits(&kwargs, Some(1))?.unwrap_or(1);
+    let xs: Vec<f64> =
+        v.iter().map(|x| number_of(x, "span")).collect::<TeraResult<Vec<_>>>()?.into_iter().flatten().collect();
+    let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| (lo.min(*x), hi.max(*x)));
+    Ok(if xs.is_empty() {
+        DASH.into()
+    } else if hi - lo < 1e-12 {
+        number::fixed(lo, d)
+    } else {
+        format!("{}–{}", number::fixed(lo, d), number::fixed(hi, d))
+    })
+}
+
+/// `map(attribute="x")`: the `x` of every map in a list.
+fn map(v: &[Value], kwargs: Kwargs, _: &State) -> TeraResult<Vec<Value>> {
+    let attr: &str = kwargs.must_get("attribute")?;
+    Ok(v.iter()
+        .map(|item| item.as_map().and_then(|m| m.get(&tera::value::Key::Str(attr)).cloned()).unwrap_or(Value::none()))
+        .collect())
+}
+
+/// `where(attribute="x")`: the maps of a list whose `x` is true (or any other truthy value).
+fn where_(v: &[Value], kwargs: Kwargs, _: &State) -> TeraResult<Vec<Value>> {
+    let attr: &str = kwargs.must_get("attribute")?;
+    let key = tera::value::Key::Str(attr);
+    Ok(v.iter().filter(|item| item.as_map().and_then(|m| m.get(&key)).is_some_and(Value::is_truthy)).cloned().collect())
+}
+
+/// `sum`: the sum of a list of numbers (`null` entries count as 0).
+fn sum(v: &[Value], _: Kwargs, _: &State) -> TeraResult<f64> {
+    v.iter().map(|x| number_of(x, "sum")).try_fold(0.0, |acc, x| Ok(acc + x?.unwrap_or(0.0)))
+}
+
+/// `some`: whether any entry of a list is not `null`.
+fn some(v: &[Value], _: Kwargs, _: &State) -> bool {
+    v.iter().any(|x| !x.is_none())
+}
+
+/// `date`: a date as `2026-11-20` (`style="long"`: 2026年11月20日 / 20 November 2026).
+fn date(v: &Value, kwargs: Kwargs, _: &State, lang: &str) -> TeraResult<String> {
+    if v.is_none() {
+        return Ok(DASH.into());
+    }
+    let text = v.as_str().ok_or_else(|| tera::Error::message(format!("`date` expects a date, got {}", v.name())))?;
+    let d = crate::period::parse_date(text)
+        .ok_or_else(|| tera::Error::message(format!("`date` expects a date such as 2026-11-20, got \"{text}\"")))?;
+    Ok(match kwargs.get::<&str>("style")?.unwrap_or("iso") {
+        "long" if lang == "en" => {
+            const MONTHS: [&str; 12] = [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ];
+            format!("{} {} {}", d.day, MONTHS[usize::from(d.month) - 1], d.year)
+        }
+        "long" => format!("{}年{}月{}日", d.year, d.month, d.day),
+        "iso" => d.to_string(),
+        other => return Err(tera::Error::message(format!("`date`: style \"{other}\" is not iso or long"))),
+    })
+}
+
+/// `fill(name=value, ...)`: a label with its `{name}` placeholders filled.
+fn fill(v: &str, kwargs: Kwargs, _: &State) -> String {
+    let mut s = v.to_string();
+    for (k, val) in kwargs.iter() {
+        let text = match val.as_str() {
+            Some(t) => t.to_string(),
+            None if val.is_none() => DASH.to_string(),
+            None => match val.as_f64() {
+                Some(x) => number::shortest(x),
+                None => val.to_string(),
+            },
+        };
+        s = s.replace(&format!("{{{}}}", k.as_str().unwrap_or_default()), &text);
+    }
+    s
+}
+
+/// Registers every filter; `category` and `yes_no` name values in the report's language.
+pub fn register(tera: &mut Tera, labels: &Arc<Labels>, lang: &'static str) {
+    tera.register_filter("num", num);
+    tera.register_filter("pct", pct);
+    tera.register_filter("change", change);
+    tera.register_filter("direction", direction);
+    tera.register_filter("span", span);
+    tera.register_filter("map", map);
+    tera.register_filter("where", where_);
+    tera.register_filter("sum", sum);
+    tera.register_filter("some", some);
+    tera.register_filter("fill", fill);
+    tera.register_filter("date", move |v: &Value, k: Kwargs, s: &State| date(v, k, s, lang));
+    let t = Arc::clone(labels);
+    tera.register_filter("category", move |v: &Value, _: Kwargs, _: &State| -> Value {
+        let name = |v: &Value| t.category(if v.is_none() { None } else { Some(v.as_str().unwrap_or_default()) });
+        match v.as_array() {
+            Some(list) => Value::from(list.iter().map(name).collect::<Vec<String>>()),
+            None => Value::from(name(v)),
+        }
+    });
+    let t = Arc::clone(labels);
+    tera.register_filter("yes_no", move |v: &Value, _: Kwargs, _: &State| -> String {
+        match v.as_bool() {
+            Some(true) => t.get("c_yes"),
+            Some(false) => t.get("c_no"),
+            None => String::new(),
+        }
+    });
+}

@@ -1,0 +1,98 @@
+//! The method notes: every rule behind the figures, worded in the report's language with
+//! this project's parameters (the same settings the analysis used).
+
+use crate::analysis::survey::SurveyResult;
+use crate::analysis::Figures;
+use crate::config::{Config, RateBasis};
+use crate::labels::Labels;
+use crate::number::{self, DASH};
+
+fn pct(v: f64) -> String {
+    number::pct(v, 1)
+}
+
+/// The label key of a rate basis (the same text as its `summary.json` value).
+pub fn basis_key(b: RateBasis) -> &'static str {
+    match b {
+        RateBasis::ReturnRate => "return_rate",
+        RateBasis::ValidReturnRate => "valid_return_rate",
+        RateBasis::ValidRate => "valid_rate",
+    }
+}
+
+fn band_range(min: f64, below: Option<f64>) -> String {
+    match below {
+        None => format!("[{}, 100]", number::shortest(min)),
+        Some(hi) => format!("[{}, {})", number::shortest(min), number::shortest(hi)),
+    }
+}
+
+/// Every note of the report, survey first, then complaints and actions.
+pub fn method_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
+    let mut notes = survey_notes(cfg, &f.survey, t);
+    notes.extend(complaint_notes(cfg, f, t));
+    notes
+}
+
+fn survey_notes(cfg: &Config, s: &SurveyResult, t: &Labels) -> Vec<String> {
+    let c = &cfg.survey;
+    let (min, max) = (number::shortest(c.scale.min), number::shortest(c.scale.max));
+    let mut notes = vec![t.fill("m_scale", &[("min", &min), ("max", &max)])];
+    if !c.scale.labels.is_empty() {
+        let mut labels: Vec<(&String, &f64)> = c.scale.labels.iter().collect();
+        labels.sort_by(|a, b| b.1.total_cmp(a.1));
+        let list: Vec<String> = labels.iter().map(|(l, v)| format!("{l} = {}", number::shortest(**v))).collect();
+        notes.push(t.fill("m_labels", &[("labels", &list.join("，"))]));
+    }
+    let na: Vec<String> = c.not_answered.iter().filter(|v| !v.is_empty()).map(|v| format!("\"{v}\"")).collect();
+    notes.push(t.fill("m_not_answered", &[("values", &na.join(", "))]));
+    notes.push(t.fill(
+        "m_valid",
+        &[
+            ("required", &s.required_answers.to_string()),
+            ("total", &s.item_count.to_string()),
+            ("share", &number::shortest(c.min_answered)),
+        ],
+    ));
+    notes.push(t.get("m_item"));
+    notes.push(t.get("m_dimension"));
+    let weights: Vec<String> = s
+        .dimensions
+        .iter()
+        .map(|d| format!("{} {} ({})", d.name, number::shortest(d.weight), pct(d.weight_share)))
+        .collect();
+    notes.push(t.fill("m_index", &[("weights", &weights.join("; "))]));
+    notes.push(t.get("m_respondent"));
+    let bands: Vec<String> = s.bands.iter().map(|b| format!("{} {}", b.label, band_range(b.min, b.below))).collect();
+    notes.push(t.fill("m_bands", &[("bands", &bands.join("; "))]));
+    let basis = t.get(basis_key(s.verdict.basis));
+    notes.push(t.fill("m_rates", &[("basis", &basis), ("required", &pct(s.verdict.required))]));
+    if let Some(p) = &s.previous {
+        notes.push(t.fill("m_change", &[("previous", &p.period.to_string())]));
+    }
+    notes.push(t.get("m_rounding"));
+    notes
+}
+
+fn complaint_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let (Some(k), Some(c)) = (&cfg.complaints, &f.complaints) {
+        let days = k.deadline_days.map_or_else(|| DASH.to_string(), |d| d.to_string());
+        let as_of = c.as_of.to_string();
+        notes.push(t.fill("m_closure", &[("as_of", &as_of), ("target", &pct(c.closure_target)), ("days", &days)]));
+        let other = if k.other_after_share.is_some() || k.other_max_categories.is_some() {
+            let after = k.other_after_share.map_or_else(|| DASH.to_string(), pct);
+            let max = k.other_max_categories.map_or_else(|| DASH.to_string(), |m| m.to_string());
+            t.fill("m_other", &[("after", &after), ("max", &max)])
+        } else {
+            String::new()
+        };
+        notes.push(t.fill("m_pareto", &[("share", &pct(c.vital_share)), ("other", &other)]).trim_end().to_string());
+        notes.push(t.get("m_control"));
+    }
+    if let Some(a) = &f.actions {
+        let closed = cfg.actions.as_ref().map(|a| a.closed_statuses.join(" / ")).unwrap_or_default();
+        notes.push(t.fill("m_actions", &[("as_of", &a.as_of.to_string()), ("closed", &closed)]));
+    }
+    notes
+}

@@ -1,0 +1,158 @@
+//! The template set: the default theme's files embedded in the binary, each replaceable by a
+//! project file of the same name in `templates/` (the way mdBook's `theme/` folder and Zola's
+//! site templates replace built-in ones, one file at a time). Filters are registered here.
+
+use super::filters;
+use crate::diag::{Error, Location, Result};
+use crate::labels::Labels;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The default theme: every file a project may replace, by name.
+const DEFAULTS: [(&str, &str); 4] = [
+    ("report.html", include_str!("../../themes/default/templates/report.html")),
+    ("report.md", include_str!("../../themes/default/templates/report.md")),
+    ("archive.html", include_str!("../../themes/default/templates/archive.html")),
+    ("style.css", include_str!("../../themes/default/style.css")),
+];
+
+/// The templates of one build, with the language's filters registered.
+pub struct Templates {
+    html: tera::Tera,
+    md: tera::Tera,
+    /// Where each file came from, as shown in messages.
+    origin: BTreeMap<&'static str, String>,
+    /// Each file's text, for the near-miss hints of render errors.
+    text: BTreeMap<&'static str, String>,
+    /// The stylesheet (`style.css`), inlined into the pages.
+    pub css: String,
+}
+
+impl Templates {
+    /// The embedded defaults, each replaced by `dir/<name>` when the project has one.
+    pub fn load(dir: &Path, shown_dir: &str, labels: Labels, lang: &'static str) -> Result<Templates> {
+        check_overrides(dir, shown_dir)?;
+        let (mut origin, mut text) = (BTreeMap::new(), BTreeMap::new());
+        for (name, embedded) in DEFAULTS {
+            let path = dir.join(name);
+            let (shown, content) = if path.is_file() {
+                let content = std::fs::read_to_string(&path).map_err(|e| {
+                    Error::config(
+                        Location::file(format!("{shown_dir}/{name}")),
+                        format!("cannot read the template: {e}"),
+                    )
+                    .with_hint("save the template as UTF-8 text")
+                })?;
+                (format!("{shown_dir}/{name}"), content)
+            } else {
+                (format!("themes/default/templates/{name}"), embedded.to_string())
+            };
+            origin.insert(name, shown);
+            text.insert(name, content);
+        }
+        let labels = Arc::new(labels);
+        let engine = |names: &[&'static str], markdown: bool| -> Result<tera::Tera> {
+            let mut tera = tera::Tera::new();
+            if markdown {
+                tera.autoescape_on(vec![".md"]);
+                tera.set_escape_fn(super::escape_markdown);
+            }
+            filters::register(&mut tera, &labels, lang);
+            for name in names {
+                tera.add_raw_template(name, &text[name]).map_err(|e| template_error(&origin[name], &e))?;
+            }
+            Ok(tera)
+        };
+        let html = engine(&["report.html", "archive.html"], false)?;
+        let md = engine(&["report.md"], true)?;
+        let css = text.remove("style.css").unwrap_or_default();
+        Ok(Templates { html, md, origin, text, css })
+    }
+
+    /// Renders template `name` (`report.html`, `report.md` or `archive.html`) with the
+    /// variables of `data` (a JSON object).
+    pub fn render(&self, name: &str, data: &serde_json::Value) -> Result<String> {
+        let engine = if name.ends_with(".md") { &self.md } else { &self.html };
+        let origin = self.origin.iter().find(|(n, _)| **n == name).map_or(name, |(_, o)| o.as_str());
+        let ctx = tera::Context::from_serialize(data).map_err(|e| {
+            Error::data(Location::file(origin), format!("cannot pass the figures to the template: {e}"))
+        })?;
+        engine.render(name, &ctx).map_err(|e| {
+            let err = template_error(origin, &e);
+            match near_miss(&e, data) {
+                Some(hint) => err.with_hint(hint),
+                None => err,
+            }
+        })
+    }
+
+    /// The text of a template (the override when the project has one).
+    pub fn source(&self, name: &str) -> Option<&str> {
+        self.text.iter().find(|(n, _)| **n == name).map(|(_, t)| t.as_str())
+    }
+}
+
+/// A file in `templates/` that replaces nothing is a typo, not a template.
+fn check_overrides(dir: &Path, shown_dir: &str) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
+    let mut names: Vec<String> =
+        entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let known: Vec<&str> = DEFAULTS.iter().map(|(n, _)| *n).collect();
+    for name in names.iter().filter(|n| !n.starts_with('.')) {
+        if !known.contains(&name.as_str()) {
+            let hint = match crate::suggest::closest(name, known.iter().copied()) {
+                Some(k) => format!(
+                    "did you mean \"{k}\"? A project template replaces the default of the same name: {}",
+                    known.join(", ")
+                ),
+                None => format!("a project template replaces the default of the same name: {}", known.join(", ")),
+            };
+            return Err(Error::config(
+                Location::file(format!("{shown_dir}/{name}")),
+                "this file does not replace any template of the default theme",
+            )
+            .with_hint(hint));
+        }
+    }
+    Ok(())
+}
+
+/// A tera error as a config error (exit 2) at the template's file, line and column.
+fn template_error(origin: &str, e: &tera::Error) -> Error {
+    let (location, message) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            (Location::at(origin, span.start_line as u64, Some(span.start_col as u64 + 1)), r.message().to_string())
+        }
+        other => (Location::file(origin), other.to_string()),
+    };
+    let mut message = format!("template error: {message}");
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    Error::config(location, message)
+        .with_hint("templates read `figures`, `t`, `charts` and the filters listed in docs/templates.md")
+}
+
+/// For an unknown variable or field: the nearest name the context has at that place.
+fn near_miss(e: &tera::Error, value: &serde_json::Value) -> Option<String> {
+    let tera::ErrorKind::RenderingError(r) = e.kind() else { return None };
+    let msg = r.message();
+    let start = msg.find('`')? + 1;
+    let end = start + msg[start..].find('`')?;
+    let path = &msg[start..end];
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let wanted = parts.pop()?;
+    let mut node = value;
+    for p in &parts {
+        node = node.get(p)?;
+    }
+    let keys: Vec<&str> = node.as_object()?.keys().map(String::as_str).collect();
+    let near = crate::suggest::closest(wanted, keys.iter().copied())?;
+    let prefix = if parts.is_empty() { String::new() } else { format!("{}.", parts.join(".")) };
+    Some(format!("did you mean `{prefix}{near}`? Every figure is listed in docs/templates.md and in summary.json"))
+}

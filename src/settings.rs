@@ -1,0 +1,106 @@
+//! Settings resolved once: the validated `manyi.toml` plus everything a run decides from its
+//! command line and environment (periods, output folder, threads). Later stages read typed
+//! values from here and never look at the environment or raw strings again.
+
+use crate::config::{self, Config};
+use crate::diag::{Error, Location, Result};
+use crate::period::Period;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Which periods to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodChoice {
+    /// The latest year present in the data.
+    Latest,
+    /// Every year present, each in its own folder, plus an archive page.
+    All,
+    One(Period),
+}
+
+impl PeriodChoice {
+    pub fn parse(text: Option<&str>) -> Result<PeriodChoice> {
+        match text {
+            None => Ok(PeriodChoice::Latest),
+            Some(t) if t.eq_ignore_ascii_case("all") => Ok(PeriodChoice::All),
+            Some(t) => Period::parse(t).map(PeriodChoice::One).ok_or_else(|| {
+                Error::config(Location::file("--period"), format!("\"{t}\" is not a period"))
+                    .with_hint("write a year (2026), a quarter (2026-Q1), a month (2026-03) or all")
+            }),
+        }
+    }
+
+    /// Whether each period goes into its own `{period}/` folder under an archive page.
+    pub fn nested(self) -> bool {
+        self == PeriodChoice::All
+    }
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--period`, unparsed.
+    pub period: Option<String>,
+    /// `--output`; `PROJECT/public` when absent.
+    pub output: Option<PathBuf>,
+}
+
+/// The environment variables manyi honours, read in this one place.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    /// `MANYI_THREADS`: worker threads (1 = sequential).
+    pub threads: Option<usize>,
+    /// `MANYI_RANGE_BYTES`: bytes of a survey file read as one task (tests use tiny ranges).
+    pub range_bytes: Option<u64>,
+    /// `MANYI_TEST_PAUSE_BEFORE_SWAP_MS`: a test hook that pauses before the output swap.
+    pub pause_before_swap: Option<Duration>,
+}
+
+impl Env {
+    pub fn from_process() -> Env {
+        fn var<T: std::str::FromStr>(name: &str) -> Option<T> {
+            std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
+        }
+        Env {
+            threads: var::<usize>("MANYI_THREADS").filter(|n| *n > 0),
+            range_bytes: var::<u64>("MANYI_RANGE_BYTES").filter(|n| *n > 0),
+            pause_before_swap: var::<u64>("MANYI_TEST_PAUSE_BEFORE_SWAP_MS").map(Duration::from_millis),
+        }
+    }
+}
+
+/// Everything a run needs to know, checked before any data is read.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The project folder (holds `manyi.toml`).
+    pub root: PathBuf,
+    pub config: Config,
+    pub periods: PeriodChoice,
+    pub output: PathBuf,
+    /// Folder of the project's template overrides (`templates/<name>` replaces the default).
+    pub templates: PathBuf,
+    /// Worker threads for reading and rendering.
+    pub threads: usize,
+    /// Bytes of a survey file read as one task; `None`: derived from the input size.
+    pub range_bytes: Option<u64>,
+    pub pause_before_swap: Option<Duration>,
+}
+
+impl Settings {
+    /// Reads and validates the project's config and resolves the run's options.
+    pub fn resolve(root: &Path, options: &Options, env: &Env) -> Result<Settings> {
+        let periods = PeriodChoice::parse(options.period.as_deref())?;
+        let project = config::load_project(root)?;
+        let output = options.output.clone().unwrap_or_else(|| root.join("public"));
+        Ok(Settings {
+            templates: root.join("templates"),
+            root: project.root,
+            config: project.config,
+            periods,
+            output,
+            threads: env.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            range_bytes: env.range_bytes,
+            pause_before_swap: env.pause_before_swap,
+        })
+    }
+}
