@@ -59,6 +59,23 @@ mod tests {
         assert_eq!(Location::at("a.xlsx", 7, None).in_sheet(Some("问卷".into())).to_string(), "a.xlsx:问卷!7:7");
         assert_eq!(column_letters(28), "AB");
     }
+
+    #[test]
+    fn an_error_shows_every_diagnostic_it_carries() {
+        let d = |line, msg: &str| Diagnostic::error(Location::at("manyi.toml", line, Some(3)), msg);
+        let one = Error::config(Location::at("manyi.toml", 2, Some(1)), "bad").with_hint("fix it");
+        assert_eq!(one.to_string(), "manyi.toml:2:1: error: bad\n  hint: fix it");
+        assert!(one.related.is_empty());
+        let many = Error::from_diagnostics(ErrorKind::Config, [d(4, "first").with_hint("h"), d(9, "second")]).unwrap();
+        assert_eq!(many.to_string(), "manyi.toml:4:3: error: first\n  hint: h\nmanyi.toml:9:3: error: second");
+        assert_eq!(many.diagnostic.message, "first");
+        assert_eq!(many.diagnostics().count(), 2);
+        assert_eq!(many.exit_code(), 2);
+        let more = Error::data(Location::file("a.csv"), "x").with_related([d(1, "y")]);
+        assert_eq!(more.exit_code(), 1);
+        assert_eq!(more.to_string(), "a.csv: error: x\nmanyi.toml:1:3: error: y");
+        assert!(Error::from_diagnostics(ErrorKind::Data, []).is_none());
+    }
 }
 
 impl fmt::Display for Location {
@@ -124,26 +141,50 @@ pub enum ErrorKind {
     Data,
 }
 
-/// A failure that stops the build. Carries one diagnostic (where, what, how to fix).
+/// A failure that stops the build: one or more diagnostics (where, what, how to fix).
+///
+/// `diagnostic` is the first (primary) one; `related` holds any further problems found in
+/// the same run (e.g. every problem of a config file), in the order they are shown.
 #[derive(Debug, Clone)]
 pub struct Error {
     pub kind: ErrorKind,
     pub diagnostic: Diagnostic,
+    pub related: Vec<Diagnostic>,
 }
 
 impl Error {
     pub fn config(location: Location, message: impl Into<String>) -> Self {
-        Error { kind: ErrorKind::Config, diagnostic: Diagnostic::error(location, message) }
+        Error::new(ErrorKind::Config, Diagnostic::error(location, message))
     }
     pub fn data(location: Location, message: impl Into<String>) -> Self {
-        Error { kind: ErrorKind::Data, diagnostic: Diagnostic::error(location, message) }
+        Error::new(ErrorKind::Data, Diagnostic::error(location, message))
     }
     pub fn io(path: &std::path::Path, action: &str, err: std::io::Error) -> Self {
         Error::data(Location::file(path.display().to_string()), format!("cannot {action}: {err}"))
     }
+    fn new(kind: ErrorKind, diagnostic: Diagnostic) -> Self {
+        Error { kind, diagnostic, related: Vec::new() }
+    }
+    /// One error carrying every diagnostic given, the first as the primary one; `None` when
+    /// there are none.
+    pub fn from_diagnostics(kind: ErrorKind, diagnostics: impl IntoIterator<Item = Diagnostic>) -> Option<Self> {
+        let mut all = diagnostics.into_iter();
+        let first = all.next()?;
+        Some(Error { kind, diagnostic: first, related: all.collect() })
+    }
+    /// Adds further diagnostics after the ones already carried.
+    pub fn with_related(mut self, more: impl IntoIterator<Item = Diagnostic>) -> Self {
+        self.related.extend(more);
+        self
+    }
+    /// Sets the hint of the primary diagnostic.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.diagnostic.hint = Some(hint.into());
         self
+    }
+    /// Every diagnostic carried, the primary one first.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        std::iter::once(&self.diagnostic).chain(&self.related)
     }
     pub fn exit_code(&self) -> i32 {
         match self.kind {
@@ -153,9 +194,17 @@ impl Error {
     }
 }
 
+/// Each diagnostic as `file:line:col: error: message` (and its `  hint: ...` line), one
+/// after the other on their own lines.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.diagnostic.fmt(f)
+        for (i, d) in self.diagnostics().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            d.fmt(f)?;
+        }
+        Ok(())
     }
 }
 
