@@ -45,7 +45,8 @@ pub fn check(settings: &Settings) -> Result<Checked> {
     Ok(Checked { quality: inputs.quality, files: inputs.files })
 }
 
-fn load<'m>(settings: &Settings, model: &'m SurveyModel) -> Result<Inputs<Tally<'m>>> {
+/// Reads every input into the survey accumulator of `model` and the registers.
+pub fn load<'m>(settings: &Settings, model: &'m SurveyModel) -> Result<Inputs<Tally<'m>>> {
     let plan = ReadPlan { threads: settings.threads, range_bytes: settings.range_bytes };
     ingest::load_inputs(&settings.root, &settings.config, plan, || Tally::new(model))
 }

@@ -321,15 +321,19 @@ fn register_fixture_figures_match_hand_computation() {
     let p = c["pareto"]["类别"].as_array().unwrap();
     let rows: Vec<(&str, u64, bool)> = p
         .iter()
-        .map(|r| (r["category"].as_str().unwrap(), r["count"].as_u64().unwrap(), r["vital"].as_bool().unwrap()))
+        .map(|r| {
+            (r["category"].as_str().unwrap_or("(merged)"), r["count"].as_u64().unwrap(), r["vital"].as_bool().unwrap())
+        })
         .collect();
-    assert_eq!(rows, vec![("A", 2, true), ("B", 2, true), ("C", 2, true), ("Other", 2, false)]);
+    // The merged bar carries no label in summary.json (null): the report names it.
+    assert_eq!(rows, vec![("A", 2, true), ("B", 2, true), ("C", 2, true), ("(merged)", 2, false)]);
+    assert!(p[3]["category"].is_null());
     close(&p[2]["cumulative"], 0.75);
     close(&p[3]["share"], 0.25);
     assert_eq!(p[3]["other"], true);
     let w = c["pareto_weighted"]["类别"].as_array().unwrap();
-    let names: Vec<&str> = w.iter().map(|r| r["category"].as_str().unwrap()).collect();
-    assert_eq!(names, ["C", "A", "B", "Other"]);
+    let names: Vec<&str> = w.iter().map(|r| r["category"].as_str().unwrap_or("(merged)")).collect();
+    assert_eq!(names, ["C", "A", "B", "(merged)"]);
     close(&w[0]["share"], 200.0 / 390.0);
     assert_eq!(w[3]["count"], 30);
     let d: Vec<&str> =

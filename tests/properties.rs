@@ -69,13 +69,15 @@ proptest! {
         std::fs::create_dir_all(dir.join("data")).unwrap();
         std::fs::write(dir.join("data/s.csv"), &data).unwrap();
         std::fs::write(dir.join("manyi.toml"), "[survey]\nfiles = [\"data/s.csv\"]\nid = \"id\"\ndate = \"date\"\ncomment = \"comment\"\n[[survey.dimensions]]\nname = \"D\"\nitems = [\"q1\", \"q2\"]\n").unwrap();
-        if let Ok(loaded) = manyi::load(&dir) {
+        let settings = manyi::settings::Settings::resolve(&dir, &manyi::Options::default(), &manyi::Env::default()).unwrap();
+        let model = manyi::analysis::survey::SurveyModel::from_config(&settings.config);
+        if let Ok(loaded) = manyi::load(&settings, &model) {
             for f in &loaded.quality.files {
                 prop_assert_eq!(f.read, f.used + f.rejected);
             }
             let rejected: u64 = loaded.quality.files.iter().map(|f| f.rejected).sum();
             prop_assert_eq!(rejected as usize, loaded.quality.rejections.len());
-            let returned: u64 = loaded.survey.months.values().map(|m| m.returned).sum();
+            let returned: u64 = loaded.survey.acc.months.values().map(|m| m.returned).sum();
             let used: u64 = loaded.quality.files.iter().map(|f| f.used).sum();
             prop_assert_eq!(returned, used, "every used row lands in a month");
         }
