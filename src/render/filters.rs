@@ -13,12 +13,23 @@ fn digits(kwargs: &Kwargs, default: Option<u32>) -> TeraResult<Option<u32>> {
 
 /// A number, `null` or an absent figure: `None` for the dash.
 fn number_of(v: &Value, filter: &str) -> TeraResult<Option<f64>> {
-    if v.is_none() || v.is_undefined() {
+    defined(v, filter)?;
+    if v.is_none() {
         return Ok(None);
     }
     v.as_f64()
         .map(Some)
         .ok_or_else(|| tera::Error::message(format!("`{filter}` expects a number, got {} `{v}`", v.name())))
+}
+
+/// A misspelt figure reaches a filter as an undefined value: an error, never a silent dash.
+fn defined(v: &Value, filter: &str) -> TeraResult<()> {
+    if v.is_undefined() {
+        return Err(tera::Error::message(format!(
+            "`{filter}` was given a value that does not exist: check the figure's name against summary.json"
+        )));
+    }
+    Ok(())
 }
 
 /// `num`: a number with `digits` places (rounded half away from zero), or in its shortest
@@ -93,6 +104,7 @@ fn some(v: &[Value], _: Kwargs, _: &State) -> bool {
 
 /// `date`: a date as `2026-11-20` (`style="long"`: 2026年11月20日 / 20 November 2026).
 fn date(v: &Value, kwargs: Kwargs, _: &State, lang: &str) -> TeraResult<String> {
+    defined(v, "date")?;
     if v.is_none() {
         return Ok(DASH.into());
     }
@@ -154,19 +166,21 @@ pub fn register(tera: &mut Tera, labels: &Arc<Labels>, lang: &'static str) {
     tera.register_filter("fill", fill);
     tera.register_filter("date", move |v: &Value, k: Kwargs, s: &State| date(v, k, s, lang));
     let t = Arc::clone(labels);
-    tera.register_filter("category", move |v: &Value, _: Kwargs, _: &State| -> Value {
+    tera.register_filter("category", move |v: &Value, _: Kwargs, _: &State| -> TeraResult<Value> {
+        defined(v, "category")?;
         let name = |v: &Value| t.category(if v.is_none() { None } else { Some(v.as_str().unwrap_or_default()) });
-        match v.as_array() {
+        Ok(match v.as_array() {
             Some(list) => Value::from(list.iter().map(name).collect::<Vec<String>>()),
             None => Value::from(name(v)),
-        }
+        })
     });
     let t = Arc::clone(labels);
-    tera.register_filter("yes_no", move |v: &Value, _: Kwargs, _: &State| -> String {
-        match v.as_bool() {
+    tera.register_filter("yes_no", move |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+        defined(v, "yes_no")?;
+        Ok(match v.as_bool() {
             Some(true) => t.get("c_yes"),
             Some(false) => t.get("c_no"),
             None => String::new(),
-        }
+        })
     });
 }

@@ -80,7 +80,7 @@ impl Templates {
         })?;
         engine.render(name, &ctx).map_err(|e| {
             let err = template_error(origin, &e);
-            match near_miss(&e, data) {
+            match near_miss(&e, data, self.source(name).unwrap_or_default()) {
                 Some(hint) => err.with_hint(hint),
                 None => err,
             }
@@ -138,21 +138,43 @@ fn template_error(origin: &str, e: &tera::Error) -> Error {
         .with_hint("templates read `figures`, `t`, `charts` and the filters listed in docs/templates.md")
 }
 
-/// For an unknown variable or field: the nearest name the context has at that place.
-fn near_miss(e: &tera::Error, value: &serde_json::Value) -> Option<String> {
+/// For an unknown field or variable (tera lists the names that exist), or a filter given a
+/// value that does not exist (the path is read from the template line): the nearest name.
+fn near_miss(e: &tera::Error, value: &serde_json::Value, source: &str) -> Option<String> {
     let tera::ErrorKind::RenderingError(r) = e.kind() else { return None };
     let msg = r.message();
-    let start = msg.find('`')? + 1;
-    let end = start + msg[start..].find('`')?;
-    let path = &msg[start..end];
-    let mut parts: Vec<&str> = path.split('.').collect();
-    let wanted = parts.pop()?;
+    let near = if let Some((head, list)) = msg.split_once(". Available fields: ").or(msg.split_once(". Available variables: ")) {
+        let start = head.find('`')? + 1;
+        let wanted = &head[start..start + head[start..].find('`')?];
+        crate::suggest::closest(wanted, list.split(", ").map(str::trim))?.to_string()
+    } else if msg.contains("was given a value that does not exist") {
+        let line = source.lines().nth(r.span().start_line.checked_sub(1)?)?;
+        let before: String = line.chars().take(r.span().start_col).collect();
+        let expr = before.rsplit_once('|')?.0.trim_end();
+        let path: String = expr.chars().rev().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.').collect();
+        let path: String = path.chars().rev().collect();
+        nearest_path(value, &path)?
+    } else {
+        return None;
+    };
+    Some(format!("did you mean `{near}`? Every figure is listed in docs/templates.md and in summary.json"))
+}
+
+/// The path with its first missing segment replaced by the nearest existing key.
+fn nearest_path(value: &serde_json::Value, path: &str) -> Option<String> {
     let mut node = value;
-    for p in &parts {
-        node = node.get(p)?;
+    let parts: Vec<&str> = path.split('.').collect();
+    for (i, p) in parts.iter().enumerate() {
+        match node.get(p) {
+            Some(next) => node = next,
+            None => {
+                let keys: Vec<&str> = node.as_object()?.keys().map(String::as_str).collect();
+                let near = crate::suggest::closest(p, keys)?;
+                let mut fixed: Vec<&str> = parts.clone();
+                fixed[i] = near;
+                return Some(fixed.join("."));
+            }
+        }
     }
-    let keys: Vec<&str> = node.as_object()?.keys().map(String::as_str).collect();
-    let near = crate::suggest::closest(wanted, keys.iter().copied())?;
-    let prefix = if parts.is_empty() { String::new() } else { format!("{}.", parts.join(".")) };
-    Some(format!("did you mean `{prefix}{near}`? Every figure is listed in docs/templates.md and in summary.json"))
+    None
 }
