@@ -113,13 +113,18 @@ fn template_syntax_error_names_file_line_column_and_keeps_the_site() {
 
 #[test]
 fn misspelt_figure_fails_with_its_place_and_the_nearest_name() {
-    let (_, o) = with_template("unknown-field", |t| t.replace("figures.survey.index | num", "figures.survey.indx | num"));
+    let (_, o) =
+        with_template("unknown-field", |t| t.replace("figures.survey.index | num", "figures.survey.indx | num"));
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.starts_with("templates/report.md:4:35: error: template error: `num` was given a value that does not exist"), "{err}");
+    assert!(
+        err.starts_with("templates/report.md:4:35: error: template error: `num` was given a value that does not exist"),
+        "{err}"
+    );
     assert!(err.contains("hint: did you mean `figures.survey.index`?"), "{err}");
 
-    let (_, o) = with_template("unknown-print", |t| t.replace("{{ figures.survey.valid }}", "{{ figures.survey.vald }}"));
+    let (_, o) =
+        with_template("unknown-print", |t| t.replace("{{ figures.survey.valid }}", "{{ figures.survey.vald }}"));
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.starts_with("templates/report.md:4:"), "{err}");
@@ -142,14 +147,16 @@ fn a_file_in_templates_that_replaces_nothing_is_refused() {
 /// labels), while the pages change language.
 #[test]
 fn summary_json_does_not_depend_on_the_language() {
-    for (src, lang_line) in [("sample-data", "language = \"zh-CN\""), ("tests/fixtures/register", "language = \"en\"")] {
+    for (src, lang_line) in [("sample-data", "language = \"zh-CN\""), ("tests/fixtures/register", "language = \"en\"")]
+    {
         let name = src.rsplit('/').next().unwrap();
         let mut outputs = Vec::new();
         for lang in ["zh-CN", "en"] {
             let dir = project(src, &format!("lang-{name}-{lang}"));
             let config = read(dir.join("manyi.toml"));
             assert!(config.contains(lang_line), "{src}: the fixture sets the language on one line");
-            std::fs::write(dir.join("manyi.toml"), config.replace(lang_line, &format!("language = \"{lang}\""))).unwrap();
+            std::fs::write(dir.join("manyi.toml"), config.replace(lang_line, &format!("language = \"{lang}\"")))
+                .unwrap();
             let o = manyi(&["build", dir.to_str().unwrap(), "--period", "all"]);
             assert!(o.status.success(), "{}", stderr(&o));
             outputs.push(dir.join("public"));

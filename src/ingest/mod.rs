@@ -4,12 +4,12 @@
 //! columns against the header, and turns every row into typed values, or into a
 //! `Rejection` with its reason. Rows are streamed to the caller, never all held.
 
-pub mod ids;
+mod ids;
 pub mod load;
-pub mod records;
+mod records;
 pub mod registers;
 pub mod survey;
-pub mod table;
+mod table;
 pub mod value;
 
 use crate::diag::{Error, Location, Result};

@@ -143,7 +143,9 @@ fn template_error(origin: &str, e: &tera::Error) -> Error {
 fn near_miss(e: &tera::Error, value: &serde_json::Value, source: &str) -> Option<String> {
     let tera::ErrorKind::RenderingError(r) = e.kind() else { return None };
     let msg = r.message();
-    let near = if let Some((head, list)) = msg.split_once(". Available fields: ").or(msg.split_once(". Available variables: ")) {
+    let near = if let Some((head, list)) =
+        msg.split_once(". Available fields: ").or(msg.split_once(". Available variables: "))
+    {
         let start = head.find('`')? + 1;
         let wanted = &head[start..start + head[start..].find('`')?];
         crate::suggest::closest(wanted, list.split(", ").map(str::trim))?.to_string()
