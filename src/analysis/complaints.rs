@@ -5,7 +5,7 @@ use super::control::{c_chart, p_chart, u_chart, ControlChart};
 use super::pareto::{compute_pareto, OtherRule, ParetoRow};
 use super::stats::median;
 use crate::config::{ComplaintsConfig, RateChart};
-use crate::ingest::registers::{Action, Complaint, ComplaintData};
+use crate::ingest::registers::{Action, ComplaintData};
 use crate::period::{Date, Period, YearMonth};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -74,10 +74,11 @@ pub struct ComplaintResult {
     pub followup_satisfaction: Option<f64>,
     pub breakdowns: Vec<Breakdown>,
     pub months: Vec<MonthCount>,
-    /// Pareto by count per configured column: `{"<column>": [{category, count, share, cumulative, vital}]}`.
-    pub pareto: BTreeMap<String, Vec<ParetoRow>>,
+    /// Pareto by count per configured column, in config order:
+    /// `{"<column>": [{category, count, share, cumulative, vital, other}]}`.
+    pub pareto: ColumnMap<Vec<ParetoRow>>,
     /// Pareto by the weight column, when one is configured.
-    pub pareto_weighted: BTreeMap<String, Vec<ParetoRow>>,
+    pub pareto_weighted: ColumnMap<Vec<ParetoRow>>,
     pub weight_column: Option<String>,
     pub vital_share: f64,
     pub control: Option<ControlChart>,
@@ -88,6 +89,39 @@ pub struct ComplaintResult {
 }
 
 const OLDEST_SHOWN: usize = 10;
+
+/// Values by column name, kept in config order and serialised as a JSON object in that order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnMap<T>(Vec<(String, T)>);
+
+impl<T> Default for ColumnMap<T> {
+    fn default() -> Self {
+        ColumnMap(Vec::new())
+    }
+}
+
+impl<T> ColumnMap<T> {
+    pub fn push(&mut self, column: String, value: T) {
+        self.0.push((column, value));
+    }
+    pub fn get(&self, column: &str) -> Option<&T> {
+        self.0.iter().find(|(c, _)| c == column).map(|(_, v)| v)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
+        self.0.iter().map(|(c, v)| (c.as_str(), v))
+    }
+}
+
+impl<T: Serialize> Serialize for ColumnMap<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
 
 /// Totals per symbol, remembering the order in which symbols first appeared.
 struct Tally {
@@ -118,7 +152,7 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
 /// Months shown on the control charts: a year's own months; for a quarter or month, the
 /// twelve months ending with it. Months after `last` (the cut-off's month, or the register's
 /// latest month when there is no cut-off) are left out.
-fn chart_months(period: Period, last: YearMonth) -> Vec<YearMonth> {
+fn charted_months(period: Period, last: YearMonth) -> Vec<YearMonth> {
     let end = period.last_day().month_key().min(last);
     let start = match period {
         Period::Year(y) => YearMonth { year: y, month: 1 },
@@ -133,6 +167,7 @@ fn chart_months(period: Period, last: YearMonth) -> Vec<YearMonth> {
     out
 }
 
+/// Every complaint figure of `period`: status as of the cut-off (or the period's last day).
 pub fn summarize_complaints(
     cfg: &ComplaintsConfig,
     data: &ComplaintData,
@@ -141,81 +176,169 @@ pub fn summarize_complaints(
     cutoff: Option<Date>,
 ) -> ComplaintResult {
     let as_of = cutoff.unwrap_or_else(|| period.last_day());
-    let sym = |id: u32| -> String { data.symbols.name(id).to_string() };
-    let as_of_day = as_of.days() as i32;
     let (lo, hi) = (period.first_day().month_key().ordinal(), period.last_day().month_key().ordinal());
-    let in_period_idx: Vec<usize> =
+    let in_period: Vec<usize> =
         data.months.iter().enumerate().filter(|(_, m)| (lo..=hi).contains(*m)).map(|(i, _)| i).collect();
-    let deadline_of = |c: &Complaint| -> Option<i32> { c.deadline_day };
+    let status = count_status(data, &in_period, as_of);
+    let open = open_cases(data, &status.open_ages, as_of.days() as i32);
+    let tables = tally_categories(cfg, data, &in_period);
+    let charts = chart_months(cfg, data, volumes, period, cutoff);
+    let mut days = status.days;
+    let received = in_period.len() as u64;
+    let closure_rate = ratio(status.closed, received);
+    ComplaintResult {
+        period,
+        as_of,
+        received,
+        closed: status.closed,
+        open: status.open,
+        closure_rate,
+        closure_target: cfg.closure_target,
+        closure_met: closure_rate.map(|r| r >= cfg.closure_target - 1e-12),
+        closed_with_deadline: status.closed_with_deadline,
+        on_time: status.on_time,
+        on_time_rate: ratio(status.on_time, status.closed_with_deadline),
+        // Whole days: the sum is exact in any order.
+        days_to_close_mean: (!days.is_empty()).then(|| days.iter().sum::<f64>() / days.len() as f64),
+        days_to_close_median: median(&mut days),
+        open_age_mean: open.mean,
+        open_age_max: open.max,
+        open_ages: open.buckets,
+        oldest_open: open.oldest,
+        reopened: status.reopened,
+        reopen_rate: ratio(status.reopened, status.closed),
+        followed_up: status.followed_up,
+        followup_coverage: ratio(status.followed_up, status.closed),
+        followup_satisfied: status.satisfied,
+        followup_satisfaction: ratio(status.satisfied, status.followed_up),
+        breakdowns: tables.breakdowns,
+        months: charts.months,
+        pareto: tables.pareto,
+        pareto_weighted: tables.pareto_weighted,
+        weight_column: cfg.weight.clone(),
+        vital_share: cfg.vital_share,
+        control: charts.control,
+        rate_chart: charts.rate_chart,
+        complaint_rate: charts.complaint_rate,
+        rate_per: charts.rate_per,
+    }
+}
 
-    // One pass over the period's complaints for the counts; days to close (for the median)
-    // and open cases' ages (for the oldest) are kept as numbers.
-    let received = in_period_idx.len() as u64;
-    let (mut n_closed, mut closed_with_deadline, mut on_time, mut followed_up, mut satisfied, mut reopened) =
-        (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
-    let mut open_count = 0u64;
-    let mut days: Vec<f64> = Vec::new();
-    // Open cases and their ages at the as-of date (a case received after it is not yet open).
-    let mut open: Vec<(i64, &Complaint)> = Vec::new();
-    for &i in &in_period_idx {
+/// Closure, timeliness and follow-up counts of the period's complaints as of a date.
+struct Status {
+    closed: u64,
+    open: u64,
+    closed_with_deadline: u64,
+    on_time: u64,
+    followed_up: u64,
+    satisfied: u64,
+    reopened: u64,
+    /// Days to close of each closed complaint (for the mean and median).
+    days: Vec<f64>,
+    /// Open complaints received by the as-of date: (index, age in days at the as-of date).
+    open_ages: Vec<(usize, i64)>,
+}
+
+/// One pass over the period's complaints for the counts; days to close and open cases'
+/// ages are kept as numbers.
+fn count_status(data: &ComplaintData, in_period: &[usize], as_of: Date) -> Status {
+    let as_of_day = as_of.days() as i32;
+    let mut s = Status {
+        closed: 0,
+        open: 0,
+        closed_with_deadline: 0,
+        on_time: 0,
+        followed_up: 0,
+        satisfied: 0,
+        reopened: 0,
+        days: Vec::new(),
+        open_ages: Vec::new(),
+    };
+    for &i in in_period {
         let c = &data.complaints[i];
-        reopened += u64::from(c.reopened);
+        s.reopened += u64::from(c.reopened);
         match c.closed_day.filter(|d| *d <= as_of_day) {
             Some(closed_day) => {
-                n_closed += 1;
-                days.push(f64::from(closed_day - c.received_day));
-                if let Some(dl) = deadline_of(c) {
-                    closed_with_deadline += 1;
-                    on_time += u64::from(closed_day <= dl);
+                s.closed += 1;
+                s.days.push(f64::from(closed_day - c.received_day));
+                if let Some(dl) = c.deadline_day {
+                    s.closed_with_deadline += 1;
+                    s.on_time += u64::from(closed_day <= dl);
                 }
                 if let Some(f) = c.followup {
-                    followed_up += 1;
-                    satisfied += u64::from(f);
+                    s.followed_up += 1;
+                    s.satisfied += u64::from(f);
                 }
             }
             None => {
-                open_count += 1;
+                s.open += 1;
+                // A case received after the as-of date is not yet open.
                 if c.received_day <= as_of_day {
-                    open.push((i64::from(as_of_day - c.received_day), c));
+                    s.open_ages.push((i, i64::from(as_of_day - c.received_day)));
                 }
             }
         }
     }
-    let open_ages = AGE_BUCKETS
+    s
+}
+
+/// Ages of the open complaints: buckets, mean, max and the oldest ones.
+struct OpenFigures {
+    buckets: Vec<AgeBucket>,
+    mean: Option<f64>,
+    max: Option<i64>,
+    oldest: Vec<OpenCase>,
+}
+
+fn open_cases(data: &ComplaintData, status_ages: &[(usize, i64)], as_of_day: i32) -> OpenFigures {
+    let buckets = AGE_BUCKETS
         .iter()
         .enumerate()
         .map(|(i, max)| {
             let min = if i == 0 { 0 } else { AGE_BUCKETS[i - 1].unwrap() + 1 };
-            let count = open.iter().filter(|(age, _)| *age >= min && max.is_none_or(|m| *age <= m)).count() as u64;
-            AgeBucket { max_days: *max, count }
+            let count = status_ages.iter().filter(|(_, age)| *age >= min && max.is_none_or(|m| *age <= m)).count();
+            AgeBucket { max_days: *max, count: count as u64 }
         })
         .collect();
-    let open_age_mean =
-        (!open.is_empty()).then(|| open.iter().map(|(age, _)| *age as f64).sum::<f64>() / open.len() as f64);
-    let open_age_max = open.iter().map(|(age, _)| *age).max();
-    open.sort_by(|a, b| b.0.cmp(&a.0)); // stable: ties keep input order
-    let open: Vec<OpenCase> = open
+    let n = status_ages.len();
+    let mean = (n > 0).then(|| status_ages.iter().map(|(_, age)| *age as f64).sum::<f64>() / n as f64);
+    let max = status_ages.iter().map(|(_, age)| *age).max();
+    let mut by_age: Vec<(usize, i64)> = status_ages.to_vec();
+    by_age.sort_by(|a, b| b.1.cmp(&a.1)); // stable: ties keep input order
+    let sym = |id: u32| data.symbols.name(id).to_string();
+    let oldest = by_age
         .iter()
         .take(OLDEST_SHOWN)
-        .map(|&(age_days, c)| OpenCase {
-            id: data.id(c).to_string(),
-            received: c.received,
-            category: sym(c.category),
-            department: c.department.map(sym),
-            age_days,
-            overdue: deadline_of(c).map(|dl| as_of_day > dl),
+        .map(|&(i, age_days)| {
+            let c = &data.complaints[i];
+            OpenCase {
+                id: data.id(c).to_string(),
+                received: c.received,
+                category: sym(c.category),
+                department: c.department.map(sym),
+                age_days,
+                overdue: c.deadline_day.map(|dl| as_of_day > dl),
+            }
         })
         .collect();
+    OpenFigures { buckets, mean, max, oldest }
+}
 
-    // Breakdowns and Pareto tables: one pass, totals indexed by symbol, kept in order of
-    // first appearance within the period.
+/// Breakdowns and Pareto tables of the period's complaints.
+struct CategoryTables {
+    breakdowns: Vec<Breakdown>,
+    pareto: ColumnMap<Vec<ParetoRow>>,
+    pareto_weighted: ColumnMap<Vec<ParetoRow>>,
+}
+
+/// One pass: totals indexed by symbol, kept in order of first appearance within the period.
+fn tally_categories(cfg: &ComplaintsConfig, data: &ComplaintData, in_period: &[usize]) -> CategoryTables {
     let n_sym = data.symbols.len();
     let shown = [true, cfg.nature.is_some(), cfg.department.is_some(), cfg.channel.is_some()];
     let weighted = cfg.weight.is_some();
     // Tallies: 4 breakdown fields, then per Pareto column a count tally and a weight tally.
-    let n_tallies = 4 + 2 * cfg.pareto.len();
-    let mut tallies: Vec<Tally> = (0..n_tallies).map(|_| Tally::new(n_sym)).collect();
-    for &idx in &in_period_idx {
+    let mut tallies: Vec<Tally> = (0..4 + 2 * cfg.pareto.len()).map(|_| Tally::new(n_sym)).collect();
+    for &idx in in_period {
         for (j, &k) in data.keys[idx].iter().enumerate() {
             if shown[j] && k != crate::ingest::registers::NONE {
                 tallies[j].add(k, 1.0);
@@ -229,26 +352,44 @@ pub fn summarize_complaints(
         }
     }
     let other = OtherRule { after_share: cfg.other_after_share, max_categories: cfg.other_max_categories };
-    let plain = OtherRule::default();
-    let named = |t: &Tally| -> Vec<(String, f64)> { t.order.iter().map(|k| (sym(*k), t.sums[*k as usize])).collect() };
+    let named = |t: &Tally| -> Vec<(String, f64)> {
+        t.order.iter().map(|k| (data.symbols.name(*k).to_string(), t.sums[*k as usize])).collect()
+    };
     let columns = [Some(&cfg.category), cfg.nature.as_ref(), cfg.department.as_ref(), cfg.channel.as_ref()];
-    let mut breakdowns = Vec::new();
-    for (j, field) in ["category", "nature", "department", "channel"].into_iter().enumerate() {
-        if let Some(col) = columns[j] {
-            let rows = compute_pareto(&named(&tallies[j]), cfg.vital_share, plain);
-            breakdowns.push(Breakdown { field, column: col.clone(), rows });
-        }
-    }
-    let mut pareto = BTreeMap::new();
-    let mut pareto_weighted = BTreeMap::new();
+    let breakdowns = ["category", "nature", "department", "channel"]
+        .into_iter()
+        .enumerate()
+        .filter_map(|(j, field)| {
+            let rows = compute_pareto(&named(&tallies[j]), cfg.vital_share, OtherRule::default());
+            columns[j].map(|col| Breakdown { field, column: col.clone(), rows })
+        })
+        .collect();
+    let (mut pareto, mut pareto_weighted) = (ColumnMap::default(), ColumnMap::default());
     for (i, col) in cfg.pareto.iter().enumerate() {
-        pareto.insert(col.clone(), compute_pareto(&named(&tallies[4 + 2 * i]), cfg.vital_share, other));
+        pareto.push(col.clone(), compute_pareto(&named(&tallies[4 + 2 * i]), cfg.vital_share, other));
         if weighted {
-            pareto_weighted.insert(col.clone(), compute_pareto(&named(&tallies[5 + 2 * i]), cfg.vital_share, other));
+            pareto_weighted.push(col.clone(), compute_pareto(&named(&tallies[5 + 2 * i]), cfg.vital_share, other));
         }
     }
+    CategoryTables { breakdowns, pareto, pareto_weighted }
+}
 
-    // Months and control charts.
+/// The charted months: counts, volumes, the c chart and the rate (u or p) chart.
+struct MonthFigures {
+    months: Vec<MonthCount>,
+    control: Option<ControlChart>,
+    rate_chart: Option<ControlChart>,
+    complaint_rate: Option<f64>,
+    rate_per: Option<f64>,
+}
+
+fn chart_months(
+    cfg: &ComplaintsConfig,
+    data: &ComplaintData,
+    volumes: Option<&BTreeMap<YearMonth, f64>>,
+    period: Period,
+    cutoff: Option<Date>,
+) -> MonthFigures {
     // With a cut-off the register is complete up to it; otherwise up to its latest complaint.
     let data_end = data.months.iter().max().map(|m| YearMonth::from_ordinal(*m));
     let last = match (cutoff, data_end) {
@@ -256,16 +397,16 @@ pub fn summarize_complaints(
         (None, Some(d)) => d,
         (None, None) => period.last_day().month_key(),
     };
-    let chart_span = chart_months(period, last);
+    let span = charted_months(period, last);
     // Months are consecutive, so a month's slot is its distance from the first one.
-    let first = chart_span.first().map_or(0, |m| m.ordinal());
-    let mut per_month = vec![0u64; chart_span.len()];
+    let first = span.first().map_or(0, |m| m.ordinal());
+    let mut per_month = vec![0u64; span.len()];
     for m in &data.months {
         if let Some(n) = usize::try_from(m - first).ok().and_then(|slot| per_month.get_mut(slot)) {
             *n += 1;
         }
     }
-    let months: Vec<MonthCount> = chart_span
+    let months: Vec<MonthCount> = span
         .iter()
         .zip(&per_month)
         .map(|(m, n)| MonthCount { month: *m, count: *n, volume: volumes.and_then(|v| v.get(m).copied()) })
@@ -273,62 +414,26 @@ pub fn summarize_complaints(
     let labels: Vec<String> = months.iter().map(|m| m.month.to_string()).collect();
     let counts: Vec<f64> = months.iter().map(|m| m.count as f64).collect();
     let control = (months.len() >= 2).then(|| c_chart(&labels, &counts));
-    let (mut rate_chart, mut complaint_rate, mut rate_per) = (None, None, None);
+    let mut out = MonthFigures { months: Vec::new(), control, rate_chart: None, complaint_rate: None, rate_per: None };
     if let (Some(_), Some(vcfg)) = (volumes, cfg.volume.as_ref()) {
         let with_volume: Vec<&MonthCount> = months.iter().filter(|m| m.volume.is_some_and(|v| v > 0.0)).collect();
         if !with_volume.is_empty() {
             let l: Vec<String> = with_volume.iter().map(|m| m.month.to_string()).collect();
             let x: Vec<f64> = with_volume.iter().map(|m| m.count as f64).collect();
-            let n: Vec<f64> = with_volume.iter().map(|m| m.volume.unwrap()).collect();
+            let n: Vec<f64> = with_volume.iter().map(|m| m.volume.unwrap_or(0.0)).collect();
             let (sx, sn): (f64, f64) = (x.iter().sum(), n.iter().sum());
-            complaint_rate = Some(sx / sn * vcfg.per);
-            rate_per = Some(vcfg.per);
+            out.complaint_rate = Some(sx / sn * vcfg.per);
+            out.rate_per = Some(vcfg.per);
             if with_volume.len() >= 2 {
-                rate_chart = Some(match vcfg.chart {
+                out.rate_chart = Some(match vcfg.chart {
                     RateChart::U => u_chart(&l, &x, &n.iter().map(|v| v / vcfg.per).collect::<Vec<_>>()),
                     RateChart::P => p_chart(&l, &x, &n),
                 });
             }
         }
     }
-
-    let closure_rate = ratio(n_closed, received);
-    ComplaintResult {
-        period,
-        as_of,
-        received,
-        closed: n_closed,
-        open: open_count,
-        closure_rate,
-        closure_target: cfg.closure_target,
-        closure_met: closure_rate.map(|r| r >= cfg.closure_target - 1e-12),
-        closed_with_deadline,
-        on_time,
-        on_time_rate: ratio(on_time, closed_with_deadline),
-        // Whole days: the sum is exact in any order.
-        days_to_close_mean: (!days.is_empty()).then(|| days.iter().sum::<f64>() / days.len() as f64),
-        days_to_close_median: median(&mut days),
-        open_age_mean,
-        open_age_max,
-        open_ages,
-        oldest_open: open,
-        reopened,
-        reopen_rate: ratio(reopened, n_closed),
-        followed_up,
-        followup_coverage: ratio(followed_up, n_closed),
-        followup_satisfied: satisfied,
-        followup_satisfaction: ratio(satisfied, followed_up),
-        breakdowns,
-        months,
-        pareto,
-        pareto_weighted,
-        weight_column: cfg.weight.clone(),
-        vital_share: cfg.vital_share,
-        control,
-        rate_chart,
-        complaint_rate,
-        rate_per,
-    }
+    out.months = months;
+    out
 }
 
 #[derive(Debug, Clone, Serialize)]

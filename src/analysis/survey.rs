@@ -497,17 +497,57 @@ pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: O
     let cur = scores(model, &m);
     let prev_period = period.previous();
     let prev = acc.period(prev_period).map(|p| (scores(model, &p), p.valid));
-    let prev_scores = prev.as_ref().map(|(s, _)| s);
-    let total_weight: f64 = model.dims.iter().map(|d| d.weight).sum();
+    let dimensions = dimension_results(model, &m, &cur, prev.as_ref().map(|(s, _)| s));
+    let (lowest_items, largest_rise, largest_fall) = special_items(&dimensions, model.lowest_items);
+    let return_rate = ratio(m.returned, issued);
+    let valid_rate = ratio(m.valid, Some(m.returned));
+    let valid_return_rate = ratio(m.valid, issued);
+    let trend = acc
+        .periods_like(period)
+        .into_iter()
+        .filter_map(|p| {
+            let pm = acc.period(p)?;
+            Some(PeriodIndex { period: p, index: scores(model, &pm).index, valid: pm.valid })
+        })
+        .collect();
+    let index_change = diff(cur.index, prev.as_ref().and_then(|(s, _)| s.index));
+    Some(SurveyResult {
+        period,
+        index: cur.index,
+        index_change,
+        index_band: cur.index.map(|i| model.band_labels[super::stats::band_of(i, &model.band_mins)].clone()),
+        issued,
+        returned: m.returned,
+        valid: m.valid,
+        incomplete: m.returned - m.valid,
+        required_answers: model.required,
+        item_count: model.items.len(),
+        return_rate,
+        valid_rate,
+        valid_return_rate,
+        verdict: verdict(model, return_rate, valid_rate, valid_return_rate),
+        dimensions,
+        bands: band_results(model, &m),
+        lowest_items,
+        largest_rise,
+        largest_fall,
+        previous: prev.map(|(s, valid)| PeriodIndex { period: prev_period, index: s.index, valid }),
+        trend,
+        comments: m.low_comments,
+    })
+}
 
-    let dimensions: Vec<DimensionResult> = model
+/// Dimension and item scores with their change against the previous period's.
+fn dimension_results(model: &SurveyModel, m: &MonthAcc, cur: &Scores, prev: Option<&Scores>) -> Vec<DimensionResult> {
+    let total_weight: f64 = model.dims.iter().map(|d| d.weight).sum();
+    model
         .dims
         .iter()
         .enumerate()
         .map(|(j, d)| {
             let items = (d.start..d.end)
                 .map(|i| {
-                    let previous = prev_scores.and_then(|p| p.items[i]);
+                    let previous = prev.and_then(|p| p.items[i]);
                     ItemResult {
                         name: model.items[i].clone(),
                         score: cur.items[i],
@@ -517,7 +557,7 @@ pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: O
                     }
                 })
                 .collect();
-            let previous = prev_scores.and_then(|p| p.dims[j]);
+            let previous = prev.and_then(|p| p.dims[j]);
             DimensionResult {
                 name: d.name.clone(),
                 weight: d.weight,
@@ -528,13 +568,16 @@ pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: O
                 items,
             }
         })
-        .collect();
+        .collect()
+}
 
+/// Respondents per band, from the histogram of their scores in tenths.
+fn band_results(model: &SurveyModel, m: &MonthAcc) -> Vec<BandResult> {
     let mut band_counts = vec![0u64; model.band_mins.len()];
     for (t, count) in m.score_hist.iter().enumerate().filter(|(_, c)| **c > 0) {
         band_counts[band_of_tenths(t as u16, &model.band_mins)] += count;
     }
-    let bands = model
+    model
         .band_labels
         .iter()
         .enumerate()
@@ -545,8 +588,11 @@ pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: O
             count: band_counts[i],
             share: ratio(band_counts[i], Some(m.valid)),
         })
-        .collect();
+        .collect()
+}
 
+/// The lowest-scoring items (ties in config order), and the largest rise and fall.
+fn special_items(dimensions: &[DimensionResult], lowest: usize) -> (Vec<ItemRef>, Option<ItemRef>, Option<ItemRef>) {
     let mut refs: Vec<ItemRef> = dimensions
         .iter()
         .flat_map(|d| d.items.iter().map(move |it| (d, it)))
@@ -566,14 +612,20 @@ pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: O
         });
     let (largest_rise, largest_fall) = (largest_rise.cloned(), largest_fall.cloned());
     refs.sort_by(|a, b| a.score.total_cmp(&b.score)); // stable: ties keep config order
-    refs.truncate(model.lowest_items);
+    refs.truncate(lowest);
+    (refs, largest_rise, largest_fall)
+}
 
-    let return_rate = ratio(m.returned, issued);
-    let valid_rate = ratio(m.valid, Some(m.returned));
-    let valid_return_rate = ratio(m.valid, issued);
+/// The validity rule: the configured rate against the required rate.
+fn verdict(
+    model: &SurveyModel,
+    return_rate: Option<f64>,
+    valid_rate: Option<f64>,
+    valid_return: Option<f64>,
+) -> Verdict {
     let rate = match model.rate_basis {
         RateBasis::ReturnRate => return_rate,
-        RateBasis::ValidReturnRate => valid_return_rate,
+        RateBasis::ValidReturnRate => valid_return,
         RateBasis::ValidRate => valid_rate,
     };
     let needs_plan = model.rate_basis != RateBasis::ValidRate;
@@ -585,41 +637,7 @@ pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: O
         }
         Some(_) => VerdictStatus::Invalid,
     };
-
-    let trend = acc
-        .periods_like(period)
-        .into_iter()
-        .filter_map(|p| {
-            let pm = acc.period(p)?;
-            Some(PeriodIndex { period: p, index: scores(model, &pm).index, valid: pm.valid })
-        })
-        .collect();
-
-    let index_change = diff(cur.index, prev.as_ref().and_then(|(s, _)| s.index));
-    Some(SurveyResult {
-        period,
-        index: cur.index,
-        index_change,
-        index_band: cur.index.map(|i| model.band_labels[super::stats::band_of(i, &model.band_mins)].clone()),
-        issued,
-        returned: m.returned,
-        valid: m.valid,
-        incomplete: m.returned - m.valid,
-        required_answers: model.required,
-        item_count: model.items.len(),
-        return_rate,
-        valid_rate,
-        valid_return_rate,
-        verdict: Verdict { status, basis: model.rate_basis, required: model.required_rate, rate },
-        dimensions,
-        bands,
-        lowest_items: refs,
-        largest_rise,
-        largest_fall,
-        previous: prev.map(|(s, valid)| PeriodIndex { period: prev_period, index: s.index, valid }),
-        trend,
-        comments: m.low_comments,
-    })
+    Verdict { status, basis: model.rate_basis, required: model.required_rate, rate }
 }
 
 #[cfg(test)]

@@ -93,6 +93,42 @@ impl ComplaintData {
     }
 }
 
+impl ComplaintData {
+    /// Appends a complaint and its compact columns (month, keys, weight, Pareto values).
+    fn push(&mut self, complaint: Complaint, pareto: &[u32]) {
+        self.pareto.extend_from_slice(pareto);
+        self.months.push(complaint.received.month_key().ordinal());
+        let key = |k: Option<u32>| k.unwrap_or(NONE);
+        self.keys.push([complaint.category, key(complaint.nature), key(complaint.department), key(complaint.channel)]);
+        self.weights.push(complaint.weight.unwrap_or(0.0));
+        self.complaints.push(complaint);
+    }
+}
+
+/// A category cell: never blank, and one of `[complaints] categories` when those are given.
+fn check_category<'r>(
+    category: &'r str,
+    col: usize,
+    cfg: &ComplaintsConfig,
+    allowed: &[String],
+) -> std::result::Result<&'r str, CellError> {
+    if category.is_empty() {
+        let hint = if cfg.categories.is_empty() {
+            "expected a category".to_string()
+        } else {
+            format!("expected one of [complaints] categories: {}", cfg.categories.join(" / "))
+        };
+        return Err((Some(col), format!("is empty; {hint}")));
+    }
+    if !allowed.is_empty() && !allowed.contains(&normalize_header(category)) {
+        return Err((
+            Some(col),
+            format!("\"{category}\" is not a configured category; expected one of {}", cfg.categories.join(" / ")),
+        ));
+    }
+    Ok(category)
+}
+
 struct ComplaintCols {
     id: usize,
     received: usize,
@@ -108,20 +144,9 @@ struct ComplaintCols {
     pareto: Vec<usize>,
 }
 
-fn optional(table: &Table, col: &Option<String>, key: &str) -> Result<Option<usize>> {
-    col.as_deref().map(|c| table.column(c, key)).transpose()
-}
-
-pub fn read_complaints(
-    files: &[SourceFile],
-    cfg: &ComplaintsConfig,
-    on_reject: impl FnMut(Rejection),
-) -> Result<(ComplaintData, Vec<FileAccount>)> {
-    let mut data = ComplaintData { pareto_columns: cfg.pareto.len(), ..Default::default() };
-    let mut pareto: Vec<u32> = Vec::with_capacity(cfg.pareto.len());
-    let allowed: Vec<String> = cfg.categories.iter().map(|c| normalize_header(c)).collect();
-    let mut ids = SeenIds::default();
-    let columns = |t: &Table| -> Result<ComplaintCols> {
+impl ComplaintCols {
+    /// The configured columns in a table's header.
+    fn find(t: &Table, cfg: &ComplaintsConfig) -> Result<ComplaintCols> {
         Ok(ComplaintCols {
             id: t.column(&cfg.id, "[complaints] id")?,
             received: t.column(&cfg.received, "[complaints] received")?,
@@ -136,12 +161,27 @@ pub fn read_complaints(
             weight: optional(t, &cfg.weight, "[complaints] weight")?,
             pareto: cfg.pareto.iter().map(|c| t.column(c, "[complaints] pareto")).collect::<Result<_>>()?,
         })
-    };
+    }
+}
+
+fn optional(table: &Table, col: &Option<String>, key: &str) -> Result<Option<usize>> {
+    col.as_deref().map(|c| table.column(c, key)).transpose()
+}
+
+pub fn read_complaints(
+    files: &[SourceFile],
+    cfg: &ComplaintsConfig,
+    on_reject: impl FnMut(Rejection),
+) -> Result<(ComplaintData, Vec<FileAccount>)> {
+    let mut data = ComplaintData { pareto_columns: cfg.pareto.len(), ..Default::default() };
+    let mut pareto: Vec<u32> = Vec::with_capacity(cfg.pareto.len());
+    let allowed: Vec<String> = cfg.categories.iter().map(|c| normalize_header(c)).collect();
+    let mut ids = SeenIds::default();
     let accounts = read_rows(
         files,
         0,
         &cfg.read_options(),
-        columns,
+        |t| ComplaintCols::find(t, cfg),
         |row, c, pos| {
             let received = row.required_date(c.received)?;
             let closed = match c.closed {
@@ -158,24 +198,7 @@ pub fn read_complaints(
                     ));
                 }
             }
-            let category = row.text(c.category)?;
-            if category.is_empty() {
-                let hint = if cfg.categories.is_empty() {
-                    "expected a category".to_string()
-                } else {
-                    format!("expected one of [complaints] categories: {}", cfg.categories.join(" / "))
-                };
-                return Err((Some(c.category), format!("is empty; {hint}")));
-            }
-            if !allowed.is_empty() && !allowed.contains(&normalize_header(category)) {
-                return Err((
-                    Some(c.category),
-                    format!(
-                        "\"{category}\" is not a configured category; expected one of {}",
-                        cfg.categories.join(" / ")
-                    ),
-                ));
-            }
+            let category = check_category(row.text(c.category)?, c.category, cfg, &allowed)?;
             let deadline = match c.deadline {
                 Some(i) => row.date(i)?,
                 None => None,
@@ -233,17 +256,7 @@ pub fn read_complaints(
                 reopened,
                 weight,
             };
-            data.pareto.extend_from_slice(&pareto);
-            data.months.push(received.month_key().ordinal());
-            let key = |k: Option<u32>| k.unwrap_or(NONE);
-            data.keys.push([
-                complaint.category,
-                key(complaint.nature),
-                key(complaint.department),
-                key(complaint.channel),
-            ]);
-            data.weights.push(complaint.weight.unwrap_or(0.0));
-            data.complaints.push(complaint);
+            data.push(complaint, &pareto);
             Ok(())
         },
         on_reject,
