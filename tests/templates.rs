@@ -173,3 +173,44 @@ fn summary_json_does_not_depend_on_the_language() {
         }
     }
 }
+
+/// Every key path of a value's figures (its scalar and null fields), with `[]` for list elements and `<column>` for the columns of
+/// the Pareto tables.
+fn key_paths(v: &serde_json::Value, path: &str, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, x) in map {
+                let p = if path.ends_with(".pareto") || path.ends_with(".pareto_weighted") {
+                    format!("{path}.<column>")
+                } else {
+                    let p = format!("{path}.{k}");
+                    if !x.is_object() && !x.is_array() {
+                        out.insert(p.clone()); // a figure; lists and objects are documented by their fields
+                    }
+                    p
+                };
+                key_paths(x, &p, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|x| key_paths(x, &format!("{path}[]"), out)),
+        _ => {}
+    }
+}
+
+/// docs/templates.md names every figure a template can reach: each key path of summary.json
+/// of the sample and the register fixture (which between them fill every optional figure).
+#[test]
+fn every_figure_is_documented() {
+    let docs = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md"));
+    let mut paths = std::collections::BTreeSet::new();
+    for src in ["sample-data", "tests/fixtures/register"] {
+        let dir = project(src, &format!("documented-{}", src.replace('/', "-")));
+        let o = build(&dir);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let summary: serde_json::Value = serde_json::from_str(&read(dir.join("public/summary.json"))).unwrap();
+        key_paths(&summary, "figures", &mut paths);
+    }
+    assert!(paths.len() > 150, "{paths:?}");
+    let missing: Vec<&String> = paths.iter().filter(|p| !docs.contains(&format!("`{p}`"))).collect();
+    assert!(missing.is_empty(), "not in docs/templates.md: {missing:#?}");
+}
