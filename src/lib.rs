@@ -93,7 +93,7 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
     let charts = draw(settings, &labels, &figures)?;
     steps.done("chart");
 
-    let files = render(settings, &labels, &templates, &inputs, &figures, &charts)?;
+    let files = render(settings, &labels, &templates, inputs.conclusions.as_deref(), &figures, &charts)?;
     steps.done("render");
 
     let mut protected: Vec<PathBuf> = vec![settings.root.clone()];
@@ -121,8 +121,9 @@ fn summarize(
     periods: &[period::Period],
 ) -> Result<Vec<Figures>> {
     let threads = settings.threads.min(periods.len()).max(1);
+    let quality = analysis::DataQuality::of(&inputs.quality);
     parallel::parallel_map(periods.len(), threads, |i| {
-        analysis::summarize_period(&settings.config, model, inputs, periods[i])
+        analysis::summarize_period(&settings.config, model, inputs, &quality, periods[i])
     })
     .into_iter()
     .collect()
@@ -143,7 +144,7 @@ fn render(
     settings: &Settings,
     labels: &Labels,
     templates: &Templates,
-    inputs: &Inputs<Tally>,
+    conclusions: Option<&str>,
     figures: &[Figures],
     charts: &[Vec<Chart>],
 ) -> Result<Vec<OutputFile>> {
@@ -154,19 +155,20 @@ fn render(
             config: &settings.config,
             figures: &figures[i],
             charts: &charts[i],
-            quality: &inputs.quality,
-            conclusions: inputs.conclusions.as_deref(),
+            conclusions,
             labels,
             templates,
         })
     });
+    // With several periods, each goes into its own folder, linked from the archive page.
+    let folder = |f: &Figures| if nested { format!("{}/", f.period) } else { String::new() };
     let mut files = Vec::new();
     for (f, pages) in figures.iter().zip(rendered) {
-        let folder = if nested { format!("{}/", f.period) } else { String::new() };
+        let folder = folder(f);
         files.extend(pages?.into_iter().map(|p| OutputFile { path: format!("{folder}{}", p.path), bytes: p.bytes }));
     }
     if nested {
-        let newest_first: Vec<&Figures> = figures.iter().rev().collect();
+        let newest_first: Vec<(String, &Figures)> = figures.iter().rev().map(|f| (folder(f), f)).collect();
         let site = Site::of(&settings.config, labels);
         files.push(render::render_archive(templates, &site, labels, &newest_first)?);
     }

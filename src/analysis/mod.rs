@@ -11,10 +11,11 @@ pub mod survey;
 
 use crate::config::Config;
 use crate::diag::{Error, Location, Result};
-use crate::ingest::{FileAccount, Inputs, Quality};
+use crate::ingest::{FileAccount, Inputs, Quality, Rejection};
 use crate::period::Period;
 use complaints::{summarize_actions, summarize_complaints, ActionResult, ComplaintResult};
 use serde::Serialize;
+use std::sync::Arc;
 use survey::{summarize, SurveyModel, SurveyResult, Tally};
 
 /// Every figure of one period's report, language-free and unrounded. `summary.json` is its
@@ -31,13 +32,16 @@ pub struct Figures {
     pub data_quality: DataQuality,
 }
 
-/// Row accounting of the inputs (the rejected rows themselves are in `rejected.csv`).
+/// Row accounting of the inputs. The rejected rows themselves go to `rejected.csv` and the
+/// report's data-quality section, not to `summary.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct DataQuality {
     pub files: Vec<FileAccount>,
     pub rows_read: u64,
     pub rows_used: u64,
     pub rows_rejected: u64,
+    #[serde(skip)]
+    pub rejections: Arc<[Rejection]>,
 }
 
 impl DataQuality {
@@ -47,12 +51,19 @@ impl DataQuality {
             rows_read: q.rows_read(),
             rows_used: q.rows_used(),
             rows_rejected: q.rows_rejected(),
+            rejections: q.rejections.clone().into(),
         }
     }
 }
 
 /// Computes every figure of `period` from the inputs.
-pub fn summarize_period(cfg: &Config, model: &SurveyModel, inputs: &Inputs<Tally>, period: Period) -> Result<Figures> {
+pub fn summarize_period(
+    cfg: &Config,
+    model: &SurveyModel,
+    inputs: &Inputs<Tally>,
+    quality: &DataQuality,
+    period: Period,
+) -> Result<Figures> {
     let issued = cfg.survey.issued_for(period);
     let survey = summarize(model, &inputs.survey.acc, period, issued).ok_or_else(|| no_data(inputs, period))?;
     let cutoff = cfg.report.cutoff_date();
@@ -68,7 +79,7 @@ pub fn summarize_period(cfg: &Config, model: &SurveyModel, inputs: &Inputs<Tally
         survey,
         complaints,
         actions,
-        data_quality: DataQuality::of(&inputs.quality),
+        data_quality: quality.clone(),
     })
 }
 

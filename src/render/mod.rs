@@ -14,7 +14,7 @@ use crate::analysis::Figures;
 use crate::charts::Chart;
 use crate::config::Config;
 use crate::diag::{Error, Location, Result};
-use crate::ingest::{Quality, Rejection};
+use crate::ingest::Rejection;
 use crate::labels::Labels;
 use serde::Serialize;
 pub use templates::Templates;
@@ -34,7 +34,6 @@ pub struct Page<'a> {
     pub config: &'a Config,
     pub figures: &'a Figures,
     pub charts: &'a [Chart],
-    pub quality: &'a Quality,
     /// The user's conclusions and suggestions (Markdown), if any.
     pub conclusions: Option<&'a str>,
     pub labels: &'a Labels,
@@ -107,7 +106,7 @@ mod indexmap_like {
 impl Page<'_> {
     /// The template variables of this page, as JSON (templates and error hints read it).
     fn template_data(&self) -> Result<serde_json::Value> {
-        let rejections = &self.quality.rejections;
+        let rejections = &self.figures.data_quality.rejections;
         let data = TemplateData {
             site: Site::of(self.config, self.labels),
             figures: self.figures,
@@ -171,7 +170,7 @@ impl Renderer for RejectedCsv {
         let fail = |e: String| Error::data(Location::file("rejected.csv"), e);
         let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
         w.write_record(["file", "line", "column", "reason"]).map_err(|e| fail(e.to_string()))?;
-        for r in &page.quality.rejections {
+        for r in page.figures.data_quality.rejections.iter() {
             w.write_record([r.file.as_str(), &r.line.to_string(), r.column.as_deref().unwrap_or(""), &r.reason])
                 .map_err(|e| fail(e.to_string()))?;
         }
@@ -196,15 +195,27 @@ pub fn render_period(page: &Page) -> Result<Vec<OutputFile>> {
     Ok(files)
 }
 
-/// The root page of a multi-period build, linking each period's report (newest first).
-pub fn render_archive(templates: &Templates, site: &Site, t: &Labels, periods: &[&Figures]) -> Result<OutputFile> {
+/// The root page of a multi-period build, linking each period's report: `(folder, figures)`,
+/// newest first.
+pub fn render_archive(
+    templates: &Templates,
+    site: &Site,
+    t: &Labels,
+    periods: &[(String, &Figures)],
+) -> Result<OutputFile> {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        href: String,
+        figures: &'a Figures,
+    }
     #[derive(Serialize)]
     struct Archive<'a> {
         site: &'a Site,
         t: &'a Labels,
-        periods: &'a [&'a Figures],
+        periods: Vec<Entry<'a>>,
         css: &'a str,
     }
+    let periods = periods.iter().map(|(folder, f)| Entry { href: format!("{folder}index.html"), figures: f }).collect();
     let data = serde_json::to_value(Archive { site, t, periods, css: &templates.css })
         .map_err(|e| Error::data(Location::file("index.html"), e.to_string()))?;
     let html = templates.render("archive.html", &data)?;
