@@ -11,7 +11,9 @@ pub mod survey;
 
 use crate::config::Config;
 use crate::diag::{Error, Location, Result};
-use crate::ingest::{FileAccount, Inputs, Quality, Rejection};
+/// Row accounting types, part of the figures.
+pub use crate::ingest::{FileAccount, Rejection};
+use crate::ingest::{Inputs, Quality};
 use crate::period::Period;
 use complaints::{summarize_actions, summarize_complaints, ActionResult, ComplaintResult};
 use serde::Serialize;

@@ -11,10 +11,10 @@ pub mod method;
 pub mod templates;
 
 use crate::analysis::Figures;
+use crate::analysis::Rejection;
 use crate::charts::Chart;
 use crate::config::Config;
 use crate::diag::{Error, Location, Result};
-use crate::ingest::Rejection;
 use crate::labels::Labels;
 use serde::Serialize;
 pub use templates::Templates;
