@@ -3,8 +3,14 @@
 //! or killed build leaves the previous site as it was.
 
 use crate::diag::{Error, Location, Result};
-use crate::render::OutputFile;
 use std::path::{Component, Path, PathBuf};
+
+/// A file of the output folder: path relative to it (with `/`) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
 
 /// Marks a folder as manyi's output, so a rebuild may replace it.
 pub const MARKER: &str = ".manyi-output";

@@ -16,18 +16,12 @@ use crate::charts::Chart;
 use crate::config::Config;
 use crate::diag::{Error, Location, Result};
 use crate::labels::Labels;
+pub use crate::site::OutputFile;
 use serde::Serialize;
 pub use templates::Templates;
 
 /// How many rejected rows the report lists (all are in rejected.csv).
 const REJECTIONS_SHOWN: usize = 20;
-
-/// A file of the output folder: path relative to it (with `/`) and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
 
 /// Everything one period's outputs are made from.
 pub struct Page<'a> {
