@@ -1,0 +1,509 @@
+//! Stage 1: the project configuration (`manyi.toml`), parsed and validated once.
+//!
+//! Every key is documented in the README's config reference. Unknown keys are
+//! rejected with the key and its line, so a typo never silently does nothing.
+//!
+//! Values that stand for something typed (the cut-off date, plan periods, encodings,
+//! delimiters) are parsed while deserializing, once. The text is parsed into a spanned tree
+//! and each top-level section read from it on its own, so every problem of the file (wrong
+//! types, unknown keys, values out of range, cross-field conflicts) is reported in one run,
+//! each at the `line:column` of the value it is about.
+
+use crate::diag::{Diagnostic, Error, ErrorKind, Location, Result};
+use crate::period::{Date, Period};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::de::{DeArray, DeTable, DeValue, ValueDeserializer};
+use toml::Spanned;
+
+pub const CONFIG_FILE: &str = "manyi.toml";
+
+/// The whole `manyi.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Title and language of the generated site.
+    #[serde(default)]
+    pub site: SiteConfig,
+    /// The satisfaction survey: files, columns, scale, plans and dimensions.
+    pub survey: SurveyConfig,
+    /// Satisfaction bands (满意程度划分) respondents and scores are classified into.
+    #[serde(default)]
+    pub bands: BandsConfig,
+    /// Options of the report's content.
+    #[serde(default)]
+    pub report: ReportConfig,
+    /// The complaint register (顾客意见登记簿 / 客户投诉处理表), optional.
+    pub complaints: Option<ComplaintsConfig>,
+    /// The corrective/preventive action register (纠正预防措施), optional.
+    pub actions: Option<ActionsConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintsConfig {
+    /// Register files: paths, globs or folders.
+    pub files: Vec<String>,
+    /// Text encoding of CSV files: `auto` (default: UTF-8 with or without BOM, else GB18030),
+    /// or a label such as `utf-8`, `gbk`, `gb18030`, `utf-16le`. `auto` is kept as `None`.
+    #[serde(default, deserialize_with = "complaints_io::encoding")]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// CSV delimiter (one ASCII character, or `\t` / `tab` for tabs); detected from the header
+    /// line when absent.
+    #[serde(default, deserialize_with = "complaints_io::delimiter")]
+    pub delimiter: Option<u8>,
+    /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
+    pub sheet: Option<String>,
+    /// Complaint id column.
+    pub id: String,
+    /// Received date column (required): it decides the period of each complaint.
+    pub received: String,
+    /// Closed date column; blank means still open.
+    pub closed: Option<String>,
+    /// Category-by-content column (产品质量 / 服务质量 / 服务态度 / 突发事件 ...).
+    pub category: String,
+    /// Allowed categories; when given, any other value rejects the row.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Columns to draw a Pareto table and chart for, e.g. ["投诉类别", "责任部门"].
+    #[serde(default)]
+    pub pareto: Vec<String>,
+    /// Nature column (有效投诉 / 求助型 / 咨询型 / 发泄型).
+    pub nature: Option<String>,
+    /// Responsible department column (责任部门).
+    pub department: Option<String>,
+    /// Channel column (电话 / 来信 / 来访 / 网络 ...).
+    pub channel: Option<String>,
+    /// Deadline date column (处理期限).
+    pub deadline: Option<String>,
+    /// Deadline as days after receipt, used where the deadline column is absent or blank.
+    pub deadline_days: Option<u32>,
+    /// Follow-up result column: was the customer satisfied with the handling (满意/不满意, 是/否, Y/N).
+    pub followup_satisfied: Option<String>,
+    /// Re-opened flag column (是/否, Y/N, true/false).
+    pub reopened: Option<String>,
+    /// Numeric column (cost, days open ...) for a weighted Pareto beside the count Pareto.
+    pub weight: Option<String>,
+    /// Target closure rate (办结率), default 0.8.
+    #[serde(default = "default_required_rate")]
+    pub closure_target: f64,
+    /// Cumulative share the vital few reach, default 0.8.
+    #[serde(default = "default_required_rate")]
+    pub vital_share: f64,
+    /// Merge categories after this cumulative share into one "Other" bar.
+    pub other_after_share: Option<f64>,
+    /// Keep at most this many Pareto bars before "Other".
+    pub other_max_categories: Option<usize>,
+    /// Orders or deliveries per month, for a complaint-rate (u or p) chart.
+    pub volume: Option<VolumeConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeConfig {
+    pub files: Vec<String>,
+    /// Text encoding of CSV files: `auto` (default: UTF-8 with or without BOM, else GB18030),
+    /// or a label such as `utf-8`, `gbk`, `gb18030`, `utf-16le`. `auto` is kept as `None`.
+    #[serde(default, deserialize_with = "volume_io::encoding")]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// CSV delimiter (one ASCII character, or `\t` / `tab` for tabs); detected from the header
+    /// line when absent.
+    #[serde(default, deserialize_with = "volume_io::delimiter")]
+    pub delimiter: Option<u8>,
+    /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
+    pub sheet: Option<String>,
+    /// Month column: 2026-03, 2026/3, 2026年3月 or any date in the month.
+    pub month: String,
+    /// Volume column: orders, deliveries or customers served in the month.
+    pub count: String,
+    /// `u` (complaints per `per` units, default) or `p` (share of units with a complaint).
+    #[serde(default)]
+    pub chart: RateChart,
+    /// Unit of the u chart and the complaint rate, default 1000 (complaints per 1,000 orders).
+    #[serde(default = "default_per")]
+    pub per: f64,
+}
+
+fn default_per() -> f64 {
+    1000.0
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RateChart {
+    #[default]
+    U,
+    P,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionsConfig {
+    pub files: Vec<String>,
+    /// Text encoding of CSV files: `auto` (default: UTF-8 with or without BOM, else GB18030),
+    /// or a label such as `utf-8`, `gbk`, `gb18030`, `utf-16le`. `auto` is kept as `None`.
+    #[serde(default, deserialize_with = "actions_io::encoding")]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// CSV delimiter (one ASCII character, or `\t` / `tab` for tabs); detected from the header
+    /// line when absent.
+    #[serde(default, deserialize_with = "actions_io::delimiter")]
+    pub delimiter: Option<u8>,
+    /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
+    pub sheet: Option<String>,
+    #[serde(default = "ac_id")]
+    pub id: String,
+    #[serde(default = "ac_problem")]
+    pub problem: String,
+    #[serde(default = "ac_owner")]
+    pub owner: String,
+    /// Optional responsible department column.
+    pub department: Option<String>,
+    #[serde(default = "ac_due")]
+    pub due: String,
+    #[serde(default = "ac_status")]
+    pub status: String,
+    /// Optional effectiveness-verified column (是/否).
+    pub verified: Option<String>,
+    /// Status values that mean the action is closed.
+    #[serde(default = "ac_closed")]
+    pub closed_statuses: Vec<String>,
+}
+
+fn ac_id() -> String {
+    "编号".into()
+}
+fn ac_problem() -> String {
+    "问题".into()
+}
+fn ac_owner() -> String {
+    "责任人".into()
+}
+fn ac_due() -> String {
+    "完成期限".into()
+}
+fn ac_status() -> String {
+    "状态".into()
+}
+fn ac_closed() -> Vec<String> {
+    ["已完成", "完成", "已关闭", "关闭", "已验证", "closed", "done", "completed"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Report title; defaults to a title in the site's language.
+    pub title: Option<String>,
+    /// Language of every label in the output: `zh-CN` (default) or `en`.
+    #[serde(default)]
+    pub language: Language,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+pub enum Language {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::En => "en",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyConfig {
+    /// Response files: paths, globs or folders, relative to the project folder.
+    pub files: Vec<String>,
+    /// Text encoding of CSV files: `auto` (default: UTF-8 with or without BOM, else GB18030),
+    /// or a label such as `utf-8`, `gbk`, `gb18030`, `utf-16le`. `auto` is kept as `None`.
+    #[serde(default, deserialize_with = "survey_io::encoding")]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// CSV delimiter (one ASCII character, or `\t` / `tab` for tabs); detected from the header
+    /// line when absent.
+    #[serde(default, deserialize_with = "survey_io::delimiter")]
+    pub delimiter: Option<u8>,
+    /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
+    pub sheet: Option<String>,
+    /// Column holding the questionnaire id.
+    pub id: String,
+    /// Column holding the survey date; it decides the period of each response.
+    pub date: String,
+    /// Optional column of free-text comments (意见建议).
+    pub comment: Option<String>,
+    /// The answer scale of the items.
+    #[serde(default)]
+    pub scale: Scale,
+    /// A questionnaire is valid when it answers at least this share of the items.
+    #[serde(default = "default_min_answered")]
+    pub min_answered: f64,
+    /// Reject a questionnaire whose id appeared in an earlier row (default true). Costs
+    /// 8 bytes of memory per response; set false for flat memory on huge surveys.
+    #[serde(default = "default_true")]
+    pub check_duplicate_ids: bool,
+    /// Cell values that mean "not answered" (compared after trimming, case-insensitive).
+    #[serde(default = "default_not_answered")]
+    pub not_answered: Vec<String>,
+    /// The survey is valid only if this rate reaches `required_rate` (the 80% rule).
+    #[serde(default = "default_required_rate")]
+    pub required_rate: f64,
+    /// Which rate the rule applies to: `return_rate` (returned / issued, default),
+    /// `valid_return_rate` (valid / issued) or `valid_rate` (valid / returned).
+    #[serde(default)]
+    pub required_rate_basis: RateBasis,
+    /// One plan per period: how many questionnaires were issued.
+    #[serde(default)]
+    pub plans: Vec<Plan>,
+    /// Dimensions (综合评价法), each with a weight and its items.
+    pub dimensions: Vec<Dimension>,
+}
+
+fn default_true() -> bool {
+    true
+}
+fn default_min_answered() -> f64 {
+    0.8
+}
+fn default_required_rate() -> f64 {
+    0.8
+}
+pub fn default_not_answered() -> Vec<String> {
+    ["", "N/A", "NA", "-", "不适用"].iter().map(|s| s.to_string()).collect()
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RateBasis {
+    #[default]
+    ReturnRate,
+    ValidReturnRate,
+    ValidRate,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    /// Lowest answer value (rescaled to 0).
+    pub min: f64,
+    /// Highest answer value (rescaled to 100).
+    pub max: f64,
+    /// Optional answer labels and the value each stands for, e.g. { "很满意" = 5 }.
+    #[serde(default)]
+    pub labels: BTreeMap<String, f64>,
+}
+
+impl Default for Scale {
+    fn default() -> Self {
+        Scale { min: 1.0, max: 5.0, labels: BTreeMap::new() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// The period the plan covers: `2026`, `2026-Q1` or `2026-03`.
+    #[serde(deserialize_with = "period_value")]
+    pub period: Period,
+    /// Questionnaires issued (发放数量).
+    pub issued: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dimension {
+    pub name: String,
+    /// Weight λ in the index; equal weights when no dimension has one.
+    pub weight: Option<f64>,
+    /// Item columns, as named in the header.
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandsConfig {
+    /// Bands, highest first; each lower bound is inclusive. The lowest band also takes
+    /// every score below it (it is treated as starting at 0).
+    pub levels: Vec<Band>,
+}
+
+impl Default for BandsConfig {
+    fn default() -> Self {
+        let levels = [("非常满意", 95.0), ("满意", 80.0), ("一般", 70.0), ("不满意", 60.0), ("很不满意", 0.0)];
+        BandsConfig { levels: levels.iter().map(|(l, m)| Band { label: l.to_string(), min: *m }).collect() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub label: String,
+    pub min: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportConfig {
+    /// How many of the lowest-scoring items the report lists.
+    #[serde(default = "default_lowest_items")]
+    pub lowest_items: usize,
+    /// How many comments of the least satisfied respondents the report quotes.
+    #[serde(default = "default_comments")]
+    pub comments: usize,
+    /// A Markdown file (relative to the project) with the conclusions and improvement
+    /// suggestions (分析与结论, 改进建议), shown as its own section.
+    pub conclusions: Option<String>,
+    /// Cut-off date (YYYY-MM-DD): complaint status and overdue actions are judged as of this
+    /// date instead of the period's last day.
+    #[serde(default, deserialize_with = "cutoff_value")]
+    pub cutoff: Option<Date>,
+}
+
+impl ReportConfig {
+    /// The cut-off date, parsed and validated when the config was read.
+    pub fn cutoff_date(&self) -> Option<Date> {
+        self.cutoff
+    }
+}
+
+fn default_lowest_items() -> usize {
+    3
+}
+fn default_comments() -> usize {
+    10
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            lowest_items: default_lowest_items(),
+            comments: default_comments(),
+            cutoff: None,
+            conclusions: None,
+        }
+    }
+}
+
+impl SurveyConfig {
+    /// All items in dimension order.
+    pub fn items(&self) -> impl Iterator<Item = &str> {
+        self.dimensions.iter().flat_map(|d| d.items.iter().map(String::as_str))
+    }
+
+    pub fn item_count(&self) -> usize {
+        self.dimensions.iter().map(|d| d.items.len()).sum()
+    }
+
+    /// Dimension weights as used in the index (equal when none is given).
+    pub fn weights(&self) -> Vec<f64> {
+        self.dimensions.iter().map(|d| d.weight.unwrap_or(1.0)).collect()
+    }
+
+    pub fn issued_for(&self, period: Period) -> Option<u64> {
+        self.plans.iter().find(|p| p.period == period).map(|p| p.issued)
+    }
+}
+
+/// How to read the files of one file set.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadOptions {
+    /// Canonical name of the configured encoding (`None` for `auto`).
+    pub encoding: Option<String>,
+    pub delimiter: Option<u8>,
+    pub sheet: Option<String>,
+}
+
+macro_rules! read_options {
+    ($($t:ty),*) => {$(
+        impl $t {
+            pub fn read_options(&self) -> ReadOptions {
+                ReadOptions {
+                    encoding: self.encoding.map(|e| e.name().to_string()),
+                    delimiter: self.delimiter,
+                    sheet: self.sheet.clone(),
+                }
+            }
+        }
+    )*};
+}
+read_options!(SurveyConfig, ComplaintsConfig, VolumeConfig, ActionsConfig);
+
+/// A loaded project: its folder and its validated configuration.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+}
+
+/// Reads and validates `PROJECT_DIR/manyi.toml`.
+pub fn load_project(root: &Path) -> Result<Project> {
+    let path = root.join(CONFIG_FILE);
+    let shown = path.display().to_string();
+    if !root.is_dir() {
+        return Err(Error::config(Location::file(root.display().to_string()), "project folder not found")
+            .with_hint("pass the folder that holds manyi.toml, e.g. `manyi build sample-data`"));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        let err = if e.kind() == std::io::ErrorKind::NotFound {
+            Error::config(Location::file(&shown), "config file not found")
+        } else {
+            Error::config(Location::file(&shown), format!("cannot read the config file: {e}"))
+        };
+        err.with_hint("every project needs a manyi.toml; see the README's config reference or sample-data/manyi.toml")
+    })?;
+    let config = parse_config(&text, &shown)?;
+    Ok(Project { root: root.to_path_buf(), config })
+}
+
+/// Parses and validates config text; `file` is only used in messages.
+///
+/// Every problem is reported in one error, in document order, each at the span of the value
+/// (or key) it is about. A TOML syntax error stops at the first one.
+pub fn parse_config(text: &str, file: &str) -> Result<Config> {
+    let root = DeTable::parse(text).map_err(|e| {
+        let at = e.span().map_or(0, |s| s.start);
+        let (line, col) = line_col(text, at);
+        Error::config(Location::at(file, line, Some(col)), e.message().trim())
+            .with_hint("see the README's config reference for the expected form")
+    })?;
+    let root = Spanned::new(root.span(), DeValue::Table(root.into_inner()));
+    let mut problems = Problems { text, file, root: &root, found: Vec::new() };
+    let config = read_config(&mut problems);
+    let mut found = problems.found;
+    found.sort_by_key(|(at, _)| *at);
+    match (config, Error::from_diagnostics(ErrorKind::Config, found.into_iter().map(|(_, d)| d))) {
+        (_, Some(err)) => Err(err),
+        (Some(config), None) => Ok(config),
+        (None, None) => Err(Error::config(Location::file(file), "the configuration could not be read")),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+    (line, col)
+}
+
+#[macro_use]
+mod read;
+mod validate;
+mod values;
+
+use read::{read_config, Problems};
+use values::*;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,271 @@
+use super::*;
+
+const MINIMAL: &str = r#"
+[survey]
+files = ["data/s.csv"]
+id = "编号"
+date = "日期"
+[[survey.dimensions]]
+name = "产品质量"
+items = ["性能", "外观"]
+"#;
+
+#[test]
+fn minimal_config_gets_documented_defaults() {
+    let c = parse_config(MINIMAL, "manyi.toml").unwrap();
+    assert_eq!(c.site.language, Language::ZhCn);
+    assert_eq!(c.survey.min_answered, 0.8);
+    assert_eq!(c.survey.scale.max, 5.0);
+    assert_eq!(c.bands.levels.len(), 5);
+    assert_eq!(c.survey.weights(), vec![1.0]);
+}
+
+#[test]
+fn unknown_key_is_named_with_its_line() {
+    let text = MINIMAL.replace("id = \"编号\"", "id = \"编号\"\nmin_answerd = 0.5");
+    let err = parse_config(&text, "manyi.toml").unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.starts_with("manyi.toml:5:1: error: unknown field `min_answerd`"), "{shown}");
+    assert_eq!(err.exit_code(), 2);
+}
+
+#[test]
+fn wrong_type_is_reported_with_line() {
+    let text = MINIMAL.replace("id = \"编号\"", "id = 3");
+    let err = parse_config(&text, "manyi.toml").unwrap_err();
+    assert!(err.to_string().starts_with("manyi.toml:4:"), "{err}");
+    assert!(err.to_string().contains("string"), "{err}");
+}
+
+#[test]
+fn bands_must_descend() {
+    let text =
+        format!("{MINIMAL}\n[bands]\nlevels = [{{ label = \"好\", min = 80 }}, {{ label = \"差\", min = 90 }}]\n");
+    let err = parse_config(&text, "manyi.toml").unwrap_err();
+    assert!(err.to_string().contains("\"差\" (min 90) must have a lower min than \"好\" (min 80)"), "{err}");
+}
+
+#[test]
+fn partial_weights_are_refused() {
+    let text = format!("{MINIMAL}weight = 0.5\n[[survey.dimensions]]\nname = \"服务\"\nitems = [\"态度\"]\n");
+    let err = parse_config(&text, "manyi.toml").unwrap_err();
+    assert!(err.to_string().contains("some dimensions have a weight"), "{err}");
+}
+
+/// The `file:line:col` prefix of every diagnostic of a failed parse, in order.
+fn locations(text: &str) -> Vec<String> {
+    let err = parse_config(text, "manyi.toml").unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    err.diagnostics().map(|d| d.location.to_string()).collect()
+}
+
+fn messages(text: &str) -> Vec<String> {
+    let err = parse_config(text, "manyi.toml").unwrap_err();
+    err.diagnostics().map(|d| format!("{}: {}", d.location, d.message)).collect()
+}
+
+#[test]
+fn three_bad_values_in_three_sections_are_all_reported_at_their_values() {
+    let text = r#"[survey]
+files = ["data/s.csv"]
+encoding = "utf-8"
+id = "编号"
+date = "日期"
+min_answered = 1.5
+[[survey.dimensions]]
+name = "产品质量"
+items = ["性能"]
+[report]
+cutoff = "2026-13-01"
+[complaints]
+files = ["c.csv"]
+id = "编号"
+received = "受理日期"
+category = "类别"
+encoding = "nope"
+"#;
+    let err = parse_config(text, "manyi.toml").unwrap_err();
+    let shown = err.to_string();
+    let lines: Vec<&str> = shown.lines().filter(|l| !l.starts_with("  hint:")).collect();
+    assert_eq!(
+        lines,
+        [
+            "manyi.toml:6:16: error: [survey] min_answered = 1.5 must be a share in (0, 1]",
+            "manyi.toml:11:10: error: [report] cutoff \"2026-13-01\" is not a date",
+            "manyi.toml:17:12: error: [complaints] encoding \"nope\" is not a known encoding",
+        ],
+        "{shown}"
+    );
+    assert!(shown.contains("\n  hint: write it as 2026-11-30\n"), "{shown}");
+    assert!(shown.ends_with("\n  hint: use auto, utf-8, gbk, gb18030 or utf-16le"), "{shown}");
+    assert_eq!(err.diagnostic.message, "[survey] min_answered = 1.5 must be a share in (0, 1]");
+    assert_eq!(err.related.len(), 2);
+}
+
+#[test]
+fn wrong_types_in_two_sections_are_both_reported() {
+    let text = format!("[site]\ntitle = 3\n{MINIMAL}[report]\ncomments = \"x\"\n");
+    let found = messages(&text);
+    assert_eq!(
+        found,
+        [
+            "manyi.toml:2:9: invalid type: integer `3`, expected a string",
+            "manyi.toml:12:12: invalid type: string \"x\", expected usize",
+        ]
+    );
+}
+
+#[test]
+fn every_type_error_of_one_section_is_reported() {
+    // An unknown key, a wrong type inside an inline table, a bad array item and a bad plan
+    // period: serde stops at each, the key is removed and the section read again.
+    let text = MINIMAL
+        .replace("date = \"日期\"", "date = \"日期\"\nscale = { min = 1, max = \"5\" }\nminimum = 3")
+        .replace("items = [\"性能\", \"外观\"]", "items = [\"性能\", 4]")
+        + "[[survey.plans]]\nperiod = \"2026-Q5\"\nissued = 10\n[[survey.plans]]\nperiod = \"2026\"\nissued = \"ten\"\n";
+    assert_eq!(
+        messages(&text),
+        [
+            "manyi.toml:6:26: invalid type: string \"5\", expected f64",
+            "manyi.toml:7:1: unknown field `minimum`, expected one of `files`, `encoding`, `delimiter`, `sheet`, `id`, `date`, `comment`, `scale`, `min_answered`, `check_duplicate_ids`, `not_answered`, `required_rate`, `required_rate_basis`, `plans`, `dimensions`",
+            "manyi.toml:10:16: invalid type: integer `4`, expected a string",
+            "manyi.toml:12:10: plan period \"2026-Q5\" is not a period",
+            "manyi.toml:16:10: invalid type: string \"ten\", expected u64",
+        ]
+    );
+}
+
+#[test]
+fn a_key_removed_for_its_own_error_is_not_also_missing() {
+    // `name = 7` is reported once, not again as "missing field `name`"; the other
+    // dimension's missing `items` is a problem of its own.
+    let text = MINIMAL.replace("name = \"产品质量\"", "name = 7") + "[[survey.dimensions]]\nname = \"服务\"\n";
+    assert_eq!(
+        messages(&text),
+        ["manyi.toml:7:8: invalid type: integer `7`, expected a string", "manyi.toml:9:1: missing field `items`"]
+    );
+}
+
+#[test]
+fn partial_weights_duplicate_items_and_rising_bands_are_located_exactly() {
+    let text = format!(
+        "{MINIMAL}weight = 0.5\n[[survey.dimensions]]\nname = \"服务\"\nitems = [\"态度\", \"外观\"]\n\
+         [bands]\nlevels = [{{ label = \"好\", min = 80 }}, {{ label = \"差\", min = 90 }}]\n"
+    );
+    assert_eq!(
+        messages(&text),
+        [
+            "manyi.toml:10:1: some dimensions have a weight and others do not",
+            "manyi.toml:12:16: item \"外观\" appears in more than one dimension",
+            "manyi.toml:14:59: [bands] \"差\" (min 90) must have a lower min than \"好\" (min 80)",
+        ]
+    );
+    // With most dimensions unweighted, the one weight given is the odd one out.
+    let text = format!(
+        "{MINIMAL}weight = 0.5\n[[survey.dimensions]]\nname = \"服务\"\nitems = [\"态度\"]\n\
+         [[survey.dimensions]]\nname = \"价格\"\nitems = [\"价格\"]\n"
+    );
+    assert_eq!(locations(&text), ["manyi.toml:9:10"]);
+}
+
+#[test]
+fn range_and_cross_field_problems_are_all_reported_in_document_order() {
+    let text = r#"[survey]
+files = []
+id = "编号"
+date = "日期"
+scale = { min = 1, max = 5, labels = { "好" = 9 } }
+required_rate = 2
+[[survey.plans]]
+period = "2026"
+issued = 10
+[[survey.plans]]
+period = "2026"
+issued = 12
+[[survey.dimensions]]
+name = "甲"
+weight = 0
+items = []
+[[survey.dimensions]]
+name = "甲"
+weight = 1
+items = ["性能"]
+[complaints]
+files = []
+id = "编号"
+received = "受理日期"
+category = "类别"
+vital_share = 1.5
+other_max_categories = 0
+[bands]
+levels = []
+"#;
+    assert_eq!(
+        locations(text),
+        [
+            "manyi.toml:2:9",   // [survey] files is empty
+            "manyi.toml:5:46",  // label outside the scale
+            "manyi.toml:6:17",  // required_rate
+            "manyi.toml:11:10", // two plans for 2026
+            "manyi.toml:15:10", // weight 0
+            "manyi.toml:16:9",  // no items
+            "manyi.toml:18:8",  // dimension defined twice
+            "manyi.toml:22:9",  // [complaints] files is empty
+            "manyi.toml:26:15", // vital_share
+            "manyi.toml:27:24", // other_max_categories
+            "manyi.toml:29:10", // [bands] levels is empty
+        ]
+    );
+}
+
+#[test]
+fn bad_delimiter_is_an_error_and_good_ones_are_bytes() {
+    let with = |d: &str| MINIMAL.replace("id = \"编号\"", &format!("id = \"编号\"\ndelimiter = {d}"));
+    let err = parse_config(&with("\"||\""), "manyi.toml").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "manyi.toml:5:13: error: [survey] delimiter \"||\" must be one ASCII character\n  \
+         hint: e.g. delimiter = \";\" or delimiter = \"\\t\" for tabs"
+    );
+    for (d, byte) in [("\";\"", b';'), ("'\\t'", b'\t'), ("\"tab\"", b'\t'), ("\"TAB\"", b'\t'), ("\"\\t\"", b'\t')] {
+        let c = parse_config(&with(d), "manyi.toml").unwrap();
+        assert_eq!(c.survey.delimiter, Some(byte), "{d}");
+        assert_eq!(c.survey.read_options().delimiter, Some(byte), "{d}");
+    }
+    assert_eq!(parse_config(MINIMAL, "manyi.toml").unwrap().survey.read_options(), ReadOptions::default());
+}
+
+#[test]
+fn typed_values_are_parsed_once() {
+    let text = MINIMAL.replace("id = \"编号\"", "id = \"编号\"\nencoding = \"GBK\"")
+        + "[[survey.plans]]\nperiod = \"2026-q1\"\nissued = 40\n[report]\ncutoff = \"2026/11/30\"\n\
+           [actions]\nfiles = [\"a.csv\"]\nencoding = \"auto\"\nsheet = \"措施\"\n";
+    let c = parse_config(&text, "manyi.toml").unwrap();
+    assert_eq!(c.survey.encoding, Some(encoding_rs::GBK));
+    assert_eq!(c.survey.read_options().encoding.as_deref(), Some("GBK"));
+    assert_eq!(c.survey.plans[0].period, Period::Quarter(2026, 1));
+    assert_eq!(c.survey.issued_for(Period::Quarter(2026, 1)), Some(40));
+    assert_eq!(c.survey.issued_for(Period::Year(2026)), None);
+    assert_eq!(c.report.cutoff_date(), crate::period::Date::new(2026, 11, 30));
+    let actions = c.actions.unwrap();
+    assert_eq!(actions.encoding, None);
+    assert_eq!(actions.read_options(), ReadOptions { encoding: None, delimiter: None, sheet: Some("措施".into()) });
+}
+
+#[test]
+fn syntax_errors_stop_at_the_first() {
+    let err = parse_config("[survey]\nfiles = [\"a\"\nid = 3\n[site\n", "manyi.toml").unwrap_err();
+    assert!(err.related.is_empty());
+    assert!(err.to_string().starts_with("manyi.toml:3:1: error: "), "{err}");
+}
+
+#[test]
+fn missing_and_unknown_sections_are_reported() {
+    assert_eq!(
+        messages("[sitee]\ntitle = \"x\"\n"),
+        [
+            "manyi.toml:1:1: missing field `survey`",
+            "manyi.toml:1:2: unknown field `sitee`, expected one of `site`, `survey`, `bands`, `report`, `complaints`, `actions`",
+        ]
+    );
+}

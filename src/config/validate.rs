@@ -1,0 +1,198 @@
+//! Validation of what serde cannot check, each problem at the span of the value it is about.
+
+use super::read::Problems;
+use super::*;
+// ---------------------------------------------------------------------------------------------
+// Validation: what serde cannot check, each problem at the span of the value it is about.
+
+pub(super) fn share_open(v: f64) -> bool {
+    v > 0.0 && v <= 1.0
+}
+
+pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
+    if s.files.is_empty() {
+        p.at(
+            path!["survey", "files"],
+            "[survey] files is empty",
+            "list the response files, e.g. files = [\"data/survey-*.csv\"]",
+        );
+    }
+    let (min, max) = (s.scale.min, s.scale.max);
+    let scale_ok = min.is_finite() && max.is_finite() && max > min;
+    if !scale_ok {
+        let key = if min.is_finite() { "max" } else { "min" };
+        p.at(
+            path!["survey", "scale", key],
+            format!("[survey] scale: max ({max}) must be greater than min ({min})"),
+            "e.g. scale = { min = 1, max = 5 }",
+        );
+    } else {
+        for (label, v) in &s.scale.labels {
+            if !(min..=max).contains(v) {
+                p.at(
+                    path!["survey", "scale", "labels", label],
+                    format!("[survey] scale label \"{label}\" = {v} lies outside the scale {min}–{max}"),
+                    "label values are answer values on the scale, not 0–100 scores",
+                );
+            }
+        }
+    }
+    if !share_open(s.min_answered) {
+        p.at(
+            path!["survey", "min_answered"],
+            format!("[survey] min_answered = {} must be a share in (0, 1]", s.min_answered),
+            "e.g. min_answered = 0.8 for 80% of the items",
+        );
+    }
+    if !(0.0..=1.0).contains(&s.required_rate) {
+        p.at(
+            path!["survey", "required_rate"],
+            format!("[survey] required_rate = {} must be a share in [0, 1]", s.required_rate),
+            "e.g. required_rate = 0.8",
+        );
+    }
+    validate_dimensions(&s.dimensions, p);
+    let mut seen_periods = BTreeSet::new();
+    for (i, plan) in s.plans.iter().enumerate() {
+        if !seen_periods.insert(plan.period) {
+            p.at(
+                path!["survey", "plans", i, "period"],
+                format!("two plans for period {}", plan.period),
+                "keep one [[survey.plans]] per period",
+            );
+        }
+    }
+}
+
+pub(super) fn validate_dimensions(dims: &[Dimension], p: &mut Problems<'_>) {
+    if dims.is_empty() {
+        p.at(
+            path!["survey", "dimensions"],
+            "[survey] has no [[survey.dimensions]]",
+            "add at least one dimension with its items",
+        );
+        return;
+    }
+    let weighted = dims.iter().filter(|d| d.weight.is_some()).count();
+    if weighted != 0 && weighted != dims.len() {
+        // Point at the odd one out: the first dimension without a weight when most have one,
+        // else the first weight given.
+        let at = if 2 * weighted >= dims.len() {
+            let i = dims.iter().position(|d| d.weight.is_none()).unwrap_or(0);
+            p.span_of(path!["survey", "dimensions", i])
+        } else {
+            let i = dims.iter().position(|d| d.weight.is_some()).unwrap_or(0);
+            p.span_of(path!["survey", "dimensions", i, "weight"])
+        };
+        p.push(
+            at.start,
+            "some dimensions have a weight and others do not",
+            "give every dimension a weight, or none for equal weights",
+        );
+    }
+    let mut seen_items = BTreeSet::new();
+    let mut seen_dims = BTreeSet::new();
+    for (i, d) in dims.iter().enumerate() {
+        if !seen_dims.insert(d.name.as_str()) {
+            p.at(
+                path!["survey", "dimensions", i, "name"],
+                format!("dimension \"{}\" is defined twice", d.name),
+                "give each dimension a distinct name",
+            );
+        }
+        if let Some(w) = d.weight {
+            if !(w > 0.0 && w.is_finite()) {
+                p.at(
+                    path!["survey", "dimensions", i, "weight"],
+                    format!("dimension \"{}\": weight {w} must be positive", d.name),
+                    "weights are relative; they need not sum to 1",
+                );
+            }
+        }
+        if d.items.is_empty() {
+            p.at(
+                path!["survey", "dimensions", i, "items"],
+                format!("dimension \"{}\" has no items", d.name),
+                "list its item columns, e.g. items = [\"产品性能\"]",
+            );
+        }
+        for (j, item) in d.items.iter().enumerate() {
+            if !seen_items.insert(item.as_str()) {
+                p.at(
+                    path!["survey", "dimensions", i, "items", j],
+                    format!("item \"{item}\" appears in more than one dimension"),
+                    "each item column belongs to one dimension",
+                );
+            }
+        }
+    }
+}
+
+pub(super) fn validate_complaints(k: &ComplaintsConfig, p: &mut Problems<'_>) {
+    for (key, v) in [("closure_target", k.closure_target), ("vital_share", k.vital_share)] {
+        if !share_open(v) {
+            p.at(
+                path!["complaints", key],
+                format!("[complaints] {key} = {v} must be a share in (0, 1]"),
+                "e.g. 0.8 for 80%",
+            );
+        }
+    }
+    if let Some(v) = k.other_after_share {
+        if !share_open(v) {
+            p.at(
+                path!["complaints", "other_after_share"],
+                format!("[complaints] other_after_share = {v} must be a share in (0, 1]"),
+                "e.g. 0.95",
+            );
+        }
+    }
+    if k.other_max_categories == Some(0) {
+        p.at(
+            path!["complaints", "other_max_categories"],
+            "[complaints] other_max_categories must be at least 1",
+            "e.g. 8",
+        );
+    }
+    if k.files.is_empty() {
+        p.at(
+            path!["complaints", "files"],
+            "[complaints] files is empty",
+            "list the register files, e.g. files = [\"data/complaints.csv\"]",
+        );
+    }
+    if let Some(v) = &k.volume {
+        let positive = v.per > 0.0;
+        if !positive {
+            p.at(
+                path!["complaints", "volume", "per"],
+                format!("[complaints.volume] per = {} must be positive", v.per),
+                "e.g. per = 1000",
+            );
+        }
+    }
+}
+
+pub(super) fn validate_bands(b: &BandsConfig, p: &mut Problems<'_>) {
+    let hint = "bands are listed highest first with inclusive lower bounds, the last one at 0, e.g. levels = [{ label = \"满意\", min = 80 }, { label = \"不满意\", min = 0 }]";
+    if b.levels.is_empty() {
+        p.at(path!["bands", "levels"], "[bands] levels is empty", hint);
+        return;
+    }
+    for (i, pair) in b.levels.windows(2).enumerate() {
+        if pair[1].min >= pair[0].min {
+            p.at(
+                path!["bands", "levels", i + 1, "min"],
+                format!(
+                    "[bands] \"{}\" (min {}) must have a lower min than \"{}\" (min {})",
+                    pair[1].label, pair[1].min, pair[0].label, pair[0].min
+                ),
+                hint,
+            );
+        }
+    }
+    let out_of_range = if b.levels[0].min > 100.0 { Some(0) } else { b.levels.iter().position(|l| !l.min.is_finite()) };
+    if let Some(i) = out_of_range {
+        p.at(path!["bands", "levels", i, "min"], "[bands] lower bounds must lie within 0–100", hint);
+    }
+}
