@@ -2,7 +2,7 @@
 //! diagnostic, the documented exit status, and never a panic.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, folder_files};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -134,7 +134,7 @@ fn killed_build_leaves_previous_site_untouched() {
     let bin = env!("CARGO_BIN_EXE_manyi");
     assert!(Command::new(bin).args(["build", dir.to_str().unwrap()]).status().unwrap().success());
     let out = dir.join("public");
-    let before = snapshot(&out);
+    let before = folder_files(&out);
     // Change the data so a new build would produce different pages.
     let cfg = dir.join("manyi.toml");
     std::fs::write(&cfg, std::fs::read_to_string(&cfg).unwrap().replace("Fixture", "Changed")).unwrap();
@@ -151,26 +151,9 @@ fn killed_build_leaves_previous_site_untouched() {
     }
     child.kill().unwrap(); // SIGKILL: no cleanup code runs
     child.wait().unwrap();
-    assert_eq!(snapshot(&out), before, "the published site changed");
+    assert_eq!(folder_files(&out), before, "the published site changed");
     assert!(tmp.exists(), "the killed build's temporary folder is still there, untouched by the kill");
     assert!(Command::new(bin).args(["build", dir.to_str().unwrap()]).status().unwrap().success());
     assert!(!tmp.exists(), "the next build clears the leftover");
     assert!(std::fs::read_to_string(out.join("index.html")).unwrap().contains("Changed"));
-}
-
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut v = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                v.push((p.clone(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    v.sort();
-    v
 }

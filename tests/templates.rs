@@ -3,7 +3,7 @@
 //! the report's language.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, folder_files};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -77,29 +77,11 @@ fn with_template(case: &str, edit: impl Fn(&str) -> String) -> (PathBuf, Output)
     (dir, o)
 }
 
-/// Every file of a folder, by relative path.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn template_syntax_error_names_file_line_column_and_keeps_the_site() {
     let dir = project("tests/fixtures/custom-template", "syntax-before");
     assert!(build(&dir).status.success());
-    let before = snapshot(&dir.join("public"));
+    let before = folder_files(&dir.join("public"));
     let path = dir.join("templates/report.md");
     let text = read(path.clone()).replace("{% for col, rows in c.pareto %}", "{% for col, rows in c.pareto %");
     std::fs::write(&path, text).unwrap();
@@ -108,7 +90,7 @@ fn template_syntax_error_names_file_line_column_and_keeps_the_site() {
     let err = stderr(&o);
     assert!(err.starts_with("templates/report.md:15:34: error: template error: "), "{err}");
     assert!(err.contains("hint: "), "{err}");
-    assert_eq!(snapshot(&dir.join("public")), before, "a failed build leaves the previous site as it was");
+    assert_eq!(folder_files(&dir.join("public")), before, "a failed build leaves the previous site as it was");
 }
 
 #[test]
