@@ -303,6 +303,17 @@ fn register_fixture_figures_match_hand_computation() {
     let (out, s) = fixture_out("register", "figures", &[]);
     let c = &s["complaints"];
     assert_eq!(c["as_of"], "2026-06-30");
+    // The method notes state the rules this config set, and nothing it did not set.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains(
+            "On-time rate = closed by the deadline / closed with a deadline; the deadline is 5 days after receipt."
+        ),
+        "{md}"
+    );
+    assert!(md.contains("Categories beyond the first 3 are merged into \"Other\""), "{md}");
+    let notes = &md[md.find("## Method notes").unwrap()..md.find("## Data quality").unwrap()];
+    assert!(!notes.contains('—'), "no placeholder for an unset rule: {notes}");
     assert_eq!((c["received"].as_u64(), c["closed"].as_u64(), c["open"].as_u64()), (Some(8), Some(5), Some(3)));
     close(&c["closure_rate"], 0.625);
     assert_eq!(c["closure_met"], false);

@@ -5,7 +5,7 @@ use crate::analysis::survey::SurveyResult;
 use crate::analysis::Figures;
 use crate::config::{Config, RateBasis};
 use crate::labels::Labels;
-use crate::number::{self, DASH};
+use crate::number;
 
 fn pct(v: f64) -> String {
     number::pct(v, 1)
@@ -77,15 +77,24 @@ fn survey_notes(cfg: &Config, s: &SurveyResult, t: &Labels) -> Vec<String> {
 fn complaint_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
     let mut notes = Vec::new();
     if let (Some(k), Some(c)) = (&cfg.complaints, &f.complaints) {
-        let days = k.deadline_days.map_or_else(|| DASH.to_string(), |d| d.to_string());
+        let days = k.deadline_days.map(|d| d.to_string()).unwrap_or_default();
+        let deadline = match (k.deadline.is_some(), k.deadline_days.is_some()) {
+            (true, true) => t.fill("m_deadline_column_days", &[("days", &days)]),
+            (true, false) => t.get("m_deadline_column"),
+            (false, true) => t.fill("m_deadline_days", &[("days", &days)]),
+            (false, false) => t.get("m_deadline_none"),
+        };
         let as_of = c.as_of.to_string();
-        notes.push(t.fill("m_closure", &[("as_of", &as_of), ("target", &pct(c.closure_target)), ("days", &days)]));
-        let other = if k.other_after_share.is_some() || k.other_max_categories.is_some() {
-            let after = k.other_after_share.map_or_else(|| DASH.to_string(), pct);
-            let max = k.other_max_categories.map_or_else(|| DASH.to_string(), |m| m.to_string());
-            t.fill("m_other", &[("after", &after), ("max", &max)])
-        } else {
-            String::new()
+        notes.push(
+            t.fill("m_closure", &[("as_of", &as_of), ("target", &pct(c.closure_target)), ("deadline", &deadline)]),
+        );
+        let after = k.other_after_share.map(pct).unwrap_or_default();
+        let max = k.other_max_categories.map(|m| m.to_string()).unwrap_or_default();
+        let other = match (k.other_after_share.is_some(), k.other_max_categories.is_some()) {
+            (true, true) => t.fill("m_other", &[("after", &after), ("max", &max)]),
+            (true, false) => t.fill("m_other_share", &[("after", &after)]),
+            (false, true) => t.fill("m_other_max", &[("max", &max)]),
+            (false, false) => String::new(),
         };
         notes.push(t.fill("m_pareto", &[("share", &pct(c.vital_share)), ("other", &other)]).trim_end().to_string());
         notes.push(t.get("m_control"));
