@@ -104,15 +104,16 @@ fn build(project: &Path, period: Option<&str>, threads: usize) -> Built {
     let inputs = manyi::load(&settings, &model).unwrap_or_else(|e| panic!("{e}"));
     let periods = choose_periods(&inputs, settings.periods).unwrap_or_else(|e| panic!("{e}"));
     let columns: &[String] = settings.config.complaints.as_ref().map_or(&[], |k| &k.pareto);
+    let quality = manyi::analysis::DataQuality::of(&inputs.quality);
     let mut reports = Vec::new();
     for p in periods {
-        let figures = summarize_period(&settings.config, &model, &inputs, p).unwrap_or_else(|e| panic!("{e}"));
+        let figures =
+            summarize_period(&settings.config, &model, &inputs, &quality, p).unwrap_or_else(|e| panic!("{e}"));
         let charts = draw_charts(&figures, columns, &labels).unwrap_or_else(|e| panic!("{e}"));
         let files = render_period(&Page {
             config: &settings.config,
             figures: &figures,
             charts: &charts,
-            quality: &inputs.quality,
             conclusions: inputs.conclusions.as_deref(),
             labels: &labels,
             templates: &templates,
@@ -126,7 +127,8 @@ fn build(project: &Path, period: Option<&str>, threads: usize) -> Built {
         reports.push(Report { figures, charts, html, md });
     }
     let archive = settings.periods.nested().then(|| {
-        let newest_first: Vec<&Figures> = reports.iter().rev().map(|r| &r.figures).collect();
+        let newest_first: Vec<(String, &Figures)> =
+            reports.iter().rev().map(|r| (format!("{}/", r.figures.period), &r.figures)).collect();
         let site = Site::of(&settings.config, &labels);
         let f = render_archive(&templates, &site, &labels, &newest_first).unwrap_or_else(|e| panic!("{e}"));
         String::from_utf8(f.bytes).unwrap()
