@@ -98,7 +98,8 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
 
     let mut protected: Vec<PathBuf> = vec![settings.root.clone()];
     protected.extend(inputs.files.iter().map(|f| settings.root.join(f)));
-    site::write_site(&settings.output, &protected, &files, settings.pause_before_swap)?;
+    let options = site::WriteOptions { lock_wait: settings.lock_wait, pause_before_swap: settings.pause_before_swap };
+    site::write_site(&settings.output, &protected, &files, &options)?;
     steps.done("write site");
 
     Ok(BuildOutcome {

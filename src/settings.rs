@@ -54,7 +54,13 @@ pub struct Env {
     pub range_bytes: Option<u64>,
     /// `MANYI_TEST_PAUSE_BEFORE_SWAP_MS`: a test hook that pauses before the output swap.
     pub pause_before_swap: Option<Duration>,
+    /// `MANYI_OUTPUT_LOCK_WAIT_SECS`: how long a build waits for another build writing the same
+    /// output folder (0: fail at once); [`DEFAULT_LOCK_WAIT`] when unset.
+    pub output_lock_wait: Option<Duration>,
 }
+
+/// How long a build waits for the output lock unless `MANYI_OUTPUT_LOCK_WAIT_SECS` says otherwise.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(120);
 
 impl Env {
     pub fn from_process() -> Env {
@@ -65,6 +71,7 @@ impl Env {
             threads: var::<usize>("MANYI_THREADS").filter(|n| *n > 0),
             range_bytes: var::<u64>("MANYI_RANGE_BYTES").filter(|n| *n > 0),
             pause_before_swap: var::<u64>("MANYI_TEST_PAUSE_BEFORE_SWAP_MS").map(Duration::from_millis),
+            output_lock_wait: var::<u64>("MANYI_OUTPUT_LOCK_WAIT_SECS").map(Duration::from_secs),
         }
     }
 }
@@ -84,6 +91,8 @@ pub struct Settings {
     /// Bytes of a survey file read as one task; `None`: derived from the input size.
     pub range_bytes: Option<u64>,
     pub pause_before_swap: Option<Duration>,
+    /// How long the write step waits for another build holding the output folder.
+    pub lock_wait: Duration,
 }
 
 impl Settings {
@@ -101,6 +110,7 @@ impl Settings {
             threads: env.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
             range_bytes: env.range_bytes,
             pause_before_swap: env.pause_before_swap,
+            lock_wait: env.output_lock_wait.unwrap_or(DEFAULT_LOCK_WAIT),
         })
     }
 }

@@ -143,7 +143,8 @@ fn killed_build_leaves_previous_site_untouched() {
         .env("MANYI_TEST_PAUSE_BEFORE_SWAP_MS", "20000")
         .spawn()
         .unwrap();
-    let tmp = dir.join(".public.manyi-tmp");
+    // Each build writes into its own `.public.manyi-tmp-<pid>`.
+    let tmp = dir.join(format!(".public.manyi-tmp-{}", child.id()));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while !tmp.join("summary.json").exists() {
         assert!(std::time::Instant::now() < deadline, "the build never wrote its temporary folder");
