@@ -48,7 +48,9 @@ pub fn check(settings: &Settings) -> Result<Checked> {
 /// Reads every input into the survey accumulator of `model` and the registers.
 pub fn load<'m>(settings: &Settings, model: &'m SurveyModel) -> Result<Inputs<Tally<'m>>> {
     let plan = ReadPlan { threads: settings.threads, range_bytes: settings.range_bytes };
-    ingest::load_inputs(&settings.root, &settings.config, plan, || Tally::new(model))
+    let scope =
+        ingest::Scope::new(&settings.root, settings.config.site.allow_outside_project).skipping(&settings.output);
+    ingest::load_inputs(&scope, &settings.config, plan, || Tally::new(model))
 }
 
 /// What a build produced.
@@ -102,12 +104,27 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
     site::write_site(&settings.output, &protected, &files, &options)?;
     steps.done("write site");
 
+    let mut diagnostics = inputs.quality.diagnostics();
+    diagnostics.extend(figures.iter().filter_map(over_returned));
     Ok(BuildOutcome {
         output: settings.output.clone(),
         periods: periods.iter().map(|p| p.to_string()).collect(),
-        diagnostics: inputs.quality.diagnostics(),
+        diagnostics,
         timings: steps.timings,
     })
+}
+
+/// A warning when a period has more questionnaires returned than issued: a return rate over
+/// 100% means a wrong plan, or survey rows counted twice or dated in the wrong period.
+fn over_returned(f: &Figures) -> Option<Diagnostic> {
+    let s = &f.survey;
+    let issued = s.issued.filter(|issued| s.returned > *issued)?;
+    let rate = s.return_rate.map(|r| format!(" (return rate {})", number::pct(r, 0))).unwrap_or_default();
+    let message = format!("{}: {} questionnaires returned but {issued} issued{rate}", f.period, s.returned);
+    Some(Diagnostic::warning(diag::Location::file(config::CONFIG_FILE), message).with_hint(format!(
+        "check issued in the [[survey.plans]] entry for {}, and that no survey file is listed twice or holds rows of another period",
+        f.period
+    )))
 }
 
 fn load_templates(settings: &Settings, labels: &Labels) -> Result<Templates> {

@@ -67,7 +67,7 @@ fn main() -> ExitCode {
                     }
                     if !outcome.diagnostics.is_empty() {
                         eprintln!(
-                            "{} row(s) rejected; they are listed in the report's data-quality section and rejected.csv",
+                            "{} warning(s); rejected rows are listed in the report's data-quality section and rejected.csv",
                             outcome.diagnostics.len()
                         );
                     }

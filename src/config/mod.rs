@@ -202,6 +202,10 @@ pub struct SiteConfig {
     /// Language of every label in the output: `zh-CN` (default) or `en`.
     #[serde(default)]
     pub language: Language,
+    /// Whether input paths (`files`, `conclusions`) may resolve, after symlinks, outside the
+    /// project folder; default false, so a config cannot publish an arbitrary file.
+    #[serde(default)]
+    pub allow_outside_project: bool,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]

@@ -10,13 +10,12 @@ use super::records::Mark;
 use super::registers::{Action, ComplaintData};
 use super::survey::{HeldRow, IdCheck, SurveyReader, SurveyRow};
 use super::table::{Layout, Table};
-use super::{FileAccount, Rejection, SourceFile};
+use super::{FileAccount, Rejection, Scope, SourceFile};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Location, Result};
 use crate::parallel::parallel_map;
 use crate::period::YearMonth;
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
 use std::sync::Mutex;
 
 /// What survey rows are folded into. Parts of the input are read into separate sinks and
@@ -95,15 +94,15 @@ pub struct Inputs<S> {
 /// alongside as task 0. Results are merged in a fixed order, so the outcome equals a
 /// sequential read.
 pub fn load_inputs<S: RowSink>(
-    root: &Path,
+    scope: &Scope,
     cfg: &Config,
     plan: ReadPlan,
     new_sink: impl Fn() -> S + Sync,
 ) -> Result<Inputs<S>> {
-    let files = super::resolve_files(root, &cfg.survey.files, "[survey] files")?;
+    let files = super::resolve_files_in(scope, &cfg.survey.files, "[survey] files")?;
     let reader = SurveyReader::new(&cfg.survey);
     let survey = SurveyLoad { reader: &reader, files: &files, plan, new_sink: &new_sink };
-    let (survey, registers) = survey.load(cfg.survey.check_duplicate_ids, || load_registers(root, cfg));
+    let (survey, registers) = survey.load(cfg.survey.check_duplicate_ids, || load_registers(scope, cfg));
     let (sink, mut accounts, mut rejections) = survey?;
     let registers = registers?;
     accounts.extend(registers.accounts);
@@ -111,7 +110,7 @@ pub fn load_inputs<S: RowSink>(
     let mut shown: Vec<String> = files.iter().map(|f| f.shown.clone()).collect();
     shown.extend(registers.shown);
     let conclusions = match &cfg.report.conclusions {
-        Some(rel) => Some(super::read_text(root, rel, "[report] conclusions")?),
+        Some(rel) => Some(super::read_text(scope, rel, "[report] conclusions")?),
         None => None,
     };
     Ok(Inputs {
@@ -358,12 +357,12 @@ impl Registers {
     /// Resolves a file set, reads it, and books its files and rows.
     fn read_set<T>(
         &mut self,
-        root: &Path,
+        scope: &Scope,
         patterns: &[String],
         key: &str,
         read: impl FnOnce(&[SourceFile], &mut Vec<Rejection>) -> Result<(T, Vec<FileAccount>)>,
     ) -> Result<T> {
-        let files = super::resolve_files(root, patterns, key)?;
+        let files = super::resolve_files_in(scope, patterns, key)?;
         let (data, accounts) = read(&files, &mut self.rejections)?;
         self.accounts.extend(accounts);
         self.shown.extend(files.iter().map(|f| f.shown.clone()));
@@ -371,20 +370,21 @@ impl Registers {
     }
 }
 
-fn load_registers(root: &Path, cfg: &Config) -> Result<Registers> {
+fn load_registers(scope: &Scope, cfg: &Config) -> Result<Registers> {
     use super::registers::{read_actions, read_complaints, read_volumes};
     let mut r = Registers::default();
     if let Some(k) = &cfg.complaints {
-        let data = r.read_set(root, &k.files, "[complaints] files", |f, rej| read_complaints(f, k, |x| rej.push(x)))?;
+        let data =
+            r.read_set(scope, &k.files, "[complaints] files", |f, rej| read_complaints(f, k, |x| rej.push(x)))?;
         r.complaints = Some(data);
         if let Some(v) = &k.volume {
             let data =
-                r.read_set(root, &v.files, "[complaints.volume] files", |f, rej| read_volumes(f, v, |x| rej.push(x)))?;
+                r.read_set(scope, &v.files, "[complaints.volume] files", |f, rej| read_volumes(f, v, |x| rej.push(x)))?;
             r.volumes = Some(data);
         }
     }
     if let Some(a) = &cfg.actions {
-        let data = r.read_set(root, &a.files, "[actions] files", |f, rej| read_actions(f, a, |x| rej.push(x)))?;
+        let data = r.read_set(scope, &a.files, "[actions] files", |f, rej| read_actions(f, a, |x| rej.push(x)))?;
         r.actions = Some(data);
     }
     Ok(r)

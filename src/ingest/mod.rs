@@ -140,73 +140,354 @@ pub fn hash_id(id: &[u8]) -> u64 {
     h ^ (h >> 33)
 }
 
-/// Reads a UTF-8 text file of the project (e.g. the conclusions Markdown).
-pub fn read_text(root: &Path, rel: &str, key: &str) -> Result<String> {
-    let path = root.join(rel);
-    std::fs::read_to_string(&path).map_err(|e| {
+/// The largest text input read (the conclusions Markdown): 10 MB.
+pub const TEXT_LIMIT: u64 = 10 * 1024 * 1024;
+
+/// Where input files may come from: the project folder (or anywhere, when
+/// `[site] allow_outside_project` says so), never a folder manyi writes its output into.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// The project folder as given; paths in the config are relative to it.
+    root: PathBuf,
+    /// The project folder, absolute and lexically clean: inputs are shown relative to it.
+    abs_root: PathBuf,
+    /// The project folder with symlinks resolved: inputs must resolve inside it.
+    real_root: PathBuf,
+    allow_outside: bool,
+    /// Output folders (symlinks resolved) never read, besides any folder holding the marker.
+    skip: Vec<PathBuf>,
+}
+
+impl Scope {
+    pub fn new(root: &Path, allow_outside: bool) -> Scope {
+        let abs_root = lexical(&std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()));
+        let real_root = root.canonicalize().unwrap_or_else(|_| abs_root.clone());
+        Scope { root: root.to_path_buf(), abs_root, real_root, allow_outside, skip: Vec::new() }
+    }
+
+    /// Also never reads `folder` (the configured output folder), even before it holds the marker.
+    pub fn skipping(mut self, folder: &Path) -> Scope {
+        let abs = lexical(&std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf()));
+        self.skip.push(folder.canonicalize().unwrap_or(abs));
+        self
+    }
+
+    /// How a file is named in messages: relative to the project folder with `/`, or absolute.
+    fn shown(&self, path: &Path) -> String {
+        let abs = lexical(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+        let shown = match abs.strip_prefix(&self.abs_root) {
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => relative_to(&abs, &self.abs_root).unwrap_or(abs),
+        };
+        shown.to_string_lossy().replace('\\', "/")
+    }
+
+    fn inside(&self, real: &Path) -> bool {
+        self.allow_outside || real.starts_with(&self.real_root)
+    }
+
+    /// A folder manyi writes its output into: marked, or the configured output folder.
+    fn is_output(&self, dir: &Path, real: &Path) -> bool {
+        dir.join(crate::site::MARKER).exists() || self.skip.iter().any(|s| s == real)
+    }
+}
+
+/// `path` with `.` removed and `..` applied to the components before it, without touching
+/// the file system.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to `base` with `..` steps, when the two share more than the file-system root.
+fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
+    let common = path.components().zip(base.components()).take_while(|(a, b)| a == b).count();
+    if common <= 1 {
+        return None;
+    }
+    let mut rel: PathBuf = base.components().skip(common).map(|_| "..").collect();
+    rel.extend(path.components().skip(common));
+    Some(rel)
+}
+
+fn config_error(message: String) -> Error {
+    Error::config(Location::file(crate::config::CONFIG_FILE), message)
+}
+
+fn outside_hint() -> String {
+    "inputs must lie inside the project folder (after following symlinks); move the file into it, \
+     or set allow_outside_project = true under [site] in manyi.toml if reading it is intended"
+        .to_string()
+}
+
+fn not_regular(key: &str, pattern: &str) -> Error {
+    config_error(format!("{key}: \"{pattern}\" is not a regular file (a device, pipe or socket is never read)"))
+        .with_hint("name a file saved in the project folder")
+}
+
+/// Reads a UTF-8 text file of the project (e.g. the conclusions Markdown): a regular file
+/// inside the project folder (unless allowed outside), at most `TEXT_LIMIT` bytes.
+pub fn read_text(scope: &Scope, rel: &str, key: &str) -> Result<String> {
+    use std::io::Read;
+    let path = scope.root.join(rel);
+    let cannot = |e: &dyn std::fmt::Display| {
         Error::config(Location::file(rel.to_string()), format!("cannot read the file named by {key}: {e}"))
             .with_hint("paths are relative to the project folder; save the file as UTF-8")
-    })
+    };
+    let meta = std::fs::metadata(&path).map_err(|e| cannot(&e))?;
+    let real = path.canonicalize().map_err(|e| cannot(&e))?;
+    if !scope.inside(&real) {
+        return Err(config_error(format!(
+            "{key}: \"{rel}\" resolves to {}, outside the project folder {}",
+            real.display(),
+            scope.real_root.display()
+        ))
+        .with_hint(outside_hint()));
+    }
+    if !meta.is_file() {
+        return Err(not_regular(key, rel));
+    }
+    let file = open_regular(&path).map_err(|e| cannot(&e))?.ok_or_else(|| not_regular(key, rel))?;
+    let mut bytes = Vec::new();
+    file.take(TEXT_LIMIT + 1).read_to_end(&mut bytes).map_err(|e| cannot(&e))?;
+    if bytes.len() as u64 > TEXT_LIMIT {
+        return Err(Error::data(
+            Location::file(scope.shown(&path)),
+            format!("the file named by {key} is larger than {} MB, the limit for text inputs", TEXT_LIMIT >> 20),
+        )
+        .with_hint("keep the conclusions to text and links; put large material in separate files"));
+    }
+    String::from_utf8(bytes).map_err(|_| cannot(&"stream did not contain valid UTF-8"))
+}
+
+/// Opens a file without blocking (a FIFO swapped in after the check would wait for a writer
+/// forever), and `None` unless it is a regular file.
+fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    Ok(file.metadata()?.is_file().then_some(file))
+}
+
+/// `resolve_files_in` with the default scope: files inside the project folder `root` only.
+pub fn resolve_files(root: &Path, patterns: &[String], key: &str) -> Result<Vec<SourceFile>> {
+    resolve_files_in(&Scope::new(root, false), patterns, key)
 }
 
 /// Expands `files` entries (paths, globs, folders) relative to the project root.
-/// The result is sorted within each entry and free of duplicates, so runs are deterministic.
-pub fn resolve_files(root: &Path, patterns: &[String], key: &str) -> Result<Vec<SourceFile>> {
+///
+/// Every file is a regular file that resolves (after symlinks) inside the project folder,
+/// unless the scope allows outside paths. Folders are walked following symlinks but not
+/// symlink loops, and never into manyi's output (a folder holding the marker, or the
+/// configured output folder). The result is sorted within each entry and holds each file
+/// once, however many paths lead to it, so runs are deterministic.
+pub fn resolve_files_in(scope: &Scope, patterns: &[String], key: &str) -> Result<Vec<SourceFile>> {
     let mut out: Vec<SourceFile> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for pattern in patterns {
-        let mut found = Vec::new();
-        let full = root.join(pattern);
-        if pattern.contains(['*', '?', '[']) {
-            let full_pattern = full.to_string_lossy().into_owned();
-            let paths = glob::glob(&full_pattern).map_err(|e| {
-                Error::config(
-                    Location::file(crate::config::CONFIG_FILE),
-                    format!("{key}: \"{pattern}\" is not a valid glob: {e}"),
-                )
-                .with_hint("use * for any name part, ** for any folder depth, e.g. \"data/**/*.csv\"")
-            })?;
-            found.extend(paths.filter_map(|p| p.ok()).filter(|p| p.is_file()));
-        } else if full.is_dir() {
-            for entry in walkdir::WalkDir::new(&full).sort_by_file_name() {
-                let entry = entry.map_err(|e| {
-                    Error::data(Location::file(pattern.clone()), format!("cannot walk the folder: {e}"))
-                })?;
-                if entry.file_type().is_file() && is_table_file(entry.path()) {
-                    found.push(entry.into_path());
-                }
-            }
-        } else if full.is_file() {
-            found.push(full);
+        let mut found = if pattern.contains(['*', '?', '[']) {
+            scope.glob(pattern, key)?
         } else {
-            return Err(Error::config(
-                Location::file(crate::config::CONFIG_FILE),
-                format!("{key}: file \"{pattern}\" not found in {}", root.display()),
-            )
-            .with_hint(
-                "paths are relative to the project folder; globs such as \"data/*.csv\" and folders are accepted",
-            ));
-        }
+            scope.path_or_folder(pattern, key)?
+        };
         if found.is_empty() {
-            return Err(Error::config(
-                Location::file(crate::config::CONFIG_FILE),
-                format!("{key}: \"{pattern}\" matches no file"),
-            )
-            .with_hint("paths are relative to the project folder; check the folder and the file extension"));
+            let full = scope.root.join(pattern);
+            let own = full.is_dir() && scope.is_output(&full, &full.canonicalize().unwrap_or_default());
+            let (message, hint) = if own {
+                (
+                    format!("{key}: \"{pattern}\" is manyi's output folder, which is never read as data"),
+                    "name the folder that holds the data files",
+                )
+            } else {
+                (
+                    format!("{key}: \"{pattern}\" matches no file"),
+                    "paths are relative to the project folder; check the folder and the file extension",
+                )
+            };
+            return Err(config_error(message).with_hint(hint));
         }
         found.sort();
-        for path in found {
-            let shown = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            if !out.iter().any(|f| f.path == path) {
-                out.push(SourceFile { path, shown });
+        for (path, real) in found {
+            if seen.insert(real) {
+                out.push(SourceFile { shown: scope.shown(&path), path });
             }
         }
     }
     Ok(out)
 }
 
+impl Scope {
+    /// A path naming a file or a folder (walked for table files).
+    fn path_or_folder(&self, pattern: &str, key: &str) -> Result<Vec<(PathBuf, PathBuf)>> {
+        let full = self.root.join(pattern);
+        let Ok(meta) = std::fs::metadata(&full) else {
+            return Err(config_error(format!("{key}: file \"{pattern}\" not found in {}", self.root.display()))
+                .with_hint(
+                    "paths are relative to the project folder; globs such as \"data/*.csv\" and folders are accepted",
+                ));
+        };
+        let real = full.canonicalize().map_err(|e| Error::io(&full, "resolve the path", e))?;
+        if !self.inside(&real) {
+            let resolves = if lexical(&std::path::absolute(&full).unwrap_or_default()) == real {
+                String::new()
+            } else {
+                format!(" (it resolves to {})", real.display())
+            };
+            return Err(config_error(format!(
+                "{key}: \"{pattern}\" is outside the project folder {}{resolves}",
+                self.real_root.display()
+            ))
+            .with_hint(outside_hint()));
+        }
+        if meta.is_dir() {
+            self.walk(&full, None, pattern, key, &|p: &Path| is_table_file(p))
+        } else if meta.is_file() {
+            Ok(vec![(full, real)])
+        } else {
+            Err(not_regular(key, pattern))
+        }
+    }
+
+    /// A glob: the folder before its first wildcard is walked and each file's path below it
+    /// matched against the rest, `*` and `?` within one name, `**` across folders.
+    fn glob(&self, pattern: &str, key: &str) -> Result<Vec<(PathBuf, PathBuf)>> {
+        let mut base = PathBuf::new();
+        let mut rest: Vec<String> = Vec::new();
+        for c in Path::new(pattern).components() {
+            let part = c.as_os_str().to_string_lossy();
+            if rest.is_empty() && !part.contains(['*', '?', '[']) {
+                base.push(c);
+            } else {
+                rest.push(part.into_owned());
+            }
+        }
+        let matcher = glob::Pattern::new(&rest.join("/")).map_err(|e| {
+            config_error(format!("{key}: \"{pattern}\" is not a valid glob: {e}"))
+                .with_hint("use * for any name part, ** for any folder depth, e.g. \"data/**/*.csv\"")
+        })?;
+        let base = self.root.join(base);
+        let Ok(real) = base.canonicalize() else { return Ok(Vec::new()) };
+        if !real.is_dir() {
+            return Ok(Vec::new());
+        }
+        if !self.inside(&real) {
+            return Err(config_error(format!(
+                "{key}: \"{pattern}\" looks in {}, outside the project folder {}",
+                real.display(),
+                self.real_root.display()
+            ))
+            .with_hint(outside_hint()));
+        }
+        let depth = if rest.iter().any(|p| p == "**") { None } else { Some(rest.len()) };
+        let options = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: false,
+        };
+        self.walk(&base, depth, pattern, key, &|rel: &Path| matcher.matches_path_with(rel, options))
+    }
+
+    /// The regular files below `base` whose path relative to it is `wanted`, each with its
+    /// path with symlinks resolved. Symlinks are followed; a link back to a folder being
+    /// walked, a folder reached a second time, a dangling link and manyi's output are skipped.
+    fn walk(
+        &self,
+        base: &Path,
+        max_depth: Option<usize>,
+        pattern: &str,
+        key: &str,
+        wanted: &dyn Fn(&Path) -> bool,
+    ) -> Result<Vec<(PathBuf, PathBuf)>> {
+        let mut walker = walkdir::WalkDir::new(base).follow_links(true).sort_by_file_name();
+        if let Some(depth) = max_depth {
+            walker = walker.max_depth(depth);
+        }
+        let mut entries = walker.into_iter();
+        let mut folders = std::collections::HashSet::new();
+        let mut found = Vec::new();
+        while let Some(entry) = entries.next() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) if e.loop_ancestor().is_some() => continue,
+                Err(e) if e.path().is_some_and(|p| p.symlink_metadata().is_ok() && !p.exists()) => continue,
+                Err(e) => {
+                    let at = e.path().map_or_else(|| pattern.to_string(), |p| self.shown(p));
+                    return Err(Error::data(Location::file(at), format!("cannot walk the folder named by {key}: {e}")));
+                }
+            };
+            let path = entry.path();
+            let real = || path.canonicalize().map_err(|e| Error::io(path, "resolve the path", e));
+            if entry.file_type().is_dir() {
+                let real = real()?;
+                if self.is_output(path, &real) || !folders.insert(real) {
+                    entries.skip_current_dir();
+                }
+                continue;
+            }
+            let rel = path.strip_prefix(base).unwrap_or(path);
+            if !entry.file_type().is_file() || !wanted(rel) {
+                continue;
+            }
+            let real = real()?;
+            if !self.inside(&real) {
+                return Err(config_error(format!(
+                    "{key}: \"{pattern}\" includes {}, which resolves to {}, outside the project folder {}",
+                    self.shown(path),
+                    real.display(),
+                    self.real_root.display()
+                ))
+                .with_hint(outside_hint()));
+            }
+            found.push((entry.into_path(), real));
+        }
+        Ok(found)
+    }
+}
+
 fn is_table_file(p: &Path) -> bool {
     let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     matches!(ext.as_str(), "csv" | "tsv" | "txt" | "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+}
+
+/// The hint for a text file holding NUL bytes: UTF-16 text without a byte-order mark has a
+/// NUL beside nearly every ASCII character (after it in UTF-16LE, before it in UTF-16BE);
+/// anything else is taken for a binary file.
+pub(crate) fn nul_hint(prefix: &[u8]) -> &'static str {
+    let (mut low, mut high, mut both) = (0usize, 0usize, 0usize);
+    for pair in prefix.chunks_exact(2) {
+        match (pair[0], pair[1]) {
+            (0, 0) => both += 1,
+            (_, 0) => low += 1,
+            (0, _) => high += 1,
+            _ => {}
+        }
+    }
+    if low >= 2 && low > 4 * (high + both) {
+        "the file looks like UTF-16 text without a byte-order mark: set encoding = \"utf-16le\" for this file set in manyi.toml (or save it as UTF-8)"
+    } else if high >= 2 && high > 4 * (low + both) {
+        "the file looks like UTF-16 text without a byte-order mark: set encoding = \"utf-16be\" for this file set in manyi.toml (or save it as UTF-8)"
+    } else {
+        "export the data as CSV (or point files at the .xlsx workbook itself)"
+    }
 }
 
 #[cfg(test)]
@@ -224,5 +505,30 @@ mod seen_ids_tests {
         ids.by_hash.insert(hash_id(b"C2"), c1);
         assert!(ids.check("C2", 0).is_ok(), "a different id with the same hash is new");
         assert!(ids.check("C2", 0).is_err(), "and its own repeat is still found");
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_cleaned_and_shown_relative() {
+        assert_eq!(lexical(Path::new("/p/./data/../data/a.csv")), Path::new("/p/data/a.csv"));
+        assert_eq!(lexical(Path::new("../x/./a.csv")), Path::new("../x/a.csv"));
+        assert_eq!(lexical(Path::new("/../a")), Path::new("/a"));
+        assert_eq!(relative_to(Path::new("/w/t/x/a.csv"), Path::new("/w/t/p")), Some("../x/a.csv".into()));
+        assert_eq!(relative_to(Path::new("/etc/passwd"), Path::new("/w/t/p")), None);
+    }
+
+    #[test]
+    fn nul_bytes_of_utf16_text_get_an_encoding_hint() {
+        let le: Vec<u8> = "编号,日期,项目一\nR1,2026-03-01,5\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = "编号,日期,项目一\nR1,2026-03-01,5\n".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert!(nul_hint(&le).contains("encoding = \"utf-16le\""));
+        assert!(nul_hint(&be).contains("encoding = \"utf-16be\""));
+        // A workbook or other binary file: NULs in every position.
+        let binary = [0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0x06, 0, 0x08, 0, 0, 0, 0x21, 0, 0, 0, 0, 0, 0x3a, 0x7e];
+        assert!(nul_hint(&binary).starts_with("export the data as CSV"));
     }
 }

@@ -149,8 +149,9 @@ impl Table {
         let encoding = sniff_encoding(&prefix, opts.encoding.as_deref());
         let is_utf16 = encoding.is_some_and(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE);
         if !is_utf16 && prefix.contains(&0) {
-            return Err(Error::data(loc(), "the file is not text: it contains NUL bytes")
-                .with_hint("export the data as CSV (or point files at the .xlsx workbook itself)"));
+            return Err(
+                Error::data(loc(), "the file is not text: it contains NUL bytes").with_hint(super::nul_hint(&prefix))
+            );
         }
         let raw = encoding.is_none_or(|e| e == encoding_rs::UTF_8);
         let chained = std::io::Cursor::new(prefix).chain(handle);
