@@ -274,7 +274,11 @@ impl<S: RowSink, F: Fn() -> S + Sync> SurveyLoad<'_, S, F> {
             let shift = if piece.file != file {
                 file = piece.file;
                 done = false;
-                accounts.push(FileAccount { file: part.account.file.clone(), ..Default::default() });
+                accounts.push(FileAccount {
+                    file: part.account.file.clone(),
+                    encoding: part.account.encoding,
+                    ..Default::default()
+                });
                 0 // a file's first part counts the file's own lines
             } else if done {
                 continue;

@@ -60,6 +60,9 @@ impl Rejection {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct FileAccount {
     pub file: String,
+    /// The text encoding the file was read in (`UTF-8`, `GB18030`, a configured one); `None`
+    /// for workbooks.
+    pub encoding: Option<&'static str>,
     pub read: u64,
     pub used: u64,
     pub rejected: u64,

@@ -18,6 +18,8 @@ pub struct Record {
     /// Bytes of `bytes` in use.
     used: usize,
     gap: usize,
+    /// The record's quoting is not valid CSV, though the parser took it (see `QuoteCheck`).
+    bad_quotes: bool,
 }
 
 impl Record {
@@ -31,6 +33,13 @@ impl Record {
         self.ends.clear();
         self.used = 0;
         self.gap = 0;
+        self.bad_quotes = false;
+    }
+    /// Whether the parser had to be lenient about this record's quotes: a quote left open at
+    /// the end of the input, or a closing quote followed by more text (`"a"b`). Valid CSV never
+    /// does either; an unbalanced quote always does one or the other.
+    pub fn bad_quotes(&self) -> bool {
+        self.bad_quotes
     }
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         let end = *self.ends.get(i)?;
@@ -200,10 +209,12 @@ impl<R: Read> RecordReader<R> {
         }
         self.core.set_line(self.line);
         let mut nends = 0;
+        let mut quotes = QuoteCheck::new(self.delimiter);
         loop {
             let input: &[u8] = if self.fill()? { &self.buf[self.pos..self.end] } else { &[] };
             let (res, nin, nout, nend) =
                 self.core.read_record(input, &mut rec.bytes[rec.used..], &mut self.ends_scratch[nends..]);
+            quotes.scan(&input[..nin]);
             self.pos += nin;
             rec.used += nout;
             nends += nend;
@@ -226,7 +237,80 @@ impl<R: Read> RecordReader<R> {
         }
         self.line = self.core.line();
         rec.ends.extend_from_slice(&self.ends_scratch[..nends]);
+        rec.bad_quotes = quotes.bad();
         Ok(Some(mark))
+    }
+}
+
+/// Follows the quotes of one record as the parser reads it, to tell valid CSV from what the
+/// parser only accepts leniently: a closing quote followed by anything but a delimiter, a line
+/// end or the end of input (the parser then keeps reading the field as unquoted text), or a
+/// quote still open at the end of input. Jumps from quote to quote, so a record without quotes
+/// costs one `memchr` pass.
+struct QuoteCheck {
+    delimiter: u8,
+    /// Inside a quoted field.
+    quoted: bool,
+    /// Inside a quoted field, the last byte seen was a quote: the next byte decides whether it
+    /// closed the field or began an escaped quote.
+    pending: bool,
+    /// The last byte seen (a line end before the record's first byte).
+    prev: u8,
+    /// Nothing seen yet: a byte-order mark there is not part of the field (the parser drops it).
+    start: bool,
+    bad: bool,
+}
+
+impl QuoteCheck {
+    fn new(delimiter: u8) -> Self {
+        QuoteCheck { delimiter, quoted: false, pending: false, prev: b'\n', start: true, bad: false }
+    }
+
+    /// Whether a closing quote is followed by `b` in valid CSV.
+    fn closes(&self, b: u8) -> bool {
+        b == self.delimiter || b == b'\n' || b == b'\r'
+    }
+
+    /// Takes the next bytes of the record, as the parser consumed them.
+    fn scan(&mut self, bytes: &[u8]) {
+        let Some(&last) = bytes.last() else { return };
+        let bom = std::mem::take(&mut self.start) && bytes.starts_with(b"\xef\xbb\xbf");
+        let first = if bom { 3 } else { 0 };
+        let mut i = first;
+        if self.pending {
+            self.pending = false;
+            if bytes[0] == b'"' {
+                i = 1; // an escaped quote: still inside
+            } else {
+                self.quoted = false;
+                self.bad |= !self.closes(bytes[0]);
+            }
+        }
+        while i < bytes.len() {
+            let Some(q) = memchr::memchr(b'"', &bytes[i..]).map(|q| i + q) else { break };
+            if self.quoted {
+                match bytes.get(q + 1) {
+                    None => self.pending = true,
+                    Some(b'"') => {}
+                    Some(&b) => {
+                        self.quoted = false;
+                        self.bad |= !self.closes(b);
+                    }
+                }
+                i = q + 2;
+            } else {
+                // A quote opens a field only as its first byte; elsewhere the parser keeps it.
+                let before = if q == first { self.prev } else { bytes[q - 1] };
+                self.quoted = before == self.delimiter || before == b'\n' || before == b'\r';
+                i = q + 1;
+            }
+        }
+        self.prev = last;
+    }
+
+    /// The verdict once the record is read: a quote open at its end ran to the end of input.
+    fn bad(&self) -> bool {
+        self.bad || (self.quoted && !self.pending)
     }
 }
 
@@ -353,6 +437,86 @@ mod tests {
             buf in 8usize..300,
         ) {
             proptest::prop_assert_eq!(read_all(&data, true, buf), read_all(&data, false, 1 << 12));
+        }
+    }
+
+    fn bad_quotes(data: &[u8], buf: usize) -> Vec<(u64, bool)> {
+        let mut r = RecordReader::new(data, b',', 0, 1);
+        r.buf = vec![0; buf];
+        let mut rec = Record::default();
+        let mut out = Vec::new();
+        while let Some(m) = r.read(&mut rec).unwrap() {
+            out.push((m.line, rec.bad_quotes()));
+        }
+        out
+    }
+
+    #[test]
+    fn quotes_the_parser_only_takes_leniently_are_flagged() {
+        let ok = |d: &str| assert!(bad_quotes(d.as_bytes(), 1 << 12).iter().all(|r| !r.1), "{d:?}");
+        let bad = |d: &str| assert!(bad_quotes(d.as_bytes(), 1 << 12).iter().any(|r| r.1), "{d:?}");
+        ok("a,\"b\nc,d\"\n1,2\n");
+        ok("\"\",\"\"\"\",\"\"\n\"x\"\r\n");
+        ok("a\"b,c\"\n"); // quotes inside unquoted text are text
+        ok("\"a\"");
+        ok("\u{feff}\"id\",\"x\"\n1,2\n");
+        bad("a,\"never closed\n1,2\n");
+        bad("a,\"closed\"later\n");
+        bad("a,\"x\n1,\"y\"\n");
+        assert_eq!(bad_quotes(b"a,b\n\"c\"d,e\n\"f\",g\n", 1 << 12), [(1, false), (2, true), (3, false)]);
+    }
+
+    /// The check by hand, byte by byte, as the parser's states go.
+    fn bad_quotes_reference(data: &[u8]) -> Vec<bool> {
+        let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+        let mut out = Vec::new();
+        let (mut i, mut bad) = (0, false);
+        #[derive(PartialEq)]
+        enum S {
+            Start,
+            Field,
+            Quoted,
+            QuoteInQuoted,
+            Lf,
+        }
+        let mut s = S::Lf;
+        while i < data.len() {
+            let b = data[i];
+            s = match (s, b) {
+                (S::Lf, b'\n' | b'\r') => S::Lf,
+                (S::Lf | S::Start, b'"') => S::Quoted,
+                (S::Lf | S::Start | S::Field | S::QuoteInQuoted, b',') => S::Start,
+                (S::Start | S::Field | S::QuoteInQuoted, b'\n' | b'\r') => {
+                    out.push(std::mem::take(&mut bad));
+                    S::Lf
+                }
+                (S::Quoted, b'"') => S::QuoteInQuoted,
+                (S::Quoted, _) => S::Quoted,
+                (S::QuoteInQuoted, b'"') => S::Quoted,
+                (S::QuoteInQuoted, _) => {
+                    bad = true;
+                    S::Field
+                }
+                _ => S::Field,
+            };
+            i += 1;
+        }
+        if s != S::Lf {
+            out.push(bad || s == S::Quoted);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quote_check_follows_the_parser_across_buffer_ends(
+            data in proptest::collection::vec(proptest::sample::select(b"a,\"\"\r\n".to_vec()), 0..200),
+            buf in 1usize..30,
+        ) {
+            let got: Vec<bool> = bad_quotes(&data, buf).into_iter().map(|r| r.1).collect();
+            proptest::prop_assert_eq!(&got, &bad_quotes_reference(&data));
+            let whole: Vec<bool> = bad_quotes(&data, 1 << 12).into_iter().map(|r| r.1).collect();
+            proptest::prop_assert_eq!(got, whole);
         }
     }
 

@@ -14,14 +14,17 @@ pub struct Table {
     pub header: Vec<String>,
     /// Worksheet name for workbooks (locations read `file:Sheet!C7`).
     pub sheet: Option<String>,
-    /// Number of header fields; rows with more non-empty fields are suspect.
-    normalized: Vec<String>,
+    /// The header names normalised for matching configured names (`value::normalize_header`);
+    /// `None` for an over-long name, which no configured name matches (see `header_name`).
+    normalized: Vec<Option<String>>,
     source: Source,
     record: Record,
     pub delimiter: u8,
     /// The file's bytes are read as they are (UTF-8), so byte offsets are file offsets and
     /// the file can be read in ranges.
     raw: bool,
+    /// The text encoding the file is read in (`None` for workbooks).
+    encoding: Option<&'static str>,
 }
 
 enum Source {
@@ -93,20 +96,147 @@ fn is_workbook(file: &SourceFile) -> bool {
     [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"].iter().any(|e| lower.ends_with(e))
 }
 
-/// Chooses the encoding: the configured one, a BOM, UTF-8 if the start of the file is valid
-/// UTF-8, else GB18030 (a superset of GBK, what Chinese Excel saves as "CSV").
-fn sniff_encoding(prefix: &[u8], configured: Option<&str>) -> Option<&'static encoding_rs::Encoding> {
+/// Bytes of each window sampled beyond the first `SNIFF` bytes (see `sample_windows`).
+const WINDOW: u64 = 256 << 10;
+
+/// Chooses the encoding: the configured one, a BOM, else what the text of the file's first
+/// bytes and of `windows` further on says (see `detect_encoding`). `None` stands for UTF-8 read
+/// as bytes.
+fn sniff_encoding(
+    prefix: &[u8],
+    windows: &[Vec<u8>],
+    configured: Option<&str>,
+) -> Option<&'static encoding_rs::Encoding> {
     if let Some(label) = configured {
         return encoding_rs::Encoding::for_label(label.as_bytes());
     }
     if let Some((enc, _)) = encoding_rs::Encoding::for_bom(prefix) {
         return Some(enc);
     }
-    match std::str::from_utf8(prefix) {
-        Ok(_) => None,
-        Err(e) if e.error_len().is_none() => None, // a character cut by the end of the sniffed prefix
-        Err(_) => Some(encoding_rs::GB18030),
+    let samples: Vec<&[u8]> = std::iter::once(prefix).chain(windows.iter().map(Vec::as_slice)).collect();
+    detect_encoding(&samples)
+}
+
+/// UTF-8 or GB18030 (a superset of GBK, what Chinese Excel saves as "CSV"), from samples of
+/// the file. Text in one encoding read as the other is broken almost everywhere: GBK read as
+/// UTF-8 has more invalid sequences than valid non-ASCII characters, UTF-8 read as GB18030 breaks
+/// at most odd-length runs. So a file is GB18030 only when its invalid UTF-8 outnumbers its
+/// valid non-ASCII characters and GB18030 fits it better; a UTF-8 file with a few bad bytes
+/// stays UTF-8, and the cells holding them are rejected with their line and column.
+fn detect_encoding(samples: &[&[u8]]) -> Option<&'static encoding_rs::Encoding> {
+    let clean = |s: &[u8]| match std::str::from_utf8(s) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(), // a character cut by the end of the sample
+    };
+    if samples.iter().all(|s| clean(s)) {
+        return None;
     }
+    let (mut invalid, mut multibyte, mut gb_invalid) = (0u64, 0u64, 0u64);
+    for s in samples {
+        let (i, m) = utf8_evidence(s);
+        invalid += i;
+        multibyte += m;
+        gb_invalid += gb18030_invalid(s);
+    }
+    (multibyte < invalid && gb_invalid < invalid).then_some(encoding_rs::GB18030)
+}
+
+/// Invalid sequences and valid multi-byte characters of `s` read as UTF-8 (a character cut by
+/// the end of `s` is neither).
+fn utf8_evidence(mut s: &[u8]) -> (u64, u64) {
+    let leads = |b: &[u8]| b.iter().filter(|&&c| c >= 0xc0).count() as u64;
+    let (mut invalid, mut multibyte) = (0, 0);
+    loop {
+        match std::str::from_utf8(s) {
+            Ok(v) => return (invalid, multibyte + leads(v.as_bytes())),
+            Err(e) => {
+                let (ok, rest) = s.split_at(e.valid_up_to());
+                multibyte += leads(ok);
+                let Some(n) = e.error_len() else { return (invalid, multibyte) };
+                invalid += 1;
+                s = &rest[n..];
+            }
+        }
+    }
+}
+
+/// Invalid sequences of `s` read as GB18030, by the byte structure: ASCII, a lead byte
+/// 81–FE with a trail 40–7E or 80–FE, or four bytes lead, 30–39, lead, 30–39.
+fn gb18030_invalid(s: &[u8]) -> u64 {
+    let lead = |b: u8| (0x81..=0xfe).contains(&b);
+    let digit = |b: u8| b.is_ascii_digit();
+    let (mut i, mut invalid) = (0, 0);
+    while i < s.len() {
+        let b = s[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        if lead(b) {
+            match (s.get(i + 1), s.get(i + 2), s.get(i + 3)) {
+                (None, ..) => break, // cut by the end of the sample
+                (Some(&t), ..) if (0x40..=0xfe).contains(&t) && t != 0x7f => {
+                    i += 2;
+                    continue;
+                }
+                (Some(&t), None, _) | (Some(&t), _, None) if digit(t) => break,
+                (Some(&t), Some(&u), Some(&v)) if digit(t) && lead(u) && digit(v) => {
+                    i += 4;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        invalid += 1;
+        i += 1;
+    }
+    invalid
+}
+
+/// Windows of `WINDOW` bytes at a quarter, half and three quarters of the file and at its end,
+/// beyond the first `from` bytes (already read), each from its first line start; the file is
+/// left at offset `from`. Empty for a file no longer than `from`.
+fn sample_windows(f: &mut std::fs::File, from: u64) -> std::io::Result<Vec<Vec<u8>>> {
+    use std::io::Seek;
+    let len = f.metadata()?.len();
+    let mut out = Vec::new();
+    if len <= from {
+        return Ok(out);
+    }
+    let mut starts: Vec<u64> =
+        [len / 4, len / 2, len / 4 * 3, len.saturating_sub(WINDOW)].iter().map(|&s| s.max(from)).collect();
+    starts.dedup();
+    for start in starts {
+        f.seek(std::io::SeekFrom::Start(start))?;
+        let mut buf = Vec::with_capacity(WINDOW as usize);
+        f.take(WINDOW).read_to_end(&mut buf)?;
+        let skip = memchr::memchr(b'\n', &buf).map_or(0, |i| i + 1);
+        buf.drain(..skip);
+        out.push(buf);
+    }
+    f.seek(std::io::SeekFrom::Start(from))?;
+    Ok(out)
+}
+
+/// Header names longer than this (in characters) cannot be a configured column: they are kept
+/// only as their shortened quotation, so a huge header cell costs neither memory nor message.
+const HEADER_MAX: usize = 1000;
+
+/// A header cell as the table keeps it, and its normalised form for matching: trimmed, without
+/// a byte-order mark; an over-long one only as it is quoted in messages (`"…" (n characters)`,
+/// see `value::quote`), with no normalised form.
+fn header_name(cell: &str) -> (String, Option<String>) {
+    let name = cell.trim_start_matches('\u{FEFF}').trim();
+    if name.len() <= HEADER_MAX || name.chars().count() <= HEADER_MAX {
+        (name.to_string(), Some(normalize_header(name)))
+    } else {
+        (quote(name), None)
+    }
+}
+
+/// The header names of `cells`, with their normalised forms (see `header_name`).
+fn header_names<'s>(cells: impl IntoIterator<Item = &'s str>) -> (Vec<String>, Vec<Option<String>>) {
+    cells.into_iter().map(header_name).unzip()
 }
 
 /// The delimiter used most in the first line, outside quotes (`,` when none is found).
@@ -146,7 +276,12 @@ impl Table {
             .read_to_end(&mut prefix)
             .map_err(|e| Error::io(&file.path, "read the file", e))?;
         let loc = || Location::file(file.shown.clone());
-        let encoding = sniff_encoding(&prefix, opts.encoding.as_deref());
+        let windows = if opts.encoding.is_none() && prefix.len() == SNIFF {
+            sample_windows(&mut handle, SNIFF as u64).map_err(|e| Error::io(&file.path, "read the file", e))?
+        } else {
+            Vec::new()
+        };
+        let encoding = sniff_encoding(&prefix, &windows, opts.encoding.as_deref());
         let is_utf16 = encoding.is_some_and(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE);
         if !is_utf16 && prefix.contains(&0) {
             return Err(
@@ -182,17 +317,18 @@ impl Table {
             return Err(Error::data(loc(), "the file is empty: no header row")
                 .with_hint("export the sheet again with its header row (column names) on the first line"));
         }
-        let mut header = Vec::with_capacity(record.len());
+        let mut cells = Vec::with_capacity(record.len());
         for (i, f) in record.iter().enumerate() {
-            let name = std::str::from_utf8(f).map_err(|_| {
+            cells.push(std::str::from_utf8(f).map_err(|_| {
                 Error::data(Location::at(file.shown.clone(), 1, Some(i as u64 + 1)), "the header is not valid UTF-8")
                     .with_hint("set encoding = \"gbk\" (or the file's encoding) for this file set in manyi.toml")
-            })?;
-            header.push(name.trim_start_matches('\u{FEFF}').trim().to_string());
+            })?);
         }
-        let mut table = Self::with_header(file, header, None, Source::Csv(csv));
+        let (header, normalized) = header_names(cells);
+        let mut table = Self::with_header(file, header, normalized, None, Source::Csv(csv));
         table.delimiter = delimiter;
         table.raw = raw;
+        table.encoding = Some(encoding.map_or("UTF-8", |e| e.name()));
         Ok(table)
     }
 
@@ -218,16 +354,19 @@ impl Table {
                 .with_hint("put the column names in the first row of the sheet"));
         };
         let lead = first_col as usize; // keep column letters true to the sheet
-        let mut header = vec![String::new(); lead];
-        if let Some(row) = range.rows().next() {
-            header.extend(row.iter().map(|c| cell_text(c).trim().to_string()));
-        }
+        let texts: Vec<String> = range.rows().next().map(|row| row.iter().map(cell_text).collect()).unwrap_or_default();
+        let (header, normalized) = header_names(std::iter::repeat_n("", lead).chain(texts.iter().map(String::as_str)));
         let source = Source::Sheet { range, next: 1, first_row };
-        Ok(Self::with_header(file, header, Some(sheet), source))
+        Ok(Self::with_header(file, header, normalized, Some(sheet), source))
     }
 
-    fn with_header(file: &SourceFile, header: Vec<String>, sheet: Option<String>, source: Source) -> Table {
-        let normalized = header.iter().map(|h| normalize_header(h)).collect();
+    fn with_header(
+        file: &SourceFile,
+        header: Vec<String>,
+        normalized: Vec<Option<String>>,
+        sheet: Option<String>,
+        source: Source,
+    ) -> Table {
         Table {
             file: file.clone(),
             header,
@@ -237,31 +376,69 @@ impl Table {
             record: Record::default(),
             delimiter: b',',
             raw: false,
+            encoding: None,
         }
     }
 
-    /// Index of a configured column; `key` names the config key in the message.
+    /// Index of a configured column; `key` names the config key in the message. The name must
+    /// be in the header exactly once (compared as normalised names).
     pub fn column(&self, wanted: &str, key: &str) -> Result<usize> {
         let norm = normalize_header(wanted);
-        if let Some(i) = self.normalized.iter().position(|h| *h == norm) {
-            return Ok(i);
-        }
-        let listed: Vec<String> = self.header.iter().filter(|h| !h.is_empty()).map(|h| format!("\"{h}\"")).collect();
+        let found: Vec<usize> =
+            (0..self.normalized.len()).filter(|&i| self.normalized[i].as_ref() == Some(&norm)).collect();
         let header_line = match &self.source {
             Source::Sheet { first_row, .. } => u64::from(*first_row) + 1,
             Source::Csv(_) => 1,
         };
+        let loc = Location::at(self.file.shown.clone(), header_line, None).in_sheet(self.sheet.clone());
+        match found[..] {
+            [i] => return Ok(i),
+            [] => {}
+            _ => {
+                let each = |&i: &usize| {
+                    format!("column {} ({}) {}", i + 1, crate::diag::column_letters(i as u64 + 1), self.shown_name(i))
+                };
+                let listed: Vec<String> = found.iter().map(each).collect();
+                let (times, which) = match found.len() {
+                    2 => ("twice".to_string(), "one of the two columns"),
+                    n => (format!("{n} times"), "all but one of these columns"),
+                };
+                let (last, rest) = listed.split_last().expect("two or more");
+                return Err(Error::data(
+                    loc,
+                    format!(
+                        "column \"{wanted}\" (from {key}) is in the header {times}: {} and {last}",
+                        rest.join(", ")
+                    ),
+                )
+                .with_hint(format!("rename or delete {which} in the file's header, so that {key} names one column")));
+            }
+        }
+        let listed: Vec<String> =
+            (0..self.header.len()).filter(|&i| !self.header[i].is_empty()).map(|i| self.shown_name(i)).collect();
         let mut err = Error::data(
-            Location::at(self.file.shown.clone(), header_line, None).in_sheet(self.sheet.clone()),
+            loc,
             format!("column \"{wanted}\" (from {key}) is not in the header; the columns are: {}", listed.join(", ")),
         );
-        err = match suggest(wanted, self.header.iter().map(String::as_str)) {
+        let candidates =
+            (0..self.header.len()).filter(|&i| self.normalized[i].is_some()).map(|i| self.header[i].as_str());
+        err = match suggest(wanted, candidates) {
             Some(near) => {
                 err.with_hint(format!("did you mean \"{near}\"? Fix {key} in manyi.toml or the file's header"))
             }
             None => err.with_hint(format!("fix {key} in manyi.toml or the file's header so the names agree")),
         };
         Err(err)
+    }
+
+    /// A header name quoted for a message, shortened as cell values are (see `header_name`).
+    fn shown_name(&self, i: usize) -> String {
+        let name = &self.header[i];
+        if self.normalized[i].is_some() {
+            quote(name)
+        } else {
+            name.clone()
+        }
     }
 
     /// The next data row, or `None` at the end of the file (or of the range).
@@ -332,7 +509,13 @@ impl Table {
 
     /// What reading a range of this file needs: the file, its header and delimiter.
     pub fn layout(&self) -> Layout {
-        Layout { file: self.file.clone(), header: self.header.clone(), delimiter: self.delimiter }
+        Layout {
+            file: self.file.clone(),
+            header: self.header.clone(),
+            normalized: self.normalized.clone(),
+            delimiter: self.delimiter,
+            encoding: self.encoding,
+        }
     }
 }
 
@@ -341,7 +524,9 @@ impl Table {
 pub struct Layout {
     file: SourceFile,
     header: Vec<String>,
+    normalized: Vec<Option<String>>,
     delimiter: u8,
+    encoding: Option<&'static str>,
 }
 
 impl Layout {
@@ -355,9 +540,11 @@ impl Layout {
         f.seek(std::io::SeekFrom::Start(start)).map_err(|e| Error::io(path, "read the file", e))?;
         let mut reader = RecordReader::new(Box::new(f) as Box<dyn Read + Send>, self.delimiter, start, 1);
         reader.set_stop(stop);
-        let mut t = Table::with_header(&self.file, self.header.clone(), None, Source::Csv(reader));
+        let mut t =
+            Table::with_header(&self.file, self.header.clone(), self.normalized.clone(), None, Source::Csv(reader));
         t.delimiter = self.delimiter;
         t.raw = true;
+        t.encoding = self.encoding;
         Ok(t)
     }
 }
@@ -489,7 +676,7 @@ pub fn read_table<C>(
 ) -> Result<FileAccount> {
     let header_len = table.header.len();
     let (delimiter, file) = (table.delimiter, table.file.shown.clone());
-    let mut account = FileAccount { file: file.clone(), ..Default::default() };
+    let mut account = FileAccount { file: file.clone(), encoding: table.encoding, ..Default::default() };
     while let Some(row) = table.next_row()? {
         account.read += 1;
         let pos = RowPos { file: file_index, line: row.line };
@@ -535,10 +722,12 @@ fn ragged(row: &Row, header_len: usize) -> Option<String> {
     }
 }
 
-/// A quoted value that runs over lines looking like whole rows: a quote opened and never
-/// closed swallows the rest of the file into one cell.
+/// A quoted value that runs over lines looking like whole rows, in a record whose quotes are
+/// not valid CSV: a quote opened and never closed swallows the following rows into one cell,
+/// up to the next quote in the file or its end. A correctly quoted value is never flagged,
+/// whatever its lines look like.
 fn swallowed_rows(row: &Row, delimiter: u8, header_len: usize) -> Option<String> {
-    if header_len < 2 {
+    if header_len < 2 || !row.record.bad_quotes() {
         return None;
     }
     if memchr::memchr(b'\n', row.record.as_slice()).is_none() {
@@ -557,4 +746,44 @@ fn swallowed_rows(row: &Row, delimiter: u8, header_len: usize) -> Option<String>
         }
     }
     None
+}
+
+#[cfg(test)]
+mod encoding_tests {
+    use super::detect_encoding;
+    use encoding_rs::{GB18030, GBK};
+
+    fn gbk(s: &str) -> Vec<u8> {
+        GBK.encode(s).0.into_owned()
+    }
+
+    #[test]
+    fn gbk_text_is_gb18030_and_utf8_with_a_few_bad_bytes_is_utf8() {
+        let text =
+            "id,date,q1,q2,comment\nA1,2026-01-05,4,5,价格太高\nA2,2026-01-06,3,4,送货及时，包装完好，客服态度很好\n";
+        assert_eq!(detect_encoding(&[text.as_bytes()]), None);
+        assert_eq!(detect_encoding(&[&gbk(text)]), Some(GB18030));
+        assert_eq!(detect_encoding(&[&gbk("价格太高\n")]), Some(GB18030), "four characters are enough");
+        let mut bad = text.as_bytes().to_vec();
+        bad.insert(40, 0xff);
+        bad.insert(60, 0xe9);
+        assert_eq!(detect_encoding(&[&bad]), None);
+        // The samples are weighed together: GBK further on outweighs a clean start.
+        let (start, later) = (b"id,date\n".repeat(1000), gbk(&"价格太高，服务一般\n".repeat(20)));
+        assert_eq!(detect_encoding(&[&start, &later]), Some(GB18030));
+        // A character cut by the end of a sample is no evidence.
+        let cut = "价格太高".as_bytes();
+        assert_eq!(detect_encoding(&[&cut[..cut.len() - 1]]), None);
+    }
+
+    #[test]
+    fn byte_structure_of_gb18030() {
+        let four = GB18030.encode("价格，𠀀。").0.into_owned();
+        assert_eq!(four.len(), 12);
+        assert_eq!(super::gb18030_invalid(&four), 0, "two- and four-byte characters");
+        assert_eq!(super::gb18030_invalid(b"\x80a\xffb\x81,c"), 3);
+        assert_eq!(super::gb18030_invalid(b"ab\x81"), 0, "cut at the end");
+        assert_eq!(super::utf8_evidence("价格a\u{e9}".as_bytes()), (0, 3));
+        assert_eq!(super::utf8_evidence(b"\xe9a\xe4\xbb"), (1, 0));
+    }
 }
