@@ -217,8 +217,10 @@ pub fn render_archive(
 }
 
 /// Escapes user text for Markdown: ASCII punctuation that could start markup is
-/// backslash-escaped, `<` and `&` become entities, line breaks become spaces.
+/// backslash-escaped, `<` and `&` become entities, line breaks become spaces, control
+/// characters are shown as `\u{1b}`.
 pub fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let input = crate::diag::visible_controls(input);
     let mut s = String::with_capacity(input.len());
     for c in input.chars() {
         match c {
@@ -233,4 +235,26 @@ pub fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Re
         }
     }
     out.write_all(s.as_bytes())
+}
+
+/// Escapes user text for HTML as tera does, with control characters shown as `\u{1b}` (a
+/// page must not carry them: they are invalid in XML and mean nothing to a reader).
+pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    tera::escape_html(&crate::diag::visible_controls(input), out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_show_control_characters() {
+        let mut html = Vec::new();
+        escape_html("<b>\u{1b}[31m</b>\n", &mut html).unwrap();
+        let html = String::from_utf8(html).unwrap();
+        assert!(html.starts_with("&lt;b&gt;\\u{1b}[31m&lt;") && html.ends_with("b&gt;\n"), "{html}");
+        let mut md = Vec::new();
+        escape_markdown("a\u{7}|b", &mut md).unwrap();
+        assert_eq!(String::from_utf8(md).unwrap(), "a\\\\u\\{7\\}\\|b");
+    }
 }
