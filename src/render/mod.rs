@@ -160,17 +160,40 @@ impl Renderer for SummaryJson {
 
 impl Renderer for RejectedCsv {
     /// Every rejected row: file, line, column, reason (UTF-8 with BOM so Excel shows Chinese).
+    /// A cell a spreadsheet would run as a formula is written as text (see `csv_cell`).
     fn render(&self, page: &Page, _: &serde_json::Value) -> Result<Vec<OutputFile>> {
-        let fail = |e: String| Error::data(Location::file("rejected.csv"), e);
-        let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        w.write_record(["file", "line", "column", "reason"]).map_err(|e| fail(e.to_string()))?;
+        let mut out = String::from("\u{FEFF}file,line,column,reason\n");
         for r in page.figures.data_quality.rejections.iter() {
-            w.write_record([r.file.as_str(), &r.line.to_string(), r.column.as_deref().unwrap_or(""), &r.reason])
-                .map_err(|e| fail(e.to_string()))?;
+            let cells = [
+                csv_cell(&r.file),
+                r.line.to_string(),
+                csv_cell(r.column.as_deref().unwrap_or("")),
+                csv_cell(&r.reason),
+            ];
+            out.push_str(&cells.join(","));
+            out.push('\n');
         }
-        let bytes = w.into_inner().map_err(|e| fail(e.to_string()))?;
-        Ok(vec![OutputFile { path: "rejected.csv".into(), bytes }])
+        Ok(vec![OutputFile { path: "rejected.csv".into(), bytes: out.into_bytes() }])
     }
+}
+
+/// One CSV cell of user text. A cell starting with `=`, `+`, `-`, `@`, tab or carriage return
+/// would run as a formula when the file is opened in a spreadsheet (CSV injection): it gets a
+/// leading `'` and quotes, the OWASP rule, and reads as text. Other cells are quoted only when
+/// they hold a comma, a quote or a line break; quotes are doubled.
+fn csv_cell(text: &str) -> String {
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if !formula && !text.contains([',', '"', '\n', '\r']) {
+        return text.to_string();
+    }
+    let mut cell = String::with_capacity(text.len() + 4);
+    cell.push('"');
+    if formula {
+        cell.push('\'');
+    }
+    cell.push_str(&text.replace('"', "\"\""));
+    cell.push('"');
+    cell
 }
 
 impl Renderer for ChartFiles {
@@ -246,6 +269,24 @@ pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_text() {
+        for (cell, written) in [
+            ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
+            ("+1", "\"'+1\""),
+            ("-3 lies outside the scale 1–5", "\"'-3 lies outside the scale 1–5\""),
+            ("@SUM(A1)", "\"'@SUM(A1)\""),
+            ("\tx", "\"'\tx\""),
+            ("\rx", "\"'\rx\""),
+            ("data/a.csv", "data/a.csv"),
+            ("a,b", "\"a,b\""),
+            ("\"2026-13-01\" is not a date", "\"\"\"2026-13-01\"\" is not a date\""),
+            ("", ""),
+        ] {
+            assert_eq!(csv_cell(cell), written, "{cell:?}");
+        }
+    }
 
     #[test]
     fn escapes_show_control_characters() {
