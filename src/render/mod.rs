@@ -75,7 +75,7 @@ struct Rejections<'a> {
 struct Conclusions {
     /// Sanitised HTML for the page.
     html: String,
-    /// The Markdown with `<` escaped, for report.md.
+    /// The Markdown with raw HTML escaped and unsafe links rewritten, for report.md.
     md: String,
 }
 
@@ -113,7 +113,7 @@ impl Page<'_> {
             },
             conclusions: self
                 .conclusions
-                .map(|m| Conclusions { html: markdown::to_safe_html(m), md: m.replace('<', "&lt;") }),
+                .map(|m| Conclusions { html: markdown::to_safe_html(m), md: markdown::to_safe_markdown(m) }),
             css: &self.templates.css,
         };
         serde_json::to_value(&data).map_err(|e| Error::data(Location::file("report"), e.to_string()))
