@@ -3,6 +3,7 @@
 //! Warnings are data (`Diagnostic`), collected and printed in one place by the
 //! binary, and shown again in the report's data-quality section.
 
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -76,6 +77,21 @@ mod tests {
         assert_eq!(more.to_string(), "a.csv: error: x\nmanyi.toml:1:3: error: y");
         assert!(Error::from_diagnostics(ErrorKind::Data, []).is_none());
     }
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        let d = Diagnostic::warning(
+            Location::at("a\u{7}.csv", 2, Some(3)),
+            "\"\u{1b}[2J\" is not an answer\r\nfake: error",
+        )
+        .with_hint("x\u{202E}y");
+        assert_eq!(
+            d.to_string(),
+            "a\\u{7}.csv:2:3: warning: \"\\u{1b}[2J\" is not an answer\\u{d}\\u{a}fake: error\n  hint: x\\u{202e}y"
+        );
+        assert_eq!(visible_controls("a\tb\nc\u{0}d\u{9b}e\u{ffff}"), "a\tb\nc\\u{0}d\\u{9b}e\\u{ffff}");
+        assert!(matches!(visible_controls("满意 <ok>"), Cow::Borrowed(_)));
+    }
 }
 
 impl fmt::Display for Location {
@@ -118,18 +134,52 @@ impl Diagnostic {
     }
 }
 
+/// `file:line:col: severity: message` and its `  hint:` line, for a terminal: control
+/// characters from the data (ESC, BEL, CR, a line break…) are shown as `\u{1b}`, so a value
+/// can neither drive the terminal nor start a line of its own.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sev = match self.severity {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{}: {sev}: {}", self.location, self.message)?;
+        let location = self.location.to_string();
+        write!(f, "{}: {sev}: {}", terminal_text(&location), terminal_text(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", terminal_text(hint))?;
         }
         Ok(())
     }
+}
+
+/// Text for documents (HTML, SVG, Markdown) with the characters XML 1.0 forbids and the other
+/// control characters shown as `\u{1b}`: C0 controls except tab and line breaks, DEL, C1
+/// controls, U+FFFE and U+FFFF. Borrowed when there are none.
+pub fn visible_controls(s: &str) -> Cow<'_, str> {
+    show_as_escapes(s, |c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+}
+
+/// Text for a terminal: every control character but tab shown as `\u{1b}` (line breaks too),
+/// and the bidirectional overrides and isolates that would reorder what is shown.
+pub fn terminal_text(s: &str) -> Cow<'_, str> {
+    show_as_escapes(s, |c| {
+        (c.is_control() && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+fn show_as_escapes(s: &str, shown: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(&shown) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if shown(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// What kind of failure stopped a command; decides the exit status.

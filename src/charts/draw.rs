@@ -16,6 +16,16 @@ fn px(size: f64) -> f64 {
     size * 1.24
 }
 
+/// The finished SVG with the characters XML 1.0 forbids (control characters from labels:
+/// plotters escapes `<&` but writes the rest as it is) shown as `\u{1b}`; the markup itself
+/// has none.
+fn xml_chars(svg: String) -> String {
+    match crate::diag::visible_controls(&svg) {
+        std::borrow::Cow::Borrowed(_) => svg,
+        std::borrow::Cow::Owned(shown) => shown,
+    }
+}
+
 /// Series colours, one per group (dimension); colour-blind-safe palette.
 const PALETTE: [RGBColor; 8] = [
     RGBColor(31, 102, 163),
@@ -126,7 +136,7 @@ pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
         chart.draw_series(texts).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
-    Ok(svg)
+    Ok(xml_chars(svg))
 }
 
 /// A line over periods (e.g. the index per year), on a fixed 0..max axis.
@@ -192,7 +202,7 @@ pub fn render_line_chart(spec: &LineChart) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
-    Ok(svg)
+    Ok(xml_chars(svg))
 }
 
 #[cfg(test)]
@@ -339,7 +349,7 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
-    Ok(svg)
+    Ok(xml_chars(svg))
 }
 
 /// A control chart: values per period, centre line, per-point limits, signals marked.
@@ -403,5 +413,5 @@ pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
-    Ok(svg)
+    Ok(xml_chars(svg))
 }

@@ -1,15 +1,100 @@
-//! User Markdown (conclusions, suggestions) to HTML that cannot run scripts: raw HTML is
-//! shown as text, and links or images keep only http(s), mailto and relative targets.
+//! User Markdown (conclusions, suggestions) made safe for both outputs: raw HTML is shown as
+//! text, and links or images keep only http(s), mailto and relative targets.
+//!
+//! - the page (`to_safe_html`) renders the parser's events with raw HTML turned into text and
+//!   other destinations replaced by `#`;
+//! - report.md (`to_safe_markdown`) keeps the author's Markdown as written, rewriting in place
+//!   only what is unsafe: `<` of raw HTML becomes `&lt;`, an unsafe link or image becomes
+//!   `[text](#)`, an unsafe reference definition `[label]: #`. The result is parsed again until
+//!   nothing is left to rewrite, in three dialects (plain CommonMark, the page's, GitHub's),
+//!   since report.md is read by other Markdown renderers.
+//!
+//! Both judge a destination with `safe_url`, which reads it the way a browser does.
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+use crate::diag::visible_controls;
+use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag};
+use std::ops::Range;
 
-fn safe_url(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    match lower.split_once(':') {
-        // A colon before any '/', '?' or '#' means a scheme.
+/// The dialect of the page.
+fn page_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// The dialects report.md is checked in: what one renderer sees as a link another may not
+/// (a `|` in link text splits a table cell; `[^x]: …` is a footnote or a link definition).
+fn markdown_dialects() -> [Options; 3] {
+    [
+        Options::empty(),
+        page_options(),
+        page_options() | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS | Options::ENABLE_GFM,
+    ]
+}
+
+/// Whether a link or image destination (as the Markdown parser decoded it) is allowed:
+/// http, https, mailto or relative. Read as a browser reads it: leading and trailing C0
+/// controls and spaces dropped, tabs and line breaks removed anywhere, scheme case ignored;
+/// character references still in the text (`&#106;avascript:`) are decoded too, so a
+/// renderer that decodes them once more cannot turn a relative target into a script.
+pub fn safe_url(url: &str) -> bool {
+    allowed_scheme(url) && allowed_scheme(&decode_references(url))
+}
+
+fn allowed_scheme(url: &str) -> bool {
+    let normal: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match normal.split_once(':') {
+        // A colon before any '/', '?' or '#' means a scheme (a browser would also reject
+        // odd characters in it; anything not on the list is refused here).
         Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => matches!(scheme, "http" | "https" | "mailto"),
         _ => true,
     }
+}
+
+/// Numeric character references (`&#106;`, `&#x6A;`) and the named ones that can hide a
+/// scheme (`&colon;`, `&Tab;`, `&NewLine;`), decoded; anything else is left as it is.
+fn decode_references(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest[1..].find(';').map(|e| e + 1).filter(|e| *e <= 12) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..end];
+        let decoded = if let Some(num) = name.strip_prefix('#') {
+            let value = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse::<u32>().ok(),
+            };
+            value.map(|v| char::from_u32(v).unwrap_or('\u{FFFD}'))
+        } else {
+            match name.to_ascii_lowercase().as_str() {
+                "colon" => Some(':'),
+                "tab" => Some('\t'),
+                "newline" => Some('\n'),
+                _ => None,
+            }
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn clean(url: CowStr<'_>) -> CowStr<'_> {
@@ -20,9 +105,10 @@ fn clean(url: CowStr<'_>) -> CowStr<'_> {
     }
 }
 
+/// The Markdown as HTML for the page: raw HTML as text, unsafe destinations as `#`, control
+/// characters shown as `\u{1b}`.
 pub fn to_safe_html(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let events = Parser::new_ext(markdown, options).map(|event| match event {
+    let events = Parser::new_ext(markdown, page_options()).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             Event::Start(Tag::Link { link_type, dest_url: clean(dest_url), title, id })
@@ -34,7 +120,159 @@ pub fn to_safe_html(markdown: &str) -> String {
     });
     let mut out = String::new();
     html::push_html(&mut out, events);
+    visible_controls(&out).into_owned()
+}
+
+/// How many times report.md's Markdown is rewritten and parsed again before giving up and
+/// escaping every mark (each round settles what the previous one uncovered, e.g. a link
+/// that was inside a raw HTML block).
+const ROUNDS: usize = 8;
+
+/// The Markdown for report.md: the author's text as written, with raw HTML escaped, unsafe
+/// links, images and reference definitions rewritten to `#`, control characters shown as
+/// `\u{1b}`.
+pub fn to_safe_markdown(markdown: &str) -> String {
+    let mut md = visible_controls(markdown).into_owned();
+    for _ in 0..ROUNDS {
+        let mut changed = false;
+        for options in markdown_dialects() {
+            if let Some(next) = rewrite(&md, options) {
+                md = next;
+                changed = true;
+            }
+        }
+        if !changed {
+            return md;
+        }
+    }
+    // Did not settle: every mark escaped, so nothing is a link or a tag any more.
+    md.lines().map(escape_marks).collect::<Vec<_>>().join("\n")
+}
+
+/// ASCII punctuation backslash-escaped: the text reads literally in any Markdown.
+fn escape_marks(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
     out
+}
+
+/// One pass over `md` in one dialect: the rewritten text, or `None` when nothing is unsafe.
+fn rewrite(md: &str, options: Options) -> Option<String> {
+    let parser = Parser::new_ext(md, options).into_offset_iter();
+    let mut edits: Vec<(Range<usize>, String)> = parser
+        .reference_definitions()
+        .iter()
+        .filter(|(_, def)| !safe_url(&def.dest))
+        .filter_map(|(_, def)| Some((def.span.clone(), definition_to_hash(&md[def.span.clone()])?)))
+        .collect();
+    // A reference link is made safe by its definition; its own text is rewritten only when
+    // the definition could not be (a later round).
+    let definitions_rewritten = !edits.is_empty();
+    let by_reference = |t: &LinkType| {
+        definitions_rewritten && matches!(t, LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut)
+    };
+    let events: Vec<(Event, Range<usize>)> = parser.collect();
+    let mut in_code_block = 0usize;
+    for (i, (event, range)) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block += 1,
+            Event::End(pulldown_cmark::TagEnd::CodeBlock) => in_code_block = in_code_block.saturating_sub(1),
+            Event::Html(_) | Event::InlineHtml(_) => edits.push((range.clone(), escape_lt(&md[range.clone()]))),
+            Event::Text(_) if in_code_block == 0 && md[range.clone()].contains('<') => {
+                edits.push((range.clone(), escape_lt(&md[range.clone()])))
+            }
+            Event::Start(Tag::Link { link_type, dest_url, .. }) if !safe_url(dest_url) && !by_reference(link_type) => {
+                edits.push((range.clone(), link_to_hash(md, &events, i, "", *link_type)))
+            }
+            Event::Start(Tag::Image { link_type, dest_url, .. }) if !safe_url(dest_url) && !by_reference(link_type) => {
+                edits.push((range.clone(), link_to_hash(md, &events, i, "!", *link_type)))
+            }
+            _ => {}
+        }
+    }
+    edits.retain(|(range, new)| md[range.clone()] != *new);
+    if edits.is_empty() {
+        return None;
+    }
+    // Outermost first; an edit inside one already taken waits for the next round.
+    edits.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    let mut out = String::with_capacity(md.len() + 16);
+    let mut at = 0;
+    for (range, new) in edits {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&md[at..range.start]);
+        out.push_str(&new);
+        at = range.end;
+    }
+    out.push_str(&md[at..]);
+    Some(out)
+}
+
+/// `<` as `&lt;` unless backslash-escaped already: raw HTML reads as text.
+fn escape_lt(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev = '\0';
+    for c in s.chars() {
+        if c == '<' && prev != '\\' {
+            out.push_str("&lt;");
+        } else {
+            out.push(c);
+        }
+        prev = c;
+    }
+    out
+}
+
+/// The link or image starting at `events[start]` as `[text](#)` (`![text](#)`), its text as
+/// written; an autolink's text (the address itself) escaped so it stays text.
+fn link_to_hash(md: &str, events: &[(Event, Range<usize>)], start: usize, bang: &str, link_type: LinkType) -> String {
+    let mut depth = 0usize;
+    let mut inner: Option<Range<usize>> = None;
+    for (event, range) in &events[start + 1..] {
+        match event {
+            Event::End(_) if depth == 0 => break,
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+        inner = Some(match inner {
+            Some(r) => r.start.min(range.start)..r.end.max(range.end),
+            None => range.clone(),
+        });
+    }
+    let text = inner.map_or("", |r| &md[r]);
+    let text = match link_type {
+        LinkType::Autolink | LinkType::Email => escape_marks(text),
+        _ => text.to_string(),
+    };
+    format!("{bang}[{text}](#)")
+}
+
+/// A reference definition `[label]: dest "title"` as `[label]: #` (with the line end it had).
+fn definition_to_hash(def: &str) -> Option<String> {
+    let open = def.find('[')?;
+    let mut escaped = false;
+    let mut close = None;
+    for (i, c) in def[open + 1..].char_indices() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            ']' if !escaped => {
+                close = Some(open + 1 + i);
+                break;
+            }
+            _ => escaped = false,
+        }
+    }
+    let close = close?;
+    let ending = &def[def.trim_end_matches(['\n', '\r']).len()..];
+    Some(format!("{}: #{ending}", &def[..=close]))
 }
 
 #[cfg(test)]
@@ -53,9 +291,50 @@ mod tests {
     }
 
     #[test]
-    fn schemes_are_recognised_case_insensitively() {
+    fn schemes_are_recognised_as_a_browser_reads_them() {
         assert!(!safe_url(" JavaScript:alert(1)"));
         assert!(!safe_url("data:text/html,x"));
+        assert!(!safe_url("\u{1}\u{1b} java\tscript:alert(1)"));
+        assert!(!safe_url("&#106;avascript:alert(1)") && !safe_url("&#X6a;avascript:alert(1)"));
+        assert!(!safe_url("javascript&colon;alert(1)") && !safe_url("java&Tab;script:x"));
         assert!(safe_url("charts/a.svg") && safe_url("#top") && safe_url("a/b:c") && safe_url("MAILTO:x@y"));
+        assert!(safe_url("?a=1&amp;b=2") && safe_url("https://x/?q=&#"));
+    }
+
+    #[test]
+    fn markdown_keeps_the_text_and_rewrites_only_what_is_unsafe() {
+        let md = "# 结论\n\n**交货** [ok](https://example.com) `a < b` <https://example.com/x>\n\n\
+                  [bad](javascript:alert(1)) ![img](data:text/html,x) <vbscript:x> [ref] [t][r2]\n\n\
+                  [ref]: <javascript:alert(1)> \"title\"\n[r2]: https://example.com/r\n\n<div onclick=x>\n";
+        let safe = to_safe_markdown(md);
+        assert_eq!(
+            safe,
+            "# 结论\n\n**交货** [ok](https://example.com) `a < b` <https://example.com/x>\n\n\
+             [bad](#) ![img](#) [vbscript\\:x](#) [ref] [t][r2]\n\n\
+             [ref]: #\n[r2]: https://example.com/r\n\n&lt;div onclick=x>\n"
+        );
+        assert_eq!(to_safe_markdown(&safe), safe, "settled");
+    }
+
+    #[test]
+    fn a_link_uncovered_by_escaping_html_is_rewritten_too() {
+        let safe = to_safe_markdown("<div>\n[x](javascript:alert(1))\n</div>\n");
+        assert_eq!(safe, "&lt;div>\n[x](#)\n&lt;/div>\n");
+        let nested = to_safe_markdown("[![i](javascript:a)](javascript:b) [a|b](javascript:c)\n");
+        assert_eq!(nested, "[![i](#)](#) [a|b](#)\n");
+    }
+
+    #[test]
+    fn markdown_that_does_not_settle_is_escaped_whole() {
+        let mut md = String::from("x");
+        for i in 0..40 {
+            md = format!("![{md}](javascript:{i})");
+        }
+        let safe = to_safe_markdown(&md);
+        assert!(safe.starts_with("\\!\\[\\!\\["), "{safe}");
+        for options in markdown_dialects() {
+            assert!(Parser::new_ext(&safe, options)
+                .all(|e| !matches!(e, Event::Start(Tag::Link { .. } | Tag::Image { .. }))));
+        }
     }
 }

@@ -75,7 +75,7 @@ struct Rejections<'a> {
 struct Conclusions {
     /// Sanitised HTML for the page.
     html: String,
-    /// The Markdown with `<` escaped, for report.md.
+    /// The Markdown with raw HTML escaped and unsafe links rewritten, for report.md.
     md: String,
 }
 
@@ -113,7 +113,7 @@ impl Page<'_> {
             },
             conclusions: self
                 .conclusions
-                .map(|m| Conclusions { html: markdown::to_safe_html(m), md: m.replace('<', "&lt;") }),
+                .map(|m| Conclusions { html: markdown::to_safe_html(m), md: markdown::to_safe_markdown(m) }),
             css: &self.templates.css,
         };
         serde_json::to_value(&data).map_err(|e| Error::data(Location::file("report"), e.to_string()))
@@ -160,17 +160,40 @@ impl Renderer for SummaryJson {
 
 impl Renderer for RejectedCsv {
     /// Every rejected row: file, line, column, reason (UTF-8 with BOM so Excel shows Chinese).
+    /// A cell a spreadsheet would run as a formula is written as text (see `csv_cell`).
     fn render(&self, page: &Page, _: &serde_json::Value) -> Result<Vec<OutputFile>> {
-        let fail = |e: String| Error::data(Location::file("rejected.csv"), e);
-        let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        w.write_record(["file", "line", "column", "reason"]).map_err(|e| fail(e.to_string()))?;
+        let mut out = String::from("\u{FEFF}file,line,column,reason\n");
         for r in page.figures.data_quality.rejections.iter() {
-            w.write_record([r.file.as_str(), &r.line.to_string(), r.column.as_deref().unwrap_or(""), &r.reason])
-                .map_err(|e| fail(e.to_string()))?;
+            let cells = [
+                csv_cell(&r.file),
+                r.line.to_string(),
+                csv_cell(r.column.as_deref().unwrap_or("")),
+                csv_cell(&r.reason),
+            ];
+            out.push_str(&cells.join(","));
+            out.push('\n');
         }
-        let bytes = w.into_inner().map_err(|e| fail(e.to_string()))?;
-        Ok(vec![OutputFile { path: "rejected.csv".into(), bytes }])
+        Ok(vec![OutputFile { path: "rejected.csv".into(), bytes: out.into_bytes() }])
     }
+}
+
+/// One CSV cell of user text. A cell starting with `=`, `+`, `-`, `@`, tab or carriage return
+/// would run as a formula when the file is opened in a spreadsheet (CSV injection): it gets a
+/// leading `'` and quotes, the OWASP rule, and reads as text. Other cells are quoted only when
+/// they hold a comma, a quote or a line break; quotes are doubled.
+fn csv_cell(text: &str) -> String {
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if !formula && !text.contains([',', '"', '\n', '\r']) {
+        return text.to_string();
+    }
+    let mut cell = String::with_capacity(text.len() + 4);
+    cell.push('"');
+    if formula {
+        cell.push('\'');
+    }
+    cell.push_str(&text.replace('"', "\"\""));
+    cell.push('"');
+    cell
 }
 
 impl Renderer for ChartFiles {
@@ -217,8 +240,10 @@ pub fn render_archive(
 }
 
 /// Escapes user text for Markdown: ASCII punctuation that could start markup is
-/// backslash-escaped, `<` and `&` become entities, line breaks become spaces.
+/// backslash-escaped, `<` and `&` become entities, line breaks become spaces, control
+/// characters are shown as `\u{1b}`.
 pub fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let input = crate::diag::visible_controls(input);
     let mut s = String::with_capacity(input.len());
     for c in input.chars() {
         match c {
@@ -233,4 +258,44 @@ pub fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Re
         }
     }
     out.write_all(s.as_bytes())
+}
+
+/// Escapes user text for HTML as tera does, with control characters shown as `\u{1b}` (a
+/// page must not carry them: they are invalid in XML and mean nothing to a reader).
+pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    tera::escape_html(&crate::diag::visible_controls(input), out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_text() {
+        for (cell, written) in [
+            ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
+            ("+1", "\"'+1\""),
+            ("-3 lies outside the scale 1–5", "\"'-3 lies outside the scale 1–5\""),
+            ("@SUM(A1)", "\"'@SUM(A1)\""),
+            ("\tx", "\"'\tx\""),
+            ("\rx", "\"'\rx\""),
+            ("data/a.csv", "data/a.csv"),
+            ("a,b", "\"a,b\""),
+            ("\"2026-13-01\" is not a date", "\"\"\"2026-13-01\"\" is not a date\""),
+            ("", ""),
+        ] {
+            assert_eq!(csv_cell(cell), written, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn escapes_show_control_characters() {
+        let mut html = Vec::new();
+        escape_html("<b>\u{1b}[31m</b>\n", &mut html).unwrap();
+        let html = String::from_utf8(html).unwrap();
+        assert!(html.starts_with("&lt;b&gt;\\u{1b}[31m&lt;") && html.ends_with("b&gt;\n"), "{html}");
+        let mut md = Vec::new();
+        escape_markdown("a\u{7}|b", &mut md).unwrap();
+        assert_eq!(String::from_utf8(md).unwrap(), "a\\\\u\\{7\\}\\|b");
+    }
 }

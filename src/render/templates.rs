@@ -57,6 +57,8 @@ impl Templates {
             if markdown {
                 tera.autoescape_on(vec![".md"]);
                 tera.set_escape_fn(super::escape_markdown);
+            } else {
+                tera.set_escape_fn(super::escape_html);
             }
             filters::register(&mut tera, &labels, lang);
             for name in names {
