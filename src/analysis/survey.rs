@@ -274,7 +274,7 @@ impl SurveyAcc {
             text: text.to_string(),
             pos: row.pos,
         });
-        if m.low_comments.len() >= self.keep * 2 {
+        if m.low_comments.len() >= self.keep.saturating_mul(2) {
             trim_comments(&mut m.low_comments, self.keep);
             m.comment_cut = m.low_comments.last().map(|c| (c.score, c.pos));
         }
