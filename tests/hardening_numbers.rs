@@ -1,5 +1,5 @@
 //! Issue 15, numbers: extreme volumes, amounts and `per` are rejected where they are written
-//! and every build and check ends (items 10, 16).
+//! and every build and check ends (items 10, 16); `issued = 0` is a config error (item 12).
 //!
 //! Every run of the binary is guarded by a time limit: a build that hangs fails the test
 //! instead of hanging the suite.
@@ -255,6 +255,23 @@ fn a_negative_complaint_amount_is_rejected() {
         "data/orders.csv:3:2",
         "column 订单数: \"-5\" is negative: expected 0 or a volume from 0.000001 to 1000000000000",
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 12: a plan of 0 issued questionnaires is a config error at the value.
+
+#[test]
+fn issued_zero_is_a_config_error_at_its_value() {
+    let config = CONFIG.replace("issued = 30", "issued = 0");
+    let p = project("issued-zero", &config, &survey_rows(), &complaint_rows(), &order_rows());
+    let line = config.lines().position(|l| l.starts_with("issued = ")).unwrap() + 1;
+    for r in [build(&p), check(&p)] {
+        assert_eq!(r.code, Some(2), "{}", r.stderr);
+        assert_has(
+            &r.stderr,
+            &format!("manyi.toml:{line}:10: error: [[survey.plans]] issued = 0 for 2026 must be at least 1"),
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

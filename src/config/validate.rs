@@ -58,6 +58,14 @@ pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
     validate_dimensions(&s.dimensions, p);
     let mut seen_periods = BTreeSet::new();
     for (i, plan) in s.plans.iter().enumerate() {
+        if plan.issued == 0 {
+            p.at(
+                path!["survey", "plans", i, "issued"],
+                format!("[[survey.plans]] issued = 0 for {} must be at least 1", plan.period),
+                "issued is how many questionnaires were handed out; the return rate divides by it. \
+                 Remove the plan if the number is not known",
+            );
+        }
         if !seen_periods.insert(plan.period) {
             p.at(
                 path!["survey", "plans", i, "period"],
