@@ -1,5 +1,6 @@
 //! Issue 15, numbers: extreme volumes, amounts and `per` are rejected where they are written
-//! and every build and check ends (items 10, 16); `issued = 0` is a config error (item 12).
+//! and every build and check ends (items 10, 16); `issued = 0` is a config error (item 12);
+//! a latest survey year that looks like a date typo is warned about, naming its rows (item 13).
 //!
 //! Every run of the binary is guarded by a time limit: a build that hangs fails the test
 //! instead of hanging the suite.
@@ -23,10 +24,15 @@ struct Run {
 /// Runs `manyi` with `args`, killing it (and failing) when it has not ended within `LIMIT`.
 /// Output goes to files, not pipes, so a chatty run cannot block on a full pipe.
 fn run(args: &[&str], scratch: &Path) -> Run {
+    run_with(args, &[], scratch)
+}
+
+fn run_with(args: &[&str], env: &[(&str, &str)], scratch: &Path) -> Run {
     std::fs::create_dir_all(scratch).unwrap();
     let (out, err) = (scratch.join("stdout.txt"), scratch.join("stderr.txt"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_manyi"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out).unwrap())
         .stderr(std::fs::File::create(&err).unwrap())
@@ -272,6 +278,83 @@ fn issued_zero_is_a_config_error_at_its_value() {
             &format!("manyi.toml:{line}:10: error: [[survey.plans]] issued = 0 for 2026 must be at least 1"),
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 13: a latest year that looks like a typo is warned about, naming its rows.
+
+#[test]
+fn a_lone_row_dated_far_ahead_is_warned_about_with_its_line() {
+    for year in ["2099", "9999"] {
+        let mut s = survey_rows();
+        s.push_str(&format!("S999,{year}-05-01,4\n")); // line 26
+        let p = project(&format!("far-{year}"), CONFIG, &s, &complaint_rows(), &order_rows());
+        let b = build(&p);
+        assert_eq!(b.code, Some(0), "{}", b.stderr);
+        let wanted = format!("data/survey.csv:26: warning: the latest survey year, {year}, is doubtful: it has 1 response, under a tenth of the median of the other years (12), and it lies more than a year after the rest of the data, which ends in 2026; a build without --period reports {year}");
+        assert_has(&b.stderr, &wanted);
+        assert_has(&b.stderr, "hint: check the dates of these rows: data/survey.csv:26; if they are right, build another year with --period 2026");
+        assert_has(&b.stderr, &format!("built {year} into"));
+        let c = check(&p);
+        assert_eq!(c.code, Some(0), "a warning, not an error: {}", c.stderr);
+        assert_has(&c.stderr, &wanted);
+        let strict = run(&["check", p.to_str().unwrap(), "--strict"], &p.join("run-strict"));
+        assert_eq!(strict.code, Some(1), "--strict makes the warning fail CI: {}", strict.stderr);
+    }
+}
+
+#[test]
+fn a_sparse_latest_year_names_a_few_rows_and_counts_them() {
+    // 40 rows in each of 2025 and 2026 (lines 2–81), 3 in 2027 (lines 82–84): 3 < 40 / 10.
+    let mut s = String::from("id,date,q1\n");
+    for year in [2025, 2026] {
+        for i in 0..40 {
+            s.push_str(&format!("S{year}{i:02},{year}-{:02}-10,4\n", i % 12 + 1));
+        }
+    }
+    for i in 0..3 {
+        s.push_str(&format!("N{i},2027-01-0{},5\n", i + 1));
+    }
+    let p = project("sparse-2027", CONFIG, &s, &complaint_rows(), &order_rows());
+    let b = build(&p);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    assert_has(&b.stderr, "data/survey.csv:82: warning: the latest survey year, 2027, is doubtful: it has 3 responses, under a tenth of the median of the other years (40); a build without --period reports 2027");
+    let hint = "hint: check the dates of these rows: data/survey.csv:82, data/survey.csv:83, data/survey.csv:84; if they are right, build another year with --period 2026";
+    assert_has(&b.stderr, hint);
+    // Read on two threads in 97-byte ranges, the rows are named the same.
+    let env = [("MANYI_THREADS", "2"), ("MANYI_RANGE_BYTES", "97")];
+    let c = run_with(&["check", p.to_str().unwrap()], &env, &p.join("run-ranges"));
+    assert_has(&c.stderr, "data/survey.csv:82: warning: the latest survey year, 2027, is doubtful");
+    assert_has(&c.stderr, hint);
+}
+
+#[test]
+fn many_doubtful_rows_are_named_up_to_five() {
+    // The only survey year lies far beyond the complaint register: 7 rows, five named.
+    let mut s = String::from("id,date,q1\n");
+    for i in 0..7 {
+        s.push_str(&format!("S{i},2099-01-0{},4\n", i + 1));
+    }
+    let p = project("beyond-complaints", CONFIG, &s, &complaint_rows(), &order_rows());
+    let b = build(&p);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    assert_has(&b.stderr, "data/survey.csv:2: warning: the latest survey year, 2099, is doubtful: it lies more than a year after the rest of the data, which ends in 2026");
+    assert_has(&b.stderr, "hint: check the dates of these rows: data/survey.csv:2, data/survey.csv:3, data/survey.csv:4, data/survey.csv:5, data/survey.csv:6 and 2 more; if they are right, ignore this warning");
+}
+
+#[test]
+fn ordinary_data_gives_no_period_warning() {
+    let mut s = survey_rows();
+    // A new year just begun: 2 rows after 12 a year (2 ≥ 12 / 10), the year after the last.
+    s.push_str("S998,2027-01-05,4\nS999,2027-01-06,5\n");
+    let p = project("ordinary", CONFIG, &s, &complaint_rows(), &order_rows());
+    for r in [build(&p), check(&p)] {
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        assert!(!r.stderr.contains("warning:"), "{}", r.stderr);
+    }
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let c = run(&["check", sample.to_str().unwrap()], &p.join("run-sample"));
+    assert!(!c.stderr.contains("doubtful"), "{}", c.stderr);
 }
 
 // ---------------------------------------------------------------------------------------------
