@@ -36,13 +36,23 @@ pub struct Checked {
     pub quality: ingest::Quality,
     /// Every input file read, as shown in messages.
     pub files: Vec<String>,
+    /// Every warning: empty files and rejected rows, then doubtful periods.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Stages settings → ingest: reads every input and accounts for every row.
 pub fn check(settings: &Settings) -> Result<Checked> {
     let model = SurveyModel::from_config(&settings.config);
     let inputs = load(settings, &model)?;
-    Ok(Checked { quality: inputs.quality, files: inputs.files })
+    let diagnostics = diagnostics(&inputs);
+    Ok(Checked { quality: inputs.quality, files: inputs.files, diagnostics })
+}
+
+/// The warnings of a load: empty files and rejected rows, then doubtful periods.
+fn diagnostics(inputs: &Inputs<Tally>) -> Vec<Diagnostic> {
+    let mut all = inputs.quality.diagnostics();
+    all.extend(analysis::period_warnings(inputs));
+    all
 }
 
 /// Reads every input into the survey accumulator of `model` and the registers.
@@ -57,7 +67,10 @@ pub fn load<'m>(settings: &Settings, model: &'m SurveyModel) -> Result<Inputs<Ta
 pub struct BuildOutcome {
     pub output: PathBuf,
     pub periods: Vec<String>,
+    /// Every warning: empty files and rejected rows, then doubtful periods.
     pub diagnostics: Vec<Diagnostic>,
+    /// Input rows rejected.
+    pub rows_rejected: u64,
     /// Wall time of each stage, for `--timings`.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -104,12 +117,13 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
     site::write_site(&settings.output, &protected, &files, &options)?;
     steps.done("write site");
 
-    let mut diagnostics = inputs.quality.diagnostics();
+    let mut diagnostics = diagnostics(&inputs);
     diagnostics.extend(figures.iter().filter_map(over_returned));
     Ok(BuildOutcome {
         output: settings.output.clone(),
         periods: periods.iter().map(|p| p.to_string()).collect(),
         diagnostics,
+        rows_rejected: inputs.quality.rows_rejected(),
         timings: steps.timings,
     })
 }

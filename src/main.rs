@@ -65,10 +65,10 @@ fn main() -> ExitCode {
                     for d in &outcome.diagnostics {
                         eprintln!("{d}");
                     }
-                    if !outcome.diagnostics.is_empty() {
+                    if outcome.rows_rejected > 0 {
                         eprintln!(
-                            "{} warning(s); rejected rows are listed in the report's data-quality section and rejected.csv",
-                            outcome.diagnostics.len()
+                            "{} row(s) rejected; they are listed in the report's data-quality section and rejected.csv",
+                            outcome.rows_rejected
                         );
                     }
                     if timings {
@@ -88,8 +88,8 @@ fn main() -> ExitCode {
             match checked {
                 Ok(checked) => {
                     let q = &checked.quality;
-                    let diags = q.diagnostics();
-                    for d in &diags {
+                    let diags = &checked.diagnostics;
+                    for d in diags {
                         eprintln!("{d}");
                     }
                     let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();

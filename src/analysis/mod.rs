@@ -6,6 +6,7 @@
 pub mod complaints;
 pub mod control;
 pub mod pareto;
+pub mod periods;
 pub mod stats;
 pub mod survey;
 
@@ -102,6 +103,13 @@ pub fn choose_periods(inputs: &Inputs<Tally>, choice: crate::settings::PeriodCho
         PeriodChoice::One(p) => vec![p],
         PeriodChoice::All => acc.periods_like(Period::Year(latest)),
     })
+}
+
+/// Warnings about the data's periods (a doubtful latest year), for `check` and `build` to
+/// show with the rejected rows.
+pub fn period_warnings(inputs: &Inputs<Tally>) -> Vec<crate::diag::Diagnostic> {
+    // The survey files come first in `files`, in the order a survey row's `RowPos::file` counts.
+    periods::period_warnings(&inputs.survey.acc, inputs.complaints.as_ref(), &inputs.files)
 }
 
 fn no_data(inputs: &Inputs<Tally>, period: Period) -> Error {

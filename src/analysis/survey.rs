@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 
 const MICRO: f64 = 1e6;
 const HIST_BINS: usize = 1001;
+/// Rows a month keeps the position of (the first in input order), to name them in messages.
+pub const ROWS_KEPT: usize = 5;
 
 /// What the analysis needs from the config, resolved once.
 #[derive(Debug, Clone)]
@@ -139,6 +141,9 @@ pub struct MonthAcc {
     pub low_comments: Vec<LowComment>,
     /// Once `low_comments` is full: a comment at or beyond this (score, position) cannot enter.
     comment_cut: Option<(f64, RowPos)>,
+    /// Where the first `ROWS_KEPT` usable rows of the month are (in input order), so a
+    /// doubtful period can name its rows.
+    pub first_rows: Vec<RowPos>,
 }
 
 impl MonthAcc {
@@ -151,7 +156,21 @@ impl MonthAcc {
             score_hist: vec![0; HIST_BINS],
             low_comments: Vec::new(),
             comment_cut: None,
+            first_rows: Vec::new(),
         }
+    }
+
+    /// Keeps `pos` if it is among the first `ROWS_KEPT` positions seen (rows mostly come in
+    /// input order: once the month has its five, a later row costs one comparison).
+    #[inline]
+    fn note_row(&mut self, pos: RowPos) {
+        let rows = &mut self.first_rows;
+        if rows.len() == ROWS_KEPT && rows.last().is_some_and(|last| pos >= *last) {
+            return;
+        }
+        let at = rows.partition_point(|p| *p < pos);
+        rows.insert(at, pos);
+        rows.truncate(ROWS_KEPT);
     }
 
     /// Answers to item `i`: how many, and their mean on the raw scale.
@@ -182,6 +201,9 @@ impl MonthAcc {
         self.low_comments.extend(other.low_comments.iter().cloned());
         trim_comments(&mut self.low_comments, keep);
         self.comment_cut = None;
+        for pos in &other.first_rows {
+            self.note_row(*pos);
+        }
     }
 }
 
@@ -209,6 +231,7 @@ impl SurveyAcc {
         let (n_items, span) = (self.n_items, self.span);
         let m = self.months.entry(row.date.month_key()).or_insert_with(|| MonthAcc::new(n_items, span));
         m.returned += 1;
+        m.note_row(row.pos);
         let answered = row.answers.iter().filter(|a| **a != Ans::Blank).count();
         if answered < model.required {
             return;
@@ -274,7 +297,7 @@ impl SurveyAcc {
             text: text.to_string(),
             pos: row.pos,
         });
-        if m.low_comments.len() >= self.keep * 2 {
+        if m.low_comments.len() >= self.keep.saturating_mul(2) {
             trim_comments(&mut m.low_comments, self.keep);
             m.comment_cut = m.low_comments.last().map(|c| (c.score, c.pos));
         }
@@ -286,6 +309,9 @@ impl SurveyAcc {
         for m in self.months.values_mut() {
             for c in &mut m.low_comments {
                 c.pos.line += by;
+            }
+            for p in &mut m.first_rows {
+                p.line += by;
             }
         }
     }
@@ -689,6 +715,31 @@ mod tests {
         }
         assert_eq!(a, b);
         assert!(a.months.values().next().unwrap().low_comments.len() > 100);
+    }
+
+    #[test]
+    fn a_month_keeps_its_first_rows_however_they_arrive() {
+        let m = model();
+        let date = Date::new(2026, 3, 1).unwrap();
+        let add = |acc: &mut SurveyAcc, line: u64| {
+            let pos = RowPos { file: 0, line };
+            acc.add(&m, &SurveyRow { pos, id: "", date, answers: &[Ans::Point(1)], comment: None });
+        };
+        let (mut whole, mut early, mut late) = (SurveyAcc::new(&m), SurveyAcc::new(&m), SurveyAcc::new(&m));
+        for line in [9, 3, 12, 2, 8, 7, 30, 4] {
+            add(&mut whole, line);
+        }
+        for line in [9, 3, 12] {
+            add(&mut late, line);
+        }
+        for line in [2, 8, 7, 30, 4] {
+            add(&mut early, line);
+        }
+        early.merge(&late);
+        let lines =
+            |acc: &SurveyAcc| acc.months.values().next().unwrap().first_rows.iter().map(|p| p.line).collect::<Vec<_>>();
+        assert_eq!(lines(&whole), [2, 3, 4, 7, 8]);
+        assert_eq!(lines(&early), lines(&whole));
     }
 
     #[test]

@@ -40,6 +40,40 @@ const PALETTE: [RGBColor; 8] = [
 const INK: RGBColor = RGBColor(51, 51, 51);
 const GRID: RGBColor = RGBColor(225, 225, 225);
 
+/// The largest magnitude an axis end may have: beyond it plotters' arithmetic on the span
+/// overflows. Values past the ends are drawn at the edge.
+const AXIS_LIMIT: f64 = 1e300;
+/// The smallest span an axis may have: below it plotters' key-point search underflows.
+const MIN_SPAN: f64 = 1e-200;
+
+/// A value axis plotters can lay out. Its key-point search never ends on an infinite or NaN
+/// end (an amount of 1.7e308 times 1.12 is infinite), nor on a span that vanishes or is lost
+/// in the magnitude of its ends; so the ends are made finite, ordered and at most
+/// `AXIS_LIMIT`, and a degenerate range is widened around its value (by a tenth, at least 1),
+/// not below 0 when it started at or above 0. A sound range is returned as it is.
+pub fn value_axis(lo: f64, hi: f64) -> std::ops::Range<f64> {
+    let fix = |v: f64| if v.is_nan() { 0.0 } else { v.clamp(-AXIS_LIMIT, AXIS_LIMIT) };
+    let (a, b) = (fix(lo), fix(hi));
+    let (lo, hi) = (a.min(b), a.max(b));
+    let magnitude = lo.abs().max(hi.abs());
+    if hi - lo >= (magnitude * 1e-9).max(MIN_SPAN) {
+        return lo..hi;
+    }
+    let mid = lo / 2.0 + hi / 2.0;
+    let half = (mid.abs() * 0.1).max(1.0);
+    let start = if lo >= 0.0 { (mid - half).max(0.0) } else { mid - half };
+    start..mid + half
+}
+
+/// A value as drawn on the axis `lo..hi`: clamped to it, NaN at `lo`.
+fn on_axis(v: f64, lo: f64, hi: f64) -> f64 {
+    if v.is_nan() {
+        lo
+    } else {
+        v.clamp(lo, hi)
+    }
+}
+
 /// One bar of a horizontal bar chart.
 #[derive(Debug, Clone)]
 pub struct Bar {
@@ -79,6 +113,7 @@ pub fn text_em(s: &str) -> f64 {
 
 pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
     let n = spec.bars.len().max(1);
+    let max = value_axis(0.0, spec.max).end;
     let font = 13.0;
     let row = 26u32;
     let label_w = spec.bars.iter().map(|b| text_em(&b.label)).fold(4.0, f64::max) * font + 14.0;
@@ -95,7 +130,7 @@ pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
             .caption(&spec.title, (FONT, px(15.0)).into_font().color(&INK))
             .x_label_area_size(26)
             .y_label_area_size(label_w as u32)
-            .build_cartesian_2d(0f64..spec.max, (0..n - 1).into_segmented())
+            .build_cartesian_2d(value_axis(0.0, spec.max), (0..n - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         let labels: Vec<&str> = spec.bars.iter().map(|b| b.label.as_str()).collect();
         let label_of = |v: &SegmentValue<usize>| match v {
@@ -119,7 +154,7 @@ pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
             let y = n - 1 - i;
             let v = b.value?;
             let mut r = Rectangle::new(
-                [(0.0, SegmentValue::Exact(y)), (v.clamp(0.0, spec.max), SegmentValue::Exact(y + 1))],
+                [(0.0, SegmentValue::Exact(y)), (on_axis(v, 0.0, max), SegmentValue::Exact(y + 1))],
                 PALETTE[b.group % PALETTE.len()].filled(),
             );
             r.set_margin(5, 5, 0, 0);
@@ -130,7 +165,7 @@ pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
             TextStyle::from((FONT, px(12.0)).into_font()).color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
         let texts = spec.bars.iter().enumerate().map(|(i, b)| {
             let y = n - 1 - i;
-            let x = b.value.map_or(0.0, |v| v.clamp(0.0, spec.max));
+            let x = b.value.map_or(0.0, |v| on_axis(v, 0.0, max));
             Text::new(format!(" {}", b.text), (x, SegmentValue::CenterOf(y)), value_style.clone())
         });
         chart.draw_series(texts).map_err(|e| e.to_string())?;
@@ -166,6 +201,8 @@ fn category_mesh<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
 
 pub fn render_line_chart(spec: &LineChart) -> Result<String, String> {
     let n = spec.points.len().max(1);
+    let axis = value_axis(spec.min, spec.max);
+    let (lo, hi) = (axis.start, axis.end);
     let (width, height) = (760u32, 300u32);
     let mut svg = String::new();
     {
@@ -176,7 +213,7 @@ pub fn render_line_chart(spec: &LineChart) -> Result<String, String> {
             .caption(&spec.title, (FONT, px(15.0)).into_font().color(&INK))
             .x_label_area_size(28)
             .y_label_area_size(40)
-            .build_cartesian_2d((0..n - 1).into_segmented(), spec.min..spec.max)
+            .build_cartesian_2d((0..n - 1).into_segmented(), axis)
             .map_err(|e| e.to_string())?;
         let names: Vec<&str> = spec.points.iter().map(|p| p.0.as_str()).collect();
         category_mesh(&mut chart.configure_mesh(), n, 13.0)
@@ -187,8 +224,12 @@ pub fn render_line_chart(spec: &LineChart) -> Result<String, String> {
             .y_label_formatter(&|v| number::fixed(*v, 0))
             .draw()
             .map_err(|e| e.to_string())?;
-        let pts: Vec<(SegmentValue<usize>, f64)> =
-            spec.points.iter().enumerate().filter_map(|(i, p)| Some((SegmentValue::CenterOf(i), p.1?))).collect();
+        let pts: Vec<(SegmentValue<usize>, f64)> = spec
+            .points
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((SegmentValue::CenterOf(i), on_axis(p.1?, lo, hi))))
+            .collect();
         let texts: Vec<&str> = spec.points.iter().filter(|p| p.1.is_some()).map(|p| p.2.as_str()).collect();
         chart.draw_series(LineSeries::new(pts.clone(), PALETTE[0].stroke_width(2))).map_err(|e| e.to_string())?;
         chart
@@ -196,9 +237,11 @@ pub fn render_line_chart(spec: &LineChart) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         let style = TextStyle::from((FONT, px(12.0)).into_font()).color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
         chart
-            .draw_series(pts.iter().zip(&texts).map(|((x, y), t)| {
-                Text::new(t.to_string(), (x.clone(), *y + (spec.max - spec.min) * 0.03), style.clone())
-            }))
+            .draw_series(
+                pts.iter()
+                    .zip(&texts)
+                    .map(|((x, y), t)| Text::new(t.to_string(), (x.clone(), *y + (hi - lo) * 0.03), style.clone())),
+            )
             .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
@@ -274,7 +317,7 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
     let slot = 64u32;
     let width = (n as u32 * slot + 150).max(560).min(1400);
     let height = 380u32;
-    let top = spec.bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1.0) * 1.12;
+    let top = value_axis(0.0, spec.bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1.0) * 1.12).end;
     let label_em = f64::from(width - 150) / n as f64 / 12.0;
     let mut svg = String::new();
     {
@@ -286,9 +329,9 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
             .x_label_area_size(34)
             .y_label_area_size(72)
             .right_y_label_area_size(48)
-            .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..top)
+            .build_cartesian_2d((0..n - 1).into_segmented(), value_axis(0.0, top))
             .map_err(|e| e.to_string())?
-            .set_secondary_coord((0..n - 1).into_segmented(), 0f64..100f64);
+            .set_secondary_coord((0..n - 1).into_segmented(), value_axis(0.0, 100.0));
         let names: Vec<String> = spec.bars.iter().map(|b| fit_label(&b.0, label_em)).collect();
         category_mesh(&mut chart.configure_mesh(), n, 12.0)
             .x_label_formatter(&|v| match v {
@@ -315,8 +358,9 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
             } else {
                 TRIVIAL
             };
+            let v = on_axis(*v, 0.0, top);
             let mut r =
-                Rectangle::new([(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), *v)], color.filled());
+                Rectangle::new([(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), v)], color.filled());
             r.set_margin(0, 0, 6, 6);
             r
         });
@@ -325,11 +369,19 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
             TextStyle::from((FONT, px(11.0)).into_font()).color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
         chart
             .draw_series(spec.bars.iter().enumerate().map(|(i, (_, v, _, _))| {
-                Text::new(number::trimmed(*v, 2), (SegmentValue::CenterOf(i), *v), amount_style.clone())
+                Text::new(
+                    number::trimmed(*v, 2),
+                    (SegmentValue::CenterOf(i), on_axis(*v, 0.0, top)),
+                    amount_style.clone(),
+                )
             }))
             .map_err(|e| e.to_string())?;
-        let line: Vec<(SegmentValue<usize>, f64)> =
-            spec.cumulative.iter().enumerate().map(|(i, c)| (SegmentValue::CenterOf(i), *c)).collect();
+        let line: Vec<(SegmentValue<usize>, f64)> = spec
+            .cumulative
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (SegmentValue::CenterOf(i), on_axis(*c, 0.0, 100.0)))
+            .collect();
         chart.draw_secondary_series(LineSeries::new(line.clone(), INK.stroke_width(2))).map_err(|e| e.to_string())?;
         chart
             .draw_secondary_series(line.iter().map(|(x, y)| Circle::new((x.clone(), *y), 3, INK.filled())))
@@ -368,7 +420,8 @@ pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
     let n = spec.points.len().max(1);
     let (width, height) = (760u32, 320u32);
     let hi = spec.points.iter().map(|p| p.1.max(p.3)).fold(spec.center, f64::max);
-    let top = if hi > 0.0 { hi * 1.15 } else { 1.0 };
+    let top = value_axis(0.0, if hi > 0.0 { hi * 1.15 } else { 1.0 }).end;
+    let y = |v: f64| on_axis(v, 0.0, top);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
@@ -378,7 +431,7 @@ pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
             .caption(&spec.title, (FONT, px(15.0)).into_font().color(&INK))
             .x_label_area_size(30)
             .y_label_area_size(52)
-            .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..top)
+            .build_cartesian_2d((0..n - 1).into_segmented(), value_axis(0.0, top))
             .map_err(|e| e.to_string())?;
         let names: Vec<&str> = spec.points.iter().map(|p| p.0.as_str()).collect();
         let step = n.div_ceil(12).max(1);
@@ -392,15 +445,15 @@ pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
             .draw()
             .map_err(|e| e.to_string())?;
         let at = |i: usize| SegmentValue::CenterOf(i);
-        let cl = [(SegmentValue::Exact(0), spec.center), (SegmentValue::Exact(n), spec.center)];
+        let cl = [(SegmentValue::Exact(0), y(spec.center)), (SegmentValue::Exact(n), y(spec.center))];
         chart.draw_series(LineSeries::new(cl, PALETTE[2].stroke_width(1))).map_err(|e| e.to_string())?;
         for limit in [2usize, 3] {
             let pts: Vec<(SegmentValue<usize>, f64)> =
-                spec.points.iter().enumerate().map(|(i, p)| (at(i), if limit == 2 { p.2 } else { p.3 })).collect();
+                spec.points.iter().enumerate().map(|(i, p)| (at(i), y(if limit == 2 { p.2 } else { p.3 }))).collect();
             chart.draw_series(DashedLineSeries::new(pts, 5, 4, VITAL.stroke_width(1))).map_err(|e| e.to_string())?;
         }
         let values: Vec<(SegmentValue<usize>, f64)> =
-            spec.points.iter().enumerate().map(|(i, p)| (at(i), p.1)).collect();
+            spec.points.iter().enumerate().map(|(i, p)| (at(i), y(p.1))).collect();
         chart.draw_series(LineSeries::new(values.clone(), TRIVIAL.stroke_width(2))).map_err(|e| e.to_string())?;
         chart
             .draw_series(values.iter().enumerate().map(|(i, (x, y))| {
@@ -414,4 +467,100 @@ pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(xml_chars(svg))
+}
+
+#[cfg(test)]
+mod axis_tests {
+    use super::*;
+    use plotters::coord::ranged1d::Ranged;
+    use plotters::coord::types::RangedCoordf64;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// Runs `f` on its own thread; fails when it has not returned within a few seconds (the
+    /// loops these tests guard against never end).
+    fn ends<T: Send + 'static>(what: String, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(Duration::from_secs(10)).unwrap_or_else(|_| panic!("{what} did not end"))
+    }
+
+    const EXTREMES: [f64; 16] = [
+        0.0,
+        -0.0,
+        1e-320,
+        f64::MIN_POSITIVE,
+        1e-9,
+        1.0,
+        100.0,
+        1e12,
+        1e200,
+        1e308,
+        f64::MAX,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        -1.0,
+        -1e308,
+    ];
+
+    #[test]
+    fn axes_are_finite_ordered_and_their_key_points_end() {
+        for lo in EXTREMES {
+            for hi in EXTREMES {
+                let r = value_axis(lo, hi);
+                assert!(r.start.is_finite() && r.end.is_finite() && r.start < r.end, "{lo}..{hi} → {r:?}");
+                for points in [2usize, 6, 12, 110, 1000] {
+                    let axis = r.clone();
+                    let n = ends(format!("key points of {lo}..{hi} → {r:?}"), move || {
+                        RangedCoordf64::from(axis).key_points(points).len()
+                    });
+                    assert!(n <= points.max(2) + 1, "{lo}..{hi}: {n} key points");
+                }
+            }
+        }
+        assert_eq!(value_axis(0.0, 100.0), 0.0..100.0, "sound ranges are kept");
+        assert_eq!(value_axis(40.0, 100.0), 40.0..100.0);
+        assert_eq!(value_axis(0.0, 0.0), 0.0..1.0);
+        assert_eq!(value_axis(5.0, 5.0), 4.0..6.0);
+    }
+
+    #[test]
+    fn charts_of_extreme_values_are_drawn_and_end() {
+        for v in EXTREMES {
+            let control = ControlSpec {
+                title: "c".into(),
+                points: vec![("1".into(), v, 0.0, v), ("2".into(), 1.0, v, f64::INFINITY)],
+                center: v,
+                signals: vec![0],
+                y_desc: String::new(),
+            };
+            let svg = ends(format!("control chart of {v}"), move || render_control_chart(&control));
+            assert!(svg.unwrap().contains("<svg"));
+            let pareto = ParetoChart {
+                title: "p".into(),
+                bars: vec![("A".into(), v, true, false), ("B".into(), v, false, false)],
+                cumulative: vec![v, f64::NAN],
+                threshold: 80.0,
+                threshold_label: "80%".into(),
+                y_desc: String::new(),
+            };
+            ends(format!("Pareto chart of {v}"), move || render_pareto_chart(&pareto)).unwrap();
+            let line = LineChart {
+                title: "t".into(),
+                points: vec![("2025".into(), Some(v), "x".into()), ("2026".into(), Some(50.0), "y".into())],
+                min: v,
+                max: v,
+            };
+            ends(format!("line chart of {v}"), move || render_line_chart(&line)).unwrap();
+            let bars = BarChart {
+                title: "b".into(),
+                bars: vec![Bar { label: "a".into(), value: Some(v), text: "v".into(), group: 0 }],
+                max: v,
+            };
+            ends(format!("bar chart of {v}"), move || render_bar_chart(&bars)).unwrap();
+        }
+    }
 }

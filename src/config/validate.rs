@@ -5,6 +5,10 @@ use super::*;
 // ---------------------------------------------------------------------------------------------
 // Validation: what serde cannot check, each problem at the span of the value it is about.
 
+/// The largest `[complaints.volume] per`: a rate per a billion units is already beyond any
+/// report, and a huge `per` overflows the u chart's limits (per = 1e200 made them infinite).
+pub(super) const MAX_PER: f64 = 1e9;
+
 pub(super) fn share_open(v: f64) -> bool {
     v > 0.0 && v <= 1.0
 }
@@ -54,6 +58,14 @@ pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
     validate_dimensions(&s.dimensions, p);
     let mut seen_periods = BTreeSet::new();
     for (i, plan) in s.plans.iter().enumerate() {
+        if plan.issued == 0 {
+            p.at(
+                path!["survey", "plans", i, "issued"],
+                format!("[[survey.plans]] issued = 0 for {} must be at least 1", plan.period),
+                "issued is how many questionnaires were handed out; the return rate divides by it. \
+                 Remove the plan if the number is not known",
+            );
+        }
         if !seen_periods.insert(plan.period) {
             p.at(
                 path!["survey", "plans", i, "period"],
@@ -162,12 +174,17 @@ pub(super) fn validate_complaints(k: &ComplaintsConfig, p: &mut Problems<'_>) {
         );
     }
     if let Some(v) = &k.volume {
-        let positive = v.per > 0.0;
-        if !positive {
+        // `!(a && b)` so that NaN fails too.
+        if !(v.per > 0.0 && v.per <= MAX_PER) {
+            let at = path!["complaints", "volume", "per"];
+            // As written (`1e200`), not as Rust prints it (a 1 and 200 zeros).
+            let written = p.text.get(p.span_of(at)).filter(|w| !w.contains('=')).map(str::trim);
+            let written = written.map_or_else(|| v.per.to_string(), str::to_string);
             p.at(
-                path!["complaints", "volume", "per"],
-                format!("[complaints.volume] per = {} must be positive", v.per),
-                "e.g. per = 1000",
+                at,
+                format!("[complaints.volume] per = {written} must be above 0 and at most 1000000000"),
+                "per is how many units the complaint rate is given per, e.g. per = 1000 for complaints per \
+                 1,000 orders; more than a billion is beyond any real report",
             );
         }
     }

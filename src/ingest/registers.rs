@@ -2,7 +2,7 @@
 //! Each row becomes a typed record or a rejection with its reason.
 
 use super::table::{read_rows, CellError, Table};
-use super::value::normalize_header;
+use super::value::{normalize_header, parse_quantity, Quantity};
 use super::{FileAccount, Rejection, RowPos, SeenIds, SourceFile, TextHasher};
 use crate::config::{ActionsConfig, ComplaintsConfig, VolumeConfig};
 use crate::diag::Result;
@@ -204,7 +204,7 @@ pub fn read_complaints(
                 None => None,
             };
             let weight = match c.weight {
-                Some(i) => row.number(i)?,
+                Some(i) => parse_quantity(row.text(i)?, Quantity::Amount).map_err(|e| (Some(i), e))?,
                 None => None,
             };
             let flag = |i: Option<usize>| -> std::result::Result<Option<bool>, CellError> {
@@ -245,9 +245,10 @@ pub fn read_complaints(
                 received,
                 received_day: received.days() as i32,
                 closed_day: closed.map(|d| d.days() as i32),
-                deadline_day: deadline
-                    .map(|d| d.days() as i32)
-                    .or_else(|| cfg.deadline_days.map(|n| received.days() as i32 + n as i32)),
+                deadline_day: deadline.map(|d| d.days() as i32).or_else(|| {
+                    // Saturating: a deadline of billions of days lies after every date there is.
+                    cfg.deadline_days.map(|n| (received.days() as i32).saturating_add(n.min(i32::MAX as u32) as i32))
+                }),
                 category: category_id,
                 nature,
                 department,
@@ -283,11 +284,9 @@ pub fn read_volumes(
             let month = parse_year_month(text).ok_or_else(|| {
                 (Some(m), format!("\"{text}\" is not a month; expected 2026-03, 2026/3 or 2026年3月"))
             })?;
-            let count =
-                row.number(n)?.ok_or_else(|| (Some(n), "is empty; expected the volume of the month".to_string()))?;
-            if count < 0.0 {
-                return Err((Some(n), format!("{count} is negative; expected a volume ≥ 0")));
-            }
+            let count = parse_quantity(row.text(n)?, Quantity::Volume)
+                .map_err(|e| (Some(n), e))?
+                .ok_or_else(|| (Some(n), "is empty; expected the volume of the month".to_string()))?;
             *out.entry(month).or_insert(0.0) += count;
             Ok(())
         },

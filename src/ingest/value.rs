@@ -35,6 +35,66 @@ pub fn parse_number(s: &str) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// The largest volume (units in a month) or amount (money of one complaint) accepted: 10¹².
+/// A trillion orders in a month or a trillion in money for one complaint is beyond any real
+/// register; such a cell is a typo or a unit mistake, and sums of values near the top of
+/// `f64` overflow to infinity, which no chart can draw.
+pub const MAX_QUANTITY: f64 = 1e12;
+/// The smallest volume other than 0 accepted: 10⁻⁶. The complaint rate divides by the
+/// volume, so a tiny one (such as the subnormal `1e-320`) would make the rate infinite.
+pub const MIN_VOLUME: f64 = 1e-6;
+
+/// What a quantity cell holds, for its bounds and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// Units per month (`[complaints.volume] count`): 0, or from `MIN_VOLUME` to `MAX_QUANTITY`.
+    Volume,
+    /// An amount per complaint (`[complaints] weight`): from 0 to `MAX_QUANTITY`.
+    Amount,
+}
+
+impl Quantity {
+    fn expected(self) -> &'static str {
+        match self {
+            Quantity::Volume => "expected 0 or a volume from 0.000001 to 1000000000000",
+            Quantity::Amount => "expected an amount from 0 to 1000000000000",
+        }
+    }
+}
+
+/// Reads a volume or amount cell: `Ok(None)` when blank, else a finite number within the
+/// bounds of `kind` (`-0` reads as 0), or the reason it is not one.
+pub fn parse_quantity(cell: &str, kind: Quantity) -> Result<Option<f64>, String> {
+    let t = cell.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let folded;
+    let text = if t.is_ascii() {
+        t
+    } else {
+        folded = fold_width(t);
+        folded.trim()
+    };
+    let expected = kind.expected();
+    // `f64::from_str` also takes "inf", "infinity" and "NaN": not numbers in a register.
+    let parsed = text.bytes().any(|b| b.is_ascii_digit()).then(|| text.parse::<f64>().ok()).flatten();
+    let v = match parsed {
+        Some(v) if !v.is_nan() => v,
+        _ => return Err(format!("{} is not a number: {expected}", quote(t))),
+    };
+    if v < 0.0 {
+        return Err(format!("{} is negative: {expected}", quote(t)));
+    }
+    if v > MAX_QUANTITY {
+        return Err(format!("{} is too large: {expected}", quote(t)));
+    }
+    if kind == Quantity::Volume && v > 0.0 && v < MIN_VOLUME {
+        return Err(format!("{} is too small: {expected}", quote(t)));
+    }
+    Ok(Some(v + 0.0)) // -0 + 0 = +0
+}
+
 /// How a cell of an item column reads.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
@@ -211,6 +271,32 @@ mod tests {
         }
         assert!(matches!(r.read("6"), Answer::Invalid(m) if m.contains("outside the scale 1–5")));
         assert!(matches!(r.read("good"), Answer::Invalid(m) if m.contains("not an answer")));
+    }
+
+    #[test]
+    fn quantities_are_finite_and_bounded() {
+        use Quantity::{Amount, Volume};
+        assert_eq!(parse_quantity("  ", Amount), Ok(None));
+        assert_eq!(parse_quantity("12.5", Amount), Ok(Some(12.5)));
+        assert_eq!(parse_quantity("１２", Volume), Ok(Some(12.0)));
+        assert_eq!(parse_quantity("1e12", Amount), Ok(Some(1e12)));
+        assert_eq!(parse_quantity("0.000001", Volume), Ok(Some(1e-6)));
+        assert_eq!(parse_quantity("1e-320", Amount), Ok(Some(1e-320)), "amounts are only summed");
+        let zero = parse_quantity("-0", Volume).unwrap().unwrap();
+        assert!(zero == 0.0 && zero.is_sign_positive());
+        let err = |s: &str, k| parse_quantity(s, k).unwrap_err();
+        assert_eq!(
+            err("1e-320", Volume),
+            "\"1e-320\" is too small: expected 0 or a volume from 0.000001 to 1000000000000"
+        );
+        assert_eq!(err("1.7e308", Amount), "\"1.7e308\" is too large: expected an amount from 0 to 1000000000000");
+        assert!(err("1e400", Amount).contains("is too large"));
+        assert!(err(&"9".repeat(400), Amount).contains("is too large"));
+        assert!(err("-1", Amount).contains("\"-1\" is negative"));
+        assert!(err("-inf", Amount).contains("is not a number"));
+        for s in ["inf", "NaN", "infinity", "abc", "1,000", "e5"] {
+            assert!(err(s, Volume).contains("is not a number"), "{s}");
+        }
     }
 
     #[test]
