@@ -58,9 +58,7 @@ fn diagnostics(inputs: &Inputs<Tally>) -> Vec<Diagnostic> {
 /// Reads every input into the survey accumulator of `model` and the registers.
 pub fn load<'m>(settings: &Settings, model: &'m SurveyModel) -> Result<Inputs<Tally<'m>>> {
     let plan = ReadPlan { threads: settings.threads, range_bytes: settings.range_bytes };
-    let scope =
-        ingest::Scope::new(&settings.root, settings.config.site.allow_outside_project).skipping(&settings.output);
-    ingest::load_inputs(&scope, &settings.config, plan, || Tally::new(model))
+    ingest::load_inputs(&scope(settings), &settings.config, plan, || Tally::new(model))
 }
 
 /// What a build produced.
@@ -141,8 +139,15 @@ fn over_returned(f: &Figures) -> Option<Diagnostic> {
     )))
 }
 
+/// The project's `templates/` files (read by ingest) over the embedded default theme.
 fn load_templates(settings: &Settings, labels: &Labels) -> Result<Templates> {
-    Templates::load(&settings.templates, "templates", labels.clone(), settings.config.site.language.code())
+    let overrides = ingest::read_overrides(&scope(settings), "templates", &render::templates::names())?;
+    Templates::load(&overrides, "templates", labels.clone(), settings.config.site.language.code())
+}
+
+/// Where inputs may be read from: the project folder (or anywhere, when allowed), never the output.
+fn scope(settings: &Settings) -> ingest::Scope {
+    ingest::Scope::new(&settings.root, settings.config.site.allow_outside_project).skipping(&settings.output)
 }
 
 /// Every figure of every period, computed in parallel and collected in order.

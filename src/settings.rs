@@ -84,8 +84,6 @@ pub struct Settings {
     pub config: Config,
     pub periods: PeriodChoice,
     pub output: PathBuf,
-    /// Folder of the project's template overrides (`templates/<name>` replaces the default).
-    pub templates: PathBuf,
     /// Worker threads for reading and rendering.
     pub threads: usize,
     /// Bytes of a survey file read as one task; `None`: derived from the input size.
@@ -102,7 +100,6 @@ impl Settings {
         let project = config::load_project(root)?;
         let output = options.output.clone().unwrap_or_else(|| root.join("public"));
         Ok(Settings {
-            templates: root.join("templates"),
             root: project.root,
             config: project.config,
             periods,

@@ -196,3 +196,20 @@ fn every_figure_is_documented() {
     let missing: Vec<&String> = paths.iter().filter(|p| !docs.contains(&format!("`{p}`"))).collect();
     assert!(missing.is_empty(), "not in docs/templates.md: {missing:#?}");
 }
+
+/// Templates are inputs like any other: a project template that leads out of the project
+/// (here a symlink to a file outside it) is refused, not read into the page.
+#[test]
+fn a_template_outside_the_project_is_refused() {
+    let dir = project("tests/fixtures/custom-template", "outside");
+    let outside = dir.with_file_name("templates-outside-secret.md");
+    std::fs::write(&outside, "secret {{ figures.period }}").unwrap();
+    std::fs::remove_file(dir.join("templates/report.md")).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("templates/report.md")).unwrap();
+    let o = build(&dir);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("templates/report.md"), "{err}");
+    assert!(err.contains("outside the project folder"), "{err}");
+    assert!(!dir.join("public/report.md").exists());
+}

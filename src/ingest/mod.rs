@@ -277,6 +277,36 @@ pub fn read_text(scope: &Scope, rel: &str, key: &str) -> Result<String> {
     String::from_utf8(bytes).map_err(|_| cannot(&"stream did not contain valid UTF-8"))
 }
 
+/// The project's replacements for files of the default theme: every file in `folder`
+/// (relative to the project) must be named like one of `known`, and is read like any other
+/// text input (inside the project, a regular file, at most `TEXT_LIMIT`). Returns (name, text).
+pub fn read_overrides(scope: &Scope, folder: &str, known: &[&str]) -> Result<Vec<(String, String)>> {
+    let Ok(entries) = std::fs::read_dir(scope.root.join(folder)) else { return Ok(Vec::new()) };
+    let mut names: Vec<String> =
+        entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let mut out = Vec::new();
+    for name in names.iter().filter(|n| !n.starts_with('.')) {
+        if !known.contains(&name.as_str()) {
+            let list = known.join(", ");
+            let hint = match crate::suggest::closest(name, known.iter().copied()) {
+                Some(k) => {
+                    format!("did you mean \"{k}\"? A project template replaces the default of the same name: {list}")
+                }
+                None => format!("a project template replaces the default of the same name: {list}"),
+            };
+            return Err(Error::config(
+                Location::file(format!("{folder}/{name}")),
+                "this file does not replace any template of the default theme",
+            )
+            .with_hint(hint));
+        }
+        let rel = format!("{folder}/{name}");
+        out.push((name.clone(), read_text(scope, &rel, &rel)?));
+    }
+    Ok(out)
+}
+
 /// Opens a file without blocking (a FIFO swapped in after the check would wait for a writer
 /// forever), and `None` unless it is a regular file.
 fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {

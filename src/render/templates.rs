@@ -6,7 +6,6 @@ use super::filters;
 use crate::diag::{Error, Location, Result};
 use crate::labels::Labels;
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
 /// The default theme: every file a project may replace, by name.
@@ -30,23 +29,19 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// The embedded defaults, each replaced by `dir/<name>` when the project has one.
-    pub fn load(dir: &Path, shown_dir: &str, labels: Labels, lang: &'static str) -> Result<Templates> {
-        check_overrides(dir, shown_dir)?;
+    /// The embedded defaults, each replaced by the project's file of the same name:
+    /// `overrides` are (name, text) as read by ingest from `shown_dir`.
+    pub fn load(
+        overrides: &[(String, String)],
+        shown_dir: &str,
+        labels: Labels,
+        lang: &'static str,
+    ) -> Result<Templates> {
         let (mut origin, mut text) = (BTreeMap::new(), BTreeMap::new());
         for (name, embedded) in DEFAULTS {
-            let path = dir.join(name);
-            let (shown, content) = if path.is_file() {
-                let content = std::fs::read_to_string(&path).map_err(|e| {
-                    Error::config(
-                        Location::file(format!("{shown_dir}/{name}")),
-                        format!("cannot read the template: {e}"),
-                    )
-                    .with_hint("save the template as UTF-8 text")
-                })?;
-                (format!("{shown_dir}/{name}"), content)
-            } else {
-                (format!("themes/default/templates/{name}"), embedded.to_string())
+            let (shown, content) = match overrides.iter().find(|(n, _)| n == name) {
+                Some((_, content)) => (format!("{shown_dir}/{name}"), content.clone()),
+                None => (format!("themes/default/templates/{name}"), embedded.to_string()),
             };
             origin.insert(name, shown);
             text.insert(name, content);
@@ -95,30 +90,9 @@ impl Templates {
     }
 }
 
-/// A file in `templates/` that replaces nothing is a typo, not a template.
-fn check_overrides(dir: &Path, shown_dir: &str) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
-    let mut names: Vec<String> =
-        entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    names.sort();
-    let known: Vec<&str> = DEFAULTS.iter().map(|(n, _)| *n).collect();
-    for name in names.iter().filter(|n| !n.starts_with('.')) {
-        if !known.contains(&name.as_str()) {
-            let hint = match crate::suggest::closest(name, known.iter().copied()) {
-                Some(k) => format!(
-                    "did you mean \"{k}\"? A project template replaces the default of the same name: {}",
-                    known.join(", ")
-                ),
-                None => format!("a project template replaces the default of the same name: {}", known.join(", ")),
-            };
-            return Err(Error::config(
-                Location::file(format!("{shown_dir}/{name}")),
-                "this file does not replace any template of the default theme",
-            )
-            .with_hint(hint));
-        }
-    }
-    Ok(())
+/// The names of the default theme's files, which a project's `templates/` may replace.
+pub fn names() -> Vec<&'static str> {
+    DEFAULTS.iter().map(|(n, _)| *n).collect()
 }
 
 /// A tera error as a config error (exit 2) at the template's file, line and column.
