@@ -112,11 +112,65 @@ fn files_with_a_period_and_no_dates_give_the_dated_figures() {
         let (a, b) = (summary(&all_a.join(year).join("summary.json")), summary(&all_b.join(year).join("summary.json")));
         assert_eq!(survey_figures(&a), survey_figures(&b), "{year}");
     }
+    // With `date` configured but absent from the files, the periods date the rows just the same.
+    let with_key = hand("undated-date-key");
+    strip_dates(&with_key);
+    hand_config(
+        &with_key,
+        r#"[{ path = "data/2025.csv", period = "2025" }, { path = "data/2026.csv", period = "2026" }]"#,
+        Some("日期"),
+    );
+    let c = summary(&build_ok(&with_key, &[]).join("summary.json"));
+    assert_eq!(survey_figures(&a), survey_figures(&c));
     let html = std::fs::read_to_string(all_b.join("2026/index.html")).unwrap();
     assert!(html.contains("data/2025.csv → 2025; data/2026.csv → 2026"), "the method notes name the file periods");
 }
 
-/// A quarter of a year's undated file cannot be reported: its rows have no month.
+/// Quarterly files add up to their year: 2026-Q1 holds R1–R2, 2026-Q2 R3–R5, and the year's
+/// figures are the hand fixture's (index 71.25, returned 4), the quarters' their own share.
+#[test]
+fn quarter_files_add_up_to_their_year() {
+    let p = hand("quarters");
+    strip_dates(&p);
+    write(
+        &p,
+        "data/q1.csv",
+        "编号,项目甲,项目乙,项目丙,意见
+R1,5,4,3,<script>alert(1)</script> 价格|太贵
+R2,4,,5,
+",
+    );
+    write(
+        &p,
+        "data/q2.csv",
+        "编号,项目甲,项目乙,项目丙,意见
+R3,3,3,N/A,交货慢
+R4,1,,,
+R5,6,4,4,
+",
+    );
+    std::fs::remove_file(p.join("data/2026.csv")).unwrap();
+    hand_config(
+        &p,
+        r#"[{ path = "data/2025.csv", period = "2025" }, { path = "data/q1.csv", period = "2026-Q1" }, { path = "data/q2.csv", period = "2026-Q2" }]"#,
+        None,
+    );
+    let s = summary(&build_ok(&p, &[]).join("summary.json"));
+    assert_eq!((s["survey"]["index"].as_f64(), s["survey"]["returned"].as_u64()), (Some(71.25), Some(4)));
+    // 2026-Q1: R1 (5,4,3), R2 (4,–,5): 甲 mean(100, 75) = 87.5, 乙 75, 丙 mean(50, 100) = 75;
+    // 甲维度 81.25; index 0.6·81.25 + 0.4·75 = 78.75.
+    // A quarter's report is refused while a year's undated file lies before it (its trend would
+    // hold 2025's rows as 2025-Q1); without the 2025 file it is exact.
+    let o = build(&p, &["--period", "2026-Q1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let text = std::fs::read_to_string(p.join("manyi.toml")).unwrap();
+    write(&p, "manyi.toml", &text.replace(r#"{ path = "data/2025.csv", period = "2025" }, "#, ""));
+    let q1 = summary(&build_ok(&p, &["--period", "2026-Q1"]).join("summary.json"));
+    assert_eq!((q1["survey"]["index"].as_f64(), q1["survey"]["returned"].as_u64()), (Some(78.75), Some(2)));
+}
+
+/// A quarter of a year's undated file cannot be reported: its rows have no month. A later
+/// year's file does not matter (the report, its trend and comparison lie before it).
 #[test]
 fn a_period_shorter_than_an_undated_files_period_is_refused() {
     let p = hand("shorter");
@@ -134,6 +188,18 @@ fn a_period_shorter_than_an_undated_files_period_is_refused() {
         "{}",
         stderr(&o)
     );
+    let text = std::fs::read_to_string(p.join("manyi.toml")).unwrap();
+    write(
+        &p,
+        "manyi.toml",
+        &text
+            .replace(r#"{ path = "data/2026.csv", period = "2026" }"#, r#""data/2026-dated.csv""#)
+            .replace("comment =", "date = \"日期\"\ncomment ="),
+    );
+    write(&p, "data/2026-dated.csv", "编号,日期,项目甲,项目乙,项目丙,意见\nR1,2026-03-01,5,4,3,\n");
+    std::fs::remove_file(p.join("data/2026.csv")).unwrap();
+    let o = build(&p, &["--period", "2024-Q4"]);
+    assert!(stderr(&o).contains("no survey responses are dated in 2024-Q4"), "{}", stderr(&o));
 }
 
 /// Without `date`, every entry needs a period: the entry without one is named at its line.

@@ -108,9 +108,11 @@ pub fn choose_periods(inputs: &Inputs<Tally>, choice: crate::settings::PeriodCho
         PeriodChoice::All => acc.periods_like(Period::Year(latest)),
     };
     // Rows of a file dated by its period alone sit in the period's first month: a report of
-    // a shorter kind of period (a quarter for a year's file) would split them wrongly.
+    // a shorter kind of period (a quarter for a year's file) would split them wrongly, in the
+    // period itself or in its trend and comparison (every earlier period of its kind).
     for p in &periods {
-        if let Some((file, fp)) = inputs.undated.iter().find(|(_, fp)| rank(*p) > rank(*fp)) {
+        let wrong = |fp: &Period| rank(*p) > rank(*fp) && fp.first_day() <= p.last_day();
+        if let Some((file, fp)) = inputs.undated.iter().find(|(_, fp)| wrong(fp)) {
             return Err(Error::config(
                 Location::file("--period"),
                 format!("--period {p} is shorter than the period {fp} of {file}, whose rows have no dates"),
