@@ -276,7 +276,7 @@ fn questionnaires_answered_too_fast_are_rejected_and_counted() {
         &p,
         "data/s.csv",
         "编号,日期,所用时间,q1,q2\nA,2026-03-01,80秒,5,5\nB,2026-03-01,8,1,1\nC,2026-03-02,1分20秒,4,5\n\
-         D,2026-03-02,00:00:29,1,1\nE,2026-03-03,,3,5\nF,2026-03-03,fast,1,1\n",
+         D,2026-03-02,00:00:29,1,1\nE,2026-03-03, ,3,5\nF,2026-03-03,fast,1,1\n",
     );
     let out = build_ok(&p, &[]);
     let s = summary(&out.join("summary.json"));

@@ -170,9 +170,9 @@ impl<'c> SurveyReader<'c> {
             file_index,
             &cols,
             |row, cols, pos| {
-                if let Err(e) = check_duration(row, cols) {
-                    too_fast += u64::from(e.1.starts_with("answered in"));
-                    return Err(e);
+                if let Some(fast) = check_duration(row, cols)? {
+                    too_fast += 1;
+                    return Err(fast);
                 }
                 let (id, date, comment) = parse_row(row, cols, &self.answers, &mut answers)?;
                 if !id.is_empty() {
@@ -206,11 +206,15 @@ impl<'c> SurveyReader<'c> {
     }
 }
 
-/// The too-fast check of `min_seconds`: `Err` for a row completed faster than the minimum
-/// (or whose duration is not a duration). A blank duration is unknown: the row is not checked.
-fn check_duration(row: &Row, cols: &Columns) -> std::result::Result<(), CellError> {
-    if let Some((idx, min)) = cols.duration.filter(|(idx, _)| !row.bytes(*idx).is_empty()) {
+/// The too-fast check of `min_seconds`: `Ok(Some(reason))` for a row completed faster than
+/// the minimum, `Err` for a cell that is not a duration. A blank duration is unknown: the row
+/// is not checked.
+fn check_duration(row: &Row, cols: &Columns) -> std::result::Result<Option<CellError>, CellError> {
+    if let Some((idx, min)) = cols.duration {
         let text = row.text(idx)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
         let seconds = super::value::parse_duration(text).ok_or_else(|| {
             (
                 Some(idx),
@@ -221,17 +225,17 @@ fn check_duration(row: &Row, cols: &Columns) -> std::result::Result<(), CellErro
             )
         })?;
         if seconds < min {
-            return Err((
+            return Ok(Some((
                 Some(idx),
                 format!(
                     "answered in {} s, below the {} s minimum",
                     crate::number::shortest(seconds),
                     crate::number::shortest(min)
                 ),
-            ));
+            )));
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 fn parse_row<'r>(
