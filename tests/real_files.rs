@@ -343,6 +343,13 @@ fn rows_outside_the_filters_are_excluded_and_counted() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("| data/s.csv | UTF-8 | 4 | 1 | 1 | 2 |"), "{md}");
 
+    let o = manyi(&["check", p.to_str().unwrap()]);
+    assert!(
+        stderr(&o).contains("checked 2 file(s): 7 rows read, 3 used, 1 rejected, 3 excluded by filters;"),
+        "{}",
+        stderr(&o)
+    );
+
     // Read in ranges of 40 bytes on two threads, the filters apply to every range alike.
     let split = p.join("split");
     let o = Command::new(env!("CARGO_BIN_EXE_manyi"))
