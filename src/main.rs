@@ -94,8 +94,12 @@ fn main() -> ExitCode {
                     }
                     let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
                     let errors = diags.len() - warnings;
-                    let (read, used) = (q.rows_read(), q.rows_used());
-                    eprintln!("checked {} file(s): {read} rows read, {used} used, {} rejected; {errors} error(s), {warnings} warning(s)", checked.files.len(), read - used);
+                    let (read, used, rejected) = (q.rows_read(), q.rows_used(), q.rows_rejected());
+                    let excluded = match q.rows_excluded() {
+                        0 => String::new(),
+                        n => format!(", {n} excluded by filters"),
+                    };
+                    eprintln!("checked {} file(s): {read} rows read, {used} used, {rejected} rejected{excluded}; {errors} error(s), {warnings} warning(s)", checked.files.len());
                     if errors > 0 || (strict && warnings > 0) {
                         ExitCode::from(1)
                     } else {

@@ -43,6 +43,8 @@ pub struct DataQuality {
     pub rows_read: u64,
     pub rows_used: u64,
     pub rows_rejected: u64,
+    pub rows_excluded: u64,
+    pub rows_too_fast: u64,
     #[serde(skip)]
     pub rejections: Arc<[Rejection]>,
 }
@@ -54,6 +56,8 @@ impl DataQuality {
             rows_read: q.rows_read(),
             rows_used: q.rows_used(),
             rows_rejected: q.rows_rejected(),
+            rows_excluded: q.rows_excluded(),
+            rows_too_fast: q.rows_too_fast(),
             rejections: q.rejections.clone().into(),
         }
     }
@@ -98,11 +102,36 @@ pub fn choose_periods(inputs: &Inputs<Tally>, choice: crate::settings::PeriodCho
         )
         .with_hint("run `manyi check` to see why each row was rejected")
     })?;
-    Ok(match choice {
+    let periods = match choice {
         PeriodChoice::Latest => vec![Period::Year(latest)],
         PeriodChoice::One(p) => vec![p],
         PeriodChoice::All => acc.periods_like(Period::Year(latest)),
-    })
+    };
+    // Rows of a file dated by its period alone sit in the period's first month: a report of
+    // a shorter kind of period (a quarter for a year's file) would split them wrongly, in the
+    // period itself or in its trend and comparison (every earlier period of its kind).
+    for p in &periods {
+        let wrong = |fp: &Period| rank(*p) > rank(*fp) && fp.first_day() <= p.last_day();
+        if let Some((file, fp)) = inputs.undated.iter().find(|(_, fp)| wrong(fp)) {
+            return Err(Error::config(
+                Location::file("--period"),
+                format!("--period {p} is shorter than the period {fp} of {file}, whose rows have no dates"),
+            )
+            .with_hint(format!(
+                "report a period at least as long as the files' periods (e.g. --period {fp}), or add a date column to {file}"
+            )));
+        }
+    }
+    Ok(periods)
+}
+
+/// 0 for a year, 1 for a quarter, 2 for a month.
+fn rank(p: Period) -> u8 {
+    match p {
+        Period::Year(_) => 0,
+        Period::Quarter(..) => 1,
+        Period::Month(..) => 2,
+    }
 }
 
 /// Warnings about the data's periods (a doubtful latest year), for `check` and `build` to

@@ -46,7 +46,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct ComplaintsConfig {
     /// Register files: paths, globs or folders.
-    pub files: Vec<String>,
+    pub files: Vec<FileEntry>,
     /// Text encoding of CSV files: `auto` (default: UTF-8 with or without BOM, else GB18030),
     /// or a label such as `utf-8`, `gbk`, `gb18030`, `utf-16le`. `auto` is kept as `None`.
     #[serde(default, deserialize_with = "complaints_io::encoding")]
@@ -57,6 +57,9 @@ pub struct ComplaintsConfig {
     pub delimiter: Option<u8>,
     /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
     pub sheet: Option<String>,
+    /// Rows kept: those matching every filter; the others are excluded (counted, not rejected).
+    #[serde(default)]
+    pub filters: Vec<RowFilter>,
     /// Complaint id column.
     pub id: String,
     /// Received date column (required): it decides the period of each complaint.
@@ -104,7 +107,7 @@ pub struct ComplaintsConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VolumeConfig {
-    pub files: Vec<String>,
+    pub files: Vec<FileEntry>,
     /// Text encoding of CSV files: `auto` (default: UTF-8 with or without BOM, else GB18030),
     /// or a label such as `utf-8`, `gbk`, `gb18030`, `utf-16le`. `auto` is kept as `None`.
     #[serde(default, deserialize_with = "volume_io::encoding")]
@@ -115,6 +118,9 @@ pub struct VolumeConfig {
     pub delimiter: Option<u8>,
     /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
     pub sheet: Option<String>,
+    /// Rows kept: those matching every filter; the others are excluded (counted, not rejected).
+    #[serde(default)]
+    pub filters: Vec<RowFilter>,
     /// Month column: 2026-03, 2026/3, 2026年3月 or any date in the month.
     pub month: String,
     /// Volume column: orders, deliveries or customers served in the month.
@@ -142,7 +148,7 @@ pub enum RateChart {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionsConfig {
-    pub files: Vec<String>,
+    pub files: Vec<FileEntry>,
     /// Text encoding of CSV files: `auto` (default: UTF-8 with or without BOM, else GB18030),
     /// or a label such as `utf-8`, `gbk`, `gb18030`, `utf-16le`. `auto` is kept as `None`.
     #[serde(default, deserialize_with = "actions_io::encoding")]
@@ -153,6 +159,9 @@ pub struct ActionsConfig {
     pub delimiter: Option<u8>,
     /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
     pub sheet: Option<String>,
+    /// Rows kept: those matching every filter; the others are excluded (counted, not rejected).
+    #[serde(default)]
+    pub filters: Vec<RowFilter>,
     #[serde(default = "ac_id")]
     pub id: String,
     #[serde(default = "ac_problem")]
@@ -229,8 +238,9 @@ impl Language {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyConfig {
-    /// Response files: paths, globs or folders, relative to the project folder.
-    pub files: Vec<String>,
+    /// Response files: paths, globs or folders, relative to the project folder; an entry may
+    /// be a table `{ path, period, use_date }` giving its files' period.
+    pub files: Vec<FileEntry>,
     /// Text encoding of CSV files: `auto` (default: UTF-8 with or without BOM, else GB18030),
     /// or a label such as `utf-8`, `gbk`, `gb18030`, `utf-16le`. `auto` is kept as `None`.
     #[serde(default, deserialize_with = "survey_io::encoding")]
@@ -241,10 +251,14 @@ pub struct SurveyConfig {
     pub delimiter: Option<u8>,
     /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
     pub sheet: Option<String>,
+    /// Rows kept: those matching every filter; the others are excluded (counted, not rejected).
+    #[serde(default)]
+    pub filters: Vec<RowFilter>,
     /// Column holding the questionnaire id.
     pub id: String,
-    /// Column holding the survey date; it decides the period of each response.
-    pub date: String,
+    /// Column holding the survey date; it decides the period of each response. Optional when
+    /// every `files` entry has a `period`.
+    pub date: Option<String>,
     /// Optional column of free-text comments (意见建议).
     pub comment: Option<String>,
     /// The answer scale of the items.
@@ -270,6 +284,11 @@ pub struct SurveyConfig {
     /// One plan per period: how many questionnaires were issued.
     #[serde(default)]
     pub plans: Vec<Plan>,
+    /// Reject questionnaires completed in fewer seconds than this (from the duration column).
+    pub min_seconds: Option<f64>,
+    /// The duration column (seconds, `80秒`, `1分20秒`, `00:01:20`); default: a platform's
+    /// own duration column (`DURATION_COLUMNS`) when `min_seconds` is set.
+    pub duration: Option<String>,
     /// Dimensions (综合评价法), each with a weight and its items.
     pub dimensions: Vec<Dimension>,
 }
@@ -426,6 +445,7 @@ pub struct ReadOptions {
     pub encoding: Option<String>,
     pub delimiter: Option<u8>,
     pub sheet: Option<String>,
+    pub filters: Vec<RowFilter>,
 }
 
 macro_rules! read_options {
@@ -436,12 +456,73 @@ macro_rules! read_options {
                     encoding: self.encoding.map(|e| e.name().to_string()),
                     delimiter: self.delimiter,
                     sheet: self.sheet.clone(),
+                    filters: self.filters.clone(),
                 }
             }
         }
     )*};
 }
 read_options!(SurveyConfig, ComplaintsConfig, VolumeConfig, ActionsConfig);
+
+/// One `files` entry: a path, glob or folder, written as a string or as a table
+/// `{ path = "data/2025.xlsx", period = "2025" }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileEntry {
+    pub path: String,
+    /// Every row of the entry's files belongs to this period (survey files only).
+    pub period: Option<Period>,
+    /// Whether a date column, when the file has one, dates the rows (default true); false:
+    /// the period alone does.
+    pub use_date: bool,
+}
+
+impl From<&str> for FileEntry {
+    fn from(path: &str) -> Self {
+        FileEntry { path: path.to_string(), period: None, use_date: true }
+    }
+}
+
+impl<'de> Deserialize<'de> for FileEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Table {
+            path: String,
+            #[serde(default, deserialize_with = "file_period_value")]
+            period: Option<Period>,
+            #[serde(default = "default_true")]
+            use_date: bool,
+        }
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FileEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a path such as \"data/*.csv\" or a table { path = \"data/2025.csv\", period = \"2025\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<FileEntry, E> {
+                Ok(FileEntry::from(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<FileEntry, A::Error> {
+                let t = Table::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(FileEntry { path: t.path, period: t.period, use_date: t.use_date })
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// A row filter: rows whose `column` holds none of `equals` (compared after trimming, with
+/// full-width forms folded) are excluded.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowFilter {
+    pub column: String,
+    pub equals: Vec<String>,
+}
+
+/// Duration columns of survey platforms' exports, used when `min_seconds` is set without
+/// `duration`: 问卷星's 所用时间, 腾讯问卷's 答题时长.
+pub const DURATION_COLUMNS: &[&str] = &["所用时间", "答题时长"];
 
 /// A loaded project: its folder and its validated configuration.
 #[derive(Debug, Clone)]

@@ -223,6 +223,10 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
     if let Ok(b) = &bands {
         validate_bands(b, p);
     }
+    if let Ok(Some(a)) = &actions {
+        validate_register_files(&["actions"], &a.files, p);
+        validate_filters("actions", &a.filters, p);
+    }
     Some(Config {
         site: site.ok()?,
         survey: survey.ok()?,

@@ -1,6 +1,6 @@
 //! Validation of what serde cannot check, each problem at the span of the value it is about.
 
-use super::read::Problems;
+use super::read::{self, Problems};
 use super::*;
 // ---------------------------------------------------------------------------------------------
 // Validation: what serde cannot check, each problem at the span of the value it is about.
@@ -21,6 +21,35 @@ pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
             "list the response files, e.g. files = [\"data/survey-*.csv\"]",
         );
     }
+    if s.date.is_none() {
+        for (i, entry) in s.files.iter().enumerate() {
+            if entry.period.is_none() {
+                p.at(
+                    path!["survey", "files", i],
+                    format!("[survey] files entry \"{}\" has no period, and [survey] has no date column", entry.path),
+                    "name the date column with date = \"<column>\", or give the entry its period: \
+                     { path = \"data/2025.csv\", period = \"2025\" }",
+                );
+            }
+        }
+    }
+    if let Some(m) = s.min_seconds {
+        if !(m > 0.0 && m.is_finite()) {
+            p.at(
+                path!["survey", "min_seconds"],
+                format!("[survey] min_seconds = {m} must be a number of seconds above 0"),
+                "e.g. min_seconds = 30 rejects questionnaires completed in under 30 seconds",
+            );
+        }
+    }
+    if s.duration.is_some() && s.min_seconds.is_none() {
+        p.at(
+            path!["survey", "duration"],
+            "[survey] duration is set but min_seconds is not",
+            "add min_seconds = 30 (or the minimum you need), or remove duration",
+        );
+    }
+    validate_filters("survey", &s.filters, p);
     let (min, max) = (s.scale.min, s.scale.max);
     let scale_ok = min.is_finite() && max.is_finite() && max > min;
     if !scale_ok {
@@ -71,6 +100,38 @@ pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
                 path!["survey", "plans", i, "period"],
                 format!("two plans for period {}", plan.period),
                 "keep one [[survey.plans]] per period",
+            );
+        }
+    }
+}
+
+/// The `files` entries of a register: a period belongs to survey files only.
+pub(super) fn validate_register_files(section: &[&str], files: &[FileEntry], p: &mut Problems<'_>) {
+    let name = section.join(".");
+    for (i, entry) in files.iter().enumerate() {
+        if entry.period.is_some() || !entry.use_date {
+            let mut at: Vec<read::Seg> = section.iter().map(|s| read::Seg::Key(s)).collect();
+            at.extend([read::Seg::Key("files"), read::Seg::Index(i)]);
+            p.at(
+                &at,
+                format!("[{name}] files entry \"{}\": period and use_date apply to [survey] files only", entry.path),
+                "register rows are dated by their own date columns; write the entry as a plain path",
+            );
+        }
+    }
+}
+
+/// Row filters: each names a column and at least one value.
+pub(super) fn validate_filters(section: &str, filters: &[RowFilter], p: &mut Problems<'_>) {
+    let keys: Vec<&str> = section.split('.').collect();
+    for (i, f) in filters.iter().enumerate() {
+        if f.equals.is_empty() {
+            let mut at: Vec<read::Seg> = keys.iter().map(|s| read::Seg::Key(s)).collect();
+            at.extend([read::Seg::Key("filters"), read::Seg::Index(i), read::Seg::Key("equals")]);
+            p.at(
+                &at,
+                format!("[{section}] filter on \"{}\" has no values: it would exclude every row", f.column),
+                "list the values of the rows to keep, e.g. equals = [\"是\", \"Yes\"]",
             );
         }
     }
@@ -165,6 +226,12 @@ pub(super) fn validate_complaints(k: &ComplaintsConfig, p: &mut Problems<'_>) {
             "[complaints] other_max_categories must be at least 1",
             "e.g. 8",
         );
+    }
+    validate_register_files(&["complaints"], &k.files, p);
+    validate_filters("complaints", &k.filters, p);
+    if let Some(v) = &k.volume {
+        validate_register_files(&["complaints", "volume"], &v.files, p);
+        validate_filters("complaints.volume", &v.filters, p);
     }
     if k.files.is_empty() {
         p.at(

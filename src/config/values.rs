@@ -82,6 +82,13 @@ pub(super) fn period_value<'de, D: Deserializer<'de>>(d: D) -> Result<Period, D:
         .ok_or_else(|| invalid(format!("plan period \"{text}\" is not a period"), "write 2026, 2026-Q1 or 2026-03"))
 }
 
+pub(super) fn file_period_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Period>, D::Error> {
+    let text = String::deserialize(d)?;
+    Period::parse(&text)
+        .map(Some)
+        .ok_or_else(|| invalid(format!("file period \"{text}\" is not a period"), "write 2025, 2025-Q1 or 2025-03"))
+}
+
 pub(super) fn cutoff_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
     let text = String::deserialize(d)?;
     match crate::period::parse_date(&text) {

@@ -55,6 +55,12 @@ impl Quality {
     pub fn rows_rejected(&self) -> u64 {
         self.files.iter().map(|f| f.rejected).sum()
     }
+    pub fn rows_excluded(&self) -> u64 {
+        self.files.iter().map(|f| f.excluded).sum()
+    }
+    pub fn rows_too_fast(&self) -> u64 {
+        self.files.iter().map(|f| f.too_fast).sum()
+    }
 
     /// Empty files and rejected rows as warnings, in input order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
@@ -88,6 +94,9 @@ pub struct Inputs<S> {
     pub conclusions: Option<String>,
     /// Every input file read, as shown in messages (relative to the project folder).
     pub files: Vec<String>,
+    /// Survey files dated by their `files` entry's period alone (no date column), with it:
+    /// their rows sit in the period's first month.
+    pub undated: Vec<(String, crate::period::Period)>,
 }
 
 /// Reads every input of the project: survey files in parallel ranges, the registers
@@ -121,6 +130,7 @@ pub fn load_inputs<S: RowSink>(
         quality: Quality { files: accounts, rejections },
         conclusions,
         files: shown,
+        undated: reader.undated(),
     })
 }
 
@@ -310,6 +320,8 @@ impl<S: RowSink, F: Fn() -> S + Sync> SurveyLoad<'_, S, F> {
             account.read += part.account.read;
             account.used += part.account.used;
             account.rejected += part.account.rejected;
+            account.excluded += part.account.excluded;
+            account.too_fast += part.account.too_fast;
             sink.merge(&part.sink);
             rejections.extend(part.rejections);
             ids.merge(part.ids);
@@ -362,7 +374,7 @@ impl Registers {
     fn read_set<T>(
         &mut self,
         scope: &Scope,
-        patterns: &[String],
+        patterns: &[crate::config::FileEntry],
         key: &str,
         read: impl FnOnce(&[SourceFile], &mut Vec<Rejection>) -> Result<(T, Vec<FileAccount>)>,
     ) -> Result<T> {

@@ -12,6 +12,7 @@ pub mod survey;
 mod table;
 pub mod value;
 
+use crate::config::FileEntry;
 use crate::diag::{Error, Location, Result};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -25,6 +26,10 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Path relative to the project folder, with `/` separators.
     pub shown: String,
+    /// The period of the `files` entry that named it: every row belongs to it.
+    pub period: Option<crate::period::Period>,
+    /// Whether a date column, when present, dates the rows (the entry's `use_date`).
+    pub use_date: bool,
 }
 
 /// Where a row came from, for deterministic tie-breaks and messages.
@@ -56,7 +61,7 @@ impl Rejection {
     }
 }
 
-/// Per-file row accounting: `read = used + rejected`.
+/// Per-file row accounting: `read = used + rejected + excluded`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct FileAccount {
     pub file: String,
@@ -66,6 +71,10 @@ pub struct FileAccount {
     pub read: u64,
     pub used: u64,
     pub rejected: u64,
+    /// Rows left out by the file set's `filters` (not rejected: they are not this data).
+    pub excluded: u64,
+    /// Rejected rows completed faster than `[survey] min_seconds` (part of `rejected`).
+    pub too_fast: u64,
 }
 
 /// Finds repeated ids in a register by comparing the ids themselves (registers hold
@@ -322,7 +331,7 @@ fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
 }
 
 /// `resolve_files_in` with the default scope: files inside the project folder `root` only.
-pub fn resolve_files(root: &Path, patterns: &[String], key: &str) -> Result<Vec<SourceFile>> {
+pub fn resolve_files(root: &Path, patterns: &[FileEntry], key: &str) -> Result<Vec<SourceFile>> {
     resolve_files_in(&Scope::new(root, false), patterns, key)
 }
 
@@ -333,10 +342,11 @@ pub fn resolve_files(root: &Path, patterns: &[String], key: &str) -> Result<Vec<
 /// symlink loops, and never into manyi's output (a folder holding the marker, or the
 /// configured output folder). The result is sorted within each entry and holds each file
 /// once, however many paths lead to it, so runs are deterministic.
-pub fn resolve_files_in(scope: &Scope, patterns: &[String], key: &str) -> Result<Vec<SourceFile>> {
+pub fn resolve_files_in(scope: &Scope, patterns: &[FileEntry], key: &str) -> Result<Vec<SourceFile>> {
     let mut out: Vec<SourceFile> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for pattern in patterns {
+    let mut seen: HashMap<PathBuf, usize> = HashMap::new();
+    for entry in patterns {
+        let pattern = &entry.path;
         let mut found = if pattern.contains(['*', '?', '[']) {
             scope.glob(pattern, key)?
         } else {
@@ -360,8 +370,20 @@ pub fn resolve_files_in(scope: &Scope, patterns: &[String], key: &str) -> Result
         }
         found.sort();
         for (path, real) in found {
-            if seen.insert(real) {
-                out.push(SourceFile { shown: scope.shown(&path), path });
+            match seen.get(&real) {
+                None => {
+                    seen.insert(real, out.len());
+                    let (period, use_date) = (entry.period, entry.use_date);
+                    out.push(SourceFile { shown: scope.shown(&path), path, period, use_date });
+                }
+                Some(&i) if (out[i].period, out[i].use_date) != (entry.period, entry.use_date) => {
+                    return Err(config_error(format!(
+                        "{key}: {} is named by two entries with different periods",
+                        out[i].shown
+                    ))
+                    .with_hint("name each file in one entry only, or give the entries the same period"));
+                }
+                Some(_) => {}
             }
         }
     }

@@ -6,8 +6,9 @@ use super::value::{Ans, AnswerReader};
 use super::{duplicate_reason, hash_id, FileAccount, Rejection, RowPos, SourceFile};
 use crate::config::SurveyConfig;
 use crate::diag::Result;
-use crate::period::Date;
-use std::collections::HashSet;
+use crate::period::{Date, Period};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Mutex;
 
 /// One usable response. `answers` follows the configured item order
 /// (dimension by dimension).
@@ -22,9 +23,15 @@ pub struct SurveyRow<'a> {
 
 struct Columns {
     id: usize,
-    date: usize,
+    /// The date column, when the rows are dated by it.
+    date: Option<usize>,
+    /// The file's period (its `files` entry's): rows are placed on its first day when there is
+    /// no date column, and must be dated inside it when there is.
+    period: Option<Period>,
     comment: Option<usize>,
     items: Vec<usize>,
+    /// The duration column and the minimum seconds, with `min_seconds`.
+    duration: Option<(usize, f64)>,
 }
 
 /// How repeated questionnaire ids are found.
@@ -84,6 +91,8 @@ pub struct SurveyReader<'c> {
     cfg: &'c SurveyConfig,
     answers: AnswerReader,
     items: Vec<&'c str>,
+    /// Files whose rows are dated by their period alone (no date column used), with it.
+    undated: Mutex<BTreeSet<(String, Period)>>,
 }
 
 impl<'c> SurveyReader<'c> {
@@ -93,7 +102,13 @@ impl<'c> SurveyReader<'c> {
             cfg,
             answers: AnswerReader::new(&cfg.not_answered, &labels, cfg.scale.min, cfg.scale.max),
             items: cfg.items().collect(),
+            undated: Mutex::new(BTreeSet::new()),
         }
+    }
+
+    /// The files read so far whose rows are dated by their `files` entry's period alone.
+    pub fn undated(&self) -> Vec<(String, Period)> {
+        self.undated.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect()
     }
 
     /// Opens a survey file and checks that it has every configured column.
@@ -105,9 +120,26 @@ impl<'c> SurveyReader<'c> {
 
     fn columns(&self, table: &Table) -> Result<Columns> {
         let cfg = self.cfg;
+        let period = table.file.period;
+        // A file with a period is dated by its date column only when it has one and the entry
+        // does not say `use_date = false`; a file without a period needs the column.
+        let date = match (&cfg.date, period) {
+            (Some(d), None) => Some(table.column(d, "[survey] date")?),
+            (Some(d), Some(_)) if table.file.use_date && table.has_column(d) => Some(table.column(d, "[survey] date")?),
+            _ => None,
+        };
+        if let (None, Some(p)) = (date, period) {
+            self.undated.lock().unwrap_or_else(|e| e.into_inner()).insert((table.file.shown.clone(), p));
+        }
+        let duration = match cfg.min_seconds {
+            None => None,
+            Some(min) => Some((duration_column(table, cfg.duration.as_deref())?, min)),
+        };
         Ok(Columns {
             id: table.column(&cfg.id, "[survey] id")?,
-            date: table.column(&cfg.date, "[survey] date")?,
+            date,
+            period,
+            duration,
             comment: cfg.comment.as_deref().map(|c| table.column(c, "[survey] comment")).transpose()?,
             items: self
                 .items
@@ -132,11 +164,16 @@ impl<'c> SurveyReader<'c> {
         let id_column = table.header.get(cols.id).cloned().unwrap_or_default();
         let sheet = table.sheet.clone();
         let mut answers = vec![Ans::Blank; self.items.len()];
-        read_table(
+        let mut too_fast = 0u64;
+        let mut account = read_table(
             table,
             file_index,
             &cols,
             |row, cols, pos| {
+                if let Some(fast) = check_duration(row, cols)? {
+                    too_fast += 1;
+                    return Err(fast);
+                }
                 let (id, date, comment) = parse_row(row, cols, &self.answers, &mut answers)?;
                 if !id.is_empty() {
                     match &mut ids {
@@ -163,8 +200,42 @@ impl<'c> SurveyReader<'c> {
                 Ok(())
             },
             on_reject,
-        )
+        )?;
+        account.too_fast = too_fast;
+        Ok(account)
     }
+}
+
+/// The too-fast check of `min_seconds`: `Ok(Some(reason))` for a row completed faster than
+/// the minimum, `Err` for a cell that is not a duration. A blank duration is unknown: the row
+/// is not checked.
+fn check_duration(row: &Row, cols: &Columns) -> std::result::Result<Option<CellError>, CellError> {
+    if let Some((idx, min)) = cols.duration {
+        let text = row.text(idx)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let seconds = super::value::parse_duration(text).ok_or_else(|| {
+            (
+                Some(idx),
+                format!(
+                    "{} is not a duration; expected seconds such as 80, 80秒, 1分20秒 or 00:01:20",
+                    super::value::quote(text)
+                ),
+            )
+        })?;
+        if seconds < min {
+            return Ok(Some((
+                Some(idx),
+                format!(
+                    "answered in {} s, below the {} s minimum",
+                    crate::number::shortest(seconds),
+                    crate::number::shortest(min)
+                ),
+            )));
+        }
+    }
+    Ok(None)
 }
 
 fn parse_row<'r>(
@@ -174,7 +245,17 @@ fn parse_row<'r>(
     answers: &mut [Ans],
 ) -> std::result::Result<(&'r str, Date, Option<&'r str>), CellError> {
     let id = row.text(cols.id)?;
-    let date = row.required_date(cols.date)?;
+    let date = match (cols.date, cols.period) {
+        (Some(idx), period) => {
+            let date = row.required_date(idx)?;
+            if let Some(p) = period.filter(|p| !p.contains(date.month_key())) {
+                return Err((Some(idx), format!("date {date} lies outside the file's period {p}")));
+            }
+            date
+        }
+        (None, Some(p)) => p.first_day(),
+        (None, None) => unreachable!("a file without a period has a date column"),
+    };
     for (slot, &idx) in answers.iter_mut().zip(&cols.items) {
         let cell = row.bytes(idx);
         *slot = match reader.quick(cell) {
@@ -187,4 +268,24 @@ fn parse_row<'r>(
         None => None,
     };
     Ok((id, date, comment))
+}
+
+/// The duration column: `duration` when configured, else the one platform duration column
+/// (`config::DURATION_COLUMNS`) the file has.
+fn duration_column(table: &Table, configured: Option<&str>) -> Result<usize> {
+    if let Some(c) = configured {
+        return table.column(c, "[survey] duration");
+    }
+    let found: Vec<&str> = crate::config::DURATION_COLUMNS.iter().copied().filter(|c| table.has_column(c)).collect();
+    match found[..] {
+        [c] => table.column(c, "[survey] duration"),
+        _ => Err(crate::diag::Error::data(
+            crate::diag::Location::file(table.file.shown.clone()),
+            format!(
+                "[survey] min_seconds is set but the file has no duration column ({})",
+                crate::config::DURATION_COLUMNS.join(", ")
+            ),
+        )
+        .with_hint("name the column with duration = \"<column>\" under [survey], or remove min_seconds")),
+    }
 }

@@ -25,6 +25,25 @@ pub struct Table {
     raw: bool,
     /// The text encoding the file is read in (`None` for workbooks).
     encoding: Option<&'static str>,
+    /// Row filters (`filters`): a column and the values kept, in both their written and
+    /// their folded form (see `filter_form`).
+    filters: Vec<(usize, Vec<(String, String)>)>,
+}
+
+/// How filter values and cells are compared: widths folded, whitespace trimmed, lower case.
+fn filter_form(s: &str) -> String {
+    normalize_header(s).to_lowercase()
+}
+
+/// Whether a row passes every filter (a cell that is not text passes none).
+fn keeps(filters: &[(usize, Vec<(String, String)>)], row: &Row) -> bool {
+    filters.iter().all(|(col, values)| {
+        let Ok(cell) = row.cell(*col).map(trim_cell) else { return false };
+        values.iter().any(|(v, _)| v == cell) || {
+            let folded = filter_form(cell);
+            values.iter().any(|(_, f)| *f == folded)
+        }
+    })
 }
 
 enum Source {
@@ -266,9 +285,15 @@ fn sniff_delimiter(prefix: &[u8]) -> u8 {
 
 impl Table {
     pub fn open(file: &SourceFile, opts: &ReadOptions) -> Result<Table> {
-        if is_workbook(file) {
-            return Self::open_sheet(file, opts);
+        let mut table = if is_workbook(file) { Self::open_sheet(file, opts)? } else { Self::open_csv(file, opts)? };
+        for f in &opts.filters {
+            let col = table.column(&f.column, "a `filters` column")?;
+            table.filters.push((col, f.equals.iter().map(|v| (v.trim().to_string(), filter_form(v))).collect()));
         }
+        Ok(table)
+    }
+
+    fn open_csv(file: &SourceFile, opts: &ReadOptions) -> Result<Table> {
         let mut handle = std::fs::File::open(&file.path).map_err(|e| Error::io(&file.path, "open the file", e))?;
         let mut prefix = Vec::with_capacity(8192);
         (&mut handle)
@@ -377,7 +402,14 @@ impl Table {
             delimiter: b',',
             raw: false,
             encoding: None,
+            filters: Vec::new(),
         }
+    }
+
+    /// Whether the header has a column named `wanted` (compared as normalised names).
+    pub fn has_column(&self, wanted: &str) -> bool {
+        let norm = normalize_header(wanted);
+        self.normalized.iter().any(|n| n.as_ref() == Some(&norm))
     }
 
     /// Index of a configured column; `key` names the config key in the message. The name must
@@ -515,6 +547,7 @@ impl Table {
             normalized: self.normalized.clone(),
             delimiter: self.delimiter,
             encoding: self.encoding,
+            filters: self.filters.clone(),
         }
     }
 }
@@ -527,6 +560,7 @@ pub struct Layout {
     normalized: Vec<Option<String>>,
     delimiter: u8,
     encoding: Option<&'static str>,
+    filters: Vec<(usize, Vec<(String, String)>)>,
 }
 
 impl Layout {
@@ -545,6 +579,7 @@ impl Layout {
         t.delimiter = self.delimiter;
         t.raw = true;
         t.encoding = self.encoding;
+        t.filters = self.filters.clone();
         Ok(t)
     }
 }
@@ -677,6 +712,7 @@ pub fn read_table<C>(
     let header_len = table.header.len();
     let (delimiter, file) = (table.delimiter, table.file.shown.clone());
     let mut account = FileAccount { file: file.clone(), encoding: table.encoding, ..Default::default() };
+    let filters = std::mem::take(&mut table.filters);
     while let Some(row) = table.next_row()? {
         account.read += 1;
         let pos = RowPos { file: file_index, line: row.line };
@@ -684,6 +720,9 @@ pub fn read_table<C>(
             Err((None, "blank row".to_string()))
         } else if let Some(problem) = ragged(&row, header_len).or_else(|| swallowed_rows(&row, delimiter, header_len)) {
             Err((None, problem))
+        } else if !keeps(&filters, &row) {
+            account.excluded += 1;
+            continue;
         } else {
             handle(&row, cols, pos)
         };
@@ -702,6 +741,7 @@ pub fn read_table<C>(
             }
         }
     }
+    table.filters = filters;
     Ok(account)
 }
 

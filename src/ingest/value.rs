@@ -367,3 +367,99 @@ mod yes_no_tests {
         assert!(parse_yes_no("maybe").unwrap_err().contains("expected 是/否"));
     }
 }
+
+/// A questionnaire's completion time in seconds, as survey platforms write it: a number of
+/// seconds (`80`, `80.5`), with units (`80秒`, `1分20秒`, `1分钟20秒`, `1小时2分`, `80s`,
+/// `1m20s`, `1h2m3s`), or a clock (`00:01:20` hours:minutes:seconds, `01:20`
+/// minutes:seconds). Full-width digits are folded. `None` for anything else, or a blank cell.
+/// Shared by every reader of a duration column (`min_seconds`, the platform formats).
+pub fn parse_duration(text: &str) -> Option<f64> {
+    let folded = fold_width(text);
+    let t: String = folded.split_whitespace().collect::<Vec<_>>().concat().to_lowercase();
+    if t.is_empty() {
+        return None;
+    }
+    let seconds = if let Some(n) = parse_number(&t) {
+        n
+    } else if t.contains(':') {
+        let parts: Vec<&str> = t.split(':').collect();
+        if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.is_empty() || p.starts_with(['-', '+'])) {
+            return None;
+        }
+        let mut total = 0.0;
+        for (i, p) in parts.iter().enumerate() {
+            let v = parse_number(p)?;
+            let last = i + 1 == parts.len();
+            if (!last && v.fract() != 0.0) || (i > 0 && v >= 60.0) {
+                return None;
+            }
+            total = total * 60.0 + v;
+        }
+        total
+    } else {
+        // Number–unit pairs, largest unit first, each unit once.
+        const UNITS: [(&str, f64, u8); 10] = [
+            ("小时", 3600.0, 0),
+            ("时", 3600.0, 0),
+            ("h", 3600.0, 0),
+            ("分钟", 60.0, 1),
+            ("min", 60.0, 1),
+            ("分", 60.0, 1),
+            ("m", 60.0, 1),
+            ("秒钟", 1.0, 2),
+            ("秒", 1.0, 2),
+            ("s", 1.0, 2),
+        ];
+        let (mut rest, mut total, mut next_rank) = (t.as_str(), 0.0, 0u8);
+        while !rest.is_empty() {
+            let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+            if digits == 0 {
+                return None;
+            }
+            let v: f64 = rest[..digits].parse().ok()?;
+            rest = &rest[digits..];
+            let (unit, factor, rank) = UNITS.iter().find(|(u, ..)| rest.starts_with(u))?;
+            if *rank < next_rank {
+                return None;
+            }
+            next_rank = rank + 1;
+            total += v * factor;
+            rest = &rest[unit.len()..];
+            if rest == "ec" || rest == "econds" {
+                rest = "";
+            }
+        }
+        total
+    };
+    (seconds.is_finite() && seconds >= 0.0).then_some(seconds)
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::parse_duration;
+
+    #[test]
+    fn platform_durations_in_seconds() {
+        for (text, s) in [
+            ("80", 80.0),
+            ("８０", 80.0),
+            ("80.5", 80.5),
+            ("80秒", 80.0),
+            ("1分20秒", 80.0),
+            ("1分钟20秒", 80.0),
+            ("2分", 120.0),
+            ("1小时2分3秒", 3723.0),
+            ("00:01:20", 80.0),
+            ("01:20", 80.0),
+            ("1:00:00", 3600.0),
+            ("80s", 80.0),
+            ("1m20s", 80.0),
+            (" 8 秒 ", 8.0),
+        ] {
+            assert_eq!(parse_duration(text), Some(s), "{text}");
+        }
+        for bad in ["", "-3", "abc", "1:75", "20秒1分", "1:2:3:4", "秒", "-1分"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+}

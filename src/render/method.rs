@@ -31,6 +31,39 @@ fn band_range(min: f64, below: Option<f64>) -> String {
 pub fn method_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
     let mut notes = survey_notes(cfg, &f.survey, t);
     notes.extend(complaint_notes(cfg, f, t));
+    notes.extend(input_notes(cfg, t));
+    notes
+}
+
+/// The rules of reading: file periods, the minimum response time, row filters.
+fn input_notes(cfg: &Config, t: &Labels) -> Vec<String> {
+    let mut notes = Vec::new();
+    let s = &cfg.survey;
+    let periods: Vec<String> = s.files.iter().filter_map(|e| Some(format!("{} → {}", e.path, e.period?))).collect();
+    if !periods.is_empty() {
+        notes.push(t.fill("m_file_periods", &[("files", &periods.join("; "))]));
+    }
+    if let Some(min) = s.min_seconds {
+        let column = s.duration.clone().unwrap_or_else(|| crate::config::DURATION_COLUMNS.join(" / "));
+        notes.push(t.fill("m_min_seconds", &[("min", &number::shortest(min)), ("column", &column)]));
+    }
+    let mut sets: Vec<(&str, &[crate::config::RowFilter])> = vec![("[survey]", &s.filters)];
+    if let Some(k) = &cfg.complaints {
+        sets.push(("[complaints]", &k.filters));
+        if let Some(v) = &k.volume {
+            sets.push(("[complaints.volume]", &v.filters));
+        }
+    }
+    if let Some(a) = &cfg.actions {
+        sets.push(("[actions]", &a.filters));
+    }
+    let filters: Vec<String> = sets
+        .iter()
+        .flat_map(|(set, fs)| fs.iter().map(move |f| format!("{set} {} = {}", f.column, f.equals.join(" / "))))
+        .collect();
+    if !filters.is_empty() {
+        notes.push(t.fill("m_filters", &[("filters", &filters.join("; "))]));
+    }
     notes
 }
 
