@@ -257,9 +257,14 @@ pub struct SurveyConfig {
     /// 8 bytes of memory per response; set false for flat memory on huge surveys.
     #[serde(default = "default_true")]
     pub check_duplicate_ids: bool,
-    /// Cell values that mean "not answered" (compared after trimming, case-insensitive).
-    #[serde(default = "default_not_answered")]
+    /// Cell values that mean "not answered" (compared after trimming, case-insensitive, before
+    /// any number is read), besides the built-in ones (see `not_answered_codes`).
+    #[serde(default)]
     pub not_answered: Vec<String>,
+    /// Whether the built-in not-answered values (blank, N/A, NA, -, 不适用, and the platform
+    /// format's skip codes) apply besides `not_answered` (default true).
+    #[serde(default = "default_true")]
+    pub not_answered_builtin: bool,
     /// The survey is valid only if this rate reaches `required_rate` (the 80% rule).
     #[serde(default = "default_required_rate")]
     pub required_rate: f64,
@@ -283,6 +288,7 @@ fn default_min_answered() -> f64 {
 fn default_required_rate() -> f64 {
     0.8
 }
+/// The built-in not-answered values: blank, N/A, NA, -, 不适用.
 pub fn default_not_answered() -> Vec<String> {
     ["", "N/A", "NA", "-", "不适用"].iter().map(|s| s.to_string()).collect()
 }
@@ -412,6 +418,34 @@ impl SurveyConfig {
     /// Dimension weights as used in the index (equal when none is given).
     pub fn weights(&self) -> Vec<f64> {
         self.dimensions.iter().map(|d| d.weight.unwrap_or(1.0)).collect()
+    }
+
+    /// Every cell value read as "not answered", in the order the method notes list them: the
+    /// built-ins (`default_not_answered`, then `platform` codes, the skip codes of the file's
+    /// survey-platform format) unless `not_answered_builtin = false`, then the configured
+    /// `not_answered`. Each value once (trimmed, case-insensitive).
+    /// The answer reader and the method notes both take this list, so the notes state exactly
+    /// what the computation applied.
+    pub fn not_answered_codes(&self, platform: &[&str]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let builtin = if self.not_answered_builtin {
+            default_not_answered().into_iter().chain(platform.iter().map(|s| s.to_string())).collect()
+        } else {
+            Vec::new()
+        };
+        for v in builtin.into_iter().chain(self.not_answered.iter().cloned()) {
+            let key = v.trim().to_lowercase();
+            if !out.iter().any(|o| o.trim().to_lowercase() == key) {
+                out.push(v);
+            }
+        }
+        out
+    }
+
+    /// The skip codes of the survey-platform format that count as not answered (built-ins).
+    /// None yet: the platform formats fill this in.
+    pub fn platform_skip_codes(&self) -> &'static [&'static str] {
+        &[]
     }
 
     pub fn issued_for(&self, period: Period) -> Option<u64> {

@@ -91,7 +91,12 @@ impl<'c> SurveyReader<'c> {
         let labels: Vec<(String, f64)> = cfg.scale.labels.iter().map(|(k, v)| (k.clone(), *v)).collect();
         SurveyReader {
             cfg,
-            answers: AnswerReader::new(&cfg.not_answered, &labels, cfg.scale.min, cfg.scale.max),
+            answers: AnswerReader::new(
+                &cfg.not_answered_codes(cfg.platform_skip_codes()),
+                &labels,
+                cfg.scale.min,
+                cfg.scale.max,
+            ),
             items: cfg.items().collect(),
         }
     }
