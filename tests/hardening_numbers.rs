@@ -199,8 +199,8 @@ fn two_amounts_of_1e308_in_one_category_are_both_rejected() {
     let p = project("two-1e308", CONFIG, &survey_rows(), &c, &order_rows());
     let b = build(&p);
     assert_eq!(b.code, Some(0), "{}", b.stderr);
-    assert_has(&b.stderr, "data/complaints.csv:2:5: warning: row rejected: column 金额: \"1e308\" is too large");
-    assert_has(&b.stderr, "data/complaints.csv:4:5: warning: row rejected: column 金额: \"1e308\" is too large");
+    // Both rows, one message (issue 10: identical reasons are grouped; rejected.csv lists each row).
+    assert_has(&b.stderr, "data/complaints.csv:2:5: warning: 2 rows rejected — column 金额: \"1e308\" is too large: expected an amount from 0 to 1000000000000; at lines 2, 4");
 }
 
 #[test]

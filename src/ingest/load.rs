@@ -56,24 +56,14 @@ impl Quality {
         self.files.iter().map(|f| f.rejected).sum()
     }
 
-    /// Empty files and rejected rows as warnings, in input order.
+    /// Empty files, then rejected rows as warnings: rows of a file rejected for the same kind of
+    /// problem in the same column are one warning (see `grouped`), in input order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let empty = self.files.iter().filter(|f| f.read == 0).map(|f| {
             Diagnostic::warning(Location::file(f.file.clone()), "the file has a header but no data rows")
                 .with_hint("check that the export contains the data, or remove the file from `files`")
         });
-        empty
-            .chain(self.rejections.iter().map(|r| {
-                let (msg, hint) = match &r.column {
-                    Some(c) => (
-                        format!("row rejected: column {c}: {}", r.reason),
-                        "fix the cell, or leave it blank if it was not answered",
-                    ),
-                    None => (format!("row rejected: {}", r.reason), "delete the row or fill it in"),
-                };
-                Diagnostic::warning(r.location(), msg).with_hint(hint)
-            }))
-            .collect()
+        empty.chain(super::grouped::warnings(&self.rejections)).collect()
     }
 }
 
