@@ -135,7 +135,7 @@ fn every_value_the_notes_list_is_read_as_not_answered() {
     for (case, extra) in [
         ("default", ""),
         ("added", "not_answered = [\"0\", \"跳过\", \"Not Shown\"]"),
-        ("own", "not_answered_builtin = false\nnot_answered = [\"\", \"-3\", \"(跳过)\"]"),
+        ("own", "not_answered_builtin = false\nnot_answered = [\"\", \"-3\", \"(跳过)\"]\nmax_rejected_share = 1"),
     ] {
         // First build: the notes of this config (any data will do).
         let out = build_ok(&project(&format!("notes-{case}"), &airline_toml(extra), &airline_csv("")));
@@ -168,4 +168,113 @@ fn every_value_the_notes_list_is_read_as_not_answered() {
             assert!(stderr(&o).contains("column Wifi: \"N/A\" is not an answer"), "{}", stderr(&o));
         }
     }
+}
+
+/// Ten passengers; lines 2, 3, 5, 6 and 8 answer Seat_Comfort in words, line 10 has a
+/// thirteenth month: 6 of 10 rows (60%) rejected.
+fn broken_csv() -> String {
+    let mut csv = String::from("id,date,Seat_Comfort,Food,Wifi\n");
+    for line in 2..=11 {
+        let seat = match line {
+            2 | 3 | 5 => "Poor",
+            6 | 8 => "Good",
+            _ => "4",
+        };
+        let date = if line == 10 { "2026-13-01" } else { "2026-03-01" };
+        csv.push_str(&format!("R{line},{date},{seat},4,5\n"));
+    }
+    csv
+}
+
+/// A project with 60% broken rows exits 1 with grouped reasons, and writes nothing.
+#[test]
+fn sixty_percent_broken_rows_stop_the_build_with_grouped_reasons() {
+    let dir = project("broken-60", &airline_toml(""), &broken_csv());
+    let o = build(&dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!dir.join("public").exists(), "nothing is written");
+    let expected =
+        "data/survey.csv: error: [survey]: 6 of 10 rows rejected (60.0%), more than max_rejected_share = 0.2 \
+         allows: a report on the remaining 4 would mislead\n  \
+         hint: fix the rows as the reasons say (`manyi check` lists them all); to build anyway, set \
+         max_rejected_share = 0.6 or more in [survey]\n\
+         data/survey.csv:2:3: warning: 5 rows rejected — column Seat_Comfort: \"Poor\" is not an answer; expected a \
+         number from 1 to 5, or blank when not answered; other values: \"Good\"; at lines 2, 3, 5, 6, 8\n  \
+         hint: map the text with `scale.labels` or add it to `not_answered`\n\
+         data/survey.csv:10:2: warning: row rejected: column date: \"2026-13-01\" is not a date; expected a date \
+         such as 2026-03-01, 2026/3/1 or 2026年3月1日\n  \
+         hint: write the date as 2026-03-01, 2026/3/1 or 2026年3月1日 (in a workbook, format the column as dates)\n";
+    assert_eq!(err, expected);
+    // `check` reports the same as an error (exit 1), after the grouped warnings.
+    let c = manyi(&["check", dir.to_str().unwrap()]);
+    let cerr = stderr(&c);
+    assert_eq!(c.status.code(), Some(1), "{cerr}");
+    assert!(cerr.contains("data/survey.csv: error: [survey]: 6 of 10 rows rejected (60.0%)"), "{cerr}");
+    assert!(cerr.contains("warning: 5 rows rejected — column Seat_Comfort"), "{cerr}");
+    assert!(cerr.contains("1 error(s), 2 warning(s)"), "{cerr}");
+    // The limit the hint names lets the build through: a share equal to it passes.
+    let dir = project("broken-60-allowed", &airline_toml("max_rejected_share = 0.6"), &broken_csv());
+    let out = build_ok(&dir);
+    assert_eq!(summary(&out)["data_quality"]["rows_rejected"], 6);
+}
+
+/// Below the limit, the top of the report says how many rows were rejected; with none, nothing.
+#[test]
+fn rejected_rows_below_the_limit_are_noted_at_the_top() {
+    let csv = airline_csv("").replace("R4,2026-03-04,1,N/A,5", "R4,2026-03-04,1,Poor,5");
+    let out = build_ok(&project("below-limit", &airline_toml("max_rejected_share = 0.25"), &csv));
+    let note = "1 of the 4 input rows were rejected and are not in these figures; the data-quality section \
+                and rejected.csv list each one with its reason.";
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let verdict = html.find("class=\"verdict ").unwrap();
+    let at = html.find(note).unwrap_or_else(|| panic!("no note in the page"));
+    assert!(at > verdict && at < html.find("class=\"kpis\"").unwrap(), "the note follows the verdict");
+    let md_at = md.find(note).unwrap_or_else(|| panic!("no note in report.md:\n{md}"));
+    assert!(md_at < md.find("\n## ").unwrap(), "the note is above the first section");
+    // Over 0.25 (2 of 4) the same project stops.
+    let csv2 = csv.replace("R3,2026-03-03,4,4,4", "R3,2026-03-03,4,Poor,4");
+    let o = build(&project("over-limit", &airline_toml("max_rejected_share = 0.25"), &csv2));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // Nothing rejected: no note.
+    let out = build_ok(&project("no-rejects", &airline_toml(""), &airline_csv("")));
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!html.contains("input rows were rejected"));
+    assert!(!std::fs::read_to_string(out.join("report.md")).unwrap().contains("input rows were rejected"));
+}
+
+/// Each file set has its own limit: the complaints' rows are not diluted by the survey's.
+#[test]
+fn each_file_set_has_its_own_limit() {
+    let toml = airline_toml("")
+        + "\n[complaints]\nfiles = [\"registers/complaints.csv\"]\nid = \"id\"\nreceived = \"received\"\ncategory = \"category\"\n";
+    let dir = project("complaints-limit", &toml, &airline_csv(""));
+    let complaints = "id,received,category\nC1,2026-03-01,Delay\nC2,2026-03-02,\nC3,2026-03-03,Food\n";
+    std::fs::create_dir_all(dir.join("registers")).unwrap();
+    std::fs::write(dir.join("registers/complaints.csv"), complaints).unwrap();
+    let o = build(&dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.starts_with("registers/complaints.csv: error: [complaints]: 1 of 3 rows rejected (33.3%)"), "{err}");
+    assert!(err.contains("set max_rejected_share = 0.34 or more in [complaints]"), "{err}");
+    assert!(err.contains("hint: fill in the category: every complaint needs one"), "{err}");
+    let fixed = std::fs::read_to_string(dir.join("manyi.toml"))
+        .unwrap()
+        .replace("category = \"category\"\n", "category = \"category\"\nmax_rejected_share = 0.34\n");
+    std::fs::write(dir.join("manyi.toml"), fixed).unwrap();
+    build_ok(&dir);
+}
+
+/// The limit is a share: anything else is a config error at its value (exit 2).
+#[test]
+fn a_limit_outside_zero_to_one_is_a_config_error() {
+    let dir = project("limit-bad", &airline_toml("max_rejected_share = 1.5"), &airline_csv(""));
+    let o = build(&dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("manyi.toml:10:22: error: [survey] max_rejected_share = 1.5 must be a share in [0, 1]"),
+        "{err}"
+    );
 }

@@ -57,6 +57,10 @@ pub struct ComplaintsConfig {
     pub delimiter: Option<u8>,
     /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
     pub sheet: Option<String>,
+    /// The build stops (exit 1) and `check` reports an error when more than this share of the
+    /// rows read from this file set is rejected (default 0.2).
+    #[serde(default = "default_max_rejected_share")]
+    pub max_rejected_share: f64,
     /// Complaint id column.
     pub id: String,
     /// Received date column (required): it decides the period of each complaint.
@@ -115,6 +119,10 @@ pub struct VolumeConfig {
     pub delimiter: Option<u8>,
     /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
     pub sheet: Option<String>,
+    /// The build stops (exit 1) and `check` reports an error when more than this share of the
+    /// rows read from this file set is rejected (default 0.2).
+    #[serde(default = "default_max_rejected_share")]
+    pub max_rejected_share: f64,
     /// Month column: 2026-03, 2026/3, 2026年3月 or any date in the month.
     pub month: String,
     /// Volume column: orders, deliveries or customers served in the month.
@@ -153,6 +161,10 @@ pub struct ActionsConfig {
     pub delimiter: Option<u8>,
     /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
     pub sheet: Option<String>,
+    /// The build stops (exit 1) and `check` reports an error when more than this share of the
+    /// rows read from this file set is rejected (default 0.2).
+    #[serde(default = "default_max_rejected_share")]
+    pub max_rejected_share: f64,
     #[serde(default = "ac_id")]
     pub id: String,
     #[serde(default = "ac_problem")]
@@ -241,6 +253,10 @@ pub struct SurveyConfig {
     pub delimiter: Option<u8>,
     /// Worksheet of .xlsx/.xls/.ods files; the first sheet when absent.
     pub sheet: Option<String>,
+    /// The build stops (exit 1) and `check` reports an error when more than this share of the
+    /// rows read from this file set is rejected (default 0.2).
+    #[serde(default = "default_max_rejected_share")]
+    pub max_rejected_share: f64,
     /// Column holding the questionnaire id.
     pub id: String,
     /// Column holding the survey date; it decides the period of each response.
@@ -279,6 +295,9 @@ pub struct SurveyConfig {
     pub dimensions: Vec<Dimension>,
 }
 
+fn default_max_rejected_share() -> f64 {
+    0.2
+}
 fn default_true() -> bool {
     true
 }

@@ -223,6 +223,9 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
     if let Ok(b) = &bands {
         validate_bands(b, p);
     }
+    if let Ok(Some(a)) = &actions {
+        validate_max_rejected_share(&["actions"], a.max_rejected_share, p);
+    }
     Some(Config {
         site: site.ok()?,
         survey: survey.ok()?,
