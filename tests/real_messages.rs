@@ -278,3 +278,33 @@ fn a_limit_outside_zero_to_one_is_a_config_error() {
         "{err}"
     );
 }
+
+/// Every missing column of a file is reported in one run, each with its own hint.
+#[test]
+fn every_missing_column_of_a_file_is_reported_at_once() {
+    let toml = airline_toml("")
+        .replace("date = \"date\"", "date = \"Date\"")
+        .replace("\"Wifi\"]", "\"WiFi Service\", \"Gate\"]");
+    let o = build(&project("missing-columns", &toml, &airline_csv("")));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let columns = "the columns are: \"id\", \"date\", \"Seat_Comfort\", \"Food\", \"Wifi\"";
+    for (line, hint) in [
+        (format!("data/survey.csv:1: error: column \"Date\" (from [survey] date) is not in the header; {columns}"), "  hint: did you mean \"date\"? Fix [survey] date in manyi.toml or the file's header"),
+        (format!("data/survey.csv:1: error: column \"WiFi Service\" (from an item of [[survey.dimensions]]) is not in the header; {columns}"), "  hint: fix an item of [[survey.dimensions]] in manyi.toml or the file's header so the names agree"),
+        (format!("data/survey.csv:1: error: column \"Gate\" (from an item of [[survey.dimensions]]) is not in the header; {columns}"), "  hint: did you mean \"date\"? Fix an item of [[survey.dimensions]] in manyi.toml or the file's header"),
+    ] {
+        assert!(err.contains(&format!("{line}\n{hint}")), "expected\n{line}\n{hint}\nin\n{err}");
+    }
+    // A register: every missing column too.
+    let toml = airline_toml("")
+        + "\n[complaints]\nfiles = [\"registers/c.csv\"]\nid = \"编号\"\nreceived = \"受理日期\"\ncategory = \"类别\"\nclosed = \"办结\"\n";
+    let dir = project("missing-register-columns", &toml, &airline_csv(""));
+    std::fs::create_dir_all(dir.join("registers")).unwrap();
+    std::fs::write(dir.join("registers/c.csv"), "编号,受理时间,类型\nC1,2026-03-01,A\n").unwrap();
+    let err = stderr(&build(&dir));
+    for key in ["[complaints] received", "[complaints] category", "[complaints] closed"] {
+        assert!(err.contains(&format!("(from {key}) is not in the header")), "{key}: {err}");
+    }
+    assert_eq!(err.matches(": error: ").count(), 3, "{err}");
+}

@@ -108,7 +108,12 @@ impl<'c> SurveyReader<'c> {
         Ok(table)
     }
 
+    /// The configured columns in the table's header; every missing one is reported at once.
     fn columns(&self, table: &Table) -> Result<Columns> {
+        table.all_columns(|table| self.find_columns(table))
+    }
+
+    fn find_columns(&self, table: &Table) -> Result<Columns> {
         let cfg = self.cfg;
         Ok(Columns {
             id: table.column(&cfg.id, "[survey] id")?,
