@@ -308,3 +308,18 @@ fn every_missing_column_of_a_file_is_reported_at_once() {
     }
     assert_eq!(err.matches(": error: ").count(), 3, "{err}");
 }
+
+/// Exit codes as the README says: 2 for config and usage errors, 1 for data errors.
+#[test]
+fn exit_codes_match_the_readme() {
+    let dir = project("exit-codes", &airline_toml(""), &airline_csv(""));
+    let d = dir.to_str().unwrap();
+    assert_eq!(manyi(&["build", d, "--bogus"]).status.code(), Some(2), "unknown option");
+    assert_eq!(manyi(&["build", d, "--period", "2026-Q5"]).status.code(), Some(2), "bad period");
+    assert_eq!(manyi(&["check", "/nonexistent-project-folder"]).status.code(), Some(2), "no project");
+    let bad = project("exit-codes-config", &airline_toml("max_rejected_share = \"high\""), &airline_csv(""));
+    assert_eq!(build(&bad).status.code(), Some(2), "config error");
+    let data = project("exit-codes-data", &airline_toml(""), "id,date,Seat_Comfort\nR1,2026-03-01,5\n");
+    assert_eq!(build(&data).status.code(), Some(1), "a missing column is a data error");
+    assert_eq!(build(&dir).status.code(), Some(0));
+}

@@ -66,11 +66,14 @@ pub fn reason_kind(reason: &str) -> (String, Option<String>) {
     (kind, value)
 }
 
+/// File, sheet, column and kind of reason (see `reason_kind`).
+type GroupKey<'a> = (&'a str, Option<&'a str>, Option<&'a str>, String);
+
 /// Groups rejections by (file, sheet, column, kind of reason), in the order of their first row.
 pub fn group(rejections: &[Rejection]) -> Vec<RejectionGroup<'_>> {
     let mut groups: Vec<RejectionGroup> = Vec::new();
     let mut values: Vec<Vec<String>> = Vec::new();
-    let mut index: HashMap<(&str, Option<&str>, Option<&str>, String), usize> = HashMap::new();
+    let mut index: HashMap<GroupKey, usize> = HashMap::new();
     for r in rejections {
         let (kind, value) = reason_kind(&r.reason);
         let key = (r.file.as_str(), r.sheet.as_deref(), r.column.as_deref(), kind);
