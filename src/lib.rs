@@ -36,7 +36,8 @@ pub struct Checked {
     pub quality: ingest::Quality,
     /// Every input file read, as shown in messages.
     pub files: Vec<String>,
-    /// Every warning: empty files and rejected rows, then doubtful periods.
+    /// Every warning: empty files and rejected rows, then doubtful periods; then an error for
+    /// each file set with more than its `max_rejected_share` of rows rejected.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -44,7 +45,8 @@ pub struct Checked {
 pub fn check(settings: &Settings) -> Result<Checked> {
     let model = SurveyModel::from_config(&settings.config);
     let inputs = load(settings, &model)?;
-    let diagnostics = diagnostics(&inputs);
+    let mut diagnostics = diagnostics(&inputs);
+    diagnostics.extend(inputs.quality.limit_errors());
     Ok(Checked { quality: inputs.quality, files: inputs.files, diagnostics })
 }
 
@@ -97,6 +99,7 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
 
     let model = SurveyModel::from_config(&settings.config);
     let inputs = load(settings, &model)?;
+    inputs.quality.check_rejected_share()?;
     steps.done("load (ingest, aggregate)");
 
     let periods = analysis::choose_periods(&inputs, settings.periods)?;

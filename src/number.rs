@@ -48,6 +48,19 @@ pub fn amount(v: f64, decimals: u32) -> String {
     }
 }
 
+/// A count with thousands separators, for messages: `1284` → `1,284`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A fraction as a percentage: `0.8` → `80.0%`.
 pub fn pct(v: f64, decimals: u32) -> String {
     format!("{}%", fixed(v * 100.0, decimals))
@@ -93,6 +106,10 @@ mod tests {
         assert_eq!(fixed(-0.0001, 1), "0.0");
         assert_eq!(fixed(2.5, 0), "3", "half away from zero, not half to even");
         assert_eq!(pct(0.8, 1), "80.0%");
+        assert_eq!(
+            (count(0), count(999), count(1284), count(1234567)),
+            ("0".into(), "999".into(), "1,284".into(), "1,234,567".into())
+        );
         assert_eq!(pct(0.12345, 1), "12.3%");
         assert_eq!(signed(1.25, 1), "+1.3");
         assert_eq!(signed(-0.04, 1), "0.0");

@@ -194,7 +194,7 @@ fn wrong_type_names_the_line() {
     let o = manyi(&["build", project.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("manyi.toml:20:10: error: invalid type: string \"six\", expected u64"), "{err}");
+    assert!(err.contains("manyi.toml:21:10: error: invalid type: string \"six\", expected u64"), "{err}");
 }
 
 #[test]

@@ -12,8 +12,10 @@ fn project(case: &str, data: &[u8], extra: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("data")).unwrap();
     std::fs::write(dir.join("data/s.csv"), data).unwrap();
+    // The corpus files are mostly broken rows on purpose: no share of rejected rows stops them
+    // (the limit has its own tests in tests/real_messages.rs).
     let cfg = format!(
-        "[survey]\nfiles = [\"data/s.csv\"]\nid = \"id\"\ndate = \"date\"\ncomment = \"comment\"\n{extra}\n[[survey.dimensions]]\nname = \"D\"\nitems = [\"q1\", \"q2\"]\n"
+        "[survey]\nfiles = [\"data/s.csv\"]\nid = \"id\"\ndate = \"date\"\ncomment = \"comment\"\nmax_rejected_share = 1\n{extra}\n[[survey.dimensions]]\nname = \"D\"\nitems = [\"q1\", \"q2\"]\n"
     );
     std::fs::write(dir.join("manyi.toml"), cfg).unwrap();
     dir

@@ -14,7 +14,7 @@ fn project(case: &str, data: &[u8], id: &str, date: &str, comment: &str, extra: 
     std::fs::create_dir_all(dir.join("data")).unwrap();
     std::fs::write(dir.join("data/s.csv"), data).unwrap();
     let cfg = format!(
-        "[survey]\nfiles = [\"data/s.csv\"]\nid = \"{id}\"\ndate = \"{date}\"\ncomment = \"{comment}\"\n{extra}\n[[survey.dimensions]]\nname = \"D\"\nitems = [\"q1\", \"q2\"]\n"
+        "[survey]\nfiles = [\"data/s.csv\"]\nid = \"{id}\"\ndate = \"{date}\"\ncomment = \"{comment}\"\nmax_rejected_share = 1\n{extra}\n[[survey.dimensions]]\nname = \"D\"\nitems = [\"q1\", \"q2\"]\n"
     );
     std::fs::write(dir.join("manyi.toml"), cfg).unwrap();
     dir

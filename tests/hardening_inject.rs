@@ -300,7 +300,7 @@ proptest::proptest! {
 
 #[test]
 fn rejected_csv_cells_cannot_start_a_formula() {
-    let toml = "[survey]\nfiles = [\"@survey.csv\"]\nid = \"id\"\ndate = \"=日期\"\n\
+    let toml = "[survey]\nfiles = [\"@survey.csv\"]\nid = \"id\"\ndate = \"=日期\"\nmax_rejected_share = 1\n\
                 [[survey.dimensions]]\nname = \"D\"\nitems = [\"+q1\", \"-q2\"]\n";
     let csv = "id,=日期,+q1,-q2\nR1,2026-01-01,5,4\nR2,2026-13-01,5,4\nR3,2026-01-02,-3,4\nR4,2026-01-03,4,+7\nR5,2026-01-04,4,@x\n";
     let dir = project("formula", &[("manyi.toml", toml.as_bytes()), ("@survey.csv", csv.as_bytes())]);
@@ -383,7 +383,7 @@ fn controls_other_than_whitespace(s: &str) -> Vec<char> {
 #[test]
 fn control_characters_are_shown_not_sent_to_svg_html_markdown_or_the_terminal() {
     let toml = "[site]\ntitle = \"报告\\u001b[31m\"\n\
-                [survey]\nfiles = [\"data/s.csv\"]\nid = \"id\"\ndate = \"date\"\ncomment = \"c\"\n\
+                [survey]\nfiles = [\"data/s.csv\"]\nid = \"id\"\ndate = \"date\"\ncomment = \"c\"\nmax_rejected_share = 1\n\
                 [[survey.dimensions]]\nname = \"维度\\u0007甲\"\nitems = [\"q1\"]\n\
                 [[survey.dimensions]]\nname = \"乙\"\nitems = [\"q2\"]\n\
                 [bands]\nlevels = [{ label = \"好\\u0000\", min = 80 }, { label = \"差\\u0085\", min = 0 }]\n\

@@ -196,11 +196,13 @@ fn two_amounts_of_1e308_in_one_category_are_both_rejected() {
     let mut c = complaint_rows();
     c = c.replace("C1,2026-01-03,2026-01-09,A,100", "C1,2026-01-03,2026-01-09,A,1e308");
     c = c.replace("C3,2026-03-03,2026-03-09,A,300", "C3,2026-03-03,2026-03-09,A,1e308");
-    let p = project("two-1e308", CONFIG, &survey_rows(), &c, &order_rows());
+    // 2 of 6 complaints rejected: above the default max_rejected_share of 0.2.
+    let config = CONFIG.replace("[complaints]\n", "[complaints]\nmax_rejected_share = 0.5\n");
+    let p = project("two-1e308", &config, &survey_rows(), &c, &order_rows());
     let b = build(&p);
     assert_eq!(b.code, Some(0), "{}", b.stderr);
-    assert_has(&b.stderr, "data/complaints.csv:2:5: warning: row rejected: column 金额: \"1e308\" is too large");
-    assert_has(&b.stderr, "data/complaints.csv:4:5: warning: row rejected: column 金额: \"1e308\" is too large");
+    // Both rows, one message (issue 10: identical reasons are grouped; rejected.csv lists each row).
+    assert_has(&b.stderr, "data/complaints.csv:2:5: warning: 2 rows rejected — column 金额: \"1e308\" is too large: expected an amount from 0 to 1000000000000; at lines 2, 4");
 }
 
 #[test]

@@ -256,9 +256,11 @@ fn a_date_column_wins_unless_the_entry_says_use_date_false() {
     assert_eq!(s["survey"]["returned"], 5, "R1–R4 and R6 (4,4,4) are returned; R5 is rejected for its answer 6");
 }
 
+/// A one-file survey config; these small fixtures reject rows on purpose, so no rejection limit.
 fn survey_config(extra: &str) -> String {
     format!(
         "[survey]\nfiles = [\"data/s.csv\"]\nid = \"编号\"\ndate = \"日期\"\n{extra}\n\
+         max_rejected_share = 1\n\
          [[survey.dimensions]]\nname = \"D\"\nitems = [\"q1\", \"q2\"]\n"
     )
 }

@@ -60,6 +60,10 @@ pub struct ComplaintsConfig {
     /// Rows kept: those matching every filter; the others are excluded (counted, not rejected).
     #[serde(default)]
     pub filters: Vec<RowFilter>,
+    /// The build stops (exit 1) and `check` reports an error when more than this share of the
+    /// rows read from this file set is rejected (default 0.2).
+    #[serde(default = "default_max_rejected_share")]
+    pub max_rejected_share: f64,
     /// Complaint id column.
     pub id: String,
     /// Received date column (required): it decides the period of each complaint.
@@ -121,6 +125,10 @@ pub struct VolumeConfig {
     /// Rows kept: those matching every filter; the others are excluded (counted, not rejected).
     #[serde(default)]
     pub filters: Vec<RowFilter>,
+    /// The build stops (exit 1) and `check` reports an error when more than this share of the
+    /// rows read from this file set is rejected (default 0.2).
+    #[serde(default = "default_max_rejected_share")]
+    pub max_rejected_share: f64,
     /// Month column: 2026-03, 2026/3, 2026年3月 or any date in the month.
     pub month: String,
     /// Volume column: orders, deliveries or customers served in the month.
@@ -162,6 +170,10 @@ pub struct ActionsConfig {
     /// Rows kept: those matching every filter; the others are excluded (counted, not rejected).
     #[serde(default)]
     pub filters: Vec<RowFilter>,
+    /// The build stops (exit 1) and `check` reports an error when more than this share of the
+    /// rows read from this file set is rejected (default 0.2).
+    #[serde(default = "default_max_rejected_share")]
+    pub max_rejected_share: f64,
     #[serde(default = "ac_id")]
     pub id: String,
     #[serde(default = "ac_problem")]
@@ -254,6 +266,10 @@ pub struct SurveyConfig {
     /// Rows kept: those matching every filter; the others are excluded (counted, not rejected).
     #[serde(default)]
     pub filters: Vec<RowFilter>,
+    /// The build stops (exit 1) and `check` reports an error when more than this share of the
+    /// rows read from this file set is rejected (default 0.2).
+    #[serde(default = "default_max_rejected_share")]
+    pub max_rejected_share: f64,
     /// Column holding the questionnaire id.
     pub id: String,
     /// Column holding the survey date; it decides the period of each response. Optional when
@@ -271,9 +287,14 @@ pub struct SurveyConfig {
     /// 8 bytes of memory per response; set false for flat memory on huge surveys.
     #[serde(default = "default_true")]
     pub check_duplicate_ids: bool,
-    /// Cell values that mean "not answered" (compared after trimming, case-insensitive).
-    #[serde(default = "default_not_answered")]
+    /// Cell values that mean "not answered" (compared after trimming, case-insensitive, before
+    /// any number is read), besides the built-in ones (see `not_answered_codes`).
+    #[serde(default)]
     pub not_answered: Vec<String>,
+    /// Whether the built-in not-answered values (blank, N/A, NA, -, 不适用, and the platform
+    /// format's skip codes) apply besides `not_answered` (default true).
+    #[serde(default = "default_true")]
+    pub not_answered_builtin: bool,
     /// The survey is valid only if this rate reaches `required_rate` (the 80% rule).
     #[serde(default = "default_required_rate")]
     pub required_rate: f64,
@@ -293,6 +314,9 @@ pub struct SurveyConfig {
     pub dimensions: Vec<Dimension>,
 }
 
+fn default_max_rejected_share() -> f64 {
+    0.2
+}
 fn default_true() -> bool {
     true
 }
@@ -302,6 +326,7 @@ fn default_min_answered() -> f64 {
 fn default_required_rate() -> f64 {
     0.8
 }
+/// The built-in not-answered values: blank, N/A, NA, -, 不适用.
 pub fn default_not_answered() -> Vec<String> {
     ["", "N/A", "NA", "-", "不适用"].iter().map(|s| s.to_string()).collect()
 }
@@ -431,6 +456,34 @@ impl SurveyConfig {
     /// Dimension weights as used in the index (equal when none is given).
     pub fn weights(&self) -> Vec<f64> {
         self.dimensions.iter().map(|d| d.weight.unwrap_or(1.0)).collect()
+    }
+
+    /// Every cell value read as "not answered", in the order the method notes list them: the
+    /// built-ins (`default_not_answered`, then `platform` codes, the skip codes of the file's
+    /// survey-platform format) unless `not_answered_builtin = false`, then the configured
+    /// `not_answered`. Each value once (trimmed, case-insensitive).
+    /// The answer reader and the method notes both take this list, so the notes state exactly
+    /// what the computation applied.
+    pub fn not_answered_codes(&self, platform: &[&str]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let builtin = if self.not_answered_builtin {
+            default_not_answered().into_iter().chain(platform.iter().map(|s| s.to_string())).collect()
+        } else {
+            Vec::new()
+        };
+        for v in builtin.into_iter().chain(self.not_answered.iter().cloned()) {
+            let key = v.trim().to_lowercase();
+            if !out.iter().any(|o| o.trim().to_lowercase() == key) {
+                out.push(v);
+            }
+        }
+        out
+    }
+
+    /// The skip codes of the survey-platform format that count as not answered (built-ins).
+    /// None yet: the platform formats fill this in.
+    pub fn platform_skip_codes(&self) -> &'static [&'static str] {
+        &[]
     }
 
     pub fn issued_for(&self, period: Period) -> Option<u64> {

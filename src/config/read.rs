@@ -226,6 +226,7 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
     if let Ok(Some(a)) = &actions {
         validate_register_files(&["actions"], &a.files, p);
         validate_filters("actions", &a.filters, p);
+        validate_max_rejected_share(&["actions"], a.max_rejected_share, p);
     }
     Some(Config {
         site: site.ok()?,

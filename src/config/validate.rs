@@ -13,7 +13,21 @@ pub(super) fn share_open(v: f64) -> bool {
     v > 0.0 && v <= 1.0
 }
 
+/// `max_rejected_share` of the file set `section` (e.g. ["complaints", "volume"]) is a share in [0, 1].
+pub(super) fn validate_max_rejected_share(section: &[&str], v: f64, p: &mut Problems<'_>) {
+    if !(0.0..=1.0).contains(&v) {
+        let mut at: Vec<super::read::Seg<'_>> = section.iter().map(|k| super::read::Seg::Key(k)).collect();
+        at.push(super::read::Seg::Key("max_rejected_share"));
+        p.at(
+            &at,
+            format!("[{}] max_rejected_share = {v} must be a share in [0, 1]", section.join(".")),
+            "e.g. max_rejected_share = 0.2 to stop when more than 20% of the rows are rejected; 1 never stops",
+        );
+    }
+}
+
 pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
+    validate_max_rejected_share(&["survey"], s.max_rejected_share, p);
     if s.files.is_empty() {
         p.at(
             path!["survey", "files"],
@@ -202,6 +216,10 @@ pub(super) fn validate_dimensions(dims: &[Dimension], p: &mut Problems<'_>) {
 }
 
 pub(super) fn validate_complaints(k: &ComplaintsConfig, p: &mut Problems<'_>) {
+    validate_max_rejected_share(&["complaints"], k.max_rejected_share, p);
+    if let Some(v) = &k.volume {
+        validate_max_rejected_share(&["complaints", "volume"], v.max_rejected_share, p);
+    }
     for (key, v) in [("closure_target", k.closure_target), ("vital_share", k.vital_share)] {
         if !share_open(v) {
             p.at(

@@ -43,6 +43,19 @@ pub struct ReadPlan {
 pub struct Quality {
     pub files: Vec<FileAccount>,
     pub rejections: Vec<Rejection>,
+    /// The file sets read, with their files and rejection limits.
+    #[serde(skip)]
+    pub sets: Vec<FileSet>,
+}
+
+/// One configured file set (`[survey]`, `[complaints]`, …): its files as shown, and the share of
+/// rejected rows above which the build stops.
+#[derive(Debug, Clone, Default)]
+pub struct FileSet {
+    /// The config section, e.g. `[complaints.volume]`.
+    pub section: String,
+    pub files: Vec<String>,
+    pub max_rejected_share: f64,
 }
 
 impl Quality {
@@ -62,24 +75,74 @@ impl Quality {
         self.files.iter().map(|f| f.too_fast).sum()
     }
 
-    /// Empty files and rejected rows as warnings, in input order.
+    /// Empty files, then rejected rows as warnings: rows of a file rejected for the same kind of
+    /// problem in the same column are one warning (see `grouped`), in input order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let empty = self.files.iter().filter(|f| f.read == 0).map(|f| {
             Diagnostic::warning(Location::file(f.file.clone()), "the file has a header but no data rows")
                 .with_hint("check that the export contains the data, or remove the file from `files`")
         });
-        empty
-            .chain(self.rejections.iter().map(|r| {
-                let (msg, hint) = match &r.column {
-                    Some(c) => (
-                        format!("row rejected: column {c}: {}", r.reason),
-                        "fix the cell, or leave it blank if it was not answered",
-                    ),
-                    None => (format!("row rejected: {}", r.reason), "delete the row or fill it in"),
-                };
-                Diagnostic::warning(r.location(), msg).with_hint(hint)
-            }))
-            .collect()
+        empty.chain(super::grouped::warnings(&self.rejections)).collect()
+    }
+
+    /// The file sets with more than their `max_rejected_share` of rows rejected: one error each,
+    /// and the rejections of their files.
+    fn over_limit(&self) -> Vec<(Diagnostic, Vec<Rejection>)> {
+        let mut out = Vec::new();
+        for set in &self.sets {
+            let mine = |file: &String| set.files.contains(file);
+            let (read, rejected) = self
+                .files
+                .iter()
+                .filter(|f| mine(&f.file))
+                // Rows left out by `filters` are not this data: the share is of the rows kept.
+                .fold((0u64, 0u64), |(r, x), f| (r + f.read - f.excluded, x + f.rejected));
+            // A share equal to the limit passes (with room for the rounding of `0.6 * 10`).
+            if read == 0 || rejected as f64 / read as f64 <= set.max_rejected_share + 1e-12 {
+                continue;
+            }
+            let share = rejected as f64 / read as f64;
+            let at = set.files.join(", ");
+            let needed = crate::number::shortest((share * 100.0).ceil() / 100.0);
+            let message = format!(
+                "{}: {} of {} rows rejected ({}), more than max_rejected_share = {} allows: a report \
+                 on the remaining {} would mislead",
+                set.section,
+                crate::number::count(rejected),
+                crate::number::count(read),
+                crate::number::pct(share, 1),
+                crate::number::shortest(set.max_rejected_share),
+                crate::number::count(read - rejected),
+            );
+            let hint = format!(
+                "fix the rows as the reasons say (`manyi check` lists them all); to build anyway, set \
+                 max_rejected_share = {needed} or more in {}",
+                set.section
+            );
+            let rows = self.rejections.iter().filter(|r| mine(&r.file)).cloned().collect();
+            out.push((Diagnostic::error(Location::file(at), message).with_hint(hint), rows));
+        }
+        out
+    }
+
+    /// Errors for `check`: one per file set with too many rejected rows (the rows themselves
+    /// are among the warnings).
+    pub fn limit_errors(&self) -> Vec<Diagnostic> {
+        self.over_limit().into_iter().map(|(d, _)| d).collect()
+    }
+
+    /// For `build`: `Err` (exit 1) when a file set has more than its `max_rejected_share` of rows
+    /// rejected, carrying the grouped reasons of its rows.
+    pub fn check_rejected_share(&self) -> Result<()> {
+        let mut all = Vec::new();
+        for (error, rows) in self.over_limit() {
+            all.push(error);
+            all.extend(super::grouped::warnings(&rows));
+        }
+        match crate::diag::Error::from_diagnostics(crate::diag::ErrorKind::Data, all) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 }
 
@@ -117,6 +180,12 @@ pub fn load_inputs<S: RowSink>(
     accounts.extend(registers.accounts);
     rejections.extend(registers.rejections);
     let mut shown: Vec<String> = files.iter().map(|f| f.shown.clone()).collect();
+    let mut sets = vec![FileSet {
+        section: "[survey]".into(),
+        files: shown.clone(),
+        max_rejected_share: cfg.survey.max_rejected_share,
+    }];
+    sets.extend(registers.sets);
     shown.extend(registers.shown);
     let conclusions = match &cfg.report.conclusions {
         Some(rel) => Some(super::read_text(scope, rel, "[report] conclusions")?),
@@ -127,7 +196,7 @@ pub fn load_inputs<S: RowSink>(
         complaints: registers.complaints,
         volumes: registers.volumes,
         actions: registers.actions,
-        quality: Quality { files: accounts, rejections },
+        quality: Quality { files: accounts, rejections, sets },
         conclusions,
         files: shown,
         undated: reader.undated(),
@@ -367,6 +436,7 @@ struct Registers {
     accounts: Vec<FileAccount>,
     rejections: Vec<Rejection>,
     shown: Vec<String>,
+    sets: Vec<FileSet>,
 }
 
 impl Registers {
@@ -376,11 +446,17 @@ impl Registers {
         scope: &Scope,
         patterns: &[crate::config::FileEntry],
         key: &str,
+        max_rejected_share: f64,
         read: impl FnOnce(&[SourceFile], &mut Vec<Rejection>) -> Result<(T, Vec<FileAccount>)>,
     ) -> Result<T> {
         let files = super::resolve_files_in(scope, patterns, key)?;
         let (data, accounts) = read(&files, &mut self.rejections)?;
         self.accounts.extend(accounts);
+        self.sets.push(FileSet {
+            section: key.trim_end_matches(" files").to_string(),
+            files: files.iter().map(|f| f.shown.clone()).collect(),
+            max_rejected_share,
+        });
         self.shown.extend(files.iter().map(|f| f.shown.clone()));
         Ok(data)
     }
@@ -390,17 +466,21 @@ fn load_registers(scope: &Scope, cfg: &Config) -> Result<Registers> {
     use super::registers::{read_actions, read_complaints, read_volumes};
     let mut r = Registers::default();
     if let Some(k) = &cfg.complaints {
-        let data =
-            r.read_set(scope, &k.files, "[complaints] files", |f, rej| read_complaints(f, k, |x| rej.push(x)))?;
+        let data = r.read_set(scope, &k.files, "[complaints] files", k.max_rejected_share, |f, rej| {
+            read_complaints(f, k, |x| rej.push(x))
+        })?;
         r.complaints = Some(data);
         if let Some(v) = &k.volume {
-            let data =
-                r.read_set(scope, &v.files, "[complaints.volume] files", |f, rej| read_volumes(f, v, |x| rej.push(x)))?;
+            let data = r.read_set(scope, &v.files, "[complaints.volume] files", v.max_rejected_share, |f, rej| {
+                read_volumes(f, v, |x| rej.push(x))
+            })?;
             r.volumes = Some(data);
         }
     }
     if let Some(a) = &cfg.actions {
-        let data = r.read_set(scope, &a.files, "[actions] files", |f, rej| read_actions(f, a, |x| rej.push(x)))?;
+        let data = r.read_set(scope, &a.files, "[actions] files", a.max_rejected_share, |f, rej| {
+            read_actions(f, a, |x| rej.push(x))
+        })?;
         r.actions = Some(data);
     }
     Ok(r)

@@ -100,7 +100,12 @@ impl<'c> SurveyReader<'c> {
         let labels: Vec<(String, f64)> = cfg.scale.labels.iter().map(|(k, v)| (k.clone(), *v)).collect();
         SurveyReader {
             cfg,
-            answers: AnswerReader::new(&cfg.not_answered, &labels, cfg.scale.min, cfg.scale.max),
+            answers: AnswerReader::new(
+                &cfg.not_answered_codes(cfg.platform_skip_codes()),
+                &labels,
+                cfg.scale.min,
+                cfg.scale.max,
+            ),
             items: cfg.items().collect(),
             undated: Mutex::new(BTreeSet::new()),
         }
@@ -118,7 +123,12 @@ impl<'c> SurveyReader<'c> {
         Ok(table)
     }
 
+    /// The configured columns in the table's header; every missing one is reported at once.
     fn columns(&self, table: &Table) -> Result<Columns> {
+        table.all_columns(|table| self.find_columns(table))
+    }
+
+    fn find_columns(&self, table: &Table) -> Result<Columns> {
         let cfg = self.cfg;
         let period = table.file.period;
         // A file with a period is dated by its date column only when it has one and the entry

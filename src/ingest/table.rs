@@ -25,6 +25,8 @@ pub struct Table {
     raw: bool,
     /// The text encoding the file is read in (`None` for workbooks).
     encoding: Option<&'static str>,
+    /// While `all_columns` runs: the problems of the columns that could not be resolved.
+    unresolved: std::cell::RefCell<Option<Vec<crate::diag::Diagnostic>>>,
     /// Row filters (`filters`): a column and the values kept, in both their written and
     /// their folded form (see `filter_form`).
     filters: Vec<(usize, Vec<(String, String)>)>,
@@ -403,6 +405,20 @@ impl Table {
             raw: false,
             encoding: None,
             filters: Vec::new(),
+            unresolved: Default::default(),
+        }
+    }
+
+    /// Runs `find`, which looks up the configured columns with `column`, so that every missing
+    /// or ambiguous column of the file is reported in one error, not only the first: while it
+    /// runs, a column that cannot be resolved is recorded and stands in as column 0.
+    pub fn all_columns<C>(&self, find: impl FnOnce(&Table) -> Result<C>) -> Result<C> {
+        *self.unresolved.borrow_mut() = Some(Vec::new());
+        let found = find(self);
+        let unresolved = self.unresolved.borrow_mut().take().unwrap_or_default();
+        match Error::from_diagnostics(crate::diag::ErrorKind::Data, unresolved) {
+            Some(e) => Err(e),
+            None => found,
         }
     }
 
@@ -413,8 +429,20 @@ impl Table {
     }
 
     /// Index of a configured column; `key` names the config key in the message. The name must
-    /// be in the header exactly once (compared as normalised names).
+    /// be in the header exactly once (compared as normalised names). Within `all_columns`, a
+    /// problem is recorded and column 0 returned.
     pub fn column(&self, wanted: &str, key: &str) -> Result<usize> {
+        let found = self.resolve_column(wanted, key);
+        match (found, self.unresolved.borrow_mut().as_mut()) {
+            (Err(e), Some(problems)) => {
+                problems.extend(e.diagnostics().cloned());
+                Ok(0)
+            }
+            (found, _) => found,
+        }
+    }
+
+    fn resolve_column(&self, wanted: &str, key: &str) -> Result<usize> {
         let norm = normalize_header(wanted);
         let found: Vec<usize> =
             (0..self.normalized.len()).filter(|&i| self.normalized[i].as_ref() == Some(&norm)).collect();
@@ -695,7 +723,7 @@ pub fn read_rows<C>(
     let mut accounts = Vec::with_capacity(files.len());
     for (file_idx, file) in files.iter().enumerate() {
         let mut table = Table::open(file, opts)?;
-        let cols = columns(&table)?;
+        let cols = table.all_columns(&mut columns)?;
         accounts.push(read_table(&mut table, first_index + file_idx as u32, &cols, &mut handle, &mut on_reject)?);
     }
     Ok(accounts)

@@ -126,30 +126,45 @@ pub fn whole_points(min: f64, max: f64) -> usize {
 }
 
 /// Reads item cells: not-answered markers, answer labels, numbers within the scale.
+///
+/// Not-answered values are matched on the cell text before any number is read, so a code
+/// such as `0` (not applicable on a 1–5 scale) or `-3` (a platform's "skipped") counts as not
+/// answered rather than as a value outside the scale.
 #[derive(Debug, Clone)]
 pub struct AnswerReader {
     not_answered: Vec<String>,
+    /// Whether a blank cell is in `not_answered`.
+    blank: bool,
     labels: Vec<(String, f64)>,
     min: f64,
     max: f64,
     /// `whole_points(min, max)`.
     points: usize,
-    /// For each ASCII digit, the `Ans::Point` it is on this scale, if it is one.
-    digit: [Option<u8>; 10],
+    /// For each ASCII digit, how it reads when it is the whole cell: `Ans::Blank` when it is a
+    /// not-answered code, the `Ans::Point` it is on this scale, or `None` (read the slow way).
+    digit: [Option<Ans>; 10],
 }
 
 impl AnswerReader {
+    /// `not_answered` is the whole list applied (see `SurveyConfig::not_answered_codes`).
     pub fn new(not_answered: &[String], labels: &[(String, f64)], min: f64, max: f64) -> Self {
+        let not_answered: Vec<String> = not_answered.iter().map(|s| normalize_header(s).to_lowercase()).collect();
+        let points = whole_points(min, max);
         AnswerReader {
-            not_answered: not_answered.iter().map(|s| normalize_header(s).to_lowercase()).collect(),
+            blank: not_answered.iter().any(String::is_empty),
+            digit: std::array::from_fn(|d| {
+                let k = d as f64 - min;
+                if not_answered.iter().any(|n| n.as_bytes() == [b'0' + d as u8]) {
+                    Some(Ans::Blank)
+                } else {
+                    (points > 0 && k >= 0.0 && k < points as f64).then_some(Ans::Point(k as u8))
+                }
+            }),
+            not_answered,
             labels: labels.iter().map(|(l, v)| (normalize_header(l), *v)).collect(),
             min,
             max,
-            points: whole_points(min, max),
-            digit: std::array::from_fn(|d| {
-                let k = d as f64 - min;
-                (whole_points(min, max) > 0 && k >= 0.0 && k < whole_points(min, max) as f64).then_some(k as u8)
-            }),
+            points,
         }
     }
 
@@ -157,8 +172,8 @@ impl AnswerReader {
     #[inline(always)]
     pub fn quick(&self, cell: &[u8]) -> Option<Ans> {
         match cell {
-            [] => Some(Ans::Blank),
-            [d @ b'0'..=b'9'] => self.digit[usize::from(d - b'0')].map(Ans::Point),
+            [] if self.blank => Some(Ans::Blank),
+            [d @ b'0'..=b'9'] => self.digit[usize::from(d - b'0')],
             _ => None,
         }
     }
@@ -184,19 +199,31 @@ impl AnswerReader {
         }
     }
 
-    pub fn read(&self, cell: &str) -> Answer {
-        // Fast paths for the common cells: one ASCII digit, or blank.
-        match cell.as_bytes() {
-            [d @ b'0'..=b'9'] => {
-                let v = f64::from(d - b'0');
-                if v >= self.min && v <= self.max {
-                    return Answer::Value(v);
-                }
-            }
-            [] => return Answer::NotAnswered,
-            _ => {}
+    /// Whether the (trimmed) cell text is a not-answered value: compared as header names are
+    /// (widths folded, spaces collapsed), case-insensitive.
+    fn is_not_answered(&self, t: &str) -> bool {
+        if self.not_answered.iter().any(|n| n.eq_ignore_ascii_case(t)) {
+            return true;
         }
+        if t.is_ascii() && !t.contains(|c: char| c.is_ascii_whitespace()) {
+            return false; // nothing to fold: the comparison above was exact
+        }
+        let lower = normalize_header(t).to_lowercase();
+        self.not_answered.iter().any(|n| *n == lower)
+    }
+
+    pub fn read(&self, cell: &str) -> Answer {
         let t = cell.trim();
+        if self.is_not_answered(t) {
+            return Answer::NotAnswered;
+        }
+        // Fast path for the common cell: one ASCII digit.
+        if let [d @ b'0'..=b'9'] = t.as_bytes() {
+            let v = f64::from(d - b'0');
+            if v >= self.min && v <= self.max {
+                return Answer::Value(v);
+            }
+        }
         if let Some(v) = parse_number(t) {
             return if v >= self.min && v <= self.max {
                 Answer::Value(v)
@@ -208,16 +235,13 @@ impl AnswerReader {
         if let Some((_, v)) = self.labels.iter().find(|(l, _)| *l == norm) {
             return Answer::Value(*v);
         }
-        let lower = norm.to_lowercase();
-        if self.not_answered.iter().any(|n| *n == lower) {
-            return Answer::NotAnswered;
-        }
         let mut expected = format!("a number from {} to {}", shortest(self.min), shortest(self.max));
         if !self.labels.is_empty() {
             let names: Vec<&str> = self.labels.iter().map(|(l, _)| l.as_str()).collect();
             expected.push_str(&format!(", one of the labels {}", names.join(" / ")));
         }
-        Answer::Invalid(format!("{} is not an answer; expected {expected}, or blank when not answered", quote(t)))
+        let blank = if self.blank { ", or blank when not answered" } else { "" };
+        Answer::Invalid(format!("{} is not an answer; expected {expected}{blank}", quote(t)))
     }
 }
 
@@ -271,6 +295,23 @@ mod tests {
         }
         assert!(matches!(r.read("6"), Answer::Invalid(m) if m.contains("outside the scale 1–5")));
         assert!(matches!(r.read("good"), Answer::Invalid(m) if m.contains("not an answer")));
+    }
+
+    #[test]
+    fn not_answered_codes_are_matched_before_numbers() {
+        let codes = ["", "0", "-3", "(跳过)"].map(String::from);
+        let r = AnswerReader::new(&codes, &[], 1.0, 5.0);
+        for cell in ["", "0", " 0 ", "-3", "（跳过）", "(跳过)"] {
+            assert_eq!(r.answer(cell.as_bytes()), Ok(Ans::Blank), "{cell:?}");
+        }
+        assert_eq!(r.quick(b"0"), Some(Ans::Blank));
+        assert_eq!(r.answer(b"5"), Ok(Ans::Point(4)));
+        assert!(r.answer(b"N/A").unwrap_err().contains("\"N/A\" is not an answer"), "no built-ins given");
+        // Without a blank in the list, a blank cell is not an answer either.
+        let strict = AnswerReader::new(&["0".to_string()], &[], 1.0, 5.0);
+        assert_eq!(strict.quick(b""), None);
+        let err = strict.answer(b"").unwrap_err();
+        assert!(err.starts_with("\"\" is not an answer") && !err.contains("blank"), "{err}");
     }
 
     #[test]

@@ -77,8 +77,7 @@ fn survey_notes(cfg: &Config, s: &SurveyResult, t: &Labels) -> Vec<String> {
         let list: Vec<String> = labels.iter().map(|(l, v)| format!("{l} = {}", number::shortest(**v))).collect();
         notes.push(t.fill("m_labels", &[("labels", &list.join("，"))]));
     }
-    let na: Vec<String> = c.not_answered.iter().filter(|v| !v.is_empty()).map(|v| format!("\"{v}\"")).collect();
-    notes.push(t.fill("m_not_answered", &[("values", &na.join(", "))]));
+    notes.push(not_answered_note(&c.not_answered_codes(c.platform_skip_codes()), t));
     notes.push(t.fill(
         "m_valid",
         &[
@@ -105,6 +104,17 @@ fn survey_notes(cfg: &Config, s: &SurveyResult, t: &Labels) -> Vec<String> {
     }
     notes.push(t.get("m_rounding"));
     notes
+}
+
+/// The not-answered values as applied (the same list the answer reader takes): a blank cell
+/// is named in words, every other value quoted as written.
+pub fn not_answered_note(codes: &[String], t: &Labels) -> String {
+    if codes.is_empty() {
+        return t.get("m_not_answered_none");
+    }
+    let values: Vec<String> =
+        codes.iter().map(|v| if v.trim().is_empty() { t.get("m_blank") } else { format!("\"{v}\"") }).collect();
+    t.fill("m_not_answered", &[("values", &values.join(", "))])
 }
 
 fn complaint_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
