@@ -99,7 +99,7 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
     let inputs = load(settings, &model)?;
     steps.done("load (ingest, aggregate)");
 
-    let periods = analysis::choose_periods(&inputs, settings.periods)?;
+    let periods = analysis::choose_periods(&settings.config, &inputs, settings.periods)?;
     let figures = summarize(settings, &model, &inputs, &periods)?;
     steps.done("summarize");
 
@@ -129,7 +129,7 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
 /// A warning when a period has more questionnaires returned than issued: a return rate over
 /// 100% means a wrong plan, or survey rows counted twice or dated in the wrong period.
 fn over_returned(f: &Figures) -> Option<Diagnostic> {
-    let s = &f.survey;
+    let s = f.survey.as_ref()?;
     let issued = s.issued.filter(|issued| s.returned > *issued)?;
     let rate = s.return_rate.map(|r| format!(" (return rate {})", number::pct(r, 0))).unwrap_or_default();
     let message = format!("{}: {} questionnaires returned but {issued} issued{rate}", f.period, s.returned);
