@@ -269,3 +269,36 @@ fn missing_and_unknown_sections_are_reported() {
         ]
     );
 }
+
+const COMPLAINTS_ONLY: &str = r#"
+[complaints]
+files = ["data/c.csv"]
+id = "编号"
+received = "受理日期"
+category = "类别"
+status = "处理状态"
+"#;
+
+#[test]
+fn a_complaint_register_alone_is_a_project_with_default_closed_statuses() {
+    let c = parse_config(COMPLAINTS_ONLY, "manyi.toml").unwrap();
+    assert!(c.survey.is_none());
+    let k = c.complaints.unwrap();
+    assert!(k.closure_known());
+    assert!(k.closed_statuses.iter().any(|s| s == "已办结") && k.closed_statuses.iter().any(|s| s == "Closed*"));
+    assert_eq!(k.on_time, None);
+}
+
+#[test]
+fn closed_statuses_need_a_status_column_and_a_value() {
+    let empty = COMPLAINTS_ONLY.to_string() + "closed_statuses = [\"\", \"*\"]\n";
+    assert_eq!(
+        messages(&empty),
+        ["manyi.toml:8:19: [complaints] closed_statuses is empty: no status would mean closed"]
+    );
+    let orphan = COMPLAINTS_ONLY.replace("status = \"处理状态\"", "closed_statuses = [\"已办结\"]");
+    assert_eq!(
+        messages(&orphan),
+        ["manyi.toml:7:19: [complaints] closed_statuses is set but status is not: no column is compared with it"]
+    );
+}

@@ -400,3 +400,27 @@ pub fn read_actions(
     )?;
     Ok((out, accounts))
 }
+
+#[cfg(test)]
+mod status_tests {
+    use super::StatusMatcher;
+
+    #[test]
+    fn closed_statuses_match_trimmed_folded_case_insensitive_and_by_prefix() {
+        let m = StatusMatcher::new(&crate::config::complaint_closed());
+        for closed in [
+            "已办结",
+            " 办结 ",
+            "Closed with explanation",
+            "closed",
+            "CLOSED WITHOUT RELIEF",
+            "Resolved",
+            "ｃｌｏｓｅｄ",
+        ] {
+            assert!(m.is_closed(closed), "{closed:?}");
+        }
+        for open in ["", "处理中", "In progress", "待处理", "Not closed", "Reopened", "Resolved later?"] {
+            assert!(!m.is_closed(open), "{open:?}");
+        }
+    }
+}
