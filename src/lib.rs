@@ -44,14 +44,14 @@ pub struct Checked {
 pub fn check(settings: &Settings) -> Result<Checked> {
     let model = SurveyModel::from_config(&settings.config);
     let inputs = load(settings, &model)?;
-    let diagnostics = diagnostics(&inputs);
+    let diagnostics = diagnostics(&settings.config, &inputs);
     Ok(Checked { quality: inputs.quality, files: inputs.files, diagnostics })
 }
 
 /// The warnings of a load: empty files and rejected rows, then doubtful periods.
-fn diagnostics(inputs: &Inputs<Tally>) -> Vec<Diagnostic> {
+fn diagnostics(cfg: &config::Config, inputs: &Inputs<Tally>) -> Vec<Diagnostic> {
     let mut all = inputs.quality.diagnostics();
-    all.extend(analysis::period_warnings(inputs));
+    all.extend(analysis::period_warnings(cfg, inputs));
     all
 }
 
@@ -115,7 +115,7 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
     site::write_site(&settings.output, &protected, &files, &options)?;
     steps.done("write site");
 
-    let mut diagnostics = diagnostics(&inputs);
+    let mut diagnostics = diagnostics(&settings.config, &inputs);
     diagnostics.extend(figures.iter().filter_map(over_returned));
     Ok(BuildOutcome {
         output: settings.output.clone(),

@@ -269,3 +269,28 @@ fn complaint_only_period_outside_the_register_is_refused() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("no complaints are received in 2024; the register covers 2025-06 to 2026-11"));
 }
+
+/// In a complaint-only project the report year is the latest complaint year, so one
+/// mistyped received date (2099) is warned about like a doubtful survey year. 2099 has 1
+/// complaint; the median of the other years is (2 + 13)/2 = 7.5, a tenth of it 0.75 < 1, so it
+/// is not sparse; but it lies more than a year after 2026. The row is line 17 (header line 1,
+/// 15 rows, then the new one).
+#[test]
+fn complaint_only_doubtful_latest_year_is_warned() {
+    let project = fixture("real-complaints-only", "doubtful", |t| t);
+    let csv = project.join("data/complaints.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str("X99,2099-01-05,,处理中,Service,\n");
+    std::fs::write(&csv, text).unwrap();
+    let o = manyi(&["check", project.to_str().unwrap(), "--strict"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "data/complaints.csv:17: warning: the latest complaint year, 2099, is doubtful: it lies more than a \
+             year after the rest of the data, which ends in 2026; a build without --period reports 2099"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("check the dates of these rows: data/complaints.csv:17; if they are right, build another year with --period 2026"), "{err}");
+}

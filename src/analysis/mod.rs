@@ -161,7 +161,14 @@ fn survey_periods(inputs: &Inputs<Tally>, choice: crate::settings::PeriodChoice)
 
 /// Warnings about the data's periods (a doubtful latest year), for `check` and `build` to
 /// show with the rejected rows.
-pub fn period_warnings(inputs: &Inputs<Tally>) -> Vec<crate::diag::Diagnostic> {
+pub fn period_warnings(cfg: &Config, inputs: &Inputs<Tally>) -> Vec<crate::diag::Diagnostic> {
+    if cfg.survey.is_none() {
+        // The complaint files come first in `files` when there is no survey.
+        return inputs
+            .complaints
+            .as_ref()
+            .map_or_else(Vec::new, |c| periods::complaint_period_warnings(c, &inputs.files));
+    }
     // The survey files come first in `files`, in the order a survey row's `RowPos::file` counts.
     periods::period_warnings(&inputs.survey.acc, inputs.complaints.as_ref(), &inputs.files)
 }
