@@ -164,7 +164,7 @@ fn complaint_only_register_closes_by_status_and_on_time_column() {
     assert!(html.contains("办结也可由“处理状态”列判断"), "{html}");
     assert!(html.contains("\"已办结\", \"办结\", \"已关闭\""), "{html}");
     assert!(html.contains("\"Closed*\", \"Resolved\""), "{html}");
-    assert!(html.contains("也不计入办结天数"), "{html}");
+    assert!(html.contains("不计入办结天数，按期与否只由按时办结列判断"), "{html}");
     assert!(html.contains("由“按时办结”列（是/否）判断"), "{html}");
     assert!(html.contains("未记录：重开率、回访覆盖率、回访满意度"), "{html}");
     assert!(!html.contains("综合满意度指数"), "{html}");
@@ -293,4 +293,24 @@ fn complaint_only_doubtful_latest_year_is_warned() {
         "{err}"
     );
     assert!(err.contains("check the dates of these rows: data/complaints.csv:17; if they are right, build another year with --period 2026"), "{err}");
+}
+
+/// With a deadline (deadline_days = 10) the deadline decides where there is a closed date, and
+/// the on-time column only where there is none. Closed by date: C01 3 d yes, C02 21 d no, C07
+/// 4 d yes, C11 11 d no (the column says yes: the deadline wins). Closed by status: C03 yes,
+/// C05 yes, C08 no, C09 blank (unknown), C13 no. → on time 4 of 8 = 0.5.
+#[test]
+fn deadline_decides_where_there_is_a_closed_date_and_the_column_elsewhere() {
+    let project = fixture("real-complaints-only", "deadline", |t| t + "deadline_days = 10\n");
+    let out = build_ok(&project, &[]);
+    let c = &summary(&out)["complaints"];
+    assert_eq!(c["closed_with_deadline"], 8);
+    assert_eq!(c["on_time"], 4);
+    close(&c["on_time_rate"], 0.5);
+    let html = page_text(&read(&out, "index.html"));
+    assert!(html.contains("期限为受理日期后 10 天"), "{html}");
+    assert!(
+        html.contains("按期办结无法由期限判断时（没有期限，或没有办结日期可比较），由“按时办结”列（是/否）判断"),
+        "{html}"
+    );
 }
