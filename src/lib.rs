@@ -45,15 +45,15 @@ pub struct Checked {
 pub fn check(settings: &Settings) -> Result<Checked> {
     let model = SurveyModel::from_config(&settings.config);
     let inputs = load(settings, &model)?;
-    let mut diagnostics = diagnostics(&inputs);
+    let mut diagnostics = diagnostics(&settings.config, &inputs);
     diagnostics.extend(inputs.quality.limit_errors());
     Ok(Checked { quality: inputs.quality, files: inputs.files, diagnostics })
 }
 
 /// The warnings of a load: empty files and rejected rows, then doubtful periods.
-fn diagnostics(inputs: &Inputs<Tally>) -> Vec<Diagnostic> {
+fn diagnostics(cfg: &config::Config, inputs: &Inputs<Tally>) -> Vec<Diagnostic> {
     let mut all = inputs.quality.diagnostics();
-    all.extend(analysis::period_warnings(inputs));
+    all.extend(analysis::period_warnings(cfg, inputs));
     all
 }
 
@@ -102,7 +102,7 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
     inputs.quality.check_rejected_share()?;
     steps.done("load (ingest, aggregate)");
 
-    let periods = analysis::choose_periods(&inputs, settings.periods)?;
+    let periods = analysis::choose_periods(&settings.config, &inputs, settings.periods)?;
     let figures = summarize(settings, &model, &inputs, &periods)?;
     steps.done("summarize");
 
@@ -118,7 +118,7 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
     site::write_site(&settings.output, &protected, &files, &options)?;
     steps.done("write site");
 
-    let mut diagnostics = diagnostics(&inputs);
+    let mut diagnostics = diagnostics(&settings.config, &inputs);
     diagnostics.extend(figures.iter().filter_map(over_returned));
     Ok(BuildOutcome {
         output: settings.output.clone(),
@@ -132,7 +132,7 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
 /// A warning when a period has more questionnaires returned than issued: a return rate over
 /// 100% means a wrong plan, or survey rows counted twice or dated in the wrong period.
 fn over_returned(f: &Figures) -> Option<Diagnostic> {
-    let s = &f.survey;
+    let s = f.survey.as_ref()?;
     let issued = s.issued.filter(|issued| s.returned > *issued)?;
     let rate = s.return_rate.map(|r| format!(" (return rate {})", number::pct(r, 0))).unwrap_or_default();
     let message = format!("{}: {} questionnaires returned but {issued} issued{rate}", f.period, s.returned);

@@ -101,7 +101,7 @@ fn build(project: &Path, period: Option<&str>, threads: usize) -> Built {
     let templates = Templates::load(&[], "templates", labels.clone(), lang.code()).unwrap_or_else(|e| panic!("{e}"));
     let model = SurveyModel::from_config(&settings.config);
     let inputs = manyi::load(&settings, &model).unwrap_or_else(|e| panic!("{e}"));
-    let periods = choose_periods(&inputs, settings.periods).unwrap_or_else(|e| panic!("{e}"));
+    let periods = choose_periods(&settings.config, &inputs, settings.periods).unwrap_or_else(|e| panic!("{e}"));
     let columns: &[String] = settings.config.complaints.as_ref().map_or(&[], |k| &k.pareto);
     let quality = manyi::analysis::DataQuality::of(&inputs.quality);
     let mut reports = Vec::new();

@@ -51,26 +51,32 @@ pub struct ComplaintResult {
     /// Status is judged as of this date (the cut-off, or the period's last day).
     pub as_of: Date,
     pub received: u64,
-    pub closed: u64,
-    pub open: u64,
+    /// Closure figures are `null` ("not available") when the register has neither a closed
+    /// date nor a status column.
+    pub closed: Option<u64>,
+    pub open: Option<u64>,
     pub closure_rate: Option<f64>,
     pub closure_target: f64,
     pub closure_met: Option<bool>,
-    /// Closed cases that had a deadline, and those closed by it.
-    pub closed_with_deadline: u64,
-    pub on_time: u64,
+    /// Closed cases whose timeliness is known (a deadline and a closed date, else the on-time
+    /// column), and those closed on time; `null` when closure is not available or nothing
+    /// (deadline, `deadline_days`, `on_time`) is configured to judge timeliness.
+    pub closed_with_deadline: Option<u64>,
+    pub on_time: Option<u64>,
     pub on_time_rate: Option<f64>,
     pub days_to_close_mean: Option<f64>,
     pub days_to_close_median: Option<f64>,
     pub open_age_mean: Option<f64>,
     pub open_age_max: Option<i64>,
-    pub open_ages: Vec<AgeBucket>,
-    pub oldest_open: Vec<OpenCase>,
-    pub reopened: u64,
+    pub open_ages: Option<Vec<AgeBucket>>,
+    pub oldest_open: Option<Vec<OpenCase>>,
+    /// `null` ("not recorded") without a `reopened` column (or without closure).
+    pub reopened: Option<u64>,
     pub reopen_rate: Option<f64>,
-    pub followed_up: u64,
+    /// `null` ("not recorded") without a `followup_satisfied` column (or without closure).
+    pub followed_up: Option<u64>,
     pub followup_coverage: Option<f64>,
-    pub followup_satisfied: u64,
+    pub followup_satisfied: Option<u64>,
     pub followup_satisfaction: Option<f64>,
     pub breakdowns: Vec<Breakdown>,
     pub months: Vec<MonthCount>,
@@ -185,32 +191,44 @@ pub fn summarize_complaints(
     let charts = chart_months(cfg, data, volumes, period, cutoff);
     let mut days = status.days;
     let received = in_period.len() as u64;
-    let closure_rate = ratio(status.closed, received);
+    // Without a closed date or a status, nothing says whether a complaint is closed: every
+    // closure figure is "not available", never 0%.
+    let known = cfg.closure_known();
+    let timed = known && (cfg.deadline.is_some() || cfg.deadline_days.is_some() || cfg.on_time.is_some());
+    let known_if = |cond: bool, v: u64| cond.then_some(v);
+    let closed = known_if(known, status.closed);
+    let closed_with_deadline = known_if(timed, status.closed_with_deadline);
+    let on_time = known_if(timed, status.on_time);
+    let reopened = known_if(known && cfg.reopened.is_some(), status.reopened);
+    let followed_up = known_if(known && cfg.followup_satisfied.is_some(), status.followed_up);
+    let satisfied = known_if(known && cfg.followup_satisfied.is_some(), status.satisfied);
+    let rate = |a: Option<u64>, b: Option<u64>| a.zip(b).and_then(|(a, b)| ratio(a, b));
+    let closure_rate = rate(closed, Some(received));
     ComplaintResult {
         period,
         as_of,
         received,
-        closed: status.closed,
-        open: status.open,
+        closed,
+        open: known_if(known, status.open),
         closure_rate,
         closure_target: cfg.closure_target,
         closure_met: closure_rate.map(|r| r >= cfg.closure_target - 1e-12),
-        closed_with_deadline: status.closed_with_deadline,
-        on_time: status.on_time,
-        on_time_rate: ratio(status.on_time, status.closed_with_deadline),
+        closed_with_deadline,
+        on_time,
+        on_time_rate: rate(on_time, closed_with_deadline),
         // Whole days: the sum is exact in any order.
         days_to_close_mean: (!days.is_empty()).then(|| days.iter().sum::<f64>() / days.len() as f64),
         days_to_close_median: median(&mut days),
-        open_age_mean: open.mean,
-        open_age_max: open.max,
-        open_ages: open.buckets,
-        oldest_open: open.oldest,
-        reopened: status.reopened,
-        reopen_rate: ratio(status.reopened, status.closed),
-        followed_up: status.followed_up,
-        followup_coverage: ratio(status.followed_up, status.closed),
-        followup_satisfied: status.satisfied,
-        followup_satisfaction: ratio(status.satisfied, status.followed_up),
+        open_age_mean: open.mean.filter(|_| known),
+        open_age_max: open.max.filter(|_| known),
+        open_ages: known.then_some(open.buckets),
+        oldest_open: known.then_some(open.oldest),
+        reopened,
+        reopen_rate: rate(reopened, closed),
+        followed_up,
+        followup_coverage: rate(followed_up, closed),
+        followup_satisfied: satisfied,
+        followup_satisfaction: rate(satisfied, followed_up),
         breakdowns: tables.breakdowns,
         months: charts.months,
         pareto: tables.pareto,
@@ -257,13 +275,27 @@ fn count_status(data: &ComplaintData, in_period: &[usize], as_of: Date) -> Statu
     for &i in in_period {
         let c = &data.complaints[i];
         s.reopened += u64::from(c.reopened);
-        match c.closed_day.filter(|d| *d <= as_of_day) {
+        // A closed date decides; without one, a status that says closed does (it has no date,
+        // so it counts whatever the as-of date, and not in days to close).
+        let closed = match c.closed_day {
+            Some(d) => (d <= as_of_day).then_some(Some(d)),
+            None => c.status_closed.then_some(None),
+        };
+        match closed {
             Some(closed_day) => {
                 s.closed += 1;
-                s.days.push(f64::from(closed_day - c.received_day));
-                if let Some(dl) = c.deadline_day {
+                if let Some(d) = closed_day {
+                    s.days.push(f64::from(d - c.received_day));
+                }
+                // On time by the deadline where there is one and a closed date to compare,
+                // else by the on-time column.
+                let on_time = match (closed_day, c.deadline_day) {
+                    (Some(d), Some(dl)) => Some(d <= dl),
+                    _ => c.on_time,
+                };
+                if let Some(ok) = on_time {
                     s.closed_with_deadline += 1;
-                    s.on_time += u64::from(closed_day <= dl);
+                    s.on_time += u64::from(ok);
                 }
                 if let Some(f) = c.followup {
                     s.followed_up += 1;

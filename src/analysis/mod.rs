@@ -27,7 +27,9 @@ use survey::{summarize, SurveyModel, SurveyResult, Tally};
 pub struct Figures {
     pub period: Period,
     pub manyi_version: &'static str,
-    pub survey: SurveyResult,
+    /// `None` (absent from summary.json) without `[survey]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub survey: Option<SurveyResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub complaints: Option<ComplaintResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,8 +73,16 @@ pub fn summarize_period(
     quality: &DataQuality,
     period: Period,
 ) -> Result<Figures> {
-    let issued = cfg.survey.issued_for(period);
-    let survey = summarize(model, &inputs.survey.acc, period, issued).ok_or_else(|| no_data(inputs, period))?;
+    let survey = match &cfg.survey {
+        Some(s) => Some(
+            summarize(model, &inputs.survey.acc, period, s.issued_for(period))
+                .ok_or_else(|| no_data(inputs, period))?,
+        ),
+        None => None,
+    };
+    if survey.is_none() && !complaint_months(inputs).any(|m| period.contains(m)) {
+        return Err(no_complaints(inputs, period));
+    }
     let cutoff = cfg.report.cutoff_date();
     let complaints = cfg
         .complaints
@@ -91,8 +101,52 @@ pub fn summarize_period(
 }
 
 /// The periods a build reports: the latest year in the data, one given period, or every
-/// year present (oldest first).
-pub fn choose_periods(inputs: &Inputs<Tally>, choice: crate::settings::PeriodChoice) -> Result<Vec<Period>> {
+/// year present (oldest first). The survey's dates decide; without `[survey]`, the
+/// complaints' received dates.
+pub fn choose_periods(
+    cfg: &Config,
+    inputs: &Inputs<Tally>,
+    choice: crate::settings::PeriodChoice,
+) -> Result<Vec<Period>> {
+    use crate::settings::PeriodChoice;
+    if cfg.survey.is_some() {
+        return survey_periods(inputs, choice);
+    }
+    // A complaint-only project: the periods come from the complaints' received dates.
+    let years: std::collections::BTreeSet<i32> = complaint_months(inputs).map(|m| m.year).collect();
+    let latest = *years.last().ok_or_else(|| {
+        Error::data(
+            Location::file(inputs.files.join(", ")),
+            "no usable complaints: every row was rejected or the files are empty",
+        )
+        .with_hint("run `manyi check` to see why each row was rejected")
+    })?;
+    Ok(match choice {
+        PeriodChoice::Latest => vec![Period::Year(latest)],
+        PeriodChoice::One(p) => vec![p],
+        PeriodChoice::All => years.into_iter().map(Period::Year).collect(),
+    })
+}
+
+/// The received months of the complaint register (none without one).
+fn complaint_months<'a>(inputs: &'a Inputs<Tally>) -> impl Iterator<Item = crate::period::YearMonth> + 'a {
+    inputs.complaints.iter().flat_map(|c| c.months.iter().map(|m| crate::period::YearMonth::from_ordinal(*m)))
+}
+
+fn no_complaints(inputs: &Inputs<Tally>, period: Period) -> Error {
+    let span = match (complaint_months(inputs).min(), complaint_months(inputs).max()) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        _ => "nothing".into(),
+    };
+    Error::config(
+        Location::file("--period"),
+        format!("no complaints are received in {period}; the register covers {span}"),
+    )
+    .with_hint("choose a period inside the data, or leave out --period for the latest year")
+}
+
+/// The periods of a project with a survey: from the survey's dates, as before.
+fn survey_periods(inputs: &Inputs<Tally>, choice: crate::settings::PeriodChoice) -> Result<Vec<Period>> {
     use crate::settings::PeriodChoice;
     let acc = &inputs.survey.acc;
     let latest = acc.latest_year().ok_or_else(|| {
@@ -136,7 +190,14 @@ fn rank(p: Period) -> u8 {
 
 /// Warnings about the data's periods (a doubtful latest year), for `check` and `build` to
 /// show with the rejected rows.
-pub fn period_warnings(inputs: &Inputs<Tally>) -> Vec<crate::diag::Diagnostic> {
+pub fn period_warnings(cfg: &Config, inputs: &Inputs<Tally>) -> Vec<crate::diag::Diagnostic> {
+    if cfg.survey.is_none() {
+        // The complaint files come first in `files` when there is no survey.
+        return inputs
+            .complaints
+            .as_ref()
+            .map_or_else(Vec::new, |c| periods::complaint_period_warnings(c, &inputs.files));
+    }
     // The survey files come first in `files`, in the order a survey row's `RowPos::file` counts.
     periods::period_warnings(&inputs.survey.acc, inputs.complaints.as_ref(), &inputs.files)
 }

@@ -1,5 +1,5 @@
 //! Warnings about the periods in the data. A build without `--period` reports the latest
-//! survey year, so one row dated 2099 (or 9999) would silently become the report; the latest
+//! survey year (the latest complaint year in a project without a survey), so one row dated 2099 (or 9999) would silently become the report; the latest
 //! year is called doubtful, with its rows named, when
 //!
 //! - it has fewer than a tenth of the median responses of the other survey years, or
@@ -37,9 +37,47 @@ pub fn period_warnings(acc: &SurveyAcc, complaints: Option<&ComplaintData>, file
         y.first_rows.sort();
         y.first_rows.truncate(ROWS_KEPT);
     }
+    let last_complaint = complaints.and_then(|c| c.months.iter().max()).map(|m| YearMonth::from_ordinal(*m).year);
+    doubtful_latest(&years, last_complaint, files, Kind::Survey)
+}
+
+/// Warnings of a project without a survey: at most one, about the latest complaint year
+/// (received dates). `files` are the input files as shown, the complaint files first.
+pub fn complaint_period_warnings(complaints: &ComplaintData, files: &[String]) -> Vec<Diagnostic> {
+    let mut years: BTreeMap<i32, Year> = BTreeMap::new();
+    for (c, m) in complaints.complaints.iter().zip(&complaints.months) {
+        let y = years.entry(YearMonth::from_ordinal(*m).year).or_default();
+        y.rows += 1;
+        // Complaints are in input order: the first ones are the first rows.
+        if y.first_rows.len() < ROWS_KEPT {
+            y.first_rows.push(c.pos);
+        }
+    }
+    doubtful_latest(&years, None, files, Kind::Complaints)
+}
+
+/// Whose years are judged: the survey's responses or the complaints.
+#[derive(Clone, Copy)]
+enum Kind {
+    Survey,
+    Complaints,
+}
+
+/// The warning about the latest of `years`, if it is doubtful; `other_end` is the last year of
+/// the rest of the data (the complaints, for a survey).
+fn doubtful_latest(
+    years: &BTreeMap<i32, Year>,
+    other_end: Option<i32>,
+    files: &[String],
+    kind: Kind,
+) -> Vec<Diagnostic> {
+    let (what, row) = match kind {
+        Kind::Survey => ("survey", "response"),
+        Kind::Complaints => ("complaint", "complaint"),
+    };
     let Some((&latest, last)) = years.iter().next_back() else { return Vec::new() };
     let previous = years.range(..latest).next_back().map(|(y, _)| *y);
-    let last_complaint = complaints.and_then(|c| c.months.iter().max()).map(|m| YearMonth::from_ordinal(*m).year);
+    let last_complaint = other_end;
 
     let mut reasons = Vec::new();
     let mut others: Vec<f64> = years.range(..latest).map(|(_, y)| y.rows as f64).collect();
@@ -47,7 +85,7 @@ pub fn period_warnings(acc: &SurveyAcc, complaints: Option<&ComplaintData>, file
         if (last.rows as f64) < typical * SPARSE_SHARE {
             let s = if last.rows == 1 { "" } else { "s" };
             reasons.push(format!(
-                "it has {} response{s}, under a tenth of the median of the other years ({})",
+                "it has {} {row}{s}, under a tenth of the median of the other years ({})",
                 last.rows,
                 number::trimmed(typical, 1)
             ));
@@ -81,7 +119,7 @@ pub fn period_warnings(acc: &SurveyAcc, complaints: Option<&ComplaintData>, file
     let warning = Diagnostic::warning(
         location,
         format!(
-            "the latest survey year, {latest}, is doubtful: {}; a build without --period reports {latest}",
+            "the latest {what} year, {latest}, is doubtful: {}; a build without --period reports {latest}",
             reasons.join(", and ")
         ),
     )

@@ -55,7 +55,15 @@ pub struct DimModel {
 
 impl SurveyModel {
     pub fn from_config(c: &Config) -> Self {
-        let s = &c.survey;
+        // Without a survey the model has no items: the accumulator stays empty.
+        let none;
+        let s = match &c.survey {
+            Some(s) => s,
+            None => {
+                none = crate::config::SurveyConfig::none();
+                &none
+            }
+        };
         let mut dims = Vec::new();
         let mut start = 0;
         for (d, w) in s.dimensions.iter().zip(s.weights()) {

@@ -45,7 +45,10 @@ fn chart(
 /// Every chart of a period, in the order the default report shows them. `pareto_columns`
 /// are the configured Pareto columns, in config order (chart files are numbered by it).
 pub fn draw_charts(f: &Figures, pareto_columns: &[String], t: &Labels) -> Result<Vec<Chart>> {
-    let mut charts = survey_charts(&f.survey, t)?;
+    let mut charts = match &f.survey {
+        Some(s) => survey_charts(s, t)?,
+        None => Vec::new(),
+    };
     if let Some(c) = &f.complaints {
         charts.extend(complaint_charts(c, pareto_columns, t)?);
     }

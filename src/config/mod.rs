@@ -28,8 +28,9 @@ pub struct Config {
     /// Title and language of the generated site.
     #[serde(default)]
     pub site: SiteConfig,
-    /// The satisfaction survey: files, columns, scale, plans and dimensions.
-    pub survey: SurveyConfig,
+    /// The satisfaction survey: files, columns, scale, plans and dimensions. Optional: a
+    /// project has a survey, a complaint register, or both.
+    pub survey: Option<SurveyConfig>,
     /// Satisfaction bands (满意程度划分) respondents and scores are classified into.
     #[serde(default)]
     pub bands: BandsConfig,
@@ -94,6 +95,16 @@ pub struct ComplaintsConfig {
     pub reopened: Option<String>,
     /// Numeric column (cost, days open ...) for a weighted Pareto beside the count Pareto.
     pub weight: Option<String>,
+    /// Status column (处理状态): a complaint without a closed date is closed when its status is
+    /// one of `closed_statuses`.
+    pub status: Option<String>,
+    /// Status values meaning closed (trimmed, case-insensitive; an entry ending in `*` matches
+    /// every status starting with the rest). Replaces the defaults when given.
+    #[serde(default = "complaint_closed")]
+    pub closed_statuses: Vec<String>,
+    /// On-time column (yes/no): whether a closed complaint was closed on time, used where the
+    /// deadline rule cannot decide (no deadline, or no closed date).
+    pub on_time: Option<String>,
     /// Target closure rate (办结率), default 0.8.
     #[serde(default = "default_required_rate")]
     pub closure_target: f64,
@@ -191,6 +202,34 @@ pub struct ActionsConfig {
     /// Status values that mean the action is closed.
     #[serde(default = "ac_closed")]
     pub closed_statuses: Vec<String>,
+}
+
+/// Default `[complaints] closed_statuses`.
+pub fn complaint_closed() -> Vec<String> {
+    [
+        "已办结",
+        "办结",
+        "已关闭",
+        "关闭",
+        "已结案",
+        "结案",
+        "已解决",
+        "已完成",
+        "Closed*",
+        "Resolved",
+        "Done",
+        "Completed",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+impl ComplaintsConfig {
+    /// Whether closure can be known at all: from a closed date or a status.
+    pub fn closure_known(&self) -> bool {
+        self.closed.is_some() || self.status.is_some()
+    }
 }
 
 fn ac_id() -> String {
@@ -444,6 +483,11 @@ impl Default for ReportConfig {
 }
 
 impl SurveyConfig {
+    /// An empty survey (no files, no items): the survey model of a project without `[survey]`.
+    pub fn none() -> SurveyConfig {
+        toml::from_str("files = []\nid = \"\"\ndate = \"\"\ndimensions = []").expect("the empty survey reads")
+    }
+
     /// All items in dimension order.
     pub fn items(&self) -> impl Iterator<Item = &str> {
         self.dimensions.iter().flat_map(|d| d.items.iter().map(String::as_str))

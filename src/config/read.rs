@@ -201,20 +201,21 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
         }
     }
     let site = p.section::<SiteConfig>("site").map(Option::unwrap_or_default);
-    let survey = match p.section::<SurveyConfig>("survey") {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => {
-            p.serde_message(0, toml::de::Error::missing_field("survey").message());
-            Err(())
-        }
-        Err(()) => Err(()),
-    };
+    let survey = p.section::<SurveyConfig>("survey");
     let bands = p.section::<BandsConfig>("bands").map(Option::unwrap_or_default);
     let report = p.section::<ReportConfig>("report").map(Option::unwrap_or_default);
     let complaints = p.section::<ComplaintsConfig>("complaints");
     let actions = p.section::<ActionsConfig>("actions");
+    if matches!((&survey, &complaints), (Ok(None), Ok(None))) {
+        p.push(
+            0,
+            "the config has neither [survey] nor [complaints]: there is nothing to report",
+            "add a [survey] section (questionnaire responses), a [complaints] section (a complaint register), \
+             or both; see the README's config reference or sample-data/manyi.toml",
+        );
+    }
 
-    if let Ok(s) = &survey {
+    if let Ok(Some(s)) = &survey {
         validate_survey(s, p);
     }
     if let Ok(Some(k)) = &complaints {

@@ -14,10 +14,10 @@ items = ["性能", "外观"]
 fn minimal_config_gets_documented_defaults() {
     let c = parse_config(MINIMAL, "manyi.toml").unwrap();
     assert_eq!(c.site.language, Language::ZhCn);
-    assert_eq!(c.survey.min_answered, 0.8);
-    assert_eq!(c.survey.scale.max, 5.0);
+    assert_eq!(c.survey.as_ref().unwrap().min_answered, 0.8);
+    assert_eq!(c.survey.as_ref().unwrap().scale.max, 5.0);
     assert_eq!(c.bands.levels.len(), 5);
-    assert_eq!(c.survey.weights(), vec![1.0]);
+    assert_eq!(c.survey.as_ref().unwrap().weights(), vec![1.0]);
 }
 
 #[test]
@@ -229,10 +229,10 @@ fn bad_delimiter_is_an_error_and_good_ones_are_bytes() {
     );
     for (d, byte) in [("\";\"", b';'), ("'\\t'", b'\t'), ("\"tab\"", b'\t'), ("\"TAB\"", b'\t'), ("\"\\t\"", b'\t')] {
         let c = parse_config(&with(d), "manyi.toml").unwrap();
-        assert_eq!(c.survey.delimiter, Some(byte), "{d}");
-        assert_eq!(c.survey.read_options().delimiter, Some(byte), "{d}");
+        assert_eq!(c.survey.as_ref().unwrap().delimiter, Some(byte), "{d}");
+        assert_eq!(c.survey.as_ref().unwrap().read_options().delimiter, Some(byte), "{d}");
     }
-    assert_eq!(parse_config(MINIMAL, "manyi.toml").unwrap().survey.read_options(), ReadOptions::default());
+    assert_eq!(parse_config(MINIMAL, "manyi.toml").unwrap().survey.unwrap().read_options(), ReadOptions::default());
 }
 
 #[test]
@@ -241,11 +241,11 @@ fn typed_values_are_parsed_once() {
         + "[[survey.plans]]\nperiod = \"2026-q1\"\nissued = 40\n[report]\ncutoff = \"2026/11/30\"\n\
            [actions]\nfiles = [\"a.csv\"]\nencoding = \"auto\"\nsheet = \"措施\"\n";
     let c = parse_config(&text, "manyi.toml").unwrap();
-    assert_eq!(c.survey.encoding, Some(encoding_rs::GBK));
-    assert_eq!(c.survey.read_options().encoding.as_deref(), Some("GBK"));
-    assert_eq!(c.survey.plans[0].period, Period::Quarter(2026, 1));
-    assert_eq!(c.survey.issued_for(Period::Quarter(2026, 1)), Some(40));
-    assert_eq!(c.survey.issued_for(Period::Year(2026)), None);
+    assert_eq!(c.survey.as_ref().unwrap().encoding, Some(encoding_rs::GBK));
+    assert_eq!(c.survey.as_ref().unwrap().read_options().encoding.as_deref(), Some("GBK"));
+    assert_eq!(c.survey.as_ref().unwrap().plans[0].period, Period::Quarter(2026, 1));
+    assert_eq!(c.survey.as_ref().unwrap().issued_for(Period::Quarter(2026, 1)), Some(40));
+    assert_eq!(c.survey.as_ref().unwrap().issued_for(Period::Year(2026)), None);
     assert_eq!(c.report.cutoff_date(), crate::period::Date::new(2026, 11, 30));
     let actions = c.actions.unwrap();
     assert_eq!(actions.encoding, None);
@@ -267,8 +267,41 @@ fn missing_and_unknown_sections_are_reported() {
     assert_eq!(
         messages("[sitee]\ntitle = \"x\"\n"),
         [
-            "manyi.toml:1:1: missing field `survey`",
+            "manyi.toml:1:1: the config has neither [survey] nor [complaints]: there is nothing to report",
             "manyi.toml:1:2: unknown field `sitee`, expected one of `site`, `survey`, `bands`, `report`, `complaints`, `actions`",
         ]
+    );
+}
+
+const COMPLAINTS_ONLY: &str = r#"
+[complaints]
+files = ["data/c.csv"]
+id = "编号"
+received = "受理日期"
+category = "类别"
+status = "处理状态"
+"#;
+
+#[test]
+fn a_complaint_register_alone_is_a_project_with_default_closed_statuses() {
+    let c = parse_config(COMPLAINTS_ONLY, "manyi.toml").unwrap();
+    assert!(c.survey.is_none());
+    let k = c.complaints.unwrap();
+    assert!(k.closure_known());
+    assert!(k.closed_statuses.iter().any(|s| s == "已办结") && k.closed_statuses.iter().any(|s| s == "Closed*"));
+    assert_eq!(k.on_time, None);
+}
+
+#[test]
+fn closed_statuses_need_a_status_column_and_a_value() {
+    let empty = COMPLAINTS_ONLY.to_string() + "closed_statuses = [\"\", \"*\"]\n";
+    assert_eq!(
+        messages(&empty),
+        ["manyi.toml:8:19: [complaints] closed_statuses is empty: no status would mean closed"]
+    );
+    let orphan = COMPLAINTS_ONLY.replace("status = \"处理状态\"", "closed_statuses = [\"已办结\"]");
+    assert_eq!(
+        messages(&orphan),
+        ["manyi.toml:7:19: [complaints] closed_statuses is set but status is not: no column is compared with it"]
     );
 }

@@ -251,6 +251,21 @@ pub(super) fn validate_complaints(k: &ComplaintsConfig, p: &mut Problems<'_>) {
         validate_register_files(&["complaints", "volume"], &v.files, p);
         validate_filters("complaints.volume", &v.filters, p);
     }
+    if k.status.is_some() && k.closed_statuses.iter().all(|v| v.trim().trim_end_matches('*').is_empty()) {
+        p.at(
+            path!["complaints", "closed_statuses"],
+            "[complaints] closed_statuses is empty: no status would mean closed",
+            "list the status values that mean closed, e.g. closed_statuses = [\"已办结\", \"Closed*\"], or leave the key \
+             out for the defaults",
+        );
+    }
+    if k.status.is_none() && written(p, "complaints", "closed_statuses") {
+        p.at(
+            path!["complaints", "closed_statuses"],
+            "[complaints] closed_statuses is set but status is not: no column is compared with it",
+            "name the status column, e.g. status = \"处理状态\", or remove closed_statuses",
+        );
+    }
     if k.files.is_empty() {
         p.at(
             path!["complaints", "files"],
@@ -296,5 +311,14 @@ pub(super) fn validate_bands(b: &BandsConfig, p: &mut Problems<'_>) {
     let out_of_range = if b.levels[0].min > 100.0 { Some(0) } else { b.levels.iter().position(|l| !l.min.is_finite()) };
     if let Some(i) = out_of_range {
         p.at(path!["bands", "levels", i, "min"], "[bands] lower bounds must lie within 0–100", hint);
+    }
+}
+
+/// Whether `key` is written in the top-level table `section` (not just defaulted).
+fn written(p: &Problems<'_>, section: &str, key: &str) -> bool {
+    let DeValue::Table(top) = p.root.get_ref() else { return false };
+    match top.get(section).map(|v| v.get_ref()) {
+        Some(DeValue::Table(t)) => t.get(key).is_some(),
+        _ => false,
     }
 }

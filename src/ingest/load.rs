@@ -171,20 +171,26 @@ pub fn load_inputs<S: RowSink>(
     plan: ReadPlan,
     new_sink: impl Fn() -> S + Sync,
 ) -> Result<Inputs<S>> {
-    let files = super::resolve_files_in(scope, &cfg.survey.files, "[survey] files")?;
-    let reader = SurveyReader::new(&cfg.survey);
-    let survey = SurveyLoad { reader: &reader, files: &files, plan, new_sink: &new_sink };
-    let (survey, registers) = survey.load(cfg.survey.check_duplicate_ids, || load_registers(scope, cfg));
-    let (sink, mut accounts, mut rejections) = survey?;
-    let registers = registers?;
+    let (files, (sink, mut accounts, mut rejections), registers, undated) = match &cfg.survey {
+        Some(survey_cfg) => {
+            let files = super::resolve_files_in(scope, &survey_cfg.files, "[survey] files")?;
+            let reader = SurveyReader::new(survey_cfg);
+            let survey = SurveyLoad { reader: &reader, files: &files, plan, new_sink: &new_sink };
+            let (survey, registers) = survey.load(survey_cfg.check_duplicate_ids, || load_registers(scope, cfg));
+            let (survey, registers) = (survey?, registers?);
+            (files, survey, registers, reader.undated())
+        }
+        // No survey: an empty sink, and the registers alone.
+        None => (Vec::new(), (new_sink(), Vec::new(), Vec::new()), load_registers(scope, cfg)?, Vec::new()),
+    };
     accounts.extend(registers.accounts);
     rejections.extend(registers.rejections);
     let mut shown: Vec<String> = files.iter().map(|f| f.shown.clone()).collect();
-    let mut sets = vec![FileSet {
-        section: "[survey]".into(),
-        files: shown.clone(),
-        max_rejected_share: cfg.survey.max_rejected_share,
-    }];
+    let mut sets: Vec<FileSet> = cfg
+        .survey
+        .iter()
+        .map(|s| FileSet { section: "[survey]".into(), files: shown.clone(), max_rejected_share: s.max_rejected_share })
+        .collect();
     sets.extend(registers.sets);
     shown.extend(registers.shown);
     let conclusions = match &cfg.report.conclusions {
@@ -199,7 +205,7 @@ pub fn load_inputs<S: RowSink>(
         quality: Quality { files: accounts, rejections, sets },
         conclusions,
         files: shown,
-        undated: reader.undated(),
+        undated,
     })
 }
 

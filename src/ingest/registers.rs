@@ -56,6 +56,10 @@ pub struct Complaint {
     pub followup: Option<bool>,
     pub reopened: bool,
     pub weight: Option<f64>,
+    /// The status column says closed (`[complaints] status` and `closed_statuses`).
+    pub status_closed: bool,
+    /// The on-time column's answer (`[complaints] on_time`).
+    pub on_time: Option<bool>,
 }
 
 /// The register as read: records in input order plus the symbol table.
@@ -141,6 +145,8 @@ struct ComplaintCols {
     followup: Option<usize>,
     reopened: Option<usize>,
     weight: Option<usize>,
+    status: Option<usize>,
+    on_time: Option<usize>,
     pareto: Vec<usize>,
 }
 
@@ -159,8 +165,38 @@ impl ComplaintCols {
             followup: optional(t, &cfg.followup_satisfied, "[complaints] followup_satisfied")?,
             reopened: optional(t, &cfg.reopened, "[complaints] reopened")?,
             weight: optional(t, &cfg.weight, "[complaints] weight")?,
+            status: optional(t, &cfg.status, "[complaints] status")?,
+            on_time: optional(t, &cfg.on_time, "[complaints] on_time")?,
             pareto: cfg.pareto.iter().map(|c| t.column(c, "[complaints] pareto")).collect::<Result<_>>()?,
         })
+    }
+}
+
+/// The `closed_statuses` of a register, matched on trimmed, width-folded, lower-cased text:
+/// an entry ending in `*` matches every status starting with the rest.
+#[derive(Debug, Clone)]
+pub struct StatusMatcher {
+    exact: Vec<String>,
+    prefixes: Vec<String>,
+}
+
+impl StatusMatcher {
+    pub fn new(statuses: &[String]) -> Self {
+        let fold = |s: &str| normalize_header(s).to_lowercase();
+        let (mut exact, mut prefixes) = (Vec::new(), Vec::new());
+        for s in statuses {
+            match s.trim().strip_suffix('*') {
+                Some(p) => prefixes.push(fold(p)),
+                None => exact.push(fold(s)),
+            }
+        }
+        StatusMatcher { exact, prefixes }
+    }
+
+    /// Whether `status` means closed; a blank status never does.
+    pub fn is_closed(&self, status: &str) -> bool {
+        let s = normalize_header(status).to_lowercase();
+        !s.is_empty() && (self.exact.contains(&s) || self.prefixes.iter().any(|p| s.starts_with(p.as_str())))
     }
 }
 
@@ -177,6 +213,7 @@ pub fn read_complaints(
     let mut pareto: Vec<u32> = Vec::with_capacity(cfg.pareto.len());
     let allowed: Vec<String> = cfg.categories.iter().map(|c| normalize_header(c)).collect();
     let mut ids = SeenIds::default();
+    let closed_statuses = StatusMatcher::new(&cfg.closed_statuses);
     let accounts = read_rows(
         files,
         0,
@@ -212,6 +249,11 @@ pub fn read_complaints(
             };
             let followup = flag(c.followup)?;
             let reopened = flag(c.reopened)?.unwrap_or(false);
+            let on_time = flag(c.on_time)?;
+            let status_closed = match c.status {
+                Some(i) => closed_statuses.is_closed(row.text(i)?),
+                None => false,
+            };
             // Pareto columns are usually also the category or department column: each column
             // is interned once per row.
             let category_id = data.symbols.intern(category);
@@ -256,6 +298,8 @@ pub fn read_complaints(
                 followup,
                 reopened,
                 weight,
+                status_closed,
+                on_time,
             };
             data.push(complaint, &pareto);
             Ok(())
@@ -355,4 +399,28 @@ pub fn read_actions(
         on_reject,
     )?;
     Ok((out, accounts))
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::StatusMatcher;
+
+    #[test]
+    fn closed_statuses_match_trimmed_folded_case_insensitive_and_by_prefix() {
+        let m = StatusMatcher::new(&crate::config::complaint_closed());
+        for closed in [
+            "已办结",
+            " 办结 ",
+            "Closed with explanation",
+            "closed",
+            "CLOSED WITHOUT RELIEF",
+            "Resolved",
+            "ｃｌｏｓｅｄ",
+        ] {
+            assert!(m.is_closed(closed), "{closed:?}");
+        }
+        for open in ["", "处理中", "In progress", "待处理", "Not closed", "Reopened", "Resolved later?"] {
+            assert!(!m.is_closed(open), "{open:?}");
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::analysis::survey::SurveyResult;
 use crate::analysis::Figures;
-use crate::config::{Config, RateBasis};
+use crate::config::{Config, RateBasis, SurveyConfig};
 use crate::labels::Labels;
 use crate::number;
 
@@ -29,7 +29,11 @@ fn band_range(min: f64, below: Option<f64>) -> String {
 
 /// Every note of the report, survey first, then complaints and actions.
 pub fn method_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
-    let mut notes = survey_notes(cfg, &f.survey, t);
+    let mut notes = match (&cfg.survey, &f.survey) {
+        (Some(c), Some(s)) => survey_notes(c, s, t),
+        // Without a survey: only the rounding rule, without the survey's score changes.
+        _ => vec![t.get("m_rounding_rates")],
+    };
     notes.extend(complaint_notes(cfg, f, t));
     notes.extend(input_notes(cfg, t));
     notes
@@ -38,16 +42,18 @@ pub fn method_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
 /// The rules of reading: file periods, the minimum response time, row filters.
 fn input_notes(cfg: &Config, t: &Labels) -> Vec<String> {
     let mut notes = Vec::new();
-    let s = &cfg.survey;
-    let periods: Vec<String> = s.files.iter().filter_map(|e| Some(format!("{} → {}", e.path, e.period?))).collect();
-    if !periods.is_empty() {
-        notes.push(t.fill("m_file_periods", &[("files", &periods.join("; "))]));
+    let mut sets: Vec<(&str, &[crate::config::RowFilter])> = Vec::new();
+    if let Some(s) = &cfg.survey {
+        let periods: Vec<String> = s.files.iter().filter_map(|e| Some(format!("{} → {}", e.path, e.period?))).collect();
+        if !periods.is_empty() {
+            notes.push(t.fill("m_file_periods", &[("files", &periods.join("; "))]));
+        }
+        if let Some(min) = s.min_seconds {
+            let column = s.duration.clone().unwrap_or_else(|| crate::config::DURATION_COLUMNS.join(" / "));
+            notes.push(t.fill("m_min_seconds", &[("min", &number::shortest(min)), ("column", &column)]));
+        }
+        sets.push(("[survey]", &s.filters));
     }
-    if let Some(min) = s.min_seconds {
-        let column = s.duration.clone().unwrap_or_else(|| crate::config::DURATION_COLUMNS.join(" / "));
-        notes.push(t.fill("m_min_seconds", &[("min", &number::shortest(min)), ("column", &column)]));
-    }
-    let mut sets: Vec<(&str, &[crate::config::RowFilter])> = vec![("[survey]", &s.filters)];
     if let Some(k) = &cfg.complaints {
         sets.push(("[complaints]", &k.filters));
         if let Some(v) = &k.volume {
@@ -67,8 +73,7 @@ fn input_notes(cfg: &Config, t: &Labels) -> Vec<String> {
     notes
 }
 
-fn survey_notes(cfg: &Config, s: &SurveyResult, t: &Labels) -> Vec<String> {
-    let c = &cfg.survey;
+fn survey_notes(c: &SurveyConfig, s: &SurveyResult, t: &Labels) -> Vec<String> {
     let (min, max) = (number::shortest(c.scale.min), number::shortest(c.scale.max));
     let mut notes = vec![t.fill("m_scale", &[("min", &min), ("max", &max)])];
     if !c.scale.labels.is_empty() {
@@ -125,12 +130,36 @@ fn complaint_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
             (true, true) => t.fill("m_deadline_column_days", &[("days", &days)]),
             (true, false) => t.get("m_deadline_column"),
             (false, true) => t.fill("m_deadline_days", &[("days", &days)]),
+            (false, false) if k.on_time.is_some() => t.get("m_deadline_none_on_time"),
             (false, false) => t.get("m_deadline_none"),
         };
         let as_of = c.as_of.to_string();
-        notes.push(
-            t.fill("m_closure", &[("as_of", &as_of), ("target", &pct(c.closure_target)), ("deadline", &deadline)]),
-        );
+        if k.closure_known() {
+            notes.push(
+                t.fill("m_closure", &[("as_of", &as_of), ("target", &pct(c.closure_target)), ("deadline", &deadline)]),
+            );
+            if let Some(column) = &k.status {
+                let statuses: Vec<String> = k.closed_statuses.iter().map(|v| format!("\"{v}\"")).collect();
+                notes.push(t.fill("m_closure_status", &[("column", column), ("statuses", &statuses.join(", "))]));
+            }
+            if let Some(column) = &k.on_time {
+                notes.push(t.fill("m_on_time_column", &[("column", column)]));
+            }
+            let missing: Vec<String> = [
+                (k.reopened.is_none(), "c_reopen_rate"),
+                (k.followup_satisfied.is_none(), "c_followup_coverage"),
+                (k.followup_satisfied.is_none(), "c_followup_satisfaction"),
+            ]
+            .iter()
+            .filter(|(m, _)| *m)
+            .map(|(_, key)| t.get(key))
+            .collect();
+            if !missing.is_empty() {
+                notes.push(t.fill("m_not_recorded", &[("figures", &missing.join(&t.get("m_list_sep")))]));
+            }
+        } else {
+            notes.push(t.get("m_closure_unknown"));
+        }
         let after = k.other_after_share.map(pct).unwrap_or_default();
         let max = k.other_max_categories.map(|m| m.to_string()).unwrap_or_default();
         let other = match (k.other_after_share.is_some(), k.other_max_categories.is_some()) {

@@ -58,7 +58,10 @@ pub struct Site {
 impl Site {
     pub fn of(config: &Config, t: &Labels) -> Site {
         Site {
-            title: config.site.title.clone().unwrap_or_else(|| t.get("title_default")),
+            title: config.site.title.clone().unwrap_or_else(|| {
+                // A project without a survey reports complaints only.
+                t.get(if config.survey.is_some() { "title_default" } else { "title_default_complaints" })
+            }),
             lang: config.site.language.code(),
         }
     }
