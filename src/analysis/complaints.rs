@@ -336,7 +336,7 @@ fn open_cases(data: &ComplaintData, status_ages: &[(usize, i64)], as_of_day: i32
     let mean = (n > 0).then(|| status_ages.iter().map(|(_, age)| *age as f64).sum::<f64>() / n as f64);
     let max = status_ages.iter().map(|(_, age)| *age).max();
     let mut by_age: Vec<(usize, i64)> = status_ages.to_vec();
-    by_age.sort_by(|a, b| b.1.cmp(&a.1)); // stable: ties keep input order
+    by_age.sort_by_key(|a| std::cmp::Reverse(a.1)); // stable: ties keep input order
     let sym = |id: u32| data.symbols.name(id).to_string();
     let oldest = by_age
         .iter()

@@ -315,7 +315,7 @@ fn fit_label(s: &str, em: f64) -> String {
 pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
     let n = spec.bars.len().max(1);
     let slot = 64u32;
-    let width = (n as u32 * slot + 150).max(560).min(1400);
+    let width = (n as u32 * slot + 150).clamp(560, 1400);
     let height = 380u32;
     let top = value_axis(0.0, spec.bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1.0) * 1.12).end;
     let label_em = f64::from(width - 150) / n as f64 / 12.0;

@@ -209,7 +209,7 @@ impl AnswerReader {
             return false; // nothing to fold: the comparison above was exact
         }
         let lower = normalize_header(t).to_lowercase();
-        self.not_answered.iter().any(|n| *n == lower)
+        self.not_answered.contains(&lower)
     }
 
     pub fn read(&self, cell: &str) -> Answer {
