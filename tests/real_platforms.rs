@@ -207,3 +207,27 @@ fn an_alias_matching_two_columns_names_both() {
     let err = stderr(&o);
     assert!(err.contains("\"1、产品质量\"") && err.contains("\"第2题(产品质量)\""), "{err}");
 }
+
+#[test]
+fn a_file_set_mixing_wjx_and_plain_files_is_an_error_naming_both() {
+    let dir = project("wjx-number", "mixed", "");
+    std::fs::write(dir.join("data/z-plain.csv"), "序号,提交答卷时间,产品质量\n11,2026/4/23 08:00:00,5\n").unwrap();
+    let toml = format!(
+        "[survey]\nfiles = [\"data/wjx-number.csv\", \"data/z-plain.csv\"]\nscale = {{ min = 1, max = 5 }}\n{ITEMS}"
+    );
+    std::fs::write(dir.join("manyi.toml"), toml).unwrap();
+    let o = manyi(&["build", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("data/z-plain.csv") && err.contains("data/wjx-number.csv is a wjx export"), "{err}");
+}
+
+#[test]
+fn wjx_skip_codes_inside_the_scale_are_a_config_error() {
+    let toml = format!(
+        "[survey]\nformat = \"wjx\"\nfiles = [\"data/wjx-number.csv\"]\nscale = {{ min = -3, max = 3 }}\n{ITEMS}"
+    );
+    let o = manyi(&["check", project("wjx-number", "scale", &toml).to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("skip codes -2/-3"), "{}", stderr(&o));
+}

@@ -94,6 +94,8 @@ pub struct SurveyReader<'c> {
     /// its skip codes).
     detected_wjx: AnswerReader,
     items: Vec<&'c str>,
+    /// The first file opened and its format: every file of the set must have the same.
+    first_format: Mutex<Option<(String, Option<&'static str>)>>,
     /// Files whose rows are dated by their period alone (no date column used), with it.
     undated: Mutex<BTreeSet<(String, Period)>>,
 }
@@ -116,6 +118,7 @@ impl<'c> SurveyReader<'c> {
                 cfg.scale.max,
             ),
             items: cfg.items().collect(),
+            first_format: Mutex::new(None),
             undated: Mutex::new(BTreeSet::new()),
         }
     }
@@ -129,8 +132,40 @@ impl<'c> SurveyReader<'c> {
     pub fn open(&self, file: &SourceFile) -> Result<Table> {
         let mut table = Table::open(file, &self.cfg.read_options())?;
         table.set_format(self.cfg.format)?;
+        self.check_format(&table)?;
         self.columns(&table)?;
         Ok(table)
+    }
+
+    /// A file set is read in one format: a file whose detected format differs from the first
+    /// file's is an error naming both; a detected 问卷星 file needs a scale without its skip
+    /// codes -2/-3.
+    fn check_format(&self, table: &Table) -> Result<()> {
+        use crate::diag::{Error, Location};
+        let name = |f: Option<&str>| f.map_or("a plain table".to_string(), |f| format!("a {f} export"));
+        let mut first = self.first_format.lock().unwrap_or_else(|e| e.into_inner());
+        match &*first {
+            None => *first = Some((table.file.shown.clone(), table.format)),
+            Some((file, format)) if *format != table.format => {
+                return Err(Error::data(
+                    Location::file(table.file.shown.clone()),
+                    format!("this file is {} but {file} is {}", name(table.format), name(*format)),
+                )
+                .with_hint("read files of one kind in one [survey] file set: convert or remove the odd one"));
+            }
+            Some(_) => {}
+        }
+        if self.cfg.format.is_none() && table.format == Some("wjx") && self.cfg.scale.min <= -2.0 {
+            return Err(Error::config(
+                Location::file(table.file.shown.clone()),
+                format!(
+                    "this file is a 问卷星 export, whose skip codes -2/-3 lie inside the scale (min = {})",
+                    crate::number::shortest(self.cfg.scale.min)
+                ),
+            )
+            .with_hint("use a scale above -2 under [survey], so that -2/-3 can only mean skipped"));
+        }
+        Ok(())
     }
 
     /// The configured columns in the table's header; every missing one is reported at once.

@@ -914,6 +914,26 @@ mod encoding_tests {
     use super::detect_encoding;
     use encoding_rs::{GB18030, GBK};
 
+    #[test]
+    fn wjx_aliases_drop_the_numbering_and_number_the_columns() {
+        let headers =
+            ["序号", "1、您所在的行业 ", "第2题(产品质量)", "第2题（交货准时）", "3：性别", "第3题(官网)", "12.备注"];
+        let normalized: Vec<Option<String>> = headers.iter().map(|h| Some(super::normalize_header(h))).collect();
+        let aliases = super::wjx_aliases(&normalized);
+        let want: [&[&str]; 7] = [
+            &[],
+            &["您所在的行业", "Q1"],
+            &["产品质量", "Q2_1"],
+            &["交货准时", "Q2_2"],
+            &["性别", "Q3"],
+            &["官网", "Q3_1"],
+            &["备注", "Q12"],
+        ];
+        for (got, want) in aliases.iter().zip(want) {
+            assert_eq!(got, want);
+        }
+    }
+
     fn gbk(s: &str) -> Vec<u8> {
         GBK.encode(s).0.into_owned()
     }
