@@ -309,8 +309,14 @@ pub struct SurveyConfig {
     /// rows read from this file set is rejected (default 0.2).
     #[serde(default = "default_max_rejected_share")]
     pub max_rejected_share: f64,
-    /// Column holding the questionnaire id.
-    pub id: String,
+    /// The survey platform the files were exported from (`wjx` = 问卷星); detected from the
+    /// header when absent. It supplies the default id/date/duration columns, the question
+    /// aliases of `items` and the platform's skip codes.
+    #[serde(default, deserialize_with = "survey_format")]
+    pub format: Option<FormatName>,
+    /// Column holding the questionnaire id; optional for a platform format (its id column).
+    #[serde(default)]
+    pub id: Option<String>,
     /// Column holding the survey date; it decides the period of each response. Optional when
     /// every `files` entry has a `period`.
     pub date: Option<String>,
@@ -524,10 +530,10 @@ impl SurveyConfig {
         out
     }
 
-    /// The skip codes of the survey-platform format that count as not answered (built-ins).
-    /// None yet: the platform formats fill this in.
+    /// The skip codes of the survey-platform format that count as not answered (built-ins):
+    /// those of the configured `format` (see `format_skip_codes`).
     pub fn platform_skip_codes(&self) -> &'static [&'static str] {
-        &[]
+        format_skip_codes(self.format)
     }
 
     pub fn issued_for(&self, period: Period) -> Option<u64> {
@@ -615,6 +621,54 @@ impl<'de> Deserialize<'de> for FileEntry {
 pub struct RowFilter {
     pub column: String,
     pub equals: Vec<String>,
+}
+
+/// The survey-platform formats of the `format` contract; only those in `SUPPORTED_FORMATS`
+/// are read yet.
+pub const FORMATS: &[&str] = &["wjx", "tencent", "qualtrics", "surveymonkey", "google-forms"];
+/// A survey-platform format's name (one of `FORMATS`; an alias so that serde does not
+/// borrow it from the config text).
+pub type FormatName = &'static str;
+/// The formats manyi reads.
+pub const SUPPORTED_FORMATS: &[&str] = &["wjx"];
+/// 问卷星's skip codes: `-3` (skipped by jump logic), `-2` (not shown), `(跳过)`, `(空)`.
+pub const WJX_SKIP_CODES: &[&str] = &["-3", "-2", "(跳过)", "(空)"];
+
+/// The skip codes a survey-platform format's cells use for "not answered".
+pub fn format_skip_codes(format: Option<&str>) -> &'static [&'static str] {
+    match format {
+        Some("wjx") => WJX_SKIP_CODES,
+        _ => &[],
+    }
+}
+
+/// A format's default columns: (id, date, duration).
+pub fn format_columns(format: Option<&str>) -> Option<(&'static str, &'static str, &'static str)> {
+    match format {
+        Some("wjx") => Some(("序号", "提交答卷时间", "所用时间")),
+        _ => None,
+    }
+}
+
+fn survey_format<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<&'static str>, D::Error> {
+    let name = String::deserialize(d)?;
+    if let Some(f) = SUPPORTED_FORMATS.iter().find(|f| **f == name) {
+        return Ok(Some(f));
+    }
+    let message = if FORMATS.contains(&name.as_str()) {
+        format!("[survey] format \"{name}\" is not supported yet")
+    } else {
+        format!("[survey] format \"{name}\" is not a known survey-platform format")
+    };
+    let later: Vec<String> =
+        FORMATS.iter().filter(|f| !SUPPORTED_FORMATS.contains(f)).map(|f| format!("\"{f}\"")).collect();
+    Err(values::invalid(
+        message,
+        &format!(
+            "use format = \"wjx\" (问卷星), or remove format and name the columns yourself; {} are not supported yet",
+            later.join(", ")
+        ),
+    ))
 }
 
 /// Duration columns of survey platforms' exports, used when `min_seconds` is set without

@@ -127,7 +127,7 @@ fn every_type_error_of_one_section_is_reported() {
         messages(&text),
         [
             "manyi.toml:6:26: invalid type: string \"5\", expected f64",
-            "manyi.toml:7:1: unknown field `minimum`, expected one of `files`, `encoding`, `delimiter`, `sheet`, `filters`, `max_rejected_share`, `id`, `date`, `comment`, `scale`, `min_answered`, `check_duplicate_ids`, `not_answered`, `not_answered_builtin`, `required_rate`, `required_rate_basis`, `plans`, `min_seconds`, `duration`, `dimensions`",
+            "manyi.toml:7:1: unknown field `minimum`, expected one of `files`, `encoding`, `delimiter`, `sheet`, `filters`, `max_rejected_share`, `format`, `id`, `date`, `comment`, `scale`, `min_answered`, `check_duplicate_ids`, `not_answered`, `not_answered_builtin`, `required_rate`, `required_rate_basis`, `plans`, `min_seconds`, `duration`, `dimensions`",
             "manyi.toml:10:16: invalid type: integer `4`, expected a string",
             "manyi.toml:12:10: plan period \"2026-Q5\" is not a period",
             "manyi.toml:16:10: invalid type: string \"ten\", expected u64",

@@ -35,7 +35,9 @@ pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
             "list the response files, e.g. files = [\"data/survey-*.csv\"]",
         );
     }
-    if s.date.is_none() {
+    // Without `format` and without `id`, the columns come from the format detected in each
+    // file's header (checked when the file is opened); a format supplies the date column.
+    if s.date.is_none() && s.format.is_none() && s.id.is_some() {
         for (i, entry) in s.files.iter().enumerate() {
             if entry.period.is_none() {
                 p.at(
@@ -46,6 +48,13 @@ pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
                 );
             }
         }
+    }
+    if s.format == Some("wjx") && s.scale.min <= -2.0 {
+        p.at(
+            path!["survey", "scale", "min"],
+            format!("[survey] scale.min = {} includes 问卷星's skip codes -2/-3 (format = \"wjx\")", s.scale.min),
+            "问卷星 writes -2/-3 for skipped questions: use a scale above -2, or remove format and name the columns",
+        );
     }
     if let Some(m) = s.min_seconds {
         if !(m > 0.0 && m.is_finite()) {

@@ -362,6 +362,7 @@ impl<S: RowSink, F: Fn() -> S + Sync> SurveyLoad<'_, S, F> {
                 accounts.push(FileAccount {
                     file: part.account.file.clone(),
                     encoding: part.account.encoding,
+                    format: part.account.format,
                     ..Default::default()
                 });
                 0 // a file's first part counts the file's own lines

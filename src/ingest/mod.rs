@@ -69,6 +69,10 @@ pub struct FileAccount {
     /// The text encoding the file was read in (`UTF-8`, `GB18030`, a configured one); `None`
     /// for workbooks.
     pub encoding: Option<&'static str>,
+    /// The survey-platform format of the file (`wjx`), configured or detected; absent for a
+    /// plain file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
     pub read: u64,
     pub used: u64,
     pub rejected: u64,

@@ -90,7 +90,12 @@ impl HeldRow {
 pub struct SurveyReader<'c> {
     cfg: &'c SurveyConfig,
     answers: AnswerReader,
+    /// The answer reader of files detected as 问卷星 when `format` is not configured (with
+    /// its skip codes).
+    detected_wjx: AnswerReader,
     items: Vec<&'c str>,
+    /// The first file opened and its format: every file of the set must have the same.
+    first_format: Mutex<Option<(String, Option<&'static str>)>>,
     /// Files whose rows are dated by their period alone (no date column used), with it.
     undated: Mutex<BTreeSet<(String, Period)>>,
 }
@@ -106,7 +111,14 @@ impl<'c> SurveyReader<'c> {
                 cfg.scale.min,
                 cfg.scale.max,
             ),
+            detected_wjx: AnswerReader::new(
+                &cfg.not_answered_codes(crate::config::format_skip_codes(Some("wjx"))),
+                &labels,
+                cfg.scale.min,
+                cfg.scale.max,
+            ),
             items: cfg.items().collect(),
+            first_format: Mutex::new(None),
             undated: Mutex::new(BTreeSet::new()),
         }
     }
@@ -118,9 +130,42 @@ impl<'c> SurveyReader<'c> {
 
     /// Opens a survey file and checks that it has every configured column.
     pub fn open(&self, file: &SourceFile) -> Result<Table> {
-        let table = Table::open(file, &self.cfg.read_options())?;
+        let mut table = Table::open(file, &self.cfg.read_options())?;
+        table.set_format(self.cfg.format)?;
+        self.check_format(&table)?;
         self.columns(&table)?;
         Ok(table)
+    }
+
+    /// A file set is read in one format: a file whose detected format differs from the first
+    /// file's is an error naming both; a detected 问卷星 file needs a scale without its skip
+    /// codes -2/-3.
+    fn check_format(&self, table: &Table) -> Result<()> {
+        use crate::diag::{Error, Location};
+        let name = |f: Option<&str>| f.map_or("a plain table".to_string(), |f| format!("a {f} export"));
+        let mut first = self.first_format.lock().unwrap_or_else(|e| e.into_inner());
+        match &*first {
+            None => *first = Some((table.file.shown.clone(), table.format)),
+            Some((file, format)) if *format != table.format => {
+                return Err(Error::data(
+                    Location::file(table.file.shown.clone()),
+                    format!("this file is {} but {file} is {}", name(table.format), name(*format)),
+                )
+                .with_hint("read files of one kind in one [survey] file set: convert or remove the odd one"));
+            }
+            Some(_) => {}
+        }
+        if self.cfg.format.is_none() && table.format == Some("wjx") && self.cfg.scale.min <= -2.0 {
+            return Err(Error::config(
+                Location::file(table.file.shown.clone()),
+                format!(
+                    "this file is a 问卷星 export, whose skip codes -2/-3 lie inside the scale (min = {})",
+                    crate::number::shortest(self.cfg.scale.min)
+                ),
+            )
+            .with_hint("use a scale above -2 under [survey], so that -2/-3 can only mean skipped"));
+        }
+        Ok(())
     }
 
     /// The configured columns in the table's header; every missing one is reported at once.
@@ -131,9 +176,36 @@ impl<'c> SurveyReader<'c> {
     fn find_columns(&self, table: &Table) -> Result<Columns> {
         let cfg = self.cfg;
         let period = table.file.period;
+        // A platform format supplies the id, date and duration columns not configured.
+        let defaults = crate::config::format_columns(table.format);
+        let id = match (&cfg.id, defaults) {
+            (Some(id), _) => id.as_str(),
+            (None, Some((id, ..))) => id,
+            (None, None) => {
+                return Err(crate::diag::Error::config(
+                    crate::diag::Location::file(table.file.shown.clone()),
+                    "[survey] has no id column, and this file is not an export of a survey platform manyi \
+                     recognises (问卷星: 序号, 提交答卷时间, 所用时间)",
+                )
+                .with_hint(
+                    "name the questionnaire id column with id = \"<column>\" (and the date column with \
+                     date = \"<column>\") under [survey] in manyi.toml, or set format = \"wjx\" for a 问卷星 download",
+                ))
+            }
+        };
+        let cfg_date = cfg.date.as_deref().or(defaults.map(|d| d.1));
+        if let (None, None) = (cfg_date, period) {
+            return Err(crate::diag::Error::config(
+                crate::diag::Location::file(table.file.shown.clone()),
+                "[survey] has no date column, and this file has no period",
+            )
+            .with_hint(
+                "name the date column with date = \"<column>\" under [survey], or give the files entry its period",
+            ));
+        }
         // A file with a period is dated by its date column only when it has one and the entry
         // does not say `use_date = false`; a file without a period needs the column.
-        let date = match (&cfg.date, period) {
+        let date = match (cfg_date, period) {
             (Some(d), None) => Some(table.column(d, "[survey] date")?),
             (Some(d), Some(_)) if table.file.use_date && table.has_column(d) => Some(table.column(d, "[survey] date")?),
             _ => None,
@@ -143,10 +215,10 @@ impl<'c> SurveyReader<'c> {
         }
         let duration = match cfg.min_seconds {
             None => None,
-            Some(min) => Some((duration_column(table, cfg.duration.as_deref())?, min)),
+            Some(min) => Some((duration_column(table, cfg.duration.as_deref().or(defaults.map(|d| d.2)))?, min)),
         };
         Ok(Columns {
-            id: table.column(&cfg.id, "[survey] id")?,
+            id: table.column(id, "[survey] id")?,
             date,
             period,
             duration,
@@ -175,6 +247,10 @@ impl<'c> SurveyReader<'c> {
         let sheet = table.sheet.clone();
         let mut answers = vec![Ans::Blank; self.items.len()];
         let mut too_fast = 0u64;
+        let reader = match (self.cfg.format, table.format) {
+            (None, Some("wjx")) => &self.detected_wjx,
+            _ => &self.answers,
+        };
         let mut account = read_table(
             table,
             file_index,
@@ -184,7 +260,7 @@ impl<'c> SurveyReader<'c> {
                     too_fast += 1;
                     return Err(fast);
                 }
-                let (id, date, comment) = parse_row(row, cols, &self.answers, &mut answers)?;
+                let (id, date, comment) = parse_row(row, cols, reader, &mut answers)?;
                 if !id.is_empty() {
                     match &mut ids {
                         IdCheck::Skip => {}

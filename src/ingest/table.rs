@@ -17,6 +17,11 @@ pub struct Table {
     /// The header names normalised for matching configured names (`value::normalize_header`);
     /// `None` for an over-long name, which no configured name matches (see `header_name`).
     normalized: Vec<Option<String>>,
+    /// The survey-platform format of the file (configured or detected, see `set_format`).
+    pub format: Option<&'static str>,
+    /// Per column, the other names an item may use (normalised): a platform's question text
+    /// without its numbering, and `Q<n>` / `Q<n>_<k>` (see `platform_aliases`).
+    aliases: Vec<Vec<String>>,
     source: Source,
     record: Record,
     pub delimiter: u8,
@@ -399,6 +404,8 @@ impl Table {
             header,
             sheet,
             normalized,
+            format: None,
+            aliases: Vec::new(),
             source,
             record: Record::default(),
             delimiter: b',',
@@ -428,6 +435,32 @@ impl Table {
         self.normalized.iter().any(|n| n.as_ref() == Some(&norm))
     }
 
+    /// Sets the file's survey-platform format: `configured` (`[survey] format`), which the
+    /// header must match, or the one detected from the header (问卷星: `序号`, `提交答卷时间`
+    /// and `所用时间`). A format adds its aliases to the column names.
+    pub fn set_format(&mut self, configured: Option<&'static str>) -> Result<()> {
+        const WJX: [&str; 3] = ["序号", "提交答卷时间", "所用时间"];
+        let missing: Vec<&str> = WJX.iter().copied().filter(|c| !self.has_column(c)).collect();
+        let detected = missing.is_empty().then_some("wjx");
+        if let (Some(f), None) = (configured, detected) {
+            return Err(Error::data(
+                Location::at(self.file.shown.clone(), 1, None).in_sheet(self.sheet.clone()),
+                format!(
+                    "[survey] format = \"{f}\" but the header has no {} column",
+                    missing.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .with_hint(
+                "check that the file is a 问卷星 download (序号, 提交答卷时间, 所用时间 first), or remove format",
+            ));
+        }
+        self.format = configured.or(detected);
+        if self.format == Some("wjx") {
+            self.aliases = wjx_aliases(&self.normalized);
+        }
+        Ok(())
+    }
+
     /// Index of a configured column; `key` names the config key in the message. The name must
     /// be in the header exactly once (compared as normalised names). Within `all_columns`, a
     /// problem is recorded and column 0 returned.
@@ -444,8 +477,12 @@ impl Table {
 
     fn resolve_column(&self, wanted: &str, key: &str) -> Result<usize> {
         let norm = normalize_header(wanted);
-        let found: Vec<usize> =
+        let mut found: Vec<usize> =
             (0..self.normalized.len()).filter(|&i| self.normalized[i].as_ref() == Some(&norm)).collect();
+        let by_alias = found.is_empty() && !self.aliases.is_empty();
+        if by_alias {
+            found = (0..self.aliases.len()).filter(|&i| self.aliases[i].contains(&norm)).collect();
+        }
         let header_line = match &self.source {
             Source::Sheet { first_row, .. } => u64::from(*first_row) + 1,
             Source::Csv(_) => 1,
@@ -464,6 +501,18 @@ impl Table {
                     n => (format!("{n} times"), "all but one of these columns"),
                 };
                 let (last, rest) = listed.split_last().expect("two or more");
+                if by_alias {
+                    return Err(Error::data(
+                        loc,
+                        format!(
+                            "\"{wanted}\" (from {key}) names {} columns of this {} export: {} and {last}",
+                            found.len(),
+                            self.format.unwrap_or_default(),
+                            rest.join(", ")
+                        ),
+                    )
+                    .with_hint(format!("name the column in {key} by its full header, e.g. {last}")));
+                }
                 return Err(Error::data(
                     loc,
                     format!(
@@ -573,6 +622,8 @@ impl Table {
             file: self.file.clone(),
             header: self.header.clone(),
             normalized: self.normalized.clone(),
+            format: self.format,
+            aliases: self.aliases.clone(),
             delimiter: self.delimiter,
             encoding: self.encoding,
             filters: self.filters.clone(),
@@ -586,6 +637,8 @@ pub struct Layout {
     file: SourceFile,
     header: Vec<String>,
     normalized: Vec<Option<String>>,
+    format: Option<&'static str>,
+    aliases: Vec<Vec<String>>,
     delimiter: u8,
     encoding: Option<&'static str>,
     filters: Vec<(usize, Vec<(String, String)>)>,
@@ -608,8 +661,47 @@ impl Layout {
         t.raw = true;
         t.encoding = self.encoding;
         t.filters = self.filters.clone();
+        t.format = self.format;
+        t.aliases = self.aliases.clone();
         Ok(t)
     }
+}
+
+/// 问卷星 aliases of each (normalised) header: `1、产品性能` → `产品性能`, `Q1`;
+/// `第2题(产品质量)` → `产品质量`, `Q2_1` (the first column of question 2).
+fn wjx_aliases(normalized: &[Option<String>]) -> Vec<Vec<String>> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    normalized
+        .iter()
+        .map(|n| {
+            let Some(n) = n else { return Vec::new() };
+            let mut out = Vec::new();
+            let digits = n.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                let rest = &n[digits..];
+                if let Some(text) = ['、', '.', ':', '．', '：'].iter().find_map(|sep| rest.strip_prefix(*sep)) {
+                    let text = text.trim();
+                    if !text.is_empty() {
+                        out.push(normalize_header(text));
+                    }
+                    out.push(format!("Q{}", &n[..digits]));
+                }
+            } else if let Some(rest) = n.strip_prefix('第') {
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                let inner = rest[digits..].strip_prefix("题(").and_then(|r| r.strip_suffix(')'));
+                if let (true, Some(text)) = (digits > 0, inner) {
+                    let q = &rest[..digits];
+                    let k = seen.entry(q.to_string()).or_insert(0);
+                    *k += 1;
+                    if !text.trim().is_empty() {
+                        out.push(normalize_header(text));
+                    }
+                    out.push(format!("Q{q}_{k}"));
+                }
+            }
+            out
+        })
+        .collect()
 }
 
 /// The offset just after the first `\n` at or after `at - 1` (so `at` itself if a line starts
@@ -739,7 +831,8 @@ pub fn read_table<C>(
 ) -> Result<FileAccount> {
     let header_len = table.header.len();
     let (delimiter, file) = (table.delimiter, table.file.shown.clone());
-    let mut account = FileAccount { file: file.clone(), encoding: table.encoding, ..Default::default() };
+    let mut account =
+        FileAccount { file: file.clone(), encoding: table.encoding, format: table.format, ..Default::default() };
     let filters = std::mem::take(&mut table.filters);
     while let Some(row) = table.next_row()? {
         account.read += 1;
@@ -820,6 +913,26 @@ fn swallowed_rows(row: &Row, delimiter: u8, header_len: usize) -> Option<String>
 mod encoding_tests {
     use super::detect_encoding;
     use encoding_rs::{GB18030, GBK};
+
+    #[test]
+    fn wjx_aliases_drop_the_numbering_and_number_the_columns() {
+        let headers =
+            ["序号", "1、您所在的行业 ", "第2题(产品质量)", "第2题（交货准时）", "3：性别", "第3题(官网)", "12.备注"];
+        let normalized: Vec<Option<String>> = headers.iter().map(|h| Some(super::normalize_header(h))).collect();
+        let aliases = super::wjx_aliases(&normalized);
+        let want: [&[&str]; 7] = [
+            &[],
+            &["您所在的行业", "Q1"],
+            &["产品质量", "Q2_1"],
+            &["交货准时", "Q2_2"],
+            &["性别", "Q3"],
+            &["官网", "Q3_1"],
+            &["备注", "Q12"],
+        ];
+        for (got, want) in aliases.iter().zip(want) {
+            assert_eq!(got, want);
+        }
+    }
 
     fn gbk(s: &str) -> Vec<u8> {
         GBK.encode(s).0.into_owned()

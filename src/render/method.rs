@@ -30,7 +30,11 @@ fn band_range(min: f64, below: Option<f64>) -> String {
 /// Every note of the report, survey first, then complaints and actions.
 pub fn method_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
     let mut notes = match (&cfg.survey, &f.survey) {
-        (Some(c), Some(s)) => survey_notes(c, s, t),
+        (Some(c), Some(s)) => {
+            // The skip codes of the configured format, else of a format detected in the files.
+            let detected = f.data_quality.files.iter().find_map(|a| a.format);
+            survey_notes(c, s, crate::config::format_skip_codes(c.format.or(detected)), t)
+        }
         // Without a survey: only the rounding rule, without the survey's score changes.
         _ => vec![t.get("m_rounding_rates")],
     };
@@ -73,7 +77,7 @@ fn input_notes(cfg: &Config, t: &Labels) -> Vec<String> {
     notes
 }
 
-fn survey_notes(c: &SurveyConfig, s: &SurveyResult, t: &Labels) -> Vec<String> {
+fn survey_notes(c: &SurveyConfig, s: &SurveyResult, platform: &[&str], t: &Labels) -> Vec<String> {
     let (min, max) = (number::shortest(c.scale.min), number::shortest(c.scale.max));
     let mut notes = vec![t.fill("m_scale", &[("min", &min), ("max", &max)])];
     if !c.scale.labels.is_empty() {
@@ -82,7 +86,7 @@ fn survey_notes(c: &SurveyConfig, s: &SurveyResult, t: &Labels) -> Vec<String> {
         let list: Vec<String> = labels.iter().map(|(l, v)| format!("{l} = {}", number::shortest(**v))).collect();
         notes.push(t.fill("m_labels", &[("labels", &list.join("，"))]));
     }
-    notes.push(not_answered_note(&c.not_answered_codes(c.platform_skip_codes()), t));
+    notes.push(not_answered_note(&c.not_answered_codes(platform), t));
     notes.push(t.fill(
         "m_valid",
         &[
