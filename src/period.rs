@@ -115,6 +115,14 @@ pub fn parse_date(text: &str) -> Option<Date> {
     if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 4) {
         return None;
     }
+    // 腾讯问卷's `02-Feb-2021`: day, English month abbreviation, year.
+    if let Some(m) = month_abbreviation(parts[1]) {
+        let day_ok = parts[0].len() <= 2 && parts[0].bytes().all(|b| b.is_ascii_digit());
+        if !day_ok || parts[2].len() != 4 || !parts[2].bytes().all(|b| b.is_ascii_digit()) || d.contains(['/', '.']) {
+            return None;
+        }
+        return Date::new(parts[2].parse().ok()?, m, parts[0].parse().ok()?);
+    }
     if !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) || parts[0].len() != 4 {
         return None;
     }
@@ -130,6 +138,12 @@ fn excel_serial(s: &str) -> Option<Date> {
     }
     let serial: i64 = whole.parse().ok()?;
     Date::from_days(serial - 25569)
+}
+
+/// The month of an English three-letter abbreviation (`Jan` … `Dec`, any case).
+fn month_abbreviation(s: &str) -> Option<u8> {
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    MONTHS.iter().position(|m| m.eq_ignore_ascii_case(s)).map(|i| i as u8 + 1)
 }
 
 fn looks_like_time(s: &str) -> bool {
@@ -258,6 +272,15 @@ mod tests {
             "2026/3/1 9:05:00",
         ] {
             assert_eq!(parse_date(s), Some(d), "{s}");
+        }
+    }
+
+    #[test]
+    fn day_month_name_year_dates_of_tencent_exports() {
+        assert_eq!(parse_date("02-Feb-2021 20:26:58"), Date::new(2021, 2, 2));
+        assert_eq!(parse_date("18-apr-2026"), Date::new(2026, 4, 18));
+        for s in ["31-Feb-2026", "18-Apx-2026", "18-Apr-26", "123-Apr-2026", "18/Apr/2026"] {
+            assert_eq!(parse_date(s), None, "{s}");
         }
     }
 

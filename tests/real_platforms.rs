@@ -153,12 +153,12 @@ fn wjx_items_by_question_number_and_full_header() {
 
 #[test]
 fn unsupported_format_is_a_config_error_naming_the_others() {
-    let toml = format!("[survey]\nformat = \"tencent\"\nfiles = [\"data/wjx-number.csv\"]\n{ITEMS}");
-    let o = manyi(&["check", project("wjx-number", "tencent", &toml).to_str().unwrap()]);
+    let toml = format!("[survey]\nformat = \"surveymonkey\"\nfiles = [\"data/wjx-number.csv\"]\n{ITEMS}");
+    let o = manyi(&["check", project("wjx-number", "surveymonkey", &toml).to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("manyi.toml:2:"), "{err}");
-    assert!(err.contains("\"tencent\" is not supported yet"), "{err}");
+    assert!(err.contains("\"surveymonkey\" is not supported yet"), "{err}");
     assert!(err.contains("\"qualtrics\"") && err.contains("\"google-forms\""), "{err}");
 }
 

@@ -630,7 +630,7 @@ pub const FORMATS: &[&str] = &["wjx", "tencent", "qualtrics", "surveymonkey", "g
 /// borrow it from the config text).
 pub type FormatName = &'static str;
 /// The formats manyi reads.
-pub const SUPPORTED_FORMATS: &[&str] = &["wjx"];
+pub const SUPPORTED_FORMATS: &[&str] = &["wjx", "tencent"];
 /// 问卷星's skip codes: `-3` (skipped by jump logic), `-2` (not shown), `(跳过)`, `(空)`.
 pub const WJX_SKIP_CODES: &[&str] = &["-3", "-2", "(跳过)", "(空)"];
 
@@ -646,9 +646,16 @@ pub fn format_skip_codes(format: Option<&str>) -> &'static [&'static str] {
 pub fn format_columns(format: Option<&str>) -> Option<(&'static str, &'static str, &'static str)> {
     match format {
         Some("wjx") => Some(("序号", "提交答卷时间", "所用时间")),
+        Some("tencent") => Some(("编号", "结束答题时间", "答题时长")),
         _ => None,
     }
 }
+
+/// The header columns that identify a format's export, in the order formats are detected.
+pub const FORMAT_SIGNATURES: &[(&str, &[&str])] = &[
+    ("wjx", &["序号", "提交答卷时间", "所用时间"]),
+    ("tencent", &["编号", "开始答题时间", "结束答题时间", "答题时长"]),
+];
 
 fn survey_format<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<&'static str>, D::Error> {
     let name = String::deserialize(d)?;
@@ -665,7 +672,7 @@ fn survey_format<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<
     Err(values::invalid(
         message,
         &format!(
-            "use format = \"wjx\" (问卷星), or remove format and name the columns yourself; {} are not supported yet",
+            "use format = \"wjx\" (问卷星) or \"tencent\" (腾讯问卷), or remove format and name the columns yourself; {} are not supported yet",
             later.join(", ")
         ),
     ))

@@ -185,11 +185,11 @@ impl<'c> SurveyReader<'c> {
                 return Err(crate::diag::Error::config(
                     crate::diag::Location::file(table.file.shown.clone()),
                     "[survey] has no id column, and this file is not an export of a survey platform manyi \
-                     recognises (问卷星: 序号, 提交答卷时间, 所用时间)",
+                     recognises (问卷星: 序号, 提交答卷时间, 所用时间; 腾讯问卷: 编号, 开始答题时间, 结束答题时间, 答题时长)",
                 )
                 .with_hint(
                     "name the questionnaire id column with id = \"<column>\" (and the date column with \
-                     date = \"<column>\") under [survey] in manyi.toml, or set format = \"wjx\" for a 问卷星 download",
+                     date = \"<column>\") under [survey] in manyi.toml, or set format = \"wjx\" / \"tencent\" for a 问卷星 / 腾讯问卷 download",
                 ))
             }
         };

@@ -439,24 +439,36 @@ impl Table {
     /// header must match, or the one detected from the header (问卷星: `序号`, `提交答卷时间`
     /// and `所用时间`). A format adds its aliases to the column names.
     pub fn set_format(&mut self, configured: Option<&'static str>) -> Result<()> {
-        const WJX: [&str; 3] = ["序号", "提交答卷时间", "所用时间"];
-        let missing: Vec<&str> = WJX.iter().copied().filter(|c| !self.has_column(c)).collect();
-        let detected = missing.is_empty().then_some("wjx");
-        if let (Some(f), None) = (configured, detected) {
-            return Err(Error::data(
-                Location::at(self.file.shown.clone(), 1, None).in_sheet(self.sheet.clone()),
-                format!(
-                    "[survey] format = \"{f}\" but the header has no {} column",
-                    missing.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
-                ),
-            )
-            .with_hint(
-                "check that the file is a 问卷星 download (序号, 提交答卷时间, 所用时间 first), or remove format",
-            ));
-        }
-        self.format = configured.or(detected);
-        if self.format == Some("wjx") {
-            self.aliases = wjx_aliases(&self.normalized);
+        let signatures = crate::config::FORMAT_SIGNATURES;
+        let missing_of = |cols: &[&'static str]| -> Vec<&'static str> {
+            cols.iter().copied().filter(|c| !self.has_column(c)).collect()
+        };
+        let detected = match configured {
+            Some(f) => {
+                let cols = signatures.iter().find(|(n, _)| *n == f).map_or(&[][..], |s| s.1);
+                let missing = missing_of(cols);
+                if !missing.is_empty() {
+                    return Err(Error::data(
+                        Location::at(self.file.shown.clone(), 1, None).in_sheet(self.sheet.clone()),
+                        format!(
+                            "[survey] format = \"{f}\" but the header has no {} column",
+                            missing.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .with_hint(format!(
+                        "check that the file is a {f} download (with the columns {}), or remove format",
+                        cols.join(", ")
+                    )));
+                }
+                Some(f)
+            }
+            None => signatures.iter().find(|(_, cols)| missing_of(cols).is_empty()).map(|s| s.0),
+        };
+        self.format = detected;
+        match self.format {
+            Some("wjx") => self.aliases = wjx_aliases(&self.normalized),
+            Some("tencent") => self.aliases = tencent_aliases(&self.normalized),
+            _ => {}
         }
         Ok(())
     }
@@ -697,6 +709,42 @@ fn wjx_aliases(normalized: &[Option<String>]) -> Vec<Vec<String>> {
                         out.push(normalize_header(text));
                     }
                     out.push(format!("Q{q}_{k}"));
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// 腾讯问卷 aliases of each (normalised) header: `1.您所在的行业` → `您所在的行业`, `Q1`;
+/// `2.请您对以下方面进行评价:产品质量` → `产品质量`, `请您对以下方面进行评价:产品质量`, `Q2_1`
+/// (the first sub-column of question 2).
+fn tencent_aliases(normalized: &[Option<String>]) -> Vec<Vec<String>> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    normalized
+        .iter()
+        .map(|n| {
+            let Some(n) = n else { return Vec::new() };
+            let mut out = Vec::new();
+            let digits = n.bytes().take_while(u8::is_ascii_digit).count();
+            let Some(text) = n[digits..].strip_prefix('.').filter(|_| digits > 0) else { return out };
+            let q = &n[..digits];
+            let text = text.trim();
+            match text.split_once(':') {
+                Some((title, sub)) if !sub.trim().is_empty() => {
+                    let k = seen.entry(q.to_string()).or_insert(0);
+                    *k += 1;
+                    out.push(normalize_header(sub.trim()));
+                    if !title.trim().is_empty() {
+                        out.push(normalize_header(text));
+                    }
+                    out.push(format!("Q{q}_{k}"));
+                }
+                _ => {
+                    if !text.is_empty() {
+                        out.push(normalize_header(text));
+                    }
+                    out.push(format!("Q{q}"));
                 }
             }
             out

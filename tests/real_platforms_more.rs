@@ -1,0 +1,132 @@
+//! Survey-platform exports beyond 问卷星 (issue 10): 腾讯问卷 (tencent), read with
+//! `[survey] format = "…"` or detected from the header, the id, date and duration columns
+//! taken from the platform's own and items named by their question text. Built through the
+//! real binary from the fixtures in tests/fixtures/platforms/<platform>; figures worked out by
+//! hand in their EXPECTED.md and repeated in the comments here.
+
+mod common;
+use common::copy_dir;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn manyi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_manyi")).args(args).output().expect("run manyi")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A copy of a platform fixture in the test's own temp folder, with `toml` as its manyi.toml.
+fn project(fixture: &str, case: &str, toml: &str) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/platforms").join(fixture);
+    let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("platforms-more-{fixture}-{case}"));
+    let _ = std::fs::remove_dir_all(&dst);
+    copy_dir(&src, &dst);
+    std::fs::write(dst.join("manyi.toml"), toml).unwrap();
+    dst
+}
+
+fn build(project: &Path) -> Value {
+    let o = manyi(&["build", project.to_str().unwrap()]);
+    assert!(o.status.success(), "build failed: {}", stderr(&o));
+    let text = std::fs::read_to_string(project.join("public/summary.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn close(a: &Value, b: f64) {
+    let a = a.as_f64().unwrap_or_else(|| panic!("not a number: {a}"));
+    assert!((a - b).abs() < 1e-4, "{a} != {b}");
+}
+
+const ZH_ITEMS: &str = r#"
+[[survey.dimensions]]
+name = "满意度"
+items = ["产品质量", "交货准时", "服务态度", "响应速度", "价格合理"]
+"#;
+
+const ZH_LABELS: &str = r#"scale = { min = 1, max = 5, labels = { "非常满意" = 5, "满意" = 4, "一般" = 3, "不满意" = 2, "非常不满意" = 1 } }"#;
+
+/// Item scores and counts, the index and the row accounting of one build.
+fn check(s: &Value, index: f64, returned: u64, valid: u64, rejected: u64, excluded: u64, items: &[(f64, u64)]) {
+    let survey = &s["survey"];
+    close(&survey["index"], index);
+    assert_eq!(survey["returned"], returned);
+    assert_eq!(survey["valid"], valid);
+    let got = survey["dimensions"][0]["items"].as_array().unwrap();
+    assert_eq!(got.len(), items.len());
+    for (item, (score, n)) in got.iter().zip(items) {
+        close(&item["score"], *score);
+        assert_eq!(item["n"], *n, "{item}");
+    }
+    let q = &s["data_quality"];
+    assert_eq!(q["rows_used"], returned);
+    assert_eq!(q["rows_rejected"], rejected);
+    assert_eq!(q["rows_excluded"], excluded);
+}
+
+// ---- 腾讯问卷 -----------------------------------------------------------------------------
+
+const TENCENT_FILE: &str = "data/12345678_202604280930001234.csv";
+
+/// tests/fixtures/platforms/tencent/EXPECTED.md with `min_seconds = 30`: 10 rows read, row 6
+/// (答题时长 9 s) rejected as too fast, 9 returned, 8 valid (row 7 answers 3 of 5 < 80 %).
+///   产品质量 (29 − 8) / 32 × 100 = 65.625, 交货准时 (28 − 8) / 32 = 62.5, 服务态度 62.5,
+///   响应速度 (24 − 7) / 28 = 60.7143 (row 4 empty: n = 7), 价格合理 (32 − 8) / 32 = 75.0;
+///   index = mean = 65.2679.
+#[test]
+fn tencent_with_format_gives_the_hand_figures() {
+    let toml = format!(
+        "[survey]\nformat = \"tencent\"\nfiles = [\"{TENCENT_FILE}\"]\n{ZH_LABELS}\nmin_seconds = 30\n{ZH_ITEMS}"
+    );
+    let p = project("tencent", "format", &toml);
+    let s = build(&p);
+    check(&s, 65.267_857, 9, 8, 1, 0, &[(65.625, 8), (62.5, 8), (62.5, 8), (60.714_286, 7), (75.0, 8)]);
+    assert_eq!(s["survey"]["incomplete"], 1);
+    assert_eq!(s["data_quality"]["rows_read"], 10);
+    assert_eq!(s["data_quality"]["rows_too_fast"], 1);
+    assert_eq!(s["data_quality"]["files"][0]["format"], "tencent");
+    // 结束答题时间 18-Apr-2026 … 22-Apr-2026: all in 2026.
+    assert_eq!(s["survey"]["period"], "2026");
+    let md = std::fs::read_to_string(p.join("public/report.md")).unwrap();
+    assert!(md.contains("腾讯问卷"), "format shown in the data-quality section");
+}
+
+/// Detected from 编号, 开始答题时间, 结束答题时间, 答题时长; without `min_seconds` row 6 counts:
+/// 10 returned, 9 valid; 产品质量 (33 − 9) / 36 × 100 = 66.6667, 交货准时 66.6667,
+/// 服务态度 66.6667, 响应速度 (29 − 8) / 32 = 65.625, 价格合理 (36 − 9) / 36 = 75.0;
+/// index = 68.125. Items named `Q2_1` … `Q2_5` (position within question 2) and by the
+/// full `题目:子项` text give the same figures.
+#[test]
+fn tencent_detected_without_min_seconds() {
+    let want = [(66.666_667, 9), (66.666_667, 9), (66.666_667, 9), (65.625, 8), (75.0, 9)];
+    let toml = format!("[survey]\nfiles = [\"{TENCENT_FILE}\"]\n{ZH_LABELS}\n{ZH_ITEMS}");
+    let s = build(&project("tencent", "detected", &toml));
+    check(&s, 68.125, 10, 9, 0, 0, &want);
+    assert_eq!(s["data_quality"]["files"][0]["format"], "tencent");
+
+    let items = r#"
+[[survey.dimensions]]
+name = "满意度"
+items = ["Q2_1", "请您对以下方面进行评价:交货准时", "Q2_3", "Q2_4", "2.请您对以下方面进行评价:价格合理"]
+"#;
+    let toml =
+        format!("[survey]\nformat = \"tencent\"\nfiles = [\"{TENCENT_FILE}\"]\n{ZH_LABELS}\ncomment = \"Q3\"\n{items}");
+    let s = build(&project("tencent", "numbered", &toml));
+    check(&s, 68.125, 10, 9, 0, 0, &want);
+}
+
+/// `format = "tencent"` on a 问卷星 file is an error naming the missing columns.
+#[test]
+fn tencent_format_on_another_export_names_the_missing_columns() {
+    let toml = format!(
+        "[survey]\nformat = \"tencent\"\nfiles = [\"data/wjx-number.csv\"]\nscale = {{ min = 1, max = 5 }}\n{ZH_ITEMS}"
+    );
+    let p = project("wjx-number", "as-tencent", &toml);
+    let o = manyi(&["build", p.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("format = \"tencent\"") && err.contains("\"编号\""), "{err}");
+}
