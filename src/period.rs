@@ -140,6 +140,23 @@ fn excel_serial(s: &str) -> Option<Date> {
     Date::from_days(serial - 25569)
 }
 
+/// A date written month first, `8/31/2023` or `04/18/2026 08:03:32 AM` (Google Sheets' and
+/// SurveyMonkey's US form), for the formats that write it; year-first dates are tried first.
+pub fn parse_date_month_first(text: &str) -> Option<Date> {
+    let s = text.trim();
+    let (d, rest) = s.split_once(' ').unwrap_or((s, ""));
+    if !rest.is_empty() && !looks_like_time(rest.trim()) {
+        return None;
+    }
+    let parts: Vec<&str> = d.split('/').collect();
+    let [m, day, y] = parts[..] else { return None };
+    let digits = |p: &str, max: usize| !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(m, 2) && digits(day, 2) && y.len() == 4 && digits(y, 4)) {
+        return None;
+    }
+    Date::new(y.parse().ok()?, m.parse().ok()?, day.parse().ok()?)
+}
+
 /// The month of an English three-letter abbreviation (`Jan` … `Dec`, any case).
 fn month_abbreviation(s: &str) -> Option<u8> {
     const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -147,6 +164,20 @@ fn month_abbreviation(s: &str) -> Option<u8> {
 }
 
 fn looks_like_time(s: &str) -> bool {
+    // A 12-hour clock and a zone may follow (`8:03:32 AM GMT+8`, Google Forms): the zone is
+    // dropped, since the survey's local date is wanted.
+    let s = s.split_once(" GMT").or_else(|| s.split_once(" UTC")).map_or(s, |(t, zone)| {
+        if zone.bytes().all(|b| b.is_ascii_digit() || b == b'+' || b == b'-' || b == b':') {
+            t
+        } else {
+            s
+        }
+    });
+    let s = ["AM", "PM", "am", "pm"]
+        .iter()
+        .find_map(|m| s.strip_suffix(m).map(str::trim_end))
+        .filter(|t| t.contains(':'))
+        .unwrap_or(s);
     !s.is_empty()
         && s.bytes().next().is_some_and(|b| b.is_ascii_digit())
         && s.bytes().all(|b| b.is_ascii_digit() || b == b':' || b == b'.' || b == b'Z' || b == b'+')
@@ -281,6 +312,19 @@ mod tests {
         assert_eq!(parse_date("18-apr-2026"), Date::new(2026, 4, 18));
         for s in ["31-Feb-2026", "18-Apx-2026", "18-Apr-26", "123-Apr-2026", "18/Apr/2026"] {
             assert_eq!(parse_date(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn google_forms_and_month_first_dates() {
+        assert_eq!(parse_date("2026/04/18 8:03:32 AM GMT+8"), Date::new(2026, 4, 18));
+        assert_eq!(parse_date("2026/09/27 3:00:00 PM GMT+3"), Date::new(2026, 9, 27));
+        assert_eq!(parse_date("2026/09/27 3:00:00 PM GMT+x"), None);
+        assert_eq!(parse_date("8/31/2023 19:08:16"), None, "month first only where the format says so");
+        assert_eq!(parse_date_month_first("8/31/2023 19:08:16"), Date::new(2023, 8, 31));
+        assert_eq!(parse_date_month_first("04/18/2026 08:03:32 AM"), Date::new(2026, 4, 18));
+        for s in ["31/8/2023", "2023/8/31", "8/31/23", "8-31-2023"] {
+            assert_eq!(parse_date_month_first(s), None, "{s}");
         }
     }
 

@@ -130,3 +130,80 @@ fn tencent_format_on_another_export_names_the_missing_columns() {
     let err = stderr(&o);
     assert!(err.contains("format = \"tencent\"") && err.contains("\"编号\""), "{err}");
 }
+
+// ---- Google Forms -------------------------------------------------------------------------
+
+const GOOGLE_FILE: &str = "data/Customer satisfaction 2026 (Responses) - Form Responses 1.csv";
+
+const EN_ITEMS: &str = r#"
+[[survey.dimensions]]
+name = "Satisfaction"
+items = ["Product quality", "On-time delivery", "Staff courtesy", "Response time", "Value for money"]
+"#;
+
+const EN_LABELS: &str = r#"scale = { min = 1, max = 5, labels = { "Very satisfied" = 5, "Satisfied" = 4, "Neutral" = 3, "Dissatisfied" = 2, "Very dissatisfied" = 1 } }"#;
+
+/// tests/fixtures/platforms/google-forms/EXPECTED.md: 10 rows read, none rejected, 10 returned,
+/// 9 valid (row 7 answers 3 of 5 < 80 %); Product quality (33 − 9) / 36 × 100 = 66.6667,
+/// On-time delivery 66.6667, Staff courtesy 66.6667, Response time (29 − 8) / 32 = 65.625,
+/// Value for money (36 − 9) / 36 = 75.0; index = 68.125. Items are the grid rows in
+/// `… [Row]`; the date is `Timestamp` (`2026/04/18 8:03:32 AM GMT+8`); no id column: the
+/// line number is the id.
+fn check_google(s: &Value) {
+    let want = [(66.666_667, 9), (66.666_667, 9), (66.666_667, 9), (65.625, 8), (75.0, 9)];
+    check(s, 68.125, 10, 9, 0, 0, &want);
+    assert_eq!(s["data_quality"]["rows_read"], 10);
+    assert_eq!(s["data_quality"]["files"][0]["format"], "google-forms");
+    assert_eq!(s["survey"]["period"], "2026");
+}
+
+#[test]
+fn google_forms_with_format_gives_the_hand_figures() {
+    let toml = format!(
+        "[survey]\nformat = \"google-forms\"\nfiles = [\"{GOOGLE_FILE}\"]\n{EN_LABELS}\n\
+         comment = \"Is there anything else you would like to tell us?\"\n{EN_ITEMS}"
+    );
+    let p = project("google-forms", "format", &toml);
+    let s = build(&p);
+    check_google(&s);
+    // The lowest-scoring comment: row 9 (line 10, score 15.0), then row 5 (line 6, 40.0) — each
+    // with its line number as id.
+    let comments = s["survey"]["comments"].as_array().unwrap();
+    assert!(!comments.is_empty());
+    assert_eq!(comments[0]["id"], "10", "{comments:?}");
+    assert_eq!(comments[1]["id"], "6", "{comments:?}");
+    let md = std::fs::read_to_string(p.join("public/report.md")).unwrap();
+    assert!(md.contains("Google"), "format shown in the data-quality section");
+}
+
+#[test]
+fn google_forms_detected_from_the_first_column() {
+    let toml = format!("[survey]\nfiles = [\"{GOOGLE_FILE}\"]\n{EN_LABELS}\n{EN_ITEMS}");
+    check_google(&build(&project("google-forms", "detected", &toml)));
+}
+
+/// The Sheets copy writes `Timestamp` month first (`4/18/2026 8:03:32`): read month first for
+/// this format only; the figures are the same.
+#[test]
+fn google_forms_sheet_dates_are_month_first() {
+    let p = project("google-forms", "sheet", "");
+    let file = p.join(GOOGLE_FILE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i == 0 {
+            out.push_str(line);
+            continue;
+        }
+        // 2026/04/18 8:03:32 AM GMT+8 → 4/18/2026 8:03:32
+        let (ts, rest) = line.split_once(',').unwrap();
+        let (date, _) = ts.split_once(' ').unwrap();
+        let [y, m, d] = date.split('/').collect::<Vec<_>>()[..] else { panic!("{ts}") };
+        let m: u32 = m.parse().unwrap();
+        out.push_str(&format!("{m}/{d}/{y} 8:03:32,{rest}"));
+    }
+    std::fs::write(&file, out).unwrap();
+    let toml = format!("[survey]\nformat = \"google-forms\"\nfiles = [\"{GOOGLE_FILE}\"]\n{EN_LABELS}\n{EN_ITEMS}");
+    std::fs::write(p.join("manyi.toml"), toml).unwrap();
+    check_google(&build(&p));
+}

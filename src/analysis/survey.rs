@@ -132,6 +132,9 @@ pub struct LowComment {
     pub text: String,
     #[serde(skip)]
     pub pos: RowPos,
+    /// The id is the line number (a file without id column), moved with it by `shift_lines`.
+    #[serde(skip)]
+    pub id_is_line: bool,
 }
 
 /// Everything a month contributes to the figures.
@@ -300,10 +303,11 @@ impl SurveyAcc {
         }
         m.low_comments.push(LowComment {
             score,
-            id: row.id.to_string(),
+            id: if row.id_is_line { row.pos.line.to_string() } else { row.id.to_string() },
             date: row.date,
             text: text.to_string(),
             pos: row.pos,
+            id_is_line: row.id_is_line,
         });
         if m.low_comments.len() >= self.keep.saturating_mul(2) {
             trim_comments(&mut m.low_comments, self.keep);
@@ -317,6 +321,9 @@ impl SurveyAcc {
         for m in self.months.values_mut() {
             for c in &mut m.low_comments {
                 c.pos.line += by;
+                if c.id_is_line {
+                    c.id = c.pos.line.to_string();
+                }
             }
             for p in &mut m.first_rows {
                 p.line += by;
@@ -717,7 +724,14 @@ mod tests {
                     }
                 })
                 .collect();
-            let row = SurveyRow { pos: RowPos { file: 0, line }, id: "", date, answers: &answers, comment: Some("x") };
+            let row = SurveyRow {
+                pos: RowPos { file: 0, line },
+                id: "",
+                id_is_line: false,
+                date,
+                answers: &answers,
+                comment: Some("x"),
+            };
             a.add(&with, &row);
             b.add(&without, &row);
         }
@@ -731,7 +745,7 @@ mod tests {
         let date = Date::new(2026, 3, 1).unwrap();
         let add = |acc: &mut SurveyAcc, line: u64| {
             let pos = RowPos { file: 0, line };
-            acc.add(&m, &SurveyRow { pos, id: "", date, answers: &[Ans::Point(1)], comment: None });
+            acc.add(&m, &SurveyRow { pos, id: "", id_is_line: false, date, answers: &[Ans::Point(1)], comment: None });
         };
         let (mut whole, mut early, mut late) = (SurveyAcc::new(&m), SurveyAcc::new(&m), SurveyAcc::new(&m));
         for line in [9, 3, 12, 2, 8, 7, 30, 4] {
@@ -759,7 +773,7 @@ mod tests {
         for (line, v) in [(2, 4.5f64), (3, 5.0), (4, 2.0)] {
             let answers = [if v.fract() == 0.0 { Ans::Point((v - 1.0) as u8) } else { Ans::Value(v) }];
             let pos = RowPos { file: 0, line };
-            acc.add(&m, &SurveyRow { pos, id: "", date, answers: &answers, comment: None });
+            acc.add(&m, &SurveyRow { pos, id: "", id_is_line: false, date, answers: &answers, comment: None });
         }
         let month = acc.period(crate::period::Period::Year(2026)).unwrap();
         let (n, mean) = month.item_mean(0, &m);
@@ -770,15 +784,36 @@ mod tests {
         let mut b = SurveyAcc::new(&m);
         a.add(
             &m,
-            &SurveyRow { pos: RowPos { file: 0, line: 2 }, id: "", date, answers: &[Ans::Value(4.5)], comment: None },
+            &SurveyRow {
+                pos: RowPos { file: 0, line: 2 },
+                id: "",
+                id_is_line: false,
+                date,
+                answers: &[Ans::Value(4.5)],
+                comment: None,
+            },
         );
         b.add(
             &m,
-            &SurveyRow { pos: RowPos { file: 1, line: 2 }, id: "", date, answers: &[Ans::Point(4)], comment: None },
+            &SurveyRow {
+                pos: RowPos { file: 1, line: 2 },
+                id: "",
+                id_is_line: false,
+                date,
+                answers: &[Ans::Point(4)],
+                comment: None,
+            },
         );
         b.add(
             &m,
-            &SurveyRow { pos: RowPos { file: 1, line: 3 }, id: "", date, answers: &[Ans::Point(1)], comment: None },
+            &SurveyRow {
+                pos: RowPos { file: 1, line: 3 },
+                id: "",
+                id_is_line: false,
+                date,
+                answers: &[Ans::Point(1)],
+                comment: None,
+            },
         );
         a.merge(&b);
         assert_eq!(a.period(crate::period::Period::Year(2026)).unwrap().item_mean(0, &m), (n, mean));

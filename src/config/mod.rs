@@ -630,7 +630,7 @@ pub const FORMATS: &[&str] = &["wjx", "tencent", "qualtrics", "surveymonkey", "g
 /// borrow it from the config text).
 pub type FormatName = &'static str;
 /// The formats manyi reads.
-pub const SUPPORTED_FORMATS: &[&str] = &["wjx", "tencent"];
+pub const SUPPORTED_FORMATS: &[&str] = &["wjx", "tencent", "google-forms"];
 /// 问卷星's skip codes: `-3` (skipped by jump logic), `-2` (not shown), `(跳过)`, `(空)`.
 pub const WJX_SKIP_CODES: &[&str] = &["-3", "-2", "(跳过)", "(空)"];
 
@@ -642,11 +642,13 @@ pub fn format_skip_codes(format: Option<&str>) -> &'static [&'static str] {
     }
 }
 
-/// A format's default columns: (id, date, duration).
-pub fn format_columns(format: Option<&str>) -> Option<(&'static str, &'static str, &'static str)> {
+/// A format's default columns: (id, date, duration); Google Forms has no id (the data line
+/// number is the id) and no duration.
+pub fn format_columns(format: Option<&str>) -> Option<(Option<&'static str>, &'static str, Option<&'static str>)> {
     match format {
-        Some("wjx") => Some(("序号", "提交答卷时间", "所用时间")),
-        Some("tencent") => Some(("编号", "结束答题时间", "答题时长")),
+        Some("wjx") => Some((Some("序号"), "提交答卷时间", Some("所用时间"))),
+        Some("tencent") => Some((Some("编号"), "结束答题时间", Some("答题时长"))),
+        Some("google-forms") => Some((None, "Timestamp", None)),
         _ => None,
     }
 }
@@ -655,6 +657,8 @@ pub fn format_columns(format: Option<&str>) -> Option<(&'static str, &'static st
 pub const FORMAT_SIGNATURES: &[(&str, &[&str])] = &[
     ("wjx", &["序号", "提交答卷时间", "所用时间"]),
     ("tencent", &["编号", "开始答题时间", "结束答题时间", "答题时长"]),
+    // Detected only when `Timestamp` is the first column (see `Table::set_format`).
+    ("google-forms", &["Timestamp"]),
 ];
 
 fn survey_format<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<&'static str>, D::Error> {
@@ -672,7 +676,7 @@ fn survey_format<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<
     Err(values::invalid(
         message,
         &format!(
-            "use format = \"wjx\" (问卷星) or \"tencent\" (腾讯问卷), or remove format and name the columns yourself; {} are not supported yet",
+            "use format = \"wjx\" (问卷星), \"tencent\" (腾讯问卷) or \"google-forms\", or remove format and name the columns yourself; {} are not supported yet",
             later.join(", ")
         ),
     ))

@@ -16,13 +16,19 @@ use std::sync::Mutex;
 pub struct SurveyRow<'a> {
     pub pos: RowPos,
     pub id: &'a str,
+    /// The file has no id column (Google Forms): the row's line number stands for its id.
+    pub id_is_line: bool,
     pub date: Date,
     pub answers: &'a [Ans],
     pub comment: Option<&'a str>,
 }
 
 struct Columns {
-    id: usize,
+    /// The id column; `None` for a platform without one (Google Forms): the data line number is
+    /// the id and ids are not checked for repeats.
+    id: Option<usize>,
+    /// Dates may be written month first (`8/31/2023`), as Google Sheets' US locale does.
+    month_first: bool,
     /// The date column, when the rows are dated by it.
     date: Option<usize>,
     /// The file's period (its `files` entry's): rows are placed on its first day when there is
@@ -67,6 +73,7 @@ impl HeldRow {
         SurveyRow {
             pos: self.pos,
             id: &self.id,
+            id_is_line: false,
             date: self.date,
             answers: &self.answers,
             comment: self.comment.as_deref(),
@@ -179,7 +186,7 @@ impl<'c> SurveyReader<'c> {
         // A platform format supplies the id, date and duration columns not configured.
         let defaults = crate::config::format_columns(table.format);
         let id = match (&cfg.id, defaults) {
-            (Some(id), _) => id.as_str(),
+            (Some(id), _) => Some(id.as_str()),
             (None, Some((id, ..))) => id,
             (None, None) => {
                 return Err(crate::diag::Error::config(
@@ -215,10 +222,11 @@ impl<'c> SurveyReader<'c> {
         }
         let duration = match cfg.min_seconds {
             None => None,
-            Some(min) => Some((duration_column(table, cfg.duration.as_deref().or(defaults.map(|d| d.2)))?, min)),
+            Some(min) => Some((duration_column(table, cfg.duration.as_deref().or(defaults.and_then(|d| d.2)))?, min)),
         };
         Ok(Columns {
-            id: table.column(id, "[survey] id")?,
+            id: id.map(|id| table.column(id, "[survey] id")).transpose()?,
+            month_first: table.format == Some("google-forms"),
             date,
             period,
             duration,
@@ -243,7 +251,7 @@ impl<'c> SurveyReader<'c> {
         on_reject: impl FnMut(Rejection),
     ) -> Result<FileAccount> {
         let cols = self.columns(table)?;
-        let id_column = table.header.get(cols.id).cloned().unwrap_or_default();
+        let id_column = cols.id.and_then(|i| table.header.get(i).cloned()).unwrap_or_default();
         let sheet = table.sheet.clone();
         let mut answers = vec![Ans::Blank; self.items.len()];
         let mut too_fast = 0u64;
@@ -273,7 +281,7 @@ impl<'c> SurveyReader<'c> {
                                     date,
                                     answers: answers.clone(),
                                     comment: comment.map(str::to_string),
-                                    col: cols.id,
+                                    col: cols.id.unwrap_or(0),
                                     column: id_column.clone(),
                                     sheet: sheet.clone(),
                                 });
@@ -282,7 +290,8 @@ impl<'c> SurveyReader<'c> {
                         }
                     }
                 }
-                on_row(&SurveyRow { pos, id, date, answers: &answers, comment });
+                let id_is_line = cols.id.is_none();
+                on_row(&SurveyRow { pos, id, id_is_line, date, answers: &answers, comment });
                 Ok(())
             },
             on_reject,
@@ -330,10 +339,16 @@ fn parse_row<'r>(
     reader: &AnswerReader,
     answers: &mut [Ans],
 ) -> std::result::Result<(&'r str, Date, Option<&'r str>), CellError> {
-    let id = row.text(cols.id)?;
+    let id = match cols.id {
+        Some(idx) => row.text(idx)?,
+        None => "",
+    };
     let date = match (cols.date, cols.period) {
         (Some(idx), period) => {
-            let date = row.required_date(idx)?;
+            let date = match row.required_date(idx) {
+                Err(e) if cols.month_first => crate::period::parse_date_month_first(row.text(idx)?).ok_or(e)?,
+                other => other?,
+            };
             if let Some(p) = period.filter(|p| !p.contains(date.month_key())) {
                 return Err((Some(idx), format!("date {date} lies outside the file's period {p}")));
             }

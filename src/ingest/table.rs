@@ -462,12 +462,19 @@ impl Table {
                 }
                 Some(f)
             }
-            None => signatures.iter().find(|(_, cols)| missing_of(cols).is_empty()).map(|s| s.0),
+            None => {
+                let first_is_timestamp = self.normalized.first().and_then(|n| n.as_deref()) == Some("Timestamp");
+                signatures
+                    .iter()
+                    .find(|(f, cols)| missing_of(cols).is_empty() && (*f != "google-forms" || first_is_timestamp))
+                    .map(|s| s.0)
+            }
         };
         self.format = detected;
         match self.format {
             Some("wjx") => self.aliases = wjx_aliases(&self.normalized),
             Some("tencent") => self.aliases = tencent_aliases(&self.normalized),
+            Some("google-forms") => self.aliases = bracket_aliases(&self.normalized),
             _ => {}
         }
         Ok(())
@@ -748,6 +755,19 @@ fn tencent_aliases(normalized: &[Option<String>]) -> Vec<Vec<String>> {
                 }
             }
             out
+        })
+        .collect()
+}
+
+/// Google Forms aliases: a grid question's column `How satisfied…? [Product quality]` is also
+/// named by its row, `Product quality` (the text in the last brackets).
+fn bracket_aliases(normalized: &[Option<String>]) -> Vec<Vec<String>> {
+    normalized
+        .iter()
+        .map(|n| {
+            let row =
+                n.as_deref().and_then(|n| n.strip_suffix(']')).and_then(|n| n.rsplit_once('[')).map(|(_, r)| r.trim());
+            row.filter(|r| !r.is_empty()).map(|r| vec![normalize_header(r)]).unwrap_or_default()
         })
         .collect()
 }
