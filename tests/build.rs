@@ -2,19 +2,10 @@
 //! worked out by hand, error texts and exit codes checked word for word where they matter.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, manyi, stderr};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn manyi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_manyi")).args(args).output().expect("run manyi")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// A fresh copy of a fixture project in the test's own temp folder.
 fn fixture(name: &str, case: &str) -> PathBuf {

@@ -4,14 +4,10 @@
 //! browser, a Markdown renderer, a spreadsheet, an XML parser, a terminal.
 
 mod common;
+use common::manyi;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn manyi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_manyi")).args(args).output().expect("run manyi")
-}
 
 /// A fresh project folder in the test's temp folder with the given files.
 fn project(case: &str, files: &[(&str, &[u8])]) -> PathBuf {

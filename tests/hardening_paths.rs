@@ -6,7 +6,7 @@
 //! its figures: 2026 has 4 usable questionnaires of 6 issued, 2025 has 2 of 5).
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, stderr};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -43,10 +43,6 @@ fn manyi(args: &[&str]) -> Output {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn tmp() -> PathBuf {

@@ -3,7 +3,7 @@
 //! Every build runs through the real binary.
 
 mod common;
-use common::{copy_dir, folder_files};
+use common::{copy_dir, folder_files, stderr};
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -22,10 +22,6 @@ fn project(case: &str) -> PathBuf {
 
 fn build(dir: &Path, extra: &[&str]) -> Output {
     Command::new(BIN).arg("build").arg(dir).args(extra).output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// The folder a clean, lone build of `dir` produces (built into a folder of its own).

@@ -3,19 +3,11 @@
 //! real binary on projects written into the test's temp folder.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, manyi, stderr};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn manyi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_manyi")).args(args).output().expect("run manyi")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn project(case: &str) -> PathBuf {
     let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("real-files-{case}"));

@@ -5,19 +5,10 @@
 //! hand in their EXPECTED.md and repeated in the comments here.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, manyi, stderr};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn manyi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_manyi")).args(args).output().expect("run manyi")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// A copy of a platform fixture in the test's own temp folder, with `toml` as its manyi.toml.
 fn project(fixture: &str, case: &str, toml: &str) -> PathBuf {

@@ -3,18 +3,10 @@
 //! the report's language.
 
 mod common;
-use common::{copy_dir, folder_files};
+use common::{copy_dir, folder_files, manyi, stderr};
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn manyi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_manyi")).args(args).output().expect("run manyi")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 /// A fresh copy of a project (a fixture or the sample) in the test's own temp folder.
 fn project(src: &str, case: &str) -> PathBuf {
