@@ -394,3 +394,21 @@ fn complaint_missing_required_column_is_named() {
         "{err}"
     );
 }
+
+/// Reopen rate = reopened / closed (METHODS): a complaint flagged as reopened that is still
+/// open at the as-of date is not among the closed, so it does not enter the numerator.
+/// The register fixture has C2 reopened and closed (1 of 5 closed); C11 is added, reopened
+/// and open: still 1 reopened, rate 1/5.
+#[test]
+fn reopened_complaints_still_open_are_not_counted_in_the_reopen_rate() {
+    let project = fixture("register", "reopened-open");
+    let path = project.join("data/complaints.csv");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("C11,2026-06-01,,A,X,,是,10\n");
+    std::fs::write(&path, text).unwrap();
+    let s = summary(&build_ok(&project, &[]));
+    let c = &s["complaints"];
+    assert_eq!(c["closed"], 5);
+    assert_eq!(c["reopened"], 1);
+    close(&c["reopen_rate"], 0.2);
+}

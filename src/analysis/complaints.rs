@@ -274,7 +274,6 @@ fn count_status(data: &ComplaintData, in_period: &[usize], as_of: Date) -> Statu
     };
     for &i in in_period {
         let c = &data.complaints[i];
-        s.reopened += u64::from(c.reopened);
         // A closed date decides; without one, a status that says closed does (it has no date,
         // so it counts whatever the as-of date, and not in days to close).
         let closed = match c.closed_day {
@@ -284,6 +283,8 @@ fn count_status(data: &ComplaintData, in_period: &[usize], as_of: Date) -> Statu
         match closed {
             Some(closed_day) => {
                 s.closed += 1;
+                // Reopen rate = reopened / closed: the numerator counts among the closed.
+                s.reopened += u64::from(c.reopened);
                 if let Some(d) = closed_day {
                     s.days.push(f64::from(d - c.received_day));
                 }

@@ -130,9 +130,10 @@ fn complaint_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
     let mut notes = Vec::new();
     if let (Some(k), Some(c)) = (&cfg.complaints, &f.complaints) {
         let days = k.deadline_days.map(|d| d.to_string()).unwrap_or_default();
+        let column = k.deadline.clone().unwrap_or_default();
         let deadline = match (k.deadline.is_some(), k.deadline_days.is_some()) {
-            (true, true) => t.fill("m_deadline_column_days", &[("days", &days)]),
-            (true, false) => t.get("m_deadline_column"),
+            (true, true) => t.fill("m_deadline_column_days", &[("days", &days), ("column", &column)]),
+            (true, false) => t.fill("m_deadline_column", &[("column", &column)]),
             (false, true) => t.fill("m_deadline_days", &[("days", &days)]),
             (false, false) if k.on_time.is_some() => t.get("m_deadline_none_on_time"),
             (false, false) => t.get("m_deadline_none"),
