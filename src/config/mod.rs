@@ -634,6 +634,33 @@ pub const SUPPORTED_FORMATS: &[&str] = &["wjx", "tencent", "google-forms"];
 /// 问卷星's skip codes: `-3` (skipped by jump logic), `-2` (not shown), `(跳过)`, `(空)`.
 pub const WJX_SKIP_CODES: &[&str] = &["-3", "-2", "(跳过)", "(空)"];
 
+/// A format's name as users know it, for messages.
+pub fn format_title(format: &str) -> &'static str {
+    match format {
+        "wjx" => "问卷星",
+        "tencent" => "腾讯问卷",
+        "qualtrics" => "Qualtrics",
+        "surveymonkey" => "SurveyMonkey",
+        "google-forms" => "Google Forms",
+        _ => "an unknown format",
+    }
+}
+
+/// The supported formats as `"wjx" (问卷星), "tencent" (腾讯问卷) or …`, for hints.
+pub fn supported_formats_text() -> String {
+    let names: Vec<String> = SUPPORTED_FORMATS.iter().map(|f| format!("\"{f}\" ({})", format_title(f))).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
+/// Whether a format's numeric skip codes (问卷星's -2/-3) lie inside the answer scale, where
+/// they could not be told from answers.
+pub fn skip_codes_in_scale(format: Option<&str>, scale: &Scale) -> bool {
+    format_skip_codes(format).iter().filter_map(|c| c.parse::<f64>().ok()).any(|v| v >= scale.min && v <= scale.max)
+}
+
 /// The skip codes a survey-platform format's cells use for "not answered".
 pub fn format_skip_codes(format: Option<&str>) -> &'static [&'static str] {
     match format {
@@ -676,7 +703,8 @@ fn survey_format<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<
     Err(values::invalid(
         message,
         &format!(
-            "use format = \"wjx\" (问卷星), \"tencent\" (腾讯问卷) or \"google-forms\", or remove format and name the columns yourself; {} are not supported yet",
+            "use format = {}, or remove format and name the columns yourself; {} are not supported yet",
+            supported_formats_text(),
             later.join(", ")
         ),
     ))

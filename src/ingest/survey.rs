@@ -162,7 +162,7 @@ impl<'c> SurveyReader<'c> {
             }
             Some(_) => {}
         }
-        if self.cfg.format.is_none() && table.format == Some("wjx") && self.cfg.scale.min <= -2.0 {
+        if self.cfg.format.is_none() && crate::config::skip_codes_in_scale(table.format, &self.cfg.scale) {
             return Err(Error::config(
                 Location::file(table.file.shown.clone()),
                 format!(
@@ -189,15 +189,23 @@ impl<'c> SurveyReader<'c> {
             (Some(id), _) => Some(id.as_str()),
             (None, Some((id, ..))) => id,
             (None, None) => {
+                let known: Vec<String> = crate::config::FORMAT_SIGNATURES
+                    .iter()
+                    .map(|(f, columns)| format!("{}: {}", crate::config::format_title(f), columns.join(", ")))
+                    .collect();
                 return Err(crate::diag::Error::config(
                     crate::diag::Location::file(table.file.shown.clone()),
-                    "[survey] has no id column, and this file is not an export of a survey platform manyi \
-                     recognises (问卷星: 序号, 提交答卷时间, 所用时间; 腾讯问卷: 编号, 开始答题时间, 结束答题时间, 答题时长)",
+                    format!(
+                        "[survey] has no id column, and this file is not an export of a survey platform manyi \
+                         recognises ({})",
+                        known.join("; ")
+                    ),
                 )
-                .with_hint(
+                .with_hint(format!(
                     "name the questionnaire id column with id = \"<column>\" (and the date column with \
-                     date = \"<column>\") under [survey] in manyi.toml, or set format = \"wjx\" / \"tencent\" for a 问卷星 / 腾讯问卷 download",
-                ))
+                     date = \"<column>\") under [survey] in manyi.toml, or set format = {} for a platform's download",
+                    crate::config::supported_formats_text()
+                )));
             }
         };
         let cfg_date = cfg.date.as_deref().or(defaults.map(|d| d.1));

@@ -436,8 +436,8 @@ impl Table {
     }
 
     /// Sets the file's survey-platform format: `configured` (`[survey] format`), which the
-    /// header must match, or the one detected from the header (问卷星: `序号`, `提交答卷时间`
-    /// and `所用时间`). A format adds its aliases to the column names.
+    /// header must match, or the one detected from the header by `config::FORMAT_SIGNATURES`.
+    /// A format adds its aliases to the column names.
     pub fn set_format(&mut self, configured: Option<&'static str>) -> Result<()> {
         let signatures = crate::config::FORMAT_SIGNATURES;
         let missing_of = |cols: &[&'static str]| -> Vec<&'static str> {
@@ -698,7 +698,7 @@ fn wjx_aliases(normalized: &[Option<String>]) -> Vec<Vec<String>> {
             let digits = n.bytes().take_while(u8::is_ascii_digit).count();
             if digits > 0 {
                 let rest = &n[digits..];
-                if let Some(text) = ['、', '.', ':', '．', '：'].iter().find_map(|sep| rest.strip_prefix(*sep)) {
+                if let Some(text) = ['、', '.', ':'].iter().find_map(|sep| rest.strip_prefix(*sep)) {
                     let text = text.trim();
                     if !text.is_empty() {
                         out.push(normalize_header(text));
