@@ -37,12 +37,16 @@ impl Labels {
 
     /// The label with `{name}` placeholders filled.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut s = self.get(key);
-        for (k, v) in args {
-            s = s.replace(&format!("{{{k}}}"), v);
-        }
-        s
+        fill_placeholders(self.get(key), args.iter().copied())
     }
+}
+
+/// `text` with each `{name}` replaced by its value (labels, and the templates' `fill` filter).
+pub fn fill_placeholders<'a>(mut text: String, args: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    for (k, v) in args {
+        text = text.replace(&format!("{{{k}}}"), v);
+    }
+    text
 }
 
 #[cfg(test)]

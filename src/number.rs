@@ -7,7 +7,7 @@ pub const DASH: &str = "—";
 
 /// Tolerance for binary floating point when rounding: a value that is mathematically
 /// x.x5 may be stored as x.x4999999999; it still rounds up.
-const ROUND_EPS: f64 = 1e-9;
+pub const ROUND_EPS: f64 = 1e-9;
 
 /// `x` rounded half away from zero to `decimals` places (the displayed precision).
 pub fn round_half_away(x: f64, decimals: u32) -> f64 {

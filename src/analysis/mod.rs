@@ -15,7 +15,7 @@ use crate::diag::{Error, Location, Result};
 /// Row accounting types, part of the figures.
 pub use crate::ingest::{FileAccount, Rejection};
 use crate::ingest::{Inputs, Quality};
-use crate::period::Period;
+use crate::period::{Period, YearMonth};
 use complaints::{summarize_actions, summarize_complaints, ActionResult, ComplaintResult};
 use serde::Serialize;
 use std::sync::Arc;
@@ -134,15 +134,18 @@ fn complaint_months<'a>(inputs: &'a Inputs<Tally>) -> impl Iterator<Item = crate
 }
 
 fn no_complaints(inputs: &Inputs<Tally>, period: Period) -> Error {
-    let span = match (complaint_months(inputs).min(), complaint_months(inputs).max()) {
+    let span = (complaint_months(inputs).min(), complaint_months(inputs).max());
+    outside_data(format!("no complaints are received in {period}; the register covers"), span)
+}
+
+/// A `--period` outside the data: the message ends with the months the data covers.
+fn outside_data(message: String, (first, last): (Option<YearMonth>, Option<YearMonth>)) -> Error {
+    let span = match (first, last) {
         (Some(a), Some(b)) => format!("{a} to {b}"),
         _ => "nothing".into(),
     };
-    Error::config(
-        Location::file("--period"),
-        format!("no complaints are received in {period}; the register covers {span}"),
-    )
-    .with_hint("choose a period inside the data, or leave out --period for the latest year")
+    Error::config(Location::file("--period"), format!("{message} {span}"))
+        .with_hint("choose a period inside the data, or leave out --period for the latest year")
 }
 
 /// The periods of a project with a survey: from the survey's dates, as before.
@@ -204,13 +207,6 @@ pub fn period_warnings(cfg: &Config, inputs: &Inputs<Tally>) -> Vec<crate::diag:
 
 fn no_data(inputs: &Inputs<Tally>, period: Period) -> Error {
     let months = &inputs.survey.acc.months;
-    let span = match (months.keys().next(), months.keys().next_back()) {
-        (Some(a), Some(b)) => format!("{a} to {b}"),
-        _ => "nothing".into(),
-    };
-    Error::config(
-        Location::file("--period"),
-        format!("no survey responses are dated in {period}; the data covers {span}"),
-    )
-    .with_hint("choose a period inside the data, or leave out --period for the latest year")
+    let span = (months.keys().next().copied(), months.keys().next_back().copied());
+    outside_data(format!("no survey responses are dated in {period}; the data covers"), span)
 }

@@ -19,9 +19,7 @@ pub fn weighted_mean(pairs: impl IntoIterator<Item = (f64, Option<f64>)>) -> Opt
 }
 
 pub use crate::number::round_half_away;
-
-/// Tolerance for binary floating point when rounding (the same as `number::round_half_away`'s).
-const ROUND_EPS: f64 = 1e-9;
+use crate::number::ROUND_EPS;
 
 /// A score in tenths, rounded half away from zero: 94.95 → 950. Scores are 0–100.
 pub fn tenths(score: f64) -> u16 {

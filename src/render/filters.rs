@@ -137,19 +137,21 @@ fn date(v: &Value, kwargs: Kwargs, _: &State, lang: &str) -> TeraResult<String> 
 
 /// `fill(name=value, ...)`: a label with its `{name}` placeholders filled.
 fn fill(v: &str, kwargs: Kwargs, _: &State) -> String {
-    let mut s = v.to_string();
-    for (k, val) in kwargs.iter() {
-        let text = match val.as_str() {
-            Some(t) => t.to_string(),
-            None if val.is_none() => DASH.to_string(),
-            None => match val.as_f64() {
-                Some(x) => number::shortest(x),
-                None => val.to_string(),
-            },
-        };
-        s = s.replace(&format!("{{{}}}", k.as_str().unwrap_or_default()), &text);
-    }
-    s
+    let args: Vec<(String, String)> = kwargs
+        .iter()
+        .map(|(k, val)| {
+            let text = match val.as_str() {
+                Some(t) => t.to_string(),
+                None if val.is_none() => DASH.to_string(),
+                None => match val.as_f64() {
+                    Some(x) => number::shortest(x),
+                    None => val.to_string(),
+                },
+            };
+            (k.as_str().unwrap_or_default().to_string(), text)
+        })
+        .collect();
+    crate::labels::fill_placeholders(v.to_string(), args.iter().map(|(k, t)| (k.as_str(), t.as_str())))
 }
 
 /// Registers every filter; `category` and `yes_no` name values in the report's language.
