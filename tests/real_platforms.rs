@@ -222,3 +222,31 @@ fn wjx_skip_codes_inside_the_scale_are_a_config_error() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("skip codes -2/-3"), "{}", stderr(&o));
 }
+
+/// Filters are resolved with the other columns, after the format: a filter may name a
+/// column by its 问卷星 alias (`Q1` = `1、您所在的行业`), and a missing filter column is reported
+/// in the same run as a missing item. Rows of the fixture with 行业 = 1 are kept.
+#[test]
+fn a_filter_may_name_a_column_by_its_alias_and_is_checked_with_the_others() {
+    let toml = format!(
+        "[survey]\nfiles = [\"data/wjx-number.csv\"]\nscale = {{ min = 1, max = 5 }}\n\
+         filters = [{{ column = \"Q1\", equals = [\"1\"] }}]\nmax_rejected_share = 1\n{ITEMS}"
+    );
+    let s = build(&project("wjx-number", "filter-alias", &toml));
+    let f = &s["data_quality"]["files"][0];
+    assert_eq!(
+        f["read"].as_u64(),
+        Some(f["used"].as_u64().unwrap() + f["rejected"].as_u64().unwrap() + f["excluded"].as_u64().unwrap())
+    );
+    assert!(f["excluded"].as_u64().unwrap() > 0, "{f}");
+
+    let toml = format!(
+        "[survey]\nfiles = [\"data/wjx-number.csv\"]\nscale = {{ min = 1, max = 5 }}\n\
+         filters = [{{ column = \"渠道\", equals = [\"1\"] }}]\n{}",
+        ITEMS.replace("价格合理", "价格合里")
+    );
+    let dir = project("wjx-number", "filter-missing", &toml);
+    let o = manyi(&["build", dir.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(err.contains("\"渠道\"") && err.contains("\"价格合里\""), "both missing columns in one run: {err}");
+}

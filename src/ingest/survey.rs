@@ -140,7 +140,7 @@ impl<'c> SurveyReader<'c> {
         let mut table = Table::open(file, &self.cfg.read_options())?;
         table.set_format(self.cfg.format)?;
         self.check_format(&table)?;
-        self.columns(&table)?;
+        self.columns(&mut table)?;
         Ok(table)
     }
 
@@ -176,7 +176,7 @@ impl<'c> SurveyReader<'c> {
     }
 
     /// The configured columns in the table's header; every missing one is reported at once.
-    fn columns(&self, table: &Table) -> Result<Columns> {
+    fn columns(&self, table: &mut Table) -> Result<Columns> {
         table.all_columns(|table| self.find_columns(table))
     }
 

@@ -35,6 +35,9 @@ pub struct Table {
     /// Row filters (`filters`): a column and the values kept, in both their written and
     /// their folded form (see `filter_form`).
     filters: Vec<(usize, Vec<(String, String)>)>,
+    /// The configured `filters`, resolved into `filters` by `all_columns` (after the format,
+    /// so a filter may name a column by a format's alias).
+    filter_specs: Vec<crate::config::RowFilter>,
 }
 
 /// How filter values and cells are compared: widths folded, whitespace trimmed, lower case.
@@ -293,10 +296,7 @@ fn sniff_delimiter(prefix: &[u8]) -> u8 {
 impl Table {
     pub fn open(file: &SourceFile, opts: &ReadOptions) -> Result<Table> {
         let mut table = if is_workbook(file) { Self::open_sheet(file, opts)? } else { Self::open_csv(file, opts)? };
-        for f in &opts.filters {
-            let col = table.column(&f.column, "a `filters` column")?;
-            table.filters.push((col, f.equals.iter().map(|v| (v.trim().to_string(), filter_form(v))).collect()));
-        }
+        table.filter_specs = opts.filters.clone();
         Ok(table)
     }
 
@@ -412,6 +412,7 @@ impl Table {
             raw: false,
             encoding: None,
             filters: Vec::new(),
+            filter_specs: Vec::new(),
             unresolved: Default::default(),
         }
     }
@@ -419,9 +420,19 @@ impl Table {
     /// Runs `find`, which looks up the configured columns with `column`, so that every missing
     /// or ambiguous column of the file is reported in one error, not only the first: while it
     /// runs, a column that cannot be resolved is recorded and stands in as column 0.
-    pub fn all_columns<C>(&self, find: impl FnOnce(&Table) -> Result<C>) -> Result<C> {
+    /// The row filters' columns are resolved here too, with the others.
+    pub fn all_columns<C>(&mut self, find: impl FnOnce(&Table) -> Result<C>) -> Result<C> {
         *self.unresolved.borrow_mut() = Some(Vec::new());
         let found = find(self);
+        let filters: Vec<(usize, Vec<(String, String)>)> = self
+            .filter_specs
+            .iter()
+            .filter_map(|f| {
+                let col = self.column(&f.column, "a `filters` column").ok()?;
+                Some((col, f.equals.iter().map(|v| (v.trim().to_string(), filter_form(v))).collect()))
+            })
+            .collect();
+        self.filters = filters;
         let unresolved = self.unresolved.borrow_mut().take().unwrap_or_default();
         match Error::from_diagnostics(crate::diag::ErrorKind::Data, unresolved) {
             Some(e) => Err(e),
@@ -645,7 +656,7 @@ impl Table {
             aliases: self.aliases.clone(),
             delimiter: self.delimiter,
             encoding: self.encoding,
-            filters: self.filters.clone(),
+            filter_specs: self.filter_specs.clone(),
         }
     }
 }
@@ -660,7 +671,7 @@ pub struct Layout {
     aliases: Vec<Vec<String>>,
     delimiter: u8,
     encoding: Option<&'static str>,
-    filters: Vec<(usize, Vec<(String, String)>)>,
+    filter_specs: Vec<crate::config::RowFilter>,
 }
 
 impl Layout {
@@ -679,7 +690,7 @@ impl Layout {
         t.delimiter = self.delimiter;
         t.raw = true;
         t.encoding = self.encoding;
-        t.filters = self.filters.clone();
+        t.filter_specs = self.filter_specs.clone();
         t.format = self.format;
         t.aliases = self.aliases.clone();
         Ok(t)
