@@ -13,6 +13,7 @@ pub mod labels;
 pub mod number;
 pub mod parallel;
 pub mod period;
+pub mod platform;
 pub mod render;
 pub mod settings;
 pub mod site;

@@ -157,6 +157,61 @@ pub fn parse_date_month_first(text: &str) -> Option<Date> {
     Date::new(y.parse().ok()?, m.parse().ok()?, day.parse().ok()?)
 }
 
+/// A date and time as seconds since 1970-01-01 00:00 (of the export's own clock; the zone is
+/// dropped), for a response time taken as end minus start: the date forms of `parse_date`
+/// (then month first when `month_first`), followed by an optional `H:MM[:SS]` time with an
+/// optional AM/PM. A date alone is its midnight.
+pub fn parse_moment(text: &str, month_first: bool) -> Option<i64> {
+    let s = text.trim();
+    let date = parse_date(s).or_else(|| if month_first { parse_date_month_first(s) } else { None })?;
+    let time = s.split_once([' ', 'T']).map_or("", |(_, t)| t.trim());
+    Some(date.days() * 86_400 + i64::from(time_of_day(time)?))
+}
+
+/// Seconds since midnight of `14:30`, `08:03:32`, `8:03:32 PM`, `08:03:32.5 GMT+8` (the zone
+/// and fractions of a second dropped); 0 for an empty text.
+fn time_of_day(text: &str) -> Option<u32> {
+    let t = text.split_once(" GMT").or_else(|| text.split_once(" UTC")).map_or(text, |(t, _)| t).trim();
+    if t.is_empty() {
+        return Some(0);
+    }
+    let (clock, half) = match ["AM", "PM", "am", "pm"].iter().find_map(|m| t.strip_suffix(m).map(|c| (c.trim_end(), m)))
+    {
+        Some((c, m)) => (c, Some(m.eq_ignore_ascii_case("pm"))),
+        None => (t.trim_end_matches('Z'), None),
+    };
+    let mut parts = clock.split(':');
+    let num = |p: Option<&str>, max: u32| -> Option<u32> {
+        let p = p?;
+        let whole = p.split_once('.').map_or(p, |(w, _)| w);
+        if whole.is_empty() || whole.len() > 2 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        whole.parse().ok().filter(|v| *v <= max)
+    };
+    let mut h = num(parts.next(), 23)?;
+    let m = num(parts.next(), 59)?;
+    let sec = match parts.next() {
+        Some(p) => num(Some(p), 59)?,
+        None => 0,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    if let Some(pm) = half {
+        if !(1..=12).contains(&h) {
+            return None;
+        }
+        h = match (h, pm) {
+            (12, false) => 0,
+            (12, true) => 12,
+            (h, true) => h + 12,
+            (h, false) => h,
+        };
+    }
+    Some(h * 3600 + m * 60 + sec)
+}
+
 /// The month of an English three-letter abbreviation (`Jan` … `Dec`, any case).
 fn month_abbreviation(s: &str) -> Option<u8> {
     const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -326,6 +381,25 @@ mod tests {
         for s in ["31/8/2023", "2023/8/31", "8/31/23", "8-31-2023"] {
             assert_eq!(parse_date_month_first(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn moments_are_seconds_with_12_hour_clocks_and_dropped_zones() {
+        let at = |t: &str, mf: bool| parse_moment(t, mf);
+        let base = Date::new(2026, 4, 18).unwrap().days() * 86_400;
+        assert_eq!(at("04/18/2026 08:03:32 AM", true), Some(base + 8 * 3600 + 3 * 60 + 32));
+        assert_eq!(at("04/18/2026 08:03:32 PM", true), Some(base + 20 * 3600 + 3 * 60 + 32));
+        assert_eq!(at("04/18/2026 12:00:05 AM", true), Some(base + 5));
+        assert_eq!(at("04/18/2026 12:00:05 PM", true), Some(base + 12 * 3600 + 5));
+        assert_eq!(at("2026-04-18 08:03:32", false), Some(base + 8 * 3600 + 3 * 60 + 32));
+        assert_eq!(at("2026-04-18T08:03", false), Some(base + 8 * 3600 + 3 * 60));
+        assert_eq!(at("2026/4/18 8:03:32 AM GMT+8", false), Some(base + 8 * 3600 + 3 * 60 + 32));
+        assert_eq!(at("2026-04-18", false), Some(base));
+        assert_eq!(at("04/18/2026 08:03:32 AM", false), None, "month first only when asked");
+        assert_eq!(at("2026-04-18 13:00 PM", false), None);
+        assert_eq!(at("2026-04-18 24:00", false), None);
+        assert_eq!(at("2026-04-18 8:61", false), None);
+        assert_eq!(at("2026-04-18 soon", false), None);
     }
 
     #[test]

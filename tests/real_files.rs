@@ -287,7 +287,10 @@ fn questionnaires_answered_too_fast_are_rejected_and_counted() {
     assert!(rejected.contains("data/s.csv,7,所用时间,\"\"\"fast\"\" is not a duration"), "{rejected}");
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     // The method notes state the rule the computation applied, with its minimum and column.
-    assert!(html.contains("答题时间短于 30 秒的问卷拒收（答题时间列：所用时间 / 答题时长）"), "method note");
+    assert!(
+        html.contains("答题时间短于 30 秒的问卷拒收（答题时间列：Duration (in seconds) / 所用时间 / 答题时长）"),
+        "method note"
+    );
     assert!(html.contains("拒收问卷中有 2 份的答题时间短于最短答题时间"), "data-quality count");
 
     // A configured duration column; missing, it is named.

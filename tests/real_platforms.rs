@@ -143,14 +143,16 @@ fn wjx_items_by_question_number_and_full_header() {
 }
 
 #[test]
-fn unsupported_format_is_a_config_error_naming_the_others() {
-    let toml = format!("[survey]\nformat = \"surveymonkey\"\nfiles = [\"data/wjx-number.csv\"]\n{ITEMS}");
-    let o = manyi(&["check", project("wjx-number", "surveymonkey", &toml).to_str().unwrap()]);
+fn unknown_format_is_a_config_error_naming_the_known_ones() {
+    let toml = format!("[survey]\nformat = \"typeform\"\nfiles = [\"data/wjx-number.csv\"]\n{ITEMS}");
+    let o = manyi(&["check", project("wjx-number", "typeform", &toml).to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("manyi.toml:2:"), "{err}");
-    assert!(err.contains("\"surveymonkey\" is not supported yet"), "{err}");
-    assert!(err.contains("\"qualtrics\"") && err.contains("\"google-forms\""), "{err}");
+    assert!(err.contains("\"typeform\" is not a known survey-platform format"), "{err}");
+    for f in ["wjx", "tencent", "qualtrics", "surveymonkey", "google-forms"] {
+        assert!(err.contains(&format!("\"{f}\"")), "{f}: {err}");
+    }
 }
 
 #[test]

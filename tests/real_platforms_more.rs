@@ -1,4 +1,5 @@
-//! Survey-platform exports beyond 问卷星 (issue 10): 腾讯问卷 (tencent), read with
+//! Survey-platform exports beyond 问卷星 (issue 10): 腾讯问卷 (tencent), Google Forms,
+//! Qualtrics and SurveyMonkey, read with
 //! `[survey] format = "…"` or detected from the header, the id, date and duration columns
 //! taken from the platform's own and items named by their question text. Built through the
 //! real binary from the fixtures in tests/fixtures/platforms/<platform>; figures worked out by
@@ -197,4 +198,241 @@ fn google_forms_sheet_dates_are_month_first() {
     let toml = format!("[survey]\nformat = \"google-forms\"\nfiles = [\"{GOOGLE_FILE}\"]\n{EN_LABELS}\n{EN_ITEMS}");
     std::fs::write(p.join("manyi.toml"), toml).unwrap();
     check_google(&build(&p));
+}
+
+// ---- Qualtrics ----------------------------------------------------------------------------
+
+const QUALTRICS_FILE: &str = "data/Customer+satisfaction+2026_April+28,+2026_09.30.csv";
+
+const QUALTRICS_LABELS: &str = r#"scale = { min = 1, max = 5, labels = { "Extremely satisfied" = 5, "Somewhat satisfied" = 4, "Neither satisfied nor dissatisfied" = 3, "Somewhat dissatisfied" = 2, "Extremely dissatisfied" = 1 } }"#;
+
+const QUALTRICS_IDS: &str = r#"
+[[survey.dimensions]]
+name = "Satisfaction"
+items = ["Q2_1", "Q2_2", "Q2_3", "Q2_4", "Q2_5"]
+"#;
+
+/// Excluded rows of a file as `(column, value, rows)`.
+fn excluded_by(s: &Value) -> Vec<(String, Value, u64)> {
+    s["data_quality"]["files"][0]["excluded_by"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| (e["column"].as_str().unwrap().to_string(), e["value"].clone(), e["rows"].as_u64().unwrap()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// tests/fixtures/platforms/qualtrics/EXPECTED.md with `min_seconds = 30`: three header rows
+/// (data from line 4), 10 rows read; row 2 (Status = Survey Preview) and row 9 (Finished =
+/// False) excluded; row 6 (Duration 12 s) rejected as too fast; 7 returned, 6 valid (row 7
+/// answers 3 of 5). Q2_1 (24 − 6) / 24 × 100 = 75.0, Q2_2 (22 − 6) / 24 = 66.6667,
+/// Q2_3 (23 − 6) / 24 = 70.8333, Q2_4 (19 − 5) / 20 = 70.0, Q2_5 (25 − 6) / 24 = 79.1667;
+/// index = 72.3333.
+#[test]
+fn qualtrics_with_format_gives_the_hand_figures() {
+    let toml = format!(
+        "[survey]\nformat = \"qualtrics\"\nfiles = [\"{QUALTRICS_FILE}\"]\n{QUALTRICS_LABELS}\nmin_seconds = 30\n{QUALTRICS_IDS}"
+    );
+    let p = project("qualtrics", "format", &toml);
+    let s = build(&p);
+    check(&s, 72.333_333, 7, 6, 1, 2, &[(75.0, 6), (66.666_667, 6), (70.833_333, 6), (70.0, 5), (79.166_667, 6)]);
+    assert_eq!(s["data_quality"]["rows_read"], 10);
+    assert_eq!(s["data_quality"]["rows_too_fast"], 1);
+    assert_eq!(s["data_quality"]["files"][0]["format"], "qualtrics");
+    assert_eq!(
+        excluded_by(&s),
+        vec![
+            ("Status".to_string(), Value::from("Survey Preview"), 1),
+            ("Finished".to_string(), Value::from("False"), 1)
+        ]
+    );
+    // The too-fast row is the file's line 9 (three header rows): rejected.csv says so.
+    let rejected = std::fs::read_to_string(p.join("public/rejected.csv")).unwrap();
+    assert!(rejected.contains(",9,") && rejected.contains("answered in 12 s, below the 30 s minimum"), "{rejected}");
+    let md = std::fs::read_to_string(p.join("public/report.md")).unwrap();
+    assert!(md.contains("Qualtrics"), "format shown in the data-quality section");
+    assert!(md.contains("Survey Preview"), "exclusion reasons shown:\n{md}");
+}
+
+/// Detected from StartDate, EndDate, ResponseId; without `min_seconds` row 6 counts: 8
+/// returned, 7 valid; Q2_1 (28 − 7) / 28 × 100 = 75.0, Q2_2 (27 − 7) / 28 = 71.4286,
+/// Q2_3 75.0, Q2_4 (24 − 6) / 24 = 75.0, Q2_5 (29 − 7) / 28 = 78.5714; index = 75.0.
+/// Items named by row 2's matrix-row text and by its full text give the same figures.
+#[test]
+fn qualtrics_detected_and_named_by_question_text() {
+    let want = [(75.0, 7), (71.428_571, 7), (75.0, 7), (75.0, 6), (78.571_429, 7)];
+    let toml = format!("[survey]\nfiles = [\"{QUALTRICS_FILE}\"]\n{QUALTRICS_LABELS}\n{QUALTRICS_IDS}");
+    let s = build(&project("qualtrics", "detected", &toml));
+    check(&s, 75.0, 8, 7, 0, 2, &want);
+    assert_eq!(s["data_quality"]["files"][0]["format"], "qualtrics");
+
+    let items = r#"
+[[survey.dimensions]]
+name = "Satisfaction"
+items = ["Product quality", "On-time delivery", "How satisfied are you with each of the following aspects of our service? - Staff courtesy", "Response time", "Value for money"]
+"#;
+    let toml = format!(
+        "[survey]\nformat = \"qualtrics\"\nfiles = [\"{QUALTRICS_FILE}\"]\n{QUALTRICS_LABELS}\ncomment = \"Q3\"\n{items}"
+    );
+    let s = build(&project("qualtrics", "by-text", &toml));
+    check(&s, 75.0, 8, 7, 0, 2, &want);
+}
+
+/// Numeric-values exports write Status 1 for a preview and Finished 0: excluded the same way.
+#[test]
+fn qualtrics_numeric_status_and_finished_are_excluded_too() {
+    let p = project("qualtrics", "numeric", "");
+    let file = p.join(QUALTRICS_FILE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text
+        .replace(",Survey Preview,", ",1,")
+        .replace(",IP Address,", ",0,")
+        .replace(",True,", ",1,")
+        .replace(",False,", ",0,");
+    std::fs::write(&file, text).unwrap();
+    let toml = format!("[survey]\nfiles = [\"{QUALTRICS_FILE}\"]\n{QUALTRICS_LABELS}\n{QUALTRICS_IDS}");
+    std::fs::write(p.join("manyi.toml"), toml).unwrap();
+    let s = build(&p);
+    check(&s, 75.0, 8, 7, 0, 2, &[(75.0, 7), (71.428_571, 7), (75.0, 7), (75.0, 6), (78.571_429, 7)]);
+    assert_eq!(
+        excluded_by(&s),
+        vec![("Status".to_string(), Value::from("1"), 1), ("Finished".to_string(), Value::from("0"), 1)]
+    );
+}
+
+/// A Qualtrics file whose third header row is gone (a response on line 3) is refused, naming
+/// the line, instead of reading a response as a header.
+#[test]
+fn qualtrics_without_its_third_header_row_is_refused() {
+    let p = project("qualtrics", "two-rows", "");
+    let file = p.join(QUALTRICS_FILE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let without: String = lines.iter().enumerate().filter(|(i, _)| *i != 2).map(|(_, l)| *l).collect();
+    std::fs::write(&file, without).unwrap();
+    let toml = format!("[survey]\nfiles = [\"{QUALTRICS_FILE}\"]\n{QUALTRICS_LABELS}\n{QUALTRICS_IDS}");
+    std::fs::write(p.join("manyi.toml"), toml).unwrap();
+    let o = manyi(&["build", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(":3:") && err.contains("header rows") && err.contains("holds \"2026-04-18 08:00:00\""),
+        "{err}"
+    );
+}
+
+// ---- SurveyMonkey -------------------------------------------------------------------------
+
+const MONKEY_FILE: &str = "data/Sheet_1.csv";
+
+/// tests/fixtures/platforms/surveymonkey/EXPECTED.md with `min_seconds = 30`: two header
+/// rows (data from line 3), 10 rows read; row 6 answered in 20 s (End Date − Start Date)
+/// rejected; 9 returned, 8 valid. Product quality (29 − 8) / 32 × 100 = 65.625, On-time
+/// delivery (28 − 8) / 32 = 62.5, Staff courtesy 62.5, Response time (24 − 7) / 28 = 60.7143,
+/// Value for money (32 − 8) / 32 = 75.0; index = 65.2679. Items are the matrix rows' sub-labels
+/// of row 2; the question text of row 1 is written over the first of them only.
+#[test]
+fn surveymonkey_with_format_gives_the_hand_figures() {
+    let toml = format!(
+        "[survey]\nformat = \"surveymonkey\"\nfiles = [\"{MONKEY_FILE}\"]\n{EN_LABELS}\nmin_seconds = 30\n{EN_ITEMS}"
+    );
+    let p = project("surveymonkey", "format", &toml);
+    let s = build(&p);
+    check(&s, 65.267_857, 9, 8, 1, 0, &[(65.625, 8), (62.5, 8), (62.5, 8), (60.714_286, 7), (75.0, 8)]);
+    assert_eq!(s["data_quality"]["rows_too_fast"], 1);
+    assert_eq!(s["data_quality"]["files"][0]["format"], "surveymonkey");
+    let rejected = std::fs::read_to_string(p.join("public/rejected.csv")).unwrap();
+    assert!(rejected.contains(",8,") && rejected.contains("answered in 20 s, below the 30 s minimum"), "{rejected}");
+    let md = std::fs::read_to_string(p.join("public/report.md")).unwrap();
+    assert!(md.contains("SurveyMonkey"), "format shown in the data-quality section");
+    assert!(md.contains("End Date − Start Date"), "the duration rule is in the method notes:\n{md}");
+}
+
+/// Detected from Respondent ID, Collector ID, Start Date, End Date; without `min_seconds`:
+/// 10 returned, 9 valid, index 68.125 (EXPECTED.md). The comment is the open-ended question,
+/// named by its row-1 text (its row 2 says `Open-Ended Response`); an item may also be named
+/// `question - sub-label`.
+#[test]
+fn surveymonkey_detected_without_min_seconds() {
+    let items = r#"
+[[survey.dimensions]]
+name = "Satisfaction"
+items = ["Product quality", "How satisfied are you with each of the following? - On-time delivery", "Staff courtesy", "Response time", "Value for money"]
+"#;
+    let toml = format!(
+        "[survey]\nfiles = [\"{MONKEY_FILE}\"]\n{EN_LABELS}\ncomment = \"Is there anything else you would like to tell us?\"\n{items}"
+    );
+    let s = build(&project("surveymonkey", "detected", &toml));
+    check(&s, 68.125, 10, 9, 0, 0, &[(66.666_667, 9), (66.666_667, 9), (66.666_667, 9), (65.625, 8), (75.0, 9)]);
+    assert_eq!(s["data_quality"]["files"][0]["format"], "surveymonkey");
+    // Row 9 (line 11, score 15.0) is the lowest-scoring respondent with a comment or not:
+    // comments, when present, carry the Respondent ID.
+    let comments = s["survey"]["comments"].as_array().unwrap();
+    assert!(comments.iter().all(|c| c["id"].as_str().unwrap().starts_with("1180522")), "{comments:?}");
+}
+
+/// A SurveyMonkey file saved without its sub-label row (a response on line 2) is refused
+/// instead of taking the first response for a header.
+#[test]
+fn surveymonkey_without_its_second_header_row_is_refused() {
+    let p = project("surveymonkey", "one-row", "");
+    let file = p.join(MONKEY_FILE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let without: String = lines.iter().enumerate().filter(|(i, _)| *i != 1).map(|(_, l)| *l).collect();
+    std::fs::write(&file, without).unwrap();
+    let toml = format!("[survey]\nfiles = [\"{MONKEY_FILE}\"]\n{EN_LABELS}\n{EN_ITEMS}");
+    std::fs::write(p.join("manyi.toml"), toml).unwrap();
+    let o = manyi(&["build", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains(":2:") && err.contains("Respondent ID") && err.contains("is it a response?"), "{err}");
+}
+
+// ---- read in parallel byte ranges ---------------------------------------------------------
+
+/// Builds `project` on one thread and on two threads with ranges of 97 bytes (so every
+/// fixture, 2–3 KB, is cut into many ranges, some starting inside the extra header rows'
+/// neighbourhood), and checks every output byte is the same: the header rows, exclusions
+/// (Qualtrics), End − Start durations (SurveyMonkey) and line-number ids (Google Forms)
+/// survive range reading.
+fn assert_ranges_equal_one_thread(project: &Path) {
+    let run = |threads: &str, out: &str| {
+        let out = project.join(out);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_manyi"))
+            .args(["build", project.to_str().unwrap(), "--output", out.to_str().unwrap()])
+            .env("MANYI_THREADS", threads)
+            .env("MANYI_RANGE_BYTES", "97")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        common::folder_files(&out)
+    };
+    let one = run("1", "out-1");
+    let two = run("2", "out-2");
+    assert_eq!(one.len(), two.len());
+    for ((file, a), (_, b)) in one.iter().zip(&two) {
+        assert!(a == b, "{}: {} differs between 1 and 2 threads", project.display(), file.display());
+    }
+}
+
+#[test]
+fn platform_exports_read_in_ranges_give_the_same_bytes() {
+    let qualtrics = format!(
+        "[survey]\nfiles = [\"{QUALTRICS_FILE}\"]\n{QUALTRICS_LABELS}\nmin_seconds = 30\ncomment = \"Q3\"\n{QUALTRICS_IDS}"
+    );
+    let monkey = format!(
+        "[survey]\nfiles = [\"{MONKEY_FILE}\"]\n{EN_LABELS}\nmin_seconds = 30\n\
+         comment = \"Is there anything else you would like to tell us?\"\n{EN_ITEMS}"
+    );
+    let google = format!(
+        "[survey]\nfiles = [\"{GOOGLE_FILE}\"]\n{EN_LABELS}\n\
+         comment = \"Is there anything else you would like to tell us?\"\n{EN_ITEMS}"
+    );
+    for (fixture, toml) in [("qualtrics", qualtrics), ("surveymonkey", monkey), ("google-forms", google)] {
+        let p = project(fixture, "ranges", &toml);
+        assert_ranges_equal_one_thread(&p);
+    }
 }

@@ -353,7 +353,7 @@ pub struct SurveyConfig {
     /// Reject questionnaires completed in fewer seconds than this (from the duration column).
     pub min_seconds: Option<f64>,
     /// The duration column (seconds, `80秒`, `1分20秒`, `00:01:20`); default: a platform's
-    /// own duration column (`DURATION_COLUMNS`) when `min_seconds` is set.
+    /// own duration column (`platform::FORMATS`) when `min_seconds` is set.
     pub duration: Option<String>,
     /// Dimensions (综合评价法), each with a weight and its items.
     pub dimensions: Vec<Dimension>,
@@ -531,9 +531,9 @@ impl SurveyConfig {
     }
 
     /// The skip codes of the survey-platform format that count as not answered (built-ins):
-    /// those of the configured `format` (see `format_skip_codes`).
+    /// those of the configured `format` (see `platform::skip_codes`).
     pub fn platform_skip_codes(&self) -> &'static [&'static str] {
-        format_skip_codes(self.format)
+        crate::platform::skip_codes(self.format)
     }
 
     pub fn issued_for(&self, period: Period) -> Option<u64> {
@@ -623,96 +623,20 @@ pub struct RowFilter {
     pub equals: Vec<String>,
 }
 
-/// The survey-platform formats of the `format` contract; only those in `SUPPORTED_FORMATS`
-/// are read yet.
-pub const FORMATS: &[&str] = &["wjx", "tencent", "qualtrics", "surveymonkey", "google-forms"];
-/// A survey-platform format's name (one of `FORMATS`; an alias so that serde does not
-/// borrow it from the config text).
+/// A survey-platform format's name (one of `platform::FORMATS`; an alias so that serde does
+/// not borrow it from the config text).
 pub type FormatName = &'static str;
-/// The formats manyi reads.
-pub const SUPPORTED_FORMATS: &[&str] = &["wjx", "tencent", "google-forms"];
-/// 问卷星's skip codes: `-3` (skipped by jump logic), `-2` (not shown), `(跳过)`, `(空)`.
-pub const WJX_SKIP_CODES: &[&str] = &["-3", "-2", "(跳过)", "(空)"];
-
-/// A format's name as users know it, for messages.
-pub fn format_title(format: &str) -> &'static str {
-    match format {
-        "wjx" => "问卷星",
-        "tencent" => "腾讯问卷",
-        "qualtrics" => "Qualtrics",
-        "surveymonkey" => "SurveyMonkey",
-        "google-forms" => "Google Forms",
-        _ => "an unknown format",
-    }
-}
-
-/// The supported formats as `"wjx" (问卷星), "tencent" (腾讯问卷) or …`, for hints.
-pub fn supported_formats_text() -> String {
-    let names: Vec<String> = SUPPORTED_FORMATS.iter().map(|f| format!("\"{f}\" ({})", format_title(f))).collect();
-    match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-        _ => names.join(""),
-    }
-}
-
-/// Whether a format's numeric skip codes (问卷星's -2/-3) lie inside the answer scale, where
-/// they could not be told from answers.
-pub fn skip_codes_in_scale(format: Option<&str>, scale: &Scale) -> bool {
-    format_skip_codes(format).iter().filter_map(|c| c.parse::<f64>().ok()).any(|v| v >= scale.min && v <= scale.max)
-}
-
-/// The skip codes a survey-platform format's cells use for "not answered".
-pub fn format_skip_codes(format: Option<&str>) -> &'static [&'static str] {
-    match format {
-        Some("wjx") => WJX_SKIP_CODES,
-        _ => &[],
-    }
-}
-
-/// A format's default columns: (id, date, duration); Google Forms has no id (the data line
-/// number is the id) and no duration.
-pub fn format_columns(format: Option<&str>) -> Option<(Option<&'static str>, &'static str, Option<&'static str>)> {
-    match format {
-        Some("wjx") => Some((Some("序号"), "提交答卷时间", Some("所用时间"))),
-        Some("tencent") => Some((Some("编号"), "结束答题时间", Some("答题时长"))),
-        Some("google-forms") => Some((None, "Timestamp", None)),
-        _ => None,
-    }
-}
-
-/// The header columns that identify a format's export, in the order formats are detected.
-pub const FORMAT_SIGNATURES: &[(&str, &[&str])] = &[
-    ("wjx", &["序号", "提交答卷时间", "所用时间"]),
-    ("tencent", &["编号", "开始答题时间", "结束答题时间", "答题时长"]),
-    // Detected only when `Timestamp` is the first column (see `Table::set_format`).
-    ("google-forms", &["Timestamp"]),
-];
 
 fn survey_format<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<&'static str>, D::Error> {
     let name = String::deserialize(d)?;
-    if let Some(f) = SUPPORTED_FORMATS.iter().find(|f| **f == name) {
-        return Ok(Some(f));
+    match crate::platform::find(name.trim()) {
+        Some(f) => Ok(Some(f.name)),
+        None => Err(values::invalid(
+            format!("[survey] format \"{name}\" is not a known survey-platform format"),
+            &format!("use format = {}, or remove format and name the columns yourself", crate::platform::names_text()),
+        )),
     }
-    let message = if FORMATS.contains(&name.as_str()) {
-        format!("[survey] format \"{name}\" is not supported yet")
-    } else {
-        format!("[survey] format \"{name}\" is not a known survey-platform format")
-    };
-    let later: Vec<String> =
-        FORMATS.iter().filter(|f| !SUPPORTED_FORMATS.contains(f)).map(|f| format!("\"{f}\"")).collect();
-    Err(values::invalid(
-        message,
-        &format!(
-            "use format = {}, or remove format and name the columns yourself; {} are not supported yet",
-            supported_formats_text(),
-            later.join(", ")
-        ),
-    ))
 }
-
-/// Duration columns of survey platforms' exports, used when `min_seconds` is set without
-/// `duration`: 问卷星's 所用时间, 腾讯问卷's 答题时长.
-pub const DURATION_COLUMNS: &[&str] = &["所用时间", "答题时长"];
 
 /// A loaded project: its folder and its validated configuration.
 #[derive(Debug, Clone)]

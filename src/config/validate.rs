@@ -49,7 +49,7 @@ pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
             }
         }
     }
-    if skip_codes_in_scale(s.format, &s.scale) {
+    if crate::platform::skip_codes_in_scale(s.format, s.scale.min, s.scale.max) {
         p.at(
             path!["survey", "scale", "min"],
             format!("[survey] scale.min = {} includes 问卷星's skip codes -2/-3 (format = \"wjx\")", s.scale.min),

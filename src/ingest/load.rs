@@ -396,7 +396,9 @@ impl<S: RowSink, F: Fn() -> S + Sync> SurveyLoad<'_, S, F> {
             account.read += part.account.read;
             account.used += part.account.used;
             account.rejected += part.account.rejected;
-            account.excluded += part.account.excluded;
+            for e in &part.account.excluded_by {
+                account.exclude(&e.column, e.value, e.rows);
+            }
             account.too_fast += part.account.too_fast;
             sink.merge(&part.sink);
             rejections.extend(part.rejections);

@@ -76,10 +76,34 @@ pub struct FileAccount {
     pub read: u64,
     pub used: u64,
     pub rejected: u64,
-    /// Rows left out by the file set's `filters` (not rejected: they are not this data).
+    /// Rows left out by the file set's `filters` or the format's exclusions (not rejected:
+    /// they are not this data).
     pub excluded: u64,
+    /// `excluded` by reason, in the order first met in the file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excluded_by: Vec<Excluded>,
     /// Rejected rows completed faster than `[survey] min_seconds` (part of `rejected`).
     pub too_fast: u64,
+}
+
+/// Rows excluded for one reason: a format's exclusion (`column` holds `value`, e.g. Qualtrics'
+/// `Status` = `Survey Preview`) or a row filter on `column` (`value` is null).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Excluded {
+    pub column: String,
+    pub value: Option<&'static str>,
+    pub rows: u64,
+}
+
+impl FileAccount {
+    /// Counts `rows` excluded for a reason (see `Excluded`).
+    pub fn exclude(&mut self, column: &str, value: Option<&'static str>, rows: u64) {
+        self.excluded += rows;
+        match self.excluded_by.iter_mut().find(|e| e.column == column && e.value == value) {
+            Some(e) => e.rows += rows,
+            None => self.excluded_by.push(Excluded { column: column.to_string(), value, rows }),
+        }
+    }
 }
 
 /// Finds repeated ids in a register by comparing the ids themselves (registers hold

@@ -36,8 +36,17 @@ struct Columns {
     period: Option<Period>,
     comment: Option<usize>,
     items: Vec<usize>,
-    /// The duration column and the minimum seconds, with `min_seconds`.
-    duration: Option<(usize, f64)>,
+    /// Where the response time is read and the minimum seconds, with `min_seconds`.
+    duration: Option<(Duration, f64)>,
+}
+
+/// Where a row's response time is read (see `platform::Duration`).
+#[derive(Debug, Clone, Copy)]
+enum Duration {
+    /// A column of seconds.
+    Column(usize),
+    /// End minus start, two date-time columns (SurveyMonkey).
+    Between { start: usize, end: usize },
 }
 
 /// How repeated questionnaire ids are found.
@@ -97,9 +106,9 @@ impl HeldRow {
 pub struct SurveyReader<'c> {
     cfg: &'c SurveyConfig,
     answers: AnswerReader,
-    /// The answer reader of files detected as 问卷星 when `format` is not configured (with
-    /// its skip codes).
-    detected_wjx: AnswerReader,
+    /// When `format` is not configured: the answer reader of files detected as each format
+    /// (with its skip codes), in `platform::FORMATS` order.
+    detected: Vec<AnswerReader>,
     items: Vec<&'c str>,
     /// The first file opened and its format: every file of the set must have the same.
     first_format: Mutex<Option<(String, Option<&'static str>)>>,
@@ -118,12 +127,12 @@ impl<'c> SurveyReader<'c> {
                 cfg.scale.min,
                 cfg.scale.max,
             ),
-            detected_wjx: AnswerReader::new(
-                &cfg.not_answered_codes(crate::config::format_skip_codes(Some("wjx"))),
-                &labels,
-                cfg.scale.min,
-                cfg.scale.max,
-            ),
+            detected: crate::platform::FORMATS
+                .iter()
+                .map(|f| {
+                    AnswerReader::new(&cfg.not_answered_codes(f.skip_codes), &labels, cfg.scale.min, cfg.scale.max)
+                })
+                .collect(),
             items: cfg.items().collect(),
             first_format: Mutex::new(None),
             undated: Mutex::new(BTreeSet::new()),
@@ -162,15 +171,21 @@ impl<'c> SurveyReader<'c> {
             }
             Some(_) => {}
         }
-        if self.cfg.format.is_none() && crate::config::skip_codes_in_scale(table.format, &self.cfg.scale) {
+        let scale = &self.cfg.scale;
+        if self.cfg.format.is_none() && crate::platform::skip_codes_in_scale(table.format, scale.min, scale.max) {
+            let f = crate::platform::get(table.format.unwrap_or_default());
             return Err(Error::config(
                 Location::file(table.file.shown.clone()),
                 format!(
-                    "this file is a 问卷星 export, whose skip codes -2/-3 lie inside the scale (min = {})",
-                    crate::number::shortest(self.cfg.scale.min)
+                    "this file is a {} export, whose skip codes {} lie inside the scale (min = {})",
+                    f.title,
+                    f.skip_codes.join(", "),
+                    crate::number::shortest(scale.min)
                 ),
             )
-            .with_hint("use a scale above -2 under [survey], so that -2/-3 can only mean skipped"));
+            .with_hint(
+                "use a scale that leaves out the skip codes under [survey], so that they can only mean skipped",
+            ));
         }
         Ok(())
     }
@@ -184,14 +199,14 @@ impl<'c> SurveyReader<'c> {
         let cfg = self.cfg;
         let period = table.file.period;
         // A platform format supplies the id, date and duration columns not configured.
-        let defaults = crate::config::format_columns(table.format);
-        let id = match (&cfg.id, defaults) {
+        let format = table.format.map(crate::platform::get);
+        let id = match (&cfg.id, format) {
             (Some(id), _) => Some(id.as_str()),
-            (None, Some((id, ..))) => id,
+            (None, Some(f)) => f.id,
             (None, None) => {
-                let known: Vec<String> = crate::config::FORMAT_SIGNATURES
+                let known: Vec<String> = crate::platform::FORMATS
                     .iter()
-                    .map(|(f, columns)| format!("{}: {}", crate::config::format_title(f), columns.join(", ")))
+                    .map(|f| format!("{}: {}", f.title, f.signature.join(", ")))
                     .collect();
                 return Err(crate::diag::Error::config(
                     crate::diag::Location::file(table.file.shown.clone()),
@@ -204,11 +219,11 @@ impl<'c> SurveyReader<'c> {
                 .with_hint(format!(
                     "name the questionnaire id column with id = \"<column>\" (and the date column with \
                      date = \"<column>\") under [survey] in manyi.toml, or set format = {} for a platform's download",
-                    crate::config::supported_formats_text()
+                    crate::platform::names_text()
                 )));
             }
         };
-        let cfg_date = cfg.date.as_deref().or(defaults.map(|d| d.1));
+        let cfg_date = cfg.date.as_deref().or(format.map(|f| f.date));
         if let (None, None) = (cfg_date, period) {
             return Err(crate::diag::Error::config(
                 crate::diag::Location::file(table.file.shown.clone()),
@@ -230,11 +245,11 @@ impl<'c> SurveyReader<'c> {
         }
         let duration = match cfg.min_seconds {
             None => None,
-            Some(min) => Some((duration_column(table, cfg.duration.as_deref().or(defaults.and_then(|d| d.2)))?, min)),
+            Some(min) => Some((duration_source(table, cfg.duration.as_deref(), format)?, min)),
         };
         Ok(Columns {
             id: id.map(|id| table.column(id, "[survey] id")).transpose()?,
-            month_first: table.format == Some("google-forms"),
+            month_first: format.is_some_and(|f| f.month_first),
             date,
             period,
             duration,
@@ -264,7 +279,9 @@ impl<'c> SurveyReader<'c> {
         let mut answers = vec![Ans::Blank; self.items.len()];
         let mut too_fast = 0u64;
         let reader = match (self.cfg.format, table.format) {
-            (None, Some("wjx")) => &self.detected_wjx,
+            (None, Some(f)) => {
+                &self.detected[crate::platform::FORMATS.iter().position(|g| g.name == f).expect("a known format")]
+            }
             _ => &self.answers,
         };
         let mut account = read_table(
@@ -313,20 +330,47 @@ impl<'c> SurveyReader<'c> {
 /// the minimum, `Err` for a cell that is not a duration. A blank duration is unknown: the row
 /// is not checked.
 fn check_duration(row: &Row, cols: &Columns) -> std::result::Result<Option<CellError>, CellError> {
-    if let Some((idx, min)) = cols.duration {
-        let text = row.text(idx)?;
-        if text.is_empty() {
-            return Ok(None);
-        }
-        let seconds = super::value::parse_duration(text).ok_or_else(|| {
-            (
-                Some(idx),
-                format!(
-                    "{} is not a duration; expected seconds such as 80, 80秒, 1分20秒 or 00:01:20",
-                    super::value::quote(text)
-                ),
-            )
-        })?;
+    if let Some((source, min)) = cols.duration {
+        let (seconds, idx) = match source {
+            Duration::Column(idx) => {
+                let text = row.text(idx)?;
+                if text.is_empty() {
+                    return Ok(None);
+                }
+                let seconds = super::value::parse_duration(text).ok_or_else(|| {
+                    (
+                        Some(idx),
+                        format!(
+                            "{} is not a duration; expected seconds such as 80, 80秒, 1分20秒 or 00:01:20",
+                            super::value::quote(text)
+                        ),
+                    )
+                })?;
+                (seconds, idx)
+            }
+            Duration::Between { start, end } => {
+                let moment = |idx: usize| -> std::result::Result<Option<i64>, CellError> {
+                    let text = row.text(idx)?;
+                    if text.is_empty() {
+                        return Ok(None);
+                    }
+                    crate::period::parse_moment(text, cols.month_first).map(Some).ok_or_else(|| {
+                        (
+                            Some(idx),
+                            format!(
+                                "{} is not a date and time; expected one such as 04/18/2026 08:03:32 AM or 2026-04-18 08:03:32",
+                                super::value::quote(text)
+                            ),
+                        )
+                    })
+                };
+                let (Some(a), Some(b)) = (moment(start)?, moment(end)?) else { return Ok(None) };
+                if b < a {
+                    return Err((Some(end), format!("the end time is {} s before the start time", a - b)));
+                }
+                ((b - a) as f64, end)
+            }
+        };
         if seconds < min {
             return Ok(Some((
                 Some(idx),
@@ -379,21 +423,29 @@ fn parse_row<'r>(
     Ok((id, date, comment))
 }
 
-/// The duration column: `duration` when configured, else the one platform duration column
-/// (`config::DURATION_COLUMNS`) the file has.
-fn duration_column(table: &Table, configured: Option<&str>) -> Result<usize> {
-    if let Some(c) = configured {
-        return table.column(c, "[survey] duration");
+/// Where the response time is read: `duration` when configured, else the file's format's
+/// (a column, or End − Start), else the one platform duration column the file has.
+fn duration_source(
+    table: &Table,
+    configured: Option<&str>,
+    format: Option<&crate::platform::Format>,
+) -> Result<Duration> {
+    use crate::platform::Duration as Rule;
+    let key = "[survey] duration";
+    match (configured, format.map(|f| f.duration)) {
+        (Some(c), _) | (None, Some(Rule::Column(c))) => return Ok(Duration::Column(table.column(c, key)?)),
+        (None, Some(Rule::Between(start, end))) => {
+            return Ok(Duration::Between { start: table.column(start, key)?, end: table.column(end, key)? })
+        }
+        _ => {}
     }
-    let found: Vec<&str> = crate::config::DURATION_COLUMNS.iter().copied().filter(|c| table.has_column(c)).collect();
+    let columns = crate::platform::duration_columns();
+    let found: Vec<&str> = columns.iter().copied().filter(|c| table.has_column(c)).collect();
     match found[..] {
-        [c] => table.column(c, "[survey] duration"),
+        [c] => Ok(Duration::Column(table.column(c, key)?)),
         _ => Err(crate::diag::Error::data(
             crate::diag::Location::file(table.file.shown.clone()),
-            format!(
-                "[survey] min_seconds is set but the file has no duration column ({})",
-                crate::config::DURATION_COLUMNS.join(", ")
-            ),
+            format!("[survey] min_seconds is set but the file has no duration column ({})", columns.join(", ")),
         )
         .with_hint("name the column with duration = \"<column>\" under [survey], or remove min_seconds")),
     }

@@ -38,6 +38,9 @@ pub struct Table {
     /// The configured `filters`, resolved into `filters` by `all_columns` (after the format,
     /// so a filter may name a column by a format's alias).
     filter_specs: Vec<crate::config::RowFilter>,
+    /// The format's exclusions (`platform::Exclusion`) with their columns in this file; an
+    /// exclusion whose column the file lacks (deselected in the download) does not apply.
+    exclusions: Vec<(usize, &'static crate::platform::Exclusion)>,
 }
 
 /// How filter values and cells are compared: widths folded, whitespace trimmed, lower case.
@@ -45,14 +48,27 @@ fn filter_form(s: &str) -> String {
     normalize_header(s).to_lowercase()
 }
 
-/// Whether a row passes every filter (a cell that is not text passes none).
-fn keeps(filters: &[(usize, Vec<(String, String)>)], row: &Row) -> bool {
-    filters.iter().all(|(col, values)| {
-        let Ok(cell) = row.cell(*col).map(trim_cell) else { return false };
-        values.iter().any(|(v, _)| v == cell) || {
+/// The column of the first filter a row fails, `None` when it passes every filter (a cell
+/// that is not text passes none).
+fn fails_filter(filters: &[(usize, Vec<(String, String)>)], row: &Row) -> Option<usize> {
+    filters.iter().find_map(|(col, values)| {
+        let Ok(cell) = row.cell(*col).map(trim_cell) else { return Some(*col) };
+        let kept = values.iter().any(|(v, _)| v == cell) || {
             let folded = filter_form(cell);
             values.iter().any(|(_, f)| *f == folded)
-        }
+        };
+        (!kept).then_some(*col)
+    })
+}
+
+/// The format exclusion a row meets: its column and the listed value the cell holds.
+fn excluded_by(
+    exclusions: &[(usize, &'static crate::platform::Exclusion)],
+    row: &Row,
+) -> Option<(usize, &'static str)> {
+    exclusions.iter().find_map(|(col, e)| {
+        let cell = trim_cell(row.cell(*col).ok()?);
+        e.values.iter().find(|v| v.eq_ignore_ascii_case(cell)).map(|v| (*col, *v))
     })
 }
 
@@ -413,6 +429,7 @@ impl Table {
             encoding: None,
             filters: Vec::new(),
             filter_specs: Vec::new(),
+            exclusions: Vec::new(),
             unresolved: Default::default(),
         }
     }
@@ -447,48 +464,163 @@ impl Table {
     }
 
     /// Sets the file's survey-platform format: `configured` (`[survey] format`), which the
-    /// header must match, or the one detected from the header by `config::FORMAT_SIGNATURES`.
-    /// A format adds its aliases to the column names.
+    /// header must match, or the one detected from the header by `platform::FORMATS`.
+    /// A format's extra header rows (Qualtrics, SurveyMonkey) are read here, so the table is
+    /// left on its first response; the format adds its aliases to the column names and its
+    /// exclusions (Qualtrics' previews and unfinished responses) to the row checks.
     pub fn set_format(&mut self, configured: Option<&'static str>) -> Result<()> {
-        let signatures = crate::config::FORMAT_SIGNATURES;
+        use crate::platform::{Aliases, FORMATS};
         let missing_of = |cols: &[&'static str]| -> Vec<&'static str> {
             cols.iter().copied().filter(|c| !self.has_column(c)).collect()
         };
-        let detected = match configured {
-            Some(f) => {
-                let cols = signatures.iter().find(|(n, _)| *n == f).map_or(&[][..], |s| s.1);
-                let missing = missing_of(cols);
+        let format = match configured {
+            Some(name) => {
+                let f = crate::platform::get(name);
+                let missing = missing_of(f.signature);
                 if !missing.is_empty() {
                     return Err(Error::data(
                         Location::at(self.file.shown.clone(), 1, None).in_sheet(self.sheet.clone()),
                         format!(
-                            "[survey] format = \"{f}\" but the header has no {} column",
+                            "[survey] format = \"{name}\" but the header has no {} column",
                             missing.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
                         ),
                     )
                     .with_hint(format!(
-                        "check that the file is a {f} download (with the columns {}), or remove format",
-                        cols.join(", ")
+                        "check that the file is a {} download (with the columns {}), or remove format",
+                        f.title,
+                        f.signature.join(", ")
                     )));
                 }
                 Some(f)
             }
             None => {
-                let first_is_timestamp = self.normalized.first().and_then(|n| n.as_deref()) == Some("Timestamp");
-                signatures
+                let first = self.normalized.first().and_then(|n| n.as_deref());
+                FORMATS
                     .iter()
-                    .find(|(f, cols)| missing_of(cols).is_empty() && (*f != "google-forms" || first_is_timestamp))
-                    .map(|s| s.0)
+                    .find(|f| missing_of(f.signature).is_empty() && f.first_column.is_none_or(|c| first == Some(c)))
             }
         };
-        self.format = detected;
-        match self.format {
-            Some("wjx") => self.aliases = wjx_aliases(&self.normalized),
-            Some("tencent") => self.aliases = tencent_aliases(&self.normalized),
-            Some("google-forms") => self.aliases = bracket_aliases(&self.normalized),
-            _ => {}
+        let Some(format) = format else { return Ok(()) };
+        self.format = Some(format.name);
+        let extra = self.extra_header_rows(format)?;
+        match format.aliases {
+            Aliases::Wjx => self.aliases = wjx_aliases(&self.normalized),
+            Aliases::Tencent => self.aliases = tencent_aliases(&self.normalized),
+            Aliases::Brackets => self.aliases = bracket_aliases(&self.normalized),
+            Aliases::QuestionText => self.aliases = question_text_aliases(&extra[0]),
+            Aliases::SubLabels => {
+                let (names, aliases) = sub_label_names(&self.header, &extra[0]);
+                (self.header, self.normalized) = header_names(names.iter().map(String::as_str));
+                self.aliases = aliases;
+            }
         }
+        self.exclusions = format
+            .exclusions
+            .iter()
+            .filter_map(|e| {
+                let norm = normalize_header(e.column);
+                let col = self.normalized.iter().position(|n| n.as_ref() == Some(&norm))?;
+                Some((col, e))
+            })
+            .collect();
         Ok(())
+    }
+
+    /// Reads a format's header rows after the first (as text, one `String` per column), and
+    /// checks the last one when the format says what it holds.
+    fn extra_header_rows(&mut self, format: &'static crate::platform::Format) -> Result<Vec<Vec<String>>> {
+        let shown = self.file.shown.clone();
+        let sheet = self.sheet.clone();
+        let mut rows = Vec::new();
+        for n in 2..=u64::from(format.header_rows) {
+            let short = || {
+                Error::data(
+                    Location::file(shown.clone()).in_sheet(sheet.clone()),
+                    format!(
+                        "a {} export has {} header rows, but this file ends after {}",
+                        format.title,
+                        format.header_rows,
+                        n - 1
+                    ),
+                )
+                .with_hint(format!("download the responses again from {} with its default settings", format.title))
+            };
+            let Some(row) = self.next_row()? else { return Err(short()) };
+            let line = row.line;
+            let mut cells = Vec::with_capacity(row.record.len());
+            for (i, f) in row.record.iter().enumerate() {
+                cells.push(
+                    std::str::from_utf8(f)
+                        .map_err(|_| {
+                            Error::data(
+                                Location::at(shown.clone(), line, Some(i as u64 + 1)).in_sheet(sheet.clone()),
+                                format!("header row {n} is not valid UTF-8"),
+                            )
+                            .with_hint(
+                                "set encoding = \"gbk\" (or the file's encoding) for this file set in manyi.toml",
+                            )
+                        })?
+                        .trim()
+                        .to_string(),
+                );
+            }
+            cells.resize(self.header.len(), String::new());
+            // Without a marker, the extra rows are known by their blank metadata cells (a
+            // response would have an id and dates there): a file without them is not read
+            // with its first response taken for a header.
+            if format.last_header_cells.is_none() {
+                let filled: Vec<&str> = format
+                    .signature
+                    .iter()
+                    .copied()
+                    .filter(|c| {
+                        let norm = normalize_header(c);
+                        self.normalized
+                            .iter()
+                            .position(|h| h.as_ref() == Some(&norm))
+                            .is_some_and(|i| !cells[i].is_empty())
+                    })
+                    .collect();
+                if !filled.is_empty() {
+                    return Err(Error::data(
+                        Location::at(shown.clone(), line, None).in_sheet(sheet.clone()),
+                        format!(
+                            "line {line} should be header row {n} of a {} export, with blank cells under {}, but it has values there: is it a response?",
+                            format.title,
+                            filled.join(", ")
+                        ),
+                    )
+                    .with_hint(format!(
+                        "download the responses again from {} with both header rows (question and sub-label), \
+                         or remove format and name the columns yourself",
+                        format.title
+                    )));
+                }
+            }
+            if n == u64::from(format.header_rows) {
+                if let Some(start) = format.last_header_cells {
+                    let first = cells.iter().find(|c| !c.is_empty());
+                    if !first.is_some_and(|c| c.starts_with(start)) {
+                        return Err(Error::data(
+                            Location::at(shown.clone(), line, None).in_sheet(sheet.clone()),
+                            format!(
+                                "line {line} should be the last of a {} export's {} header rows (cells such as {start}…}}), but it holds {}",
+                                format.title,
+                                format.header_rows,
+                                first.map_or("nothing".to_string(), |c| quote(c))
+                            ),
+                        )
+                        .with_hint(format!(
+                            "download the responses again from {} as CSV with its default settings (three header rows), \
+                             or remove format and name the columns yourself",
+                            format.title
+                        )));
+                    }
+                }
+            }
+            rows.push(cells);
+        }
+        Ok(rows)
     }
 
     /// Index of a configured column; `key` names the config key in the message. The name must
@@ -657,6 +789,7 @@ impl Table {
             delimiter: self.delimiter,
             encoding: self.encoding,
             filter_specs: self.filter_specs.clone(),
+            exclusions: self.exclusions.clone(),
         }
     }
 }
@@ -672,6 +805,7 @@ pub struct Layout {
     delimiter: u8,
     encoding: Option<&'static str>,
     filter_specs: Vec<crate::config::RowFilter>,
+    exclusions: Vec<(usize, &'static crate::platform::Exclusion)>,
 }
 
 impl Layout {
@@ -693,6 +827,7 @@ impl Layout {
         t.filter_specs = self.filter_specs.clone();
         t.format = self.format;
         t.aliases = self.aliases.clone();
+        t.exclusions = self.exclusions.clone();
         Ok(t)
     }
 }
@@ -781,6 +916,54 @@ fn bracket_aliases(normalized: &[Option<String>]) -> Vec<Vec<String>> {
             row.filter(|r| !r.is_empty()).map(|r| vec![normalize_header(r)]).unwrap_or_default()
         })
         .collect()
+}
+
+/// Qualtrics aliases: row 2's question text in full (`How satisfied…? - Product quality`) and,
+/// for a matrix row, its part after the last ` - ` (`Product quality`).
+fn question_text_aliases(texts: &[String]) -> Vec<Vec<String>> {
+    texts
+        .iter()
+        .map(|t| {
+            let mut out = Vec::new();
+            if !t.is_empty() {
+                out.push(normalize_header(t));
+                if let Some((_, row)) = t.rsplit_once(" - ") {
+                    if !row.trim().is_empty() {
+                        out.push(normalize_header(row.trim()));
+                    }
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// SurveyMonkey's column names from its two header rows: row 1's question text is written
+/// over the first column of a question only, so it is carried over the blank cells after it;
+/// row 2 gives `Response` / `Open-Ended Response` (the question's one column: named by the
+/// question) or a sub-label (`How satisfied…? - Product quality`, alias `Product quality`).
+/// Metadata columns have a blank row 2 and keep their row-1 name.
+fn sub_label_names(row1: &[String], row2: &[String]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut question = String::new();
+    let mut names = Vec::with_capacity(row1.len());
+    let mut aliases = Vec::with_capacity(row1.len());
+    for (i, top) in row1.iter().enumerate() {
+        if !top.trim().is_empty() {
+            question = top.trim().to_string();
+        }
+        let sub = row2.get(i).map_or("", |s| s.trim());
+        match sub {
+            "" | "Response" | "Open-Ended Response" => {
+                names.push(question.clone());
+                aliases.push(Vec::new());
+            }
+            sub => {
+                names.push(if question.is_empty() { sub.to_string() } else { format!("{question} - {sub}") });
+                aliases.push(vec![normalize_header(sub)]);
+            }
+        }
+    }
+    (names, aliases)
 }
 
 /// The offset just after the first `\n` at or after `at - 1` (so `at` itself if a line starts
@@ -913,6 +1096,8 @@ pub fn read_table<C>(
     let mut account =
         FileAccount { file: file.clone(), encoding: table.encoding, format: table.format, ..Default::default() };
     let filters = std::mem::take(&mut table.filters);
+    let exclusions = table.exclusions.clone();
+    let header = table.header.clone();
     while let Some(row) = table.next_row()? {
         account.read += 1;
         let pos = RowPos { file: file_index, line: row.line };
@@ -920,8 +1105,11 @@ pub fn read_table<C>(
             Err((None, "blank row".to_string()))
         } else if let Some(problem) = ragged(&row, header_len).or_else(|| swallowed_rows(&row, delimiter, header_len)) {
             Err((None, problem))
-        } else if !keeps(&filters, &row) {
-            account.excluded += 1;
+        } else if let Some((col, value)) = excluded_by(&exclusions, &row) {
+            account.exclude(&header[col], Some(value), 1);
+            continue;
+        } else if let Some(col) = fails_filter(&filters, &row) {
+            account.exclude(&header[col], None, 1);
             continue;
         } else {
             handle(&row, cols, pos)

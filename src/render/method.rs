@@ -29,22 +29,21 @@ fn band_range(min: f64, below: Option<f64>) -> String {
 
 /// Every note of the report, survey first, then complaints and actions.
 pub fn method_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
+    // The configured format, else one detected in the survey files.
+    let format =
+        cfg.survey.as_ref().and_then(|c| c.format).or_else(|| f.data_quality.files.iter().find_map(|a| a.format));
     let mut notes = match (&cfg.survey, &f.survey) {
-        (Some(c), Some(s)) => {
-            // The skip codes of the configured format, else of a format detected in the files.
-            let detected = f.data_quality.files.iter().find_map(|a| a.format);
-            survey_notes(c, s, crate::config::format_skip_codes(c.format.or(detected)), t)
-        }
+        (Some(c), Some(s)) => survey_notes(c, s, crate::platform::skip_codes(format), t),
         // Without a survey: only the rounding rule, without the survey's score changes.
         _ => vec![t.get("m_rounding_rates")],
     };
     notes.extend(complaint_notes(cfg, f, t));
-    notes.extend(input_notes(cfg, t));
+    notes.extend(input_notes(cfg, format, t));
     notes
 }
 
 /// The rules of reading: file periods, the minimum response time, row filters.
-fn input_notes(cfg: &Config, t: &Labels) -> Vec<String> {
+fn input_notes(cfg: &Config, format: Option<&str>, t: &Labels) -> Vec<String> {
     let mut notes = Vec::new();
     let mut sets: Vec<(&str, &[crate::config::RowFilter])> = Vec::new();
     if let Some(s) = &cfg.survey {
@@ -53,8 +52,22 @@ fn input_notes(cfg: &Config, t: &Labels) -> Vec<String> {
             notes.push(t.fill("m_file_periods", &[("files", &periods.join("; "))]));
         }
         if let Some(min) = s.min_seconds {
-            let column = s.duration.clone().unwrap_or_else(|| crate::config::DURATION_COLUMNS.join(" / "));
+            let column = s
+                .duration
+                .clone()
+                .or_else(|| crate::platform::duration_text(format))
+                .unwrap_or_else(|| crate::platform::duration_columns().join(" / "));
             notes.push(t.fill("m_min_seconds", &[("min", &number::shortest(min)), ("column", &column)]));
+        }
+        if let Some(f) = format.map(crate::platform::get) {
+            if f.month_first {
+                notes.push(t.fill("m_month_first", &[("format", f.title), ("column", f.date)]));
+            }
+            if !f.exclusions.is_empty() {
+                let rules: Vec<String> =
+                    f.exclusions.iter().map(|e| format!("{} = {}", e.column, e.values.join(" / "))).collect();
+                notes.push(t.fill("m_format_exclusions", &[("format", f.title), ("rules", &rules.join("; "))]));
+            }
         }
         sets.push(("[survey]", &s.filters));
     }
