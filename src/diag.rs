@@ -51,6 +51,17 @@ pub fn column_letters(mut n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn colour_only_marks_the_severity_and_hint() {
+        let d = super::Diagnostic::error(super::Location::at("a.csv".to_string(), 2, Some(3)), "bad \u{1b}[2J")
+            .with_hint("fix it");
+        assert_eq!(d.painted(false), d.to_string());
+        assert_eq!(
+            d.painted(true),
+            "a.csv:2:3: \u{1b}[1;31merror\u{1b}[0m: bad \\u{1b}[2J\n  \u{1b}[36mhint\u{1b}[0m: fix it"
+        );
+    }
+
     use super::*;
 
     #[test]
@@ -139,16 +150,37 @@ impl Diagnostic {
 /// can neither drive the terminal nor start a line of its own.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
+        self.write(f, false)
+    }
+}
+
+impl Diagnostic {
+    /// Writes the diagnostic for a terminal; with `color`, the severity and `hint` are set in
+    /// ANSI colours (bold red error, bold yellow warning, cyan hint). The text itself never
+    /// carries control characters (`terminal_text`), so only these codes reach the terminal.
+    fn write(&self, f: &mut fmt::Formatter<'_>, color: bool) -> fmt::Result {
+        let (sev, paint) = match self.severity {
+            Severity::Warning => ("warning", "\u{1b}[1;33m"),
+            Severity::Error => ("error", "\u{1b}[1;31m"),
         };
         let location = self.location.to_string();
-        write!(f, "{}: {sev}: {}", terminal_text(&location), terminal_text(&self.message))?;
+        let (on, hint_on, off) = if color { (paint, "\u{1b}[36m", "\u{1b}[0m") } else { ("", "", "") };
+        write!(f, "{}: {on}{sev}{off}: {}", terminal_text(&location), terminal_text(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {}", terminal_text(hint))?;
+            write!(f, "\n  {hint_on}hint{off}: {}", terminal_text(hint))?;
         }
         Ok(())
+    }
+
+    /// The diagnostic as `Display` writes it, in colour when `color` (see `write`).
+    pub fn painted(&self, color: bool) -> String {
+        struct Painted<'a>(&'a Diagnostic, bool);
+        impl fmt::Display for Painted<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write(f, self.1)
+            }
+        }
+        Painted(self, color).to_string()
     }
 }
 
@@ -255,6 +287,13 @@ impl fmt::Display for Error {
             d.fmt(f)?;
         }
         Ok(())
+    }
+}
+
+impl Error {
+    /// Every diagnostic, one after another, in colour when `color` (see `Diagnostic::painted`).
+    pub fn painted(&self, color: bool) -> String {
+        self.diagnostics().map(|d| d.painted(color)).collect::<Vec<_>>().join("\n")
     }
 }
 

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod config;
 pub mod diag;
 pub mod ingest;
+pub mod init;
 pub mod labels;
 pub mod number;
 pub mod parallel;

@@ -10,7 +10,17 @@ use std::process::ExitCode;
 #[command(
     name = "manyi",
     version,
-    about = "Customer-satisfaction reports from survey data: scores, bands, charts, HTML and Markdown"
+    about = "Customer-satisfaction reports from survey data and complaint registers: scores, bands, \
+             Pareto and control charts, HTML and Markdown",
+    after_help = concat!(
+        "Examples:\n",
+        "  manyi init my-report                 write a ready-to-edit project (add --language en)\n",
+        "  manyi build my-report                build the latest year into my-report/public\n",
+        "  manyi check --strict my-report       validate config and data, fail on warnings (CI)\n",
+        "\n",
+        "Colour is used on terminals only; set NO_COLOR to turn it off.\n",
+        "Exit status: 0 ok; 1 a data or build error; 2 a usage or config error."
+    )
 )]
 struct Cli {
     #[command(subcommand)]
@@ -20,6 +30,15 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the report site into PROJECT_DIR/public (or --output).
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  manyi build                          the project in this folder, latest year\n",
+        "  manyi build my-report --period 2026-Q3\n",
+        "  manyi build my-report --period all   every year, one folder each, with an archive page\n",
+        "  manyi build my-report --as-of 2026-09-30 --output site\n",
+        "\n",
+        "Exit status: 0 ok; 1 a data or build error; 2 a usage or config error."
+    ))]
     Build {
         /// Folder holding manyi.toml.
         #[arg(default_value = ".")]
@@ -31,11 +50,25 @@ enum Command {
         /// Output folder; replaced as a whole when the build succeeds.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Judge complaint and action status as of this date (YYYY-MM-DD) instead of
+        /// `[report] cutoff` or the period's last day.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Print errors only: no warnings, no summary line.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Validate the config and data without writing anything.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  manyi check my-report\n",
+        "  manyi check --strict my-report       exit 1 on warnings too (rejected rows), for CI\n",
+        "\n",
+        "Exit status: 0 ok; 1 data errors (or warnings with --strict); 2 a usage or config error."
+    ))]
     Check {
         /// Folder holding manyi.toml.
         #[arg(default_value = ".")]
@@ -44,6 +77,30 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Write a ready-to-edit example project (config, survey data, complaint register,
+    /// conclusions) into DIR, which must be empty or not exist yet.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  manyi init my-report && manyi build my-report\n",
+        "  manyi init --language en my-report\n",
+        "\n",
+        "Exit status: 0 ok; 1 the files could not be written; 2 DIR is not empty or a bad option."
+    ))]
+    Init {
+        /// Folder to create (or an empty one).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Language of the config comments, column names and report: zh-CN or en.
+        #[arg(long, default_value = "zh-CN", value_parser = ["zh-CN", "en"])]
+        language: String,
+    },
+}
+
+/// Colour on a terminal only, and never when `NO_COLOR` is set to anything but empty
+/// (https://no-color.org).
+fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 fn main() -> ExitCode {
@@ -55,15 +112,17 @@ fn main() -> ExitCode {
         }
     };
     let env = manyi::Env::from_process();
+    let color = use_color();
     match cli.command {
-        Command::Build { project_dir, period, output, timings } => {
-            let options = manyi::Options { period, output };
+        Command::Build { project_dir, period, output, as_of, timings, quiet } => {
+            let options = manyi::Options { period, output, as_of };
             let result = manyi::settings::Settings::resolve(&project_dir, &options, &env)
                 .and_then(|settings| manyi::build(&settings));
             match result {
+                Ok(_) if quiet => ExitCode::SUCCESS,
                 Ok(outcome) => {
                     for d in &outcome.diagnostics {
-                        eprintln!("{d}");
+                        eprintln!("{}", d.painted(color));
                     }
                     if outcome.rows_rejected > 0 {
                         eprintln!(
@@ -79,7 +138,7 @@ fn main() -> ExitCode {
                     eprintln!("built {} into {}", outcome.periods.join(", "), outcome.output.display());
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(&e),
+                Err(e) => fail(&e, color),
             }
         }
         Command::Check { project_dir, strict } => {
@@ -90,14 +149,14 @@ fn main() -> ExitCode {
                     let q = &checked.quality;
                     let diags = &checked.diagnostics;
                     for d in diags {
-                        eprintln!("{d}");
+                        eprintln!("{}", d.painted(color));
                     }
                     let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
                     let errors = diags.len() - warnings;
                     let (read, used, rejected) = (q.rows_read(), q.rows_used(), q.rows_rejected());
                     let excluded = match q.rows_excluded() {
                         0 => String::new(),
-                        n => format!(", {n} excluded by filters"),
+                        n => format!(", {n} excluded (filters, platform exclusions)"),
                     };
                     eprintln!("checked {} file(s): {read} rows read, {used} used, {rejected} rejected{excluded}; {errors} error(s), {warnings} warning(s)", checked.files.len());
                     if errors > 0 || (strict && warnings > 0) {
@@ -106,13 +165,25 @@ fn main() -> ExitCode {
                         ExitCode::SUCCESS
                     }
                 }
-                Err(e) => fail(&e),
+                Err(e) => fail(&e, color),
             }
         }
+        Command::Init { dir, language } => match manyi::init::init(&dir, &language) {
+            Ok(written) => {
+                eprintln!(
+                    "wrote {} files into {}; build the example with: manyi build {}",
+                    written.len(),
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e, color),
+        },
     }
 }
 
-fn fail(e: &manyi::diag::Error) -> ExitCode {
-    eprintln!("{e}");
+fn fail(e: &manyi::diag::Error, color: bool) -> ExitCode {
+    eprintln!("{}", e.painted(color));
     ExitCode::from(e.exit_code() as u8)
 }

@@ -43,6 +43,8 @@ pub struct Options {
     pub period: Option<String>,
     /// `--output`; `PROJECT/public` when absent.
     pub output: Option<PathBuf>,
+    /// `--as-of`, unparsed: replaces `[report] cutoff`.
+    pub as_of: Option<String>,
 }
 
 /// The environment variables manyi honours, read in this one place.
@@ -97,7 +99,20 @@ impl Settings {
     /// Reads and validates the project's config and resolves the run's options.
     pub fn resolve(root: &Path, options: &Options, env: &Env) -> Result<Settings> {
         let periods = PeriodChoice::parse(options.period.as_deref())?;
-        let project = config::load_project(root)?;
+        let as_of = options
+            .as_of
+            .as_deref()
+            .map(|t| {
+                crate::period::parse_date(t).ok_or_else(|| {
+                    Error::config(Location::file("--as-of"), format!("\"{t}\" is not a date"))
+                        .with_hint("write the cut-off date as 2026-09-30")
+                })
+            })
+            .transpose()?;
+        let mut project = config::load_project(root)?;
+        if as_of.is_some() {
+            project.config.report.cutoff = as_of;
+        }
         let output = options.output.clone().unwrap_or_else(|| root.join("public"));
         Ok(Settings {
             root: project.root,
