@@ -100,3 +100,32 @@ fn help_has_examples_and_exit_codes() {
     let o = manyi(&["--version"]);
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), format!("manyi {}", env!("CARGO_PKG_VERSION")));
 }
+
+/// An English build of a project without `[bands]` shows no Chinese text: default band names,
+/// list separators and punctuation follow the language. (The one exception is 不适用, a cell
+/// value the method notes list as read as "not answered": data, not a label.) Stylesheets are
+/// left out: they hold the Chinese section numbering for zh-CN pages.
+#[test]
+fn english_report_of_the_example_has_no_chinese_labels() {
+    let dir = tmp("english");
+    assert!(manyi(&["init", "--language", "en", dir.to_str().unwrap()]).status.success());
+    assert!(manyi(&["build", dir.to_str().unwrap()]).status.success());
+    for page in ["index.html", "report.md"] {
+        let text = std::fs::read_to_string(dir.join("public").join(page)).unwrap();
+        let text = match (text.find("<style"), text.find("</style>")) {
+            (Some(a), Some(b)) => format!("{}{}", &text[..a], &text[b..]),
+            _ => text,
+        };
+        let text = text.replace("不适用", "");
+        let cjk: Vec<(usize, char)> = text
+            .char_indices()
+            .filter(|(_, c)| matches!(*c as u32, 0x3000..=0x303f | 0x4e00..=0x9fff | 0xff00..=0xffef))
+            .collect();
+        let shown: Vec<String> = cjk
+            .iter()
+            .take(5)
+            .map(|(i, _)| text.get(i.saturating_sub(40)..*i + 4).unwrap_or("?").to_string())
+            .collect();
+        assert!(cjk.is_empty(), "{page}: {shown:#?}");
+    }
+}

@@ -433,8 +433,19 @@ pub struct BandsConfig {
 
 impl Default for BandsConfig {
     fn default() -> Self {
-        let levels = [("非常满意", 95.0), ("满意", 80.0), ("一般", 70.0), ("不满意", 60.0), ("很不满意", 0.0)];
-        BandsConfig { levels: levels.iter().map(|(l, m)| Band { label: l.to_string(), min: *m }).collect() }
+        Self::default_for(Language::ZhCn)
+    }
+}
+
+impl BandsConfig {
+    /// The default bands (95 / 80 / 70 / 60 / 0) named in the report's language.
+    pub fn default_for(language: Language) -> Self {
+        let names = match language {
+            Language::ZhCn => ["非常满意", "满意", "一般", "不满意", "很不满意"],
+            Language::En => ["Very satisfied", "Satisfied", "Neutral", "Dissatisfied", "Very dissatisfied"],
+        };
+        let levels = names.iter().zip([95.0, 80.0, 70.0, 60.0, 0.0]);
+        BandsConfig { levels: levels.map(|(l, m)| Band { label: l.to_string(), min: m }).collect() }
     }
 }
 

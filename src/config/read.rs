@@ -202,7 +202,9 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
     }
     let site = p.section::<SiteConfig>("site").map(Option::unwrap_or_default);
     let survey = p.section::<SurveyConfig>("survey");
-    let bands = p.section::<BandsConfig>("bands").map(Option::unwrap_or_default);
+    // Without [bands], the default bands are named in the report's language.
+    let language = site.as_ref().map_or(Language::default(), |s| s.language);
+    let bands = p.section::<BandsConfig>("bands").map(|b| b.unwrap_or_else(|| BandsConfig::default_for(language)));
     let report = p.section::<ReportConfig>("report").map(Option::unwrap_or_default);
     let complaints = p.section::<ComplaintsConfig>("complaints");
     let actions = p.section::<ActionsConfig>("actions");
