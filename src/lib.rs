@@ -16,6 +16,7 @@ pub mod parallel;
 pub mod period;
 pub mod platform;
 pub mod render;
+pub mod serve;
 pub mod settings;
 pub mod site;
 pub mod suggest;

@@ -17,6 +17,7 @@ use std::process::ExitCode;
         "  manyi init my-report                 write a ready-to-edit project (add --language en)\n",
         "  manyi build my-report                build the latest year into my-report/public\n",
         "  manyi check --strict my-report       validate config and data, fail on warnings (CI)\n",
+        "  manyi serve my-report                preview on http://127.0.0.1:1111/, rebuilt on changes\n",
         "\n",
         "Colour is used on terminals only; set NO_COLOR to turn it off.\n",
         "Exit status: 0 ok; 1 a data or build error; 2 a usage or config error."
@@ -76,6 +77,29 @@ enum Command {
         /// Treat warnings (rejected rows) as errors, for CI.
         #[arg(long)]
         strict: bool,
+    },
+    /// Build, serve the site on 127.0.0.1 and rebuild when a file of the project changes;
+    /// open pages reload after a rebuild, or show its error over the last good site.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  manyi serve my-report                http://127.0.0.1:1111/\n",
+        "  manyi serve my-report --port 8080 --period 2026-Q3\n",
+        "\n",
+        "Stop it with Ctrl-C. Exit status: 1 a build error at start; 2 a usage or config error."
+    ))]
+    Serve {
+        /// Folder holding manyi.toml.
+        #[arg(default_value = ".")]
+        project_dir: PathBuf,
+        /// Port on 127.0.0.1 (0: any free port, printed at start).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Period to report, as for build.
+        #[arg(long)]
+        period: Option<String>,
+        /// Status date, as for build.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
     },
     /// Write a ready-to-edit example project (config, survey data, complaint register,
     /// conclusions) into DIR, which must be empty or not exist yet.
@@ -165,6 +189,16 @@ fn main() -> ExitCode {
                         ExitCode::SUCCESS
                     }
                 }
+                Err(e) => fail(&e, color),
+            }
+        }
+        Command::Serve { project_dir, port, period, as_of } => {
+            let options = manyi::Options { period, output: None, as_of };
+            let served = manyi::serve::serve(&project_dir, &options, &env, port, |addr| {
+                eprintln!("serving http://{addr}/ — rebuilding on changes; stop with Ctrl-C");
+            });
+            match served {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(&e, color),
             }
         }

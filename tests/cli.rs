@@ -129,3 +129,100 @@ fn english_report_of_the_example_has_no_chinese_labels() {
         assert!(cjk.is_empty(), "{page}: {shown:#?}");
     }
 }
+
+/// A GET on loopback with a bare HTTP/1.0 request: (status code, body).
+fn get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let code = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map_or(String::new(), |(_, b)| b.to_string());
+    (code, body)
+}
+
+/// `manyi serve` on loopback: the page is served with the reload script, a data file edited
+/// on disk is rebuilt into the page, a broken config keeps the last good site and reports the
+/// error on the status endpoint, and paths outside the output are refused.
+#[test]
+fn serve_rebuilds_when_a_data_file_changes() {
+    use std::io::BufRead;
+    let dir = tmp("serve");
+    assert!(manyi(&["init", "--language", "en", dir.to_str().unwrap()]).status.success());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_manyi"))
+        .args(["serve", dir.to_str().unwrap(), "--port", "0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let stderr = child.stderr.take().unwrap();
+    let _guard = Kill(child);
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve ended before listening").unwrap();
+        if let Some(rest) = line.strip_prefix("serving http://") {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    // Keep reading stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    let (code, page) = get(&addr, "/");
+    assert_eq!(code, 200);
+    assert!(page.contains("Customer Satisfaction Report") && page.contains("/__manyi/status"), "{page}");
+    let status = |addr: &str| -> serde_json::Value { serde_json::from_str(&get(addr, "/__manyi/status").1).unwrap() };
+    assert_eq!(status(&addr)["build"], 1);
+    assert_eq!(get(&addr, "/../manyi.toml").0, 404);
+    assert_eq!(get(&addr, "/%2e%2e/manyi.toml").0, 404);
+
+    // Wait until the server has run a build after `after` whose status satisfies `ok` (an
+    // editor's save may cause more than one rebuild, so counts are not exact).
+    let wait_for = |after: u64, ok: &dyn Fn(&serde_json::Value) -> bool| {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let s = status(&addr);
+            if s["build"].as_u64().unwrap() > after && ok(&s) {
+                return s["build"].as_u64().unwrap();
+            }
+            assert!(std::time::Instant::now() < until, "no such rebuild within 30 s: {s}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    // Change the title in the config: the page is rebuilt with it.
+    let toml = std::fs::read_to_string(dir.join("manyi.toml")).unwrap();
+    std::fs::write(dir.join("manyi.toml"), toml.replace("Customer Satisfaction Report", "Edited Report")).unwrap();
+    let n = wait_for(1, &|s| s["error"].is_null() && get(&addr, "/").1.contains("Edited Report"));
+    // Quiet afterwards: a build reads its inputs, and reading must not trigger the next build.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let n2 = status(&addr)["build"].as_u64().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(status(&addr)["build"].as_u64().unwrap(), n2, "rebuilds without changes");
+    let n = n.max(n2);
+
+    // Edit a data file: one more response in 2026 changes the count of returned questionnaires.
+    let returned = |addr: &str| -> u64 {
+        let s: serde_json::Value = serde_json::from_str(&get(addr, "/summary.json").1).unwrap();
+        s["survey"]["returned"].as_u64().unwrap()
+    };
+    let before = returned(&addr);
+    let mut data = std::fs::read_to_string(dir.join("data/survey.csv")).unwrap();
+    data.push_str("Q2026-999,2026-06-01,Dealer,5,5,5,5,5,\n");
+    std::fs::write(dir.join("data/survey.csv"), data).unwrap();
+    let n = wait_for(n, &|s| s["error"].is_null() && returned(&addr) == before + 1);
+
+    // A broken config: the error is reported, the last good site still served.
+    std::fs::write(dir.join("manyi.toml"), "[site\n").unwrap();
+    wait_for(n, &|s| s["error"].as_str().is_some_and(|e| e.contains("manyi.toml")));
+    let (code, page) = get(&addr, "/");
+    assert_eq!(code, 200);
+    assert!(page.contains("Edited Report"));
+    assert_eq!(returned(&addr), before + 1);
+}
