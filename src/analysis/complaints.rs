@@ -180,7 +180,7 @@ pub fn summarize_complaints(
     volumes: Option<&BTreeMap<YearMonth, f64>>,
     period: Period,
     cutoff: Option<Date>,
-    stage_months: &[YearMonth],
+    stage_months: &[StageStart],
 ) -> ComplaintResult {
     let as_of = cutoff.unwrap_or_else(|| period.last_day());
     let (lo, hi) = (period.first_day().month_key().ordinal(), period.last_day().month_key().ordinal());
@@ -423,7 +423,7 @@ fn chart_months(
     volumes: Option<&BTreeMap<YearMonth, f64>>,
     period: Period,
     cutoff: Option<Date>,
-    stage_months: &[YearMonth],
+    stage_months: &[StageStart],
 ) -> MonthFigures {
     // With a cut-off the register is complete up to it; otherwise up to its latest complaint.
     let data_end = data.months.iter().max().map(|m| YearMonth::from_ordinal(*m));
@@ -461,7 +461,9 @@ fn chart_months(
             out.rate_per = Some(vcfg.per);
             if with_volume.len() >= 2 {
                 let months: Vec<YearMonth> = with_volume.iter().map(|m| m.month).collect();
-                out.rate_chart = Some(draw_rate_chart(vcfg, &l, &x, &n, &stage_indexes(&months, stage_months)));
+                let mut chart = draw_rate_chart(vcfg, &l, &x, &n, &stage_indexes(&months, stage_months));
+                mark_stage_causes(&mut chart, &months, stage_months);
+                out.rate_chart = Some(chart);
             }
         }
     }
@@ -488,30 +490,58 @@ fn draw_rate_chart(vcfg: &VolumeConfig, labels: &[String], x: &[f64], n: &[f64],
     rate_chart(labels, x, &n, &RateSpec { rate, laney, stage_starts: starts, tests: &tests, threshold })
 }
 
+/// A month in which a stage of the rate chart starts, and why: listed in `stages`, and the
+/// closed actions completed in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageStart {
+    pub month: YearMonth,
+    pub listed: bool,
+    pub actions: Vec<String>,
+}
+
 /// The points (indexes into `months`, ascending) where a stage starts: the first charted month
 /// on or after each stage month, the first point excepted (it always starts a stage).
-pub fn stage_indexes(months: &[YearMonth], stage_months: &[YearMonth]) -> Vec<usize> {
-    let mut out: Vec<usize> = stage_months
-        .iter()
-        .filter_map(|s| months.iter().position(|m| m >= s))
-        .filter(|i| *i > 0)
-        .collect();
+pub fn stage_indexes(months: &[YearMonth], starts: &[StageStart]) -> Vec<usize> {
+    let mut out: Vec<usize> = starts.iter().filter_map(|s| stage_index(months, s.month)).collect();
     out.sort_unstable();
     out.dedup();
     out
 }
 
-/// The months a stage of the rate chart starts in: `stages`, and with `stages_from_actions`
-/// the completion months of closed actions with a completion date; ascending, each once.
-pub fn stage_months(vcfg: &VolumeConfig, actions: Option<&[Action]>) -> Vec<YearMonth> {
-    let mut out: Vec<YearMonth> = vcfg.stages.iter().map(|s| s.0).collect();
-    if vcfg.stages_from_actions {
-        let done = actions.unwrap_or_default().iter().filter(|a| a.closed);
-        out.extend(done.filter_map(|a| a.completed.map(Date::month_key)));
+fn stage_index(months: &[YearMonth], month: YearMonth) -> Option<usize> {
+    months.iter().position(|m| *m >= month).filter(|i| *i > 0)
+}
+
+/// Marks each stage of `chart` with the stage months that start it.
+fn mark_stage_causes(chart: &mut ControlChart, months: &[YearMonth], starts: &[StageStart]) {
+    for s in starts {
+        let Some(i) = stage_index(months, s.month) else { continue };
+        if let Some(stage) = chart.stages.iter_mut().find(|st| st.first == i) {
+            stage.listed |= s.listed;
+            stage.actions.extend(s.actions.iter().cloned());
+        }
     }
-    out.sort_unstable();
-    out.dedup();
-    out
+}
+
+/// The months a stage of the rate chart starts in: `stages`, and with `stages_from_actions`
+/// the completion months of closed actions with a completion date (in register order);
+/// ascending, each month once.
+pub fn stage_months(vcfg: &VolumeConfig, actions: Option<&[Action]>) -> Vec<StageStart> {
+    fn entry(out: &mut BTreeMap<YearMonth, StageStart>, month: YearMonth) -> &mut StageStart {
+        out.entry(month).or_insert_with(|| StageStart { month, listed: false, actions: Vec::new() })
+    }
+    let mut out: BTreeMap<YearMonth, StageStart> = BTreeMap::new();
+    for month in vcfg.stages.iter().filter_map(|s| s.month) {
+        entry(&mut out, month).listed = true;
+    }
+    if vcfg.stages_from_actions {
+        for a in actions.unwrap_or_default().iter().filter(|a| a.closed) {
+            if let Some(done) = a.completed {
+                entry(&mut out, done.month_key()).actions.push(a.id.clone());
+            }
+        }
+    }
+    out.into_values().collect()
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -41,6 +41,10 @@ pub struct Stage {
     /// mean(|zᵢ − zᵢ₋₁|) / 1.128 with zᵢ = (valueᵢ − centre) / σᵢ; `null` for the c chart, for a
     /// stage of one point, and where σᵢ is 0 (a centre of 0, or of 1 for p).
     pub sigma_z: Option<f64>,
+    /// Why the stage starts here: a month listed in `stages`, and the ids of the closed
+    /// actions completed in a month that starts it (`stages_from_actions`).
+    pub listed: bool,
+    pub actions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,12 +98,16 @@ pub struct RateSpec<'a> {
 pub fn c_chart(labels: &[String], counts: &[f64]) -> ControlChart {
     let c = if counts.is_empty() { 0.0 } else { counts.iter().sum::<f64>() / counts.len() as f64 };
     let sigma = c.sqrt();
-    let points: Vec<ControlPoint> = labels
-        .iter()
-        .zip(counts)
-        .map(|(l, v)| point(l, *v, c, sigma, 0, false))
-        .collect();
-    let stages = vec![Stage { start: first_label(labels, 0), first: 0, points: points.len(), center: c, sigma_z: None }];
+    let points: Vec<ControlPoint> = labels.iter().zip(counts).map(|(l, v)| point(l, *v, c, sigma, 0, false)).collect();
+    let stages = vec![Stage {
+        start: first_label(labels, 0),
+        first: 0,
+        points: points.len(),
+        center: c,
+        sigma_z: None,
+        listed: false,
+        actions: Vec::new(),
+    }];
     let signals = signals(&points, &[0], &DEFAULT_TESTS);
     ControlChart {
         kind: "c",
@@ -148,9 +156,11 @@ pub fn rate_chart(labels: &[String], x: &[f64], n: &[f64], spec: &RateSpec<'_>) 
             sigmas[i] = sigma_i(spec.rate, center, n[i]);
         }
         let sigma_z = sigma_z(&values[*first..*end], center, &sigmas[*first..*end]);
-        stages.push(Stage { start: first_label(labels, *first), first: *first, points: end - first, center, sigma_z });
+        let (start, points) = (first_label(labels, *first), end - first);
+        stages.push(Stage { start, first: *first, points, center, sigma_z, listed: false, actions: Vec::new() });
     }
-    let largest = stages.iter().filter_map(|s| s.sigma_z).fold(None, |m: Option<f64>, z| Some(m.map_or(z, |m| m.max(z))));
+    let largest =
+        stages.iter().filter_map(|s| s.sigma_z).fold(None, |m: Option<f64>, z| Some(m.map_or(z, |m| m.max(z))));
     let laney = match spec.laney {
         Laney::Off => false,
         Laney::On => true,

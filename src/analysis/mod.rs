@@ -5,9 +5,9 @@
 
 pub mod complaints;
 pub mod control;
-pub mod signals;
 pub mod pareto;
 pub mod periods;
+pub mod signals;
 pub mod stats;
 pub mod survey;
 

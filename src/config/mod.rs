@@ -190,19 +190,20 @@ impl VolumeConfig {
     }
 }
 
-/// A month in which a stage starts: `2026-07` (or any form `parse_year_month` reads).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct StageMonth(pub YearMonth);
+/// A month in which a stage starts: `2026-07` (or any form `parse_year_month` reads). Read
+/// as written and parsed once; a text that is not a month (`month` = `None`) is reported by
+/// validation at the list item itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageMonth {
+    pub text: String,
+    pub month: Option<YearMonth>,
+}
 
 impl<'de> Deserialize<'de> for StageMonth {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        crate::period::parse_year_month(&text).map(StageMonth).ok_or_else(|| {
-            values::invalid(
-                format!("[complaints.volume] stages: \"{text}\" is not a month"),
-                "write the month a stage starts as 2026-07",
-            )
-        })
+        let month = crate::period::parse_year_month(&text);
+        Ok(StageMonth { text, month })
     }
 }
 

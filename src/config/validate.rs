@@ -330,6 +330,15 @@ pub(super) fn validate_control(
             p.at(at, format!("[complaints.volume] tests: test {test} is listed twice"), TESTS_HINT);
         }
     }
+    for (i, stage) in v.stages.iter().enumerate() {
+        if stage.month.is_none() {
+            p.at(
+                path!["complaints", "volume", "stages", i],
+                format!("[complaints.volume] stages: \"{}\" is not a month", stage.text),
+                "write the month a stage starts as 2026-07",
+            );
+        }
+    }
     let message = match actions {
         Ok(None) => "[complaints.volume] stages_from_actions = true, but there is no [actions] register",
         Ok(Some(a)) if a.completed.is_none() => {

@@ -114,10 +114,15 @@ fn auto_chooses_laney_above_the_threshold() {
     assert_eq!(round(b.points[0].ucl, 3), round(b.center + 3.0 * (b.center / 8.0).sqrt(), 3));
     // Just above and just below: the threshold itself is not "above".
     let z = b.sigma_z.unwrap();
-    let at = rate_chart(&labels(4), &[12.0, 30.0, 9.0, 20.0], &[8.0, 15.0, 6.0, 10.0], &spec(Rate::U, Laney::Auto(z), &[0]));
+    let at =
+        rate_chart(&labels(4), &[12.0, 30.0, 9.0, 20.0], &[8.0, 15.0, 6.0, 10.0], &spec(Rate::U, Laney::Auto(z), &[0]));
     assert_eq!(at.kind, "u");
-    let below =
-        rate_chart(&labels(4), &[12.0, 30.0, 9.0, 20.0], &[8.0, 15.0, 6.0, 10.0], &spec(Rate::U, Laney::Auto(z - 1e-9), &[0]));
+    let below = rate_chart(
+        &labels(4),
+        &[12.0, 30.0, 9.0, 20.0],
+        &[8.0, 15.0, 6.0, 10.0],
+        &spec(Rate::U, Laney::Auto(z - 1e-9), &[0]),
+    );
     assert_eq!(below.kind, "laney-u");
 }
 
