@@ -1,10 +1,10 @@
 //! Complaint figures for a period: closure, timeliness, follow-up, breakdowns, Pareto,
 //! control charts; and the action register's status.
 
-use super::control::{c_chart, p_chart, u_chart, ControlChart};
+use super::control::{c_chart, rate_chart, ControlChart, Laney, Rate, RateSpec};
 use super::pareto::{compute_pareto, OtherRule, ParetoRow};
 use super::stats::median;
-use crate::config::{ComplaintsConfig, RateChart};
+use crate::config::{ComplaintsConfig, RateChart, VolumeConfig};
 use crate::ingest::registers::{Action, ComplaintData};
 use crate::period::{Date, Period, YearMonth};
 use serde::Serialize;
@@ -180,6 +180,7 @@ pub fn summarize_complaints(
     volumes: Option<&BTreeMap<YearMonth, f64>>,
     period: Period,
     cutoff: Option<Date>,
+    stage_months: &[StageStart],
 ) -> ComplaintResult {
     let as_of = cutoff.unwrap_or_else(|| period.last_day());
     let (lo, hi) = (period.first_day().month_key().ordinal(), period.last_day().month_key().ordinal());
@@ -188,7 +189,7 @@ pub fn summarize_complaints(
     let status = count_status(data, &in_period, as_of);
     let open = open_cases(data, &status.open_ages, as_of.days() as i32);
     let tables = tally_categories(cfg, data, &in_period);
-    let charts = chart_months(cfg, data, volumes, period, cutoff);
+    let charts = chart_months(cfg, data, volumes, period, cutoff, stage_months);
     let mut days = status.days;
     let received = in_period.len() as u64;
     // Without a closed date or a status, nothing says whether a complaint is closed: every
@@ -422,6 +423,7 @@ fn chart_months(
     volumes: Option<&BTreeMap<YearMonth, f64>>,
     period: Period,
     cutoff: Option<Date>,
+    stage_months: &[StageStart],
 ) -> MonthFigures {
     // With a cut-off the register is complete up to it; otherwise up to its latest complaint.
     let data_end = data.months.iter().max().map(|m| YearMonth::from_ordinal(*m));
@@ -458,15 +460,88 @@ fn chart_months(
             out.complaint_rate = Some(sx / sn * vcfg.per);
             out.rate_per = Some(vcfg.per);
             if with_volume.len() >= 2 {
-                out.rate_chart = Some(match vcfg.chart {
-                    RateChart::U => u_chart(&l, &x, &n.iter().map(|v| v / vcfg.per).collect::<Vec<_>>()),
-                    RateChart::P => p_chart(&l, &x, &n),
-                });
+                let months: Vec<YearMonth> = with_volume.iter().map(|m| m.month).collect();
+                let mut chart = draw_rate_chart(vcfg, &l, &x, &n, &stage_indexes(&months, stage_months));
+                mark_stage_causes(&mut chart, &months, stage_months);
+                out.rate_chart = Some(chart);
             }
         }
     }
     out.months = months;
     out
+}
+
+/// The rate chart `[complaints.volume]` asks for over the months with a volume.
+fn draw_rate_chart(vcfg: &VolumeConfig, labels: &[String], x: &[f64], n: &[f64], starts: &[usize]) -> ControlChart {
+    let threshold = vcfg.sigma_z_threshold;
+    let (rate, laney) = match vcfg.chart {
+        RateChart::U => (Rate::U, Laney::Off),
+        RateChart::P => (Rate::P, Laney::Off),
+        RateChart::LaneyU => (Rate::U, Laney::On),
+        RateChart::LaneyP => (Rate::P, Laney::On),
+        RateChart::Auto => (Rate::U, Laney::Auto(threshold)),
+    };
+    // The u chart counts units of `per` (complaints per 1,000 orders); the p chart single units.
+    let n: Vec<f64> = match rate {
+        Rate::U => n.iter().map(|v| v / vcfg.per).collect(),
+        Rate::P => n.to_vec(),
+    };
+    let tests = vcfg.test_numbers();
+    rate_chart(labels, x, &n, &RateSpec { rate, laney, stage_starts: starts, tests: &tests, threshold })
+}
+
+/// A month in which a stage of the rate chart starts, and why: listed in `stages`, and the
+/// closed actions completed in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageStart {
+    pub month: YearMonth,
+    pub listed: bool,
+    pub actions: Vec<String>,
+}
+
+/// The points (indexes into `months`, ascending) where a stage starts: the first charted month
+/// on or after each stage month, the first point excepted (it always starts a stage).
+pub fn stage_indexes(months: &[YearMonth], starts: &[StageStart]) -> Vec<usize> {
+    let mut out: Vec<usize> = starts.iter().filter_map(|s| stage_index(months, s.month)).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn stage_index(months: &[YearMonth], month: YearMonth) -> Option<usize> {
+    months.iter().position(|m| *m >= month).filter(|i| *i > 0)
+}
+
+/// Marks each stage of `chart` with the stage months that start it.
+fn mark_stage_causes(chart: &mut ControlChart, months: &[YearMonth], starts: &[StageStart]) {
+    for s in starts {
+        let Some(i) = stage_index(months, s.month) else { continue };
+        if let Some(stage) = chart.stages.iter_mut().find(|st| st.first == i) {
+            stage.listed |= s.listed;
+            stage.actions.extend(s.actions.iter().cloned());
+        }
+    }
+}
+
+/// The months a stage of the rate chart starts in: `stages`, and with `stages_from_actions`
+/// the completion months of closed actions with a completion date (in register order);
+/// ascending, each month once.
+pub fn stage_months(vcfg: &VolumeConfig, actions: Option<&[Action]>) -> Vec<StageStart> {
+    fn entry(out: &mut BTreeMap<YearMonth, StageStart>, month: YearMonth) -> &mut StageStart {
+        out.entry(month).or_insert_with(|| StageStart { month, listed: false, actions: Vec::new() })
+    }
+    let mut out: BTreeMap<YearMonth, StageStart> = BTreeMap::new();
+    for month in vcfg.stages.iter().filter_map(|s| s.month) {
+        entry(&mut out, month).listed = true;
+    }
+    if vcfg.stages_from_actions {
+        for a in actions.unwrap_or_default().iter().filter(|a| a.closed) {
+            if let Some(done) = a.completed {
+                entry(&mut out, done.month_key()).actions.push(a.id.clone());
+            }
+        }
+    }
+    out.into_values().collect()
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -7,6 +7,7 @@ pub mod complaints;
 pub mod control;
 pub mod pareto;
 pub mod periods;
+pub mod signals;
 pub mod stats;
 pub mod survey;
 
@@ -84,11 +85,17 @@ pub fn summarize_period(
         return Err(no_complaints(inputs, period));
     }
     let cutoff = cfg.report.cutoff_date();
+    let stages = cfg
+        .complaints
+        .as_ref()
+        .and_then(|k| k.volume.as_ref())
+        .map(|v| complaints::stage_months(v, inputs.actions.as_deref()))
+        .unwrap_or_default();
     let complaints = cfg
         .complaints
         .as_ref()
         .zip(inputs.complaints.as_ref())
-        .map(|(k, data)| summarize_complaints(k, data, inputs.volumes.as_ref(), period, cutoff));
+        .map(|(k, data)| summarize_complaints(k, data, inputs.volumes.as_ref(), period, cutoff, &stages));
     let actions = inputs.actions.as_ref().map(|a| summarize_actions(a, cutoff.unwrap_or_else(|| period.last_day())));
     Ok(Figures {
         period,

@@ -404,23 +404,58 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
     Ok(xml_chars(svg))
 }
 
-/// A control chart: values per period, centre line, per-point limits, signals marked.
+/// One point of a control chart as drawn.
+#[derive(Debug, Clone)]
+pub struct ControlPointSpec {
+    pub label: String,
+    pub value: f64,
+    pub lcl: f64,
+    pub ucl: f64,
+    pub center: f64,
+}
+
+/// A control chart: values per period, centre line and limits as steps (each point's own
+/// over its slot, breaking at stage starts), signals marked, stages labelled.
 #[derive(Debug, Clone)]
 pub struct ControlSpec {
     pub title: String,
-    /// (label, value, lcl, ucl)
-    pub points: Vec<(String, f64, f64, f64)>,
-    pub center: f64,
+    pub points: Vec<ControlPointSpec>,
     /// Indexes of points with a signal.
     pub signals: Vec<usize>,
+    /// (first point, label) of each stage; no stage labels or separators when it has one.
+    pub stages: Vec<(usize, String)>,
     pub y_desc: String,
+}
+
+/// A line that holds each point's value over its slot, stepping between slots of one stage:
+/// one path per stage (so lines break at a stage start).
+fn step_paths(spec: &ControlSpec, value: impl Fn(&ControlPointSpec) -> f64) -> Vec<Vec<(SegmentValue<usize>, f64)>> {
+    let n = spec.points.len();
+    let mut firsts: Vec<usize> = spec.stages.iter().map(|s| s.0).filter(|i| *i < n).collect();
+    firsts.push(0);
+    firsts.push(n);
+    firsts.sort_unstable();
+    firsts.dedup();
+    firsts
+        .windows(2)
+        .map(|w| {
+            (w[0]..w[1])
+                .flat_map(|i| {
+                    let v = value(&spec.points[i]);
+                    [(SegmentValue::Exact(i), v), (SegmentValue::Exact(i + 1), v)]
+                })
+                .collect()
+        })
+        .collect()
 }
 
 pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
     let n = spec.points.len().max(1);
     let (width, height) = (760u32, 320u32);
-    let hi = spec.points.iter().map(|p| p.1.max(p.3)).fold(spec.center, f64::max);
-    let top = value_axis(0.0, if hi > 0.0 { hi * 1.15 } else { 1.0 }).end;
+    let hi = spec.points.iter().map(|p| p.value.max(p.ucl).max(p.center)).fold(0.0, f64::max);
+    let staged = spec.stages.len() > 1;
+    // Room above the highest line for the stage labels.
+    let top = value_axis(0.0, if hi > 0.0 { hi * if staged { 1.3 } else { 1.15 } } else { 1.0 }).end;
     let y = |v: f64| on_axis(v, 0.0, top);
     let mut svg = String::new();
     {
@@ -433,7 +468,7 @@ pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
             .y_label_area_size(52)
             .build_cartesian_2d((0..n - 1).into_segmented(), value_axis(0.0, top))
             .map_err(|e| e.to_string())?;
-        let names: Vec<&str> = spec.points.iter().map(|p| p.0.as_str()).collect();
+        let names: Vec<&str> = spec.points.iter().map(|p| p.label.as_str()).collect();
         let step = n.div_ceil(12).max(1);
         category_mesh(&mut chart.configure_mesh(), n, 11.0)
             .x_label_formatter(&|v| match v {
@@ -444,16 +479,33 @@ pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
             .y_label_formatter(&|v| number::trimmed(*v, 3))
             .draw()
             .map_err(|e| e.to_string())?;
-        let at = |i: usize| SegmentValue::CenterOf(i);
-        let cl = [(SegmentValue::Exact(0), y(spec.center)), (SegmentValue::Exact(n), y(spec.center))];
-        chart.draw_series(LineSeries::new(cl, PALETTE[2].stroke_width(1))).map_err(|e| e.to_string())?;
-        for limit in [2usize, 3] {
-            let pts: Vec<(SegmentValue<usize>, f64)> =
-                spec.points.iter().enumerate().map(|(i, p)| (at(i), y(if limit == 2 { p.2 } else { p.3 }))).collect();
-            chart.draw_series(DashedLineSeries::new(pts, 5, 4, VITAL.stroke_width(1))).map_err(|e| e.to_string())?;
+        if staged {
+            let label_style =
+                TextStyle::from((FONT, px(11.0)).into_font()).color(&INK).pos(Pos::new(HPos::Left, VPos::Top));
+            for (first, label) in &spec.stages {
+                if *first > 0 {
+                    let sep = [(SegmentValue::Exact(*first), 0.0), (SegmentValue::Exact(*first), top)];
+                    chart
+                        .draw_series(DashedLineSeries::new(sep, 3, 3, INK.mix(0.5).stroke_width(1)))
+                        .map_err(|e| e.to_string())?;
+                }
+                let at = EmptyElement::at((SegmentValue::Exact(*first), top))
+                    + Text::new(label.clone(), (4, 4), label_style.clone());
+                chart.draw_series(std::iter::once(at)).map_err(|e| e.to_string())?;
+            }
         }
+        for path in step_paths(spec, |p| y(p.center)) {
+            chart.draw_series(LineSeries::new(path, PALETTE[2].stroke_width(1))).map_err(|e| e.to_string())?;
+        }
+        // Solid steps: a dashed line would hide the short risers between months.
+        for limit in [|p: &ControlPointSpec| p.lcl, |p: &ControlPointSpec| p.ucl] {
+            for path in step_paths(spec, |p| y(limit(p))) {
+                chart.draw_series(LineSeries::new(path, VITAL.stroke_width(1))).map_err(|e| e.to_string())?;
+            }
+        }
+        let at = |i: usize| SegmentValue::CenterOf(i);
         let values: Vec<(SegmentValue<usize>, f64)> =
-            spec.points.iter().enumerate().map(|(i, p)| (at(i), y(p.1))).collect();
+            spec.points.iter().enumerate().map(|(i, p)| (at(i), y(p.value))).collect();
         chart.draw_series(LineSeries::new(values.clone(), TRIVIAL.stroke_width(2))).map_err(|e| e.to_string())?;
         chart
             .draw_series(values.iter().enumerate().map(|(i, (x, y))| {
@@ -530,11 +582,13 @@ mod axis_tests {
     #[test]
     fn charts_of_extreme_values_are_drawn_and_end() {
         for v in EXTREMES {
+            let point =
+                |value: f64, lcl: f64, ucl: f64| ControlPointSpec { label: "1".into(), value, lcl, ucl, center: v };
             let control = ControlSpec {
                 title: "c".into(),
-                points: vec![("1".into(), v, 0.0, v), ("2".into(), 1.0, v, f64::INFINITY)],
-                center: v,
+                points: vec![point(v, 0.0, v), point(1.0, v, f64::INFINITY)],
                 signals: vec![0],
+                stages: vec![(0, "a".into()), (1, "b".into())],
                 y_desc: String::new(),
             };
             let svg = ends(format!("control chart of {v}"), move || render_control_chart(&control));

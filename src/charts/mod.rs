@@ -6,8 +6,8 @@ mod draw;
 
 pub use draw::text_em;
 use draw::{
-    render_bar_chart, render_control_chart, render_line_chart, render_pareto_chart, Bar, BarChart, ControlSpec,
-    LineChart, ParetoChart,
+    render_bar_chart, render_control_chart, render_line_chart, render_pareto_chart, Bar, BarChart, ControlPointSpec,
+    ControlSpec, LineChart, ParetoChart,
 };
 
 use crate::analysis::complaints::ComplaintResult;
@@ -22,7 +22,8 @@ use crate::number::{self, DASH};
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Chart {
     /// Key in `charts`: `dimensions`, `items`, `bands`, `trend`, `pareto-<column>`,
-    /// `pareto-<column>-weighted`, `control-c`, `control-u` or `control-p`.
+    /// `pareto-<column>-weighted`, `control-c`, `control-u`, `control-p`, `control-laney-u` or
+    /// `control-laney-p`.
     pub name: String,
     /// Path of the chart file in the period's folder, e.g. `charts/pareto-1.svg`.
     pub file: String,
@@ -126,25 +127,43 @@ fn complaint_charts(c: &ComplaintResult, pareto_columns: &[String], t: &Labels) 
         }
     }
     if let Some(ch) = &c.control {
-        charts.push(control_chart(ch, t.get("c_control"), t.get("c_amount"))?);
+        charts.push(control_chart(ch, t.get("c_control"), t.get("c_amount"), t)?);
     }
     if let Some(ch) = &c.rate_chart {
         let per = number::shortest(c.rate_per.unwrap_or(1.0));
         let title = match ch.kind {
             "p" => t.get("c_rate_control_p"),
+            "laney-p" => t.get("c_rate_control_laney_p"),
+            "laney-u" => t.fill("c_rate_control_laney_u", &[("per", &per)]),
             _ => t.fill("c_rate_control_u", &[("per", &per)]),
         };
-        charts.push(control_chart(ch, title, String::new())?);
+        charts.push(control_chart(ch, title, String::new(), t)?);
     }
     Ok(charts)
 }
 
-fn control_chart(ch: &ControlChart, title: String, y_desc: String) -> Result<Chart> {
+fn control_chart(ch: &ControlChart, title: String, y_desc: String, t: &Labels) -> Result<Chart> {
+    let stages = ch
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (s.first, t.fill("c_stage_label", &[("n", &(k + 1).to_string()), ("month", &s.start)])))
+        .collect();
     let spec = ControlSpec {
         title: title.clone(),
-        points: ch.points.iter().map(|p| (p.label.clone(), p.value, p.lcl, p.ucl)).collect(),
-        center: ch.center,
+        points: ch
+            .points
+            .iter()
+            .map(|p| ControlPointSpec {
+                label: p.label.clone(),
+                value: p.value,
+                lcl: p.lcl,
+                ucl: p.ucl,
+                center: p.center,
+            })
+            .collect(),
         signals: ch.signals.iter().map(|s| s.index).collect(),
+        stages,
         y_desc,
     };
     let name = format!("control-{}", ch.kind);

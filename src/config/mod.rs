@@ -10,7 +10,7 @@
 //! each at the `line:column` of the value it is about.
 
 use crate::diag::{Diagnostic, Error, ErrorKind, Location, Result};
-use crate::period::{Date, Period};
+use crate::period::{Date, Period, YearMonth};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use std::collections::{BTreeMap, BTreeSet};
@@ -144,24 +144,78 @@ pub struct VolumeConfig {
     pub month: String,
     /// Volume column: orders, deliveries or customers served in the month.
     pub count: String,
-    /// `u` (complaints per `per` units, default) or `p` (share of units with a complaint).
+    /// `u` (complaints per `per` units, default), `p` (share of units with a complaint),
+    /// `laney-u` / `laney-p` (Laney u′ / p′: limits scaled by σz), or `auto` (the u chart, or
+    /// Laney u′ when σz exceeds `sigma_z_threshold`).
     #[serde(default)]
     pub chart: RateChart,
     /// Unit of the u chart and the complaint rate, default 1000 (complaints per 1,000 orders).
     #[serde(default = "default_per")]
     pub per: f64,
+    /// σz above this means overdispersion: `chart = "auto"` then draws the Laney chart
+    /// (default 1.5); the report shows σz against it for every rate chart.
+    #[serde(default = "default_sigma_z_threshold")]
+    pub sigma_z_threshold: f64,
+    /// The signal tests applied to the rate chart, each 1–8 (default 1–4).
+    #[serde(default = "default_tests")]
+    pub tests: Vec<i64>,
+    /// Months in which a new stage of the rate chart starts (`2026-07`).
+    #[serde(default)]
+    pub stages: Vec<StageMonth>,
+    /// A new stage also starts in the completion month of every closed action with a
+    /// completion date (`[actions] completed`).
+    #[serde(default)]
+    pub stages_from_actions: bool,
 }
 
 fn default_per() -> f64 {
     1000.0
 }
 
+/// The default `sigma_z_threshold`.
+pub const DEFAULT_SIGMA_Z_THRESHOLD: f64 = 1.5;
+
+fn default_sigma_z_threshold() -> f64 {
+    DEFAULT_SIGMA_Z_THRESHOLD
+}
+
+fn default_tests() -> Vec<i64> {
+    vec![1, 2, 3, 4]
+}
+
+impl VolumeConfig {
+    /// The configured tests; validation has held each to 1–8.
+    pub fn test_numbers(&self) -> Vec<u8> {
+        self.tests.iter().filter_map(|t| u8::try_from(*t).ok()).collect()
+    }
+}
+
+/// A month in which a stage starts: `2026-07` (or any form `parse_year_month` reads). Read
+/// as written and parsed once; a text that is not a month (`month` = `None`) is reported by
+/// validation at the list item itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageMonth {
+    pub text: String,
+    pub month: Option<YearMonth>,
+}
+
+impl<'de> Deserialize<'de> for StageMonth {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let month = crate::period::parse_year_month(&text);
+        Ok(StageMonth { text, month })
+    }
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, Default, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum RateChart {
     #[default]
     U,
     P,
+    LaneyU,
+    LaneyP,
+    Auto,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -199,6 +253,8 @@ pub struct ActionsConfig {
     pub status: String,
     /// Optional effectiveness-verified column (是/否).
     pub verified: Option<String>,
+    /// Optional completion date column (完成日期): when a closed action was completed.
+    pub completed: Option<String>,
     /// Status values that mean the action is closed.
     #[serde(default = "ac_closed")]
     pub closed_statuses: Vec<String>,

@@ -223,6 +223,10 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
     if let Ok(Some(k)) = &complaints {
         validate_complaints(k, p);
     }
+    if let Ok(Some(v)) = complaints.as_ref().map(|k| k.as_ref().and_then(|k| k.volume.as_ref())) {
+        // An [actions] section with problems of its own is not judged for its completed column.
+        validate_control(v, actions.as_ref().map(Option::as_ref).map_err(|_| ()), p);
+    }
     if let Ok(b) = &bands {
         validate_bands(b, p);
     }

@@ -305,3 +305,69 @@ fn closed_statuses_need_a_status_column_and_a_value() {
         ["manyi.toml:7:19: [complaints] closed_statuses is set but status is not: no column is compared with it"]
     );
 }
+
+const VOLUME: &str = "\n[complaints.volume]\nfiles = [\"data/orders.csv\"]\nmonth = \"月份\"\ncount = \"订单数\"\n";
+
+#[test]
+fn control_chart_keys_have_documented_defaults_and_accept_every_chart() {
+    let c = parse_config(&format!("{COMPLAINTS_ONLY}{VOLUME}"), "manyi.toml").unwrap();
+    let v = c.complaints.unwrap().volume.unwrap();
+    assert_eq!((v.chart, v.sigma_z_threshold, v.test_numbers()), (RateChart::U, 1.5, vec![1, 2, 3, 4]));
+    assert!(v.stages.is_empty() && !v.stages_from_actions);
+    for (text, chart) in [
+        ("u", RateChart::U),
+        ("p", RateChart::P),
+        ("laney-u", RateChart::LaneyU),
+        ("laney-p", RateChart::LaneyP),
+        ("auto", RateChart::Auto),
+    ] {
+        let cfg = format!("{COMPLAINTS_ONLY}{VOLUME}chart = \"{text}\"\nstages = [\"2026-07\", \"2026年9月\"]\n");
+        let v = parse_config(&cfg, "manyi.toml").unwrap().complaints.unwrap().volume.unwrap();
+        assert_eq!(v.chart, chart);
+        let months: Vec<String> = v.stages.iter().map(|s| s.month.unwrap().to_string()).collect();
+        assert_eq!(months, ["2026-07", "2026-09"]);
+    }
+}
+
+#[test]
+fn control_chart_values_are_errors_at_the_value() {
+    let base = format!("{COMPLAINTS_ONLY}{VOLUME}");
+    let line = base.lines().count() + 1;
+    let bad = format!("{base}tests = [1, 9, 1]\nstages = [\"2026-06\", \"2026-13\"]\nsigma_z_threshold = 0\n");
+    assert_eq!(
+        messages(&bad),
+        [
+            format!("manyi.toml:{line}:13: [complaints.volume] tests: 9 is not a test; tests are numbered 1 to 8"),
+            format!("manyi.toml:{line}:16: [complaints.volume] tests: test 1 is listed twice"),
+            format!("manyi.toml:{}:22: [complaints.volume] stages: \"2026-13\" is not a month", line + 1),
+            format!("manyi.toml:{}:21: [complaints.volume] sigma_z_threshold = 0 must be a number above 0", line + 2),
+        ]
+    );
+    let wrong_chart = format!("{base}chart = \"laney\"\n");
+    let found = messages(&wrong_chart);
+    assert!(found[0].starts_with(&format!("manyi.toml:{line}:9: unknown variant `laney`")), "{found:?}");
+    let empty = format!("{base}tests = []\n");
+    assert_eq!(
+        messages(&empty),
+        [format!("manyi.toml:{line}:9: [complaints.volume] tests is empty: no signal would ever be reported")]
+    );
+}
+
+#[test]
+fn stages_from_actions_needs_an_action_register_with_a_completed_column() {
+    let base = format!("{COMPLAINTS_ONLY}{VOLUME}stages_from_actions = true\n");
+    let line = base.lines().count();
+    assert_eq!(
+        messages(&base),
+        [format!(
+            "manyi.toml:{line}:23: [complaints.volume] stages_from_actions = true, but there is no [actions] register"
+        )]
+    );
+    let actions = format!("{base}[actions]\nfiles = [\"data/actions.csv\"]\n");
+    assert_eq!(
+        messages(&actions),
+        [format!("manyi.toml:{line}:23: [complaints.volume] stages_from_actions = true, but [actions] has no completed column")]
+    );
+    let ok = format!("{actions}completed = \"完成日期\"\n");
+    assert!(parse_config(&ok, "manyi.toml").unwrap().complaints.unwrap().volume.unwrap().stages_from_actions);
+}

@@ -299,6 +299,67 @@ pub(super) fn validate_complaints(k: &ComplaintsConfig, p: &mut Problems<'_>) {
     }
 }
 
+/// `[complaints.volume]`'s chart options: the threshold, the tests, stages from actions.
+pub(super) fn validate_control(
+    v: &VolumeConfig,
+    actions: std::result::Result<Option<&ActionsConfig>, ()>,
+    p: &mut Problems<'_>,
+) {
+    let t = v.sigma_z_threshold;
+    if !(t > 0.0 && t.is_finite()) {
+        p.at(
+            path!["complaints", "volume", "sigma_z_threshold"],
+            format!("[complaints.volume] sigma_z_threshold = {t} must be a number above 0"),
+            "σz = 1 means the months spread as the plain chart assumes; the default 1.5 draws the Laney chart \
+             (with chart = \"auto\") when they spread half as much again",
+        );
+    }
+    if v.tests.is_empty() {
+        p.at(
+            path!["complaints", "volume", "tests"],
+            "[complaints.volume] tests is empty: no signal would ever be reported",
+            "list the tests to apply, e.g. tests = [1, 2, 3, 4] (the default), or up to [1, 2, 3, 4, 5, 6, 7, 8]",
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for (i, test) in v.tests.iter().enumerate() {
+        let at = path!["complaints", "volume", "tests", i];
+        if !(1..=8).contains(test) {
+            p.at(at, format!("[complaints.volume] tests: {test} is not a test; tests are numbered 1 to 8"), TESTS_HINT);
+        } else if !seen.insert(*test) {
+            p.at(at, format!("[complaints.volume] tests: test {test} is listed twice"), TESTS_HINT);
+        }
+    }
+    for (i, stage) in v.stages.iter().enumerate() {
+        if stage.month.is_none() {
+            p.at(
+                path!["complaints", "volume", "stages", i],
+                format!("[complaints.volume] stages: \"{}\" is not a month", stage.text),
+                "write the month a stage starts as 2026-07",
+            );
+        }
+    }
+    let message = match actions {
+        Ok(None) => "[complaints.volume] stages_from_actions = true, but there is no [actions] register",
+        Ok(Some(a)) if a.completed.is_none() => {
+            "[complaints.volume] stages_from_actions = true, but [actions] has no completed column"
+        }
+        _ => "",
+    };
+    if v.stages_from_actions && !message.is_empty() {
+        p.at(
+            path!["complaints", "volume", "stages_from_actions"],
+            message,
+            "name the actions' completion date column in [actions], e.g. completed = \"完成日期\", or list the \
+             months yourself with stages = [\"2026-07\"]",
+        );
+    }
+}
+
+const TESTS_HINT: &str = "1 beyond a limit, 2 nine on one side, 3 six rising or falling, 4 fourteen alternating, \
+                          5 two of three beyond 2σ, 6 four of five beyond 1σ, 7 fifteen within 1σ, 8 eight beyond 1σ; \
+                          e.g. tests = [1, 2, 3, 4, 5, 6]";
+
 pub(super) fn validate_bands(b: &BandsConfig, p: &mut Problems<'_>) {
     let hint = "bands are listed highest first with inclusive lower bounds, the last one at 0, e.g. levels = [{ label = \"满意\", min = 80 }, { label = \"不满意\", min = 0 }]";
     if b.levels.is_empty() {

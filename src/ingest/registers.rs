@@ -351,6 +351,8 @@ pub struct Action {
     pub status: String,
     pub closed: bool,
     pub verified: Option<bool>,
+    /// The completion date, when `[actions] completed` names a column and the cell is not blank.
+    pub completed: Option<Date>,
 }
 
 pub fn read_actions(
@@ -373,6 +375,7 @@ pub fn read_actions(
                 Some(t.column(&cfg.due, "[actions] due")?),
                 Some(t.column(&cfg.status, "[actions] status")?),
                 optional(t, &cfg.verified, "[actions] verified")?,
+                optional(t, &cfg.completed, "[actions] completed")?,
             ])
         },
         |row, c, pos| {
@@ -393,6 +396,7 @@ pub fn read_actions(
                 closed: closed.contains(&normalize_header(&status).to_lowercase()),
                 status,
                 verified: c[6].map(|i| row.yes_no(i)).transpose()?.flatten(),
+                completed: c[7].map(|i| row.date(i)).transpose()?.flatten(),
             });
             Ok(())
         },

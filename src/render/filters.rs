@@ -85,11 +85,20 @@ fn map(v: &[Value], kwargs: Kwargs, _: &State) -> TeraResult<Vec<Value>> {
         .collect())
 }
 
-/// `where(attribute="x")`: the maps of a list whose `x` is true (or any other truthy value).
+/// `where(attribute="x")`: the maps of a list whose `x` is true (or any other truthy value);
+/// with `value=v`, those whose `x` equals `v` (numbers compared as numbers).
 fn where_(v: &[Value], kwargs: Kwargs, _: &State) -> TeraResult<Vec<Value>> {
     let attr: &str = kwargs.must_get("attribute")?;
+    let wanted: Option<Value> = kwargs.get("value")?;
     let key = tera::value::Key::Str(attr);
-    Ok(v.iter().filter(|item| item.as_map().and_then(|m| m.get(&key)).is_some_and(Value::is_truthy)).cloned().collect())
+    let keep = |x: &Value| match &wanted {
+        None => x.is_truthy(),
+        Some(w) => match (x.as_f64(), w.as_f64()) {
+            (Some(a), Some(b)) => a == b,
+            _ => x == w,
+        },
+    };
+    Ok(v.iter().filter(|item| item.as_map().and_then(|m| m.get(&key)).is_some_and(keep)).cloned().collect())
 }
 
 /// `sum`: the sum of a list of numbers (`null` entries count as 0).

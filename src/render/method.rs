@@ -1,9 +1,10 @@
 //! The method notes: every rule behind the figures, worded in the report's language with
 //! this project's parameters (the same settings the analysis used).
 
+use crate::analysis::control::ControlChart;
 use crate::analysis::survey::SurveyResult;
 use crate::analysis::Figures;
-use crate::config::{Config, RateBasis, SurveyConfig};
+use crate::config::{Config, RateBasis, SurveyConfig, VolumeConfig};
 use crate::labels::Labels;
 use crate::number;
 
@@ -188,10 +189,53 @@ fn complaint_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
         };
         notes.push(t.fill("m_pareto", &[("share", &pct(c.vital_share)), ("other", &other)]).trim_end().to_string());
         notes.push(t.get("m_control"));
+        if let (Some(v), Some(ch)) = (&k.volume, &c.rate_chart) {
+            notes.extend(rate_chart_notes(v, ch, t));
+        }
     }
     if let Some(a) = &f.actions {
         let closed = cfg.actions.as_ref().map(|a| a.closed_statuses.join(" / ")).unwrap_or_default();
         notes.push(t.fill("m_actions", &[("as_of", &a.as_of.to_string()), ("closed", &closed)]));
+    }
+    notes
+}
+
+/// The rate chart's rules as applied: its formula, σz against the threshold, the tests, the stages.
+fn rate_chart_notes(v: &VolumeConfig, ch: &ControlChart, t: &Labels) -> Vec<String> {
+    let per = number::shortest(v.per);
+    let formula = match ch.kind {
+        "p" => "m_rate_p",
+        "laney-u" => "m_laney_u",
+        "laney-p" => "m_laney_p",
+        _ => "m_rate_u",
+    };
+    let mut notes = vec![t.fill(formula, &[("per", &per)])];
+    let threshold = number::shortest(ch.sigma_z_threshold.unwrap_or(crate::config::DEFAULT_SIGMA_Z_THRESHOLD));
+    let sigma_z = ch.sigma_z.map_or_else(|| number::DASH.to_string(), |z| number::fixed(z, 2));
+    let check = if ch.auto { "m_sigma_z_auto" } else { "m_sigma_z_check" };
+    notes.push(t.fill(check, &[("threshold", &threshold), ("sigma_z", &sigma_z)]));
+    let tests: Vec<String> = ch.tests.iter().map(|n| t.get(&format!("m_test_{n}"))).collect();
+    notes.push(t.fill("m_tests", &[("tests", &tests.join(&t.get("m_test_sep")))]));
+    if ch.stages.len() > 1 {
+        let stages: Vec<String> = ch
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                let mut why = String::new();
+                if s.listed {
+                    why.push_str(&t.get("m_stage_listed"));
+                }
+                if !s.actions.is_empty() {
+                    why.push_str(&t.fill("m_stage_actions", &[("ids", &s.actions.join(&t.get("m_list_sep")))]));
+                }
+                let (n, months) = ((k + 1).to_string(), s.points.to_string());
+                t.fill("m_stage", &[("n", &n), ("month", &s.start), ("months", &months), ("why", &why)])
+            })
+            .collect();
+        notes.push(t.fill("m_stages", &[("stages", &stages.join(&t.get("m_test_sep")))]));
+    } else if !v.stages.is_empty() || v.stages_from_actions {
+        notes.push(t.get("m_stages_none"));
     }
     notes
 }
