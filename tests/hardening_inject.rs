@@ -394,7 +394,7 @@ fn control_characters_are_shown_not_sent_to_svg_html_markdown_or_the_terminal() 
     let (out, stderr) = build(&dir);
 
     // Terminal: the rejected answer is quoted with its ESC shown, nothing raw.
-    assert_eq!(controls_other_than_whitespace(&stderr.replace('\n', "")), [], "{stderr:?}");
+    assert_eq!(controls_other_than_whitespace(&stderr.replace('\n', "")), Vec::<char>::new(), "{stderr:?}");
     assert!(stderr.contains("\"\\u{1b}[2J9\" is not an answer"), "{stderr}");
 
     // SVG charts: well-formed XML, labels readable.
@@ -411,14 +411,14 @@ fn control_characters_are_shown_not_sent_to_svg_html_markdown_or_the_terminal() 
 
     // HTML page and report.md: no raw controls, values shown.
     let html = read(out.join("index.html"));
-    assert_eq!(controls_other_than_whitespace(&html), [], "index.html");
+    assert_eq!(controls_other_than_whitespace(&html), Vec::<char>::new(), "index.html");
     for shown in
         ["报告\\u{1b}[31m", "好\\u{1b}]0;pwned\\u{7}", "\\u{8}\\u{7f}", "\\u{1b}[2J9", "类\\u{1b}[0m别", "其\\u{1}他"]
     {
         assert!(html.contains(shown), "index.html does not show {shown}");
     }
     let md = read(out.join("report.md"));
-    assert_eq!(controls_other_than_whitespace(&md), [], "report.md");
+    assert_eq!(controls_other_than_whitespace(&md), Vec::<char>::new(), "report.md");
     let mut shown = String::new();
     pulldown_cmark::html::push_html(&mut shown, Parser::new_ext(&md, Options::ENABLE_TABLES));
     assert!(shown.contains("维度\\u{7}甲") && shown.contains("报告\\u{1b}[31m"), "{md}");

@@ -342,7 +342,8 @@ fn rows_outside_the_filters_are_excluded_and_counted() {
 
     let o = manyi(&["check", p.to_str().unwrap()]);
     assert!(
-        stderr(&o).contains("checked 2 file(s): 7 rows read, 3 used, 1 rejected, 3 excluded by filters;"),
+        stderr(&o)
+            .contains("checked 2 file(s): 7 rows read, 3 used, 1 rejected, 3 excluded (filters, platform exclusions);"),
         "{}",
         stderr(&o)
     );

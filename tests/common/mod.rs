@@ -44,3 +44,17 @@ pub fn manyi(args: &[&str]) -> std::process::Output {
 pub fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// JSON text with the English default band names written as the Chinese ones: a project
+/// without `[bands]` names its default bands in the report's language, the one part of the
+/// figures that follows the language.
+pub fn zh_default_band_names(json: &str) -> String {
+    let names = [
+        ("\"Very satisfied\"", "\"非常满意\""),
+        ("\"Very dissatisfied\"", "\"很不满意\""),
+        ("\"Dissatisfied\"", "\"不满意\""),
+        ("\"Satisfied\"", "\"满意\""),
+        ("\"Neutral\"", "\"一般\""),
+    ];
+    names.iter().fold(json.to_string(), |text, (en, zh)| text.replace(en, zh))
+}
