@@ -589,7 +589,12 @@ impl Table {
                 Err(e) => Err(Error::io(&self.file.path, "read the file", e)),
             },
             Source::Sheet { range, next, first_row } => {
-                let Some(cells) = range.rows().nth(*next) else { return Ok(None) };
+                // Rows by index: `range.rows().nth(n)` walks from the first row every time
+                // (calamine's `Rows` has no `nth` of its own), which made reading quadratic.
+                if *next >= range.height() {
+                    return Ok(None);
+                }
+                let cells = &range[*next];
                 let line = u64::from(*first_row) + *next as u64 + 1;
                 *next += 1;
                 let lead = range.start().map_or(0, |s| s.1 as usize);
@@ -598,7 +603,10 @@ impl Table {
                     self.record.push_field(b"");
                 }
                 for c in cells {
-                    self.record.push_field(cell_text(c).as_bytes());
+                    match c {
+                        calamine::Data::String(s) => self.record.push_field(s.as_bytes()),
+                        c => self.record.push_field(cell_text(c).as_bytes()),
+                    }
                 }
                 Ok(Some(Row { line, record: &self.record }))
             }
