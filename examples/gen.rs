@@ -82,7 +82,7 @@ fn add_days(y: i32, m: u32, d: u32, n: u32) -> (i32, u32, u32) {
 /// Where the survey rows go: one CSV file per year (UTF-8 or GBK), or one workbook.
 enum SurveyOut {
     Csv { files: Vec<BufWriter<std::fs::File>>, gbk: bool },
-    Xlsx { book: rust_xlsxwriter::Workbook, row: u32 },
+    Xlsx { book: Box<rust_xlsxwriter::Workbook>, row: u32 },
 }
 
 impl SurveyOut {
@@ -103,7 +103,7 @@ impl SurveyOut {
     fn xlsx(header: &str) -> SurveyOut {
         let mut book = rust_xlsxwriter::Workbook::new();
         book.add_worksheet();
-        let mut out = SurveyOut::Xlsx { book, row: 0 };
+        let mut out = SurveyOut::Xlsx { book: Box::new(book), row: 0 };
         out.write(0, header).expect("the header row");
         out
     }
