@@ -1,6 +1,7 @@
 //! Benchmark: on the same generated project, time (1) the floor, a single-threaded csv-crate
-//! pass over every CSV file, and (2) `manyi build --period all`; print both, their ratio, rows
-//! per second and peak memory. Runs are interleaved so machine noise hits both alike.
+//! pass over every CSV file, and (2) `manyi build --period all`; print both (wall time, and CPU
+//! time = user + system of the child), their ratio, rows per second and peak memory. Runs are
+//! interleaved so machine noise hits both alike.
 //!
 //!     bench/run.sh                      # sizes 100k, 1M, 5M responses (complaints = responses / 5, at most 200k)
 //!     bench/run.sh 1000000              # one size
@@ -14,10 +15,13 @@ use std::time::{Duration, Instant};
 
 struct Run {
     wall: Duration,
+    /// User + system CPU time of the child.
+    cpu: Duration,
     max_rss_kb: i64,
 }
 
-/// Runs a command to completion; wall time and the child's peak resident memory (wait4).
+/// Runs a command to completion; wall time, and the child's CPU time and peak resident memory
+/// (wait4).
 fn run(cmd: &mut Command) -> Run {
     let start = Instant::now();
     let child = cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().expect("spawn");
@@ -28,7 +32,8 @@ fn run(cmd: &mut Command) -> Run {
     let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
     assert!(pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "command failed: {cmd:?}");
-    Run { wall, max_rss_kb: usage.ru_maxrss }
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    Run { wall, cpu: time(usage.ru_utime) + time(usage.ru_stime), max_rss_kb: usage.ru_maxrss }
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -71,8 +76,17 @@ fn main() {
     let floor = root.join("target/release/examples/floor");
     let work = root.join("target/bench-data");
     println!(
-        "{:>10} {:>10} {:>10} {:>10} {:>7} {:>12} {:>10} {:>10}",
-        "responses", "rows", "floor ms", "build ms", "ratio", "rows/s", "floor MB", "build MB"
+        "{:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>7} {:>12} {:>10} {:>10}",
+        "responses",
+        "rows",
+        "floor ms",
+        "floor cpu",
+        "build ms",
+        "build cpu",
+        "ratio",
+        "rows/s",
+        "floor MB",
+        "build MB"
     );
     for n in sizes {
         let dir = work.join(format!("r{n}"));
@@ -103,6 +117,7 @@ fn main() {
         }
         let (mut tf, mut tb, mut mf, mut mb) = (Vec::new(), Vec::new(), 0, 0);
         let (mut tn, mut mn) = (Vec::new(), 0);
+        let (mut cf, mut cb, mut cn) = (Vec::new(), Vec::new(), Vec::new());
         let build = |project: &Path| {
             let mut cmd = Command::new(&bin);
             cmd.args(["build", project.to_str().unwrap(), "--period", "all", "--output", out.to_str().unwrap()]);
@@ -118,33 +133,44 @@ fn main() {
             tf.push(f.wall);
             tb.push(b.wall);
             tn.push(x.wall);
+            cf.push(f.cpu);
+            cb.push(b.cpu);
+            cn.push(x.cpu);
             mf = mf.max(f.max_rss_kb);
             mb = mb.max(b.max_rss_kb);
             mn = mn.max(x.max_rss_kb);
         }
         let (f, b, x) = (median(tf), median(tb), median(tn));
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
-            "{:>10} {:>10} {:>10.0} {:>10.0} {:>7.2} {:>12.0} {:>10.1} {:>10.1}",
+            "{:>10} {:>10} {:>10.0} {:>10.0} {:>10.0} {:>10.0} {:>7.2} {:>12.0} {:>10.1} {:>10.1}",
             n,
             rows,
-            f.as_secs_f64() * 1000.0,
-            b.as_secs_f64() * 1000.0,
+            ms(f),
+            ms(median(cf)),
+            ms(b),
+            ms(median(cb)),
             b.as_secs_f64() / f.as_secs_f64(),
             rows as f64 / b.as_secs_f64(),
             mf as f64 / 1024.0,
             mb as f64 / 1024.0
         );
         println!(
-            "{:>10} {:>10} {:>10} {:>10.0} {:>7.2} {:>12.0} {:>10} {:>10.1}   (check_duplicate_ids = false)",
+            "{:>10} {:>10} {:>10} {:>10} {:>10.0} {:>10.0} {:>7.2} {:>12.0} {:>10} {:>10.1}   (check_duplicate_ids = false)",
             "",
             "",
             "",
-            x.as_secs_f64() * 1000.0,
+            "",
+            ms(x),
+            ms(median(cn)),
             x.as_secs_f64() / f.as_secs_f64(),
             rows as f64 / x.as_secs_f64(),
             "",
             mn as f64 / 1024.0
         );
     }
-    println!("(medians of {runs} interleaved runs after one warm-up; memory = peak RSS; ratio = build / floor)");
+    println!(
+        "(medians of {runs} interleaved runs after one warm-up; ms = wall time, cpu = user + system ms; \
+         memory = peak RSS; ratio = build / floor, wall)"
+    );
 }

@@ -3,8 +3,12 @@
 //! with every column, monthly order volumes and an action register.
 //!
 //!     cargo run --release --example gen -- --responses 1000000 --complaints 200000 DIR
+//!     cargo run --release --example gen -- --responses 100000 --xlsx DIR   # survey as one workbook
+//!     cargo run --release --example gen -- --responses 1000000 --gbk DIR   # survey CSVs in GBK
 //!
-//! The same arguments always write the same bytes (SplitMix64, fixed seed).
+//! `--xlsx` writes the survey as one `data/survey.xlsx` (dates as date cells, answers as
+//! numbers, the rest as text); `--gbk` writes the same survey CSVs encoded in GBK (as Chinese
+//! Excel saves "CSV"). The same arguments always write the same bytes (SplitMix64, fixed seed).
 
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
@@ -75,23 +79,103 @@ fn add_days(y: i32, m: u32, d: u32, n: u32) -> (i32, u32, u32) {
     (y, m, d)
 }
 
+/// Where the survey rows go: one CSV file per year (UTF-8 or GBK), or one workbook.
+enum SurveyOut {
+    Csv { files: Vec<BufWriter<std::fs::File>>, gbk: bool },
+    Xlsx { book: Box<rust_xlsxwriter::Workbook>, row: u32 },
+}
+
+impl SurveyOut {
+    fn csv(dir: &std::path::Path, header: &str, gbk: bool) -> std::io::Result<SurveyOut> {
+        let mut files: Vec<BufWriter<std::fs::File>> = YEARS
+            .iter()
+            .map(|y| {
+                std::fs::File::create(dir.join(format!("data/survey-{y}.csv")))
+                    .map(|f| BufWriter::with_capacity(1 << 20, f))
+            })
+            .collect::<Result<_, _>>()?;
+        for f in &mut files {
+            f.write_all(&encode(header, gbk))?;
+        }
+        Ok(SurveyOut::Csv { files, gbk })
+    }
+
+    fn xlsx(header: &str) -> SurveyOut {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet();
+        let mut out = SurveyOut::Xlsx { book: Box::new(book), row: 0 };
+        out.write(0, header).expect("the header row");
+        out
+    }
+
+    /// One line of CSV text (no comma inside a cell) of year `year`.
+    fn write(&mut self, year: i32, line: &str) -> std::io::Result<()> {
+        match self {
+            SurveyOut::Csv { files, gbk } => {
+                let idx = YEARS.iter().position(|x| *x == year).unwrap();
+                files[idx].write_all(&encode(line, *gbk))
+            }
+            SurveyOut::Xlsx { book, row } => {
+                let sheet = book.worksheet_from_index(0).expect("one sheet");
+                let date_fmt = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+                for (c, cell) in line.trim_end_matches('\n').split(',').enumerate() {
+                    let col = c as u16;
+                    if cell.is_empty() {
+                        continue;
+                    }
+                    let written = if *row > 0 && c == 1 {
+                        let p: Vec<u16> = cell.split('-').map(|x| x.parse().unwrap()).collect();
+                        let d = rust_xlsxwriter::ExcelDateTime::from_ymd(p[0], p[1] as u8, p[2] as u8).unwrap();
+                        sheet.write_datetime_with_format(*row, col, d, &date_fmt)
+                    } else if *row > 0 && (6..26).contains(&c) {
+                        sheet.write_number(*row, col, cell.parse::<f64>().unwrap())
+                    } else {
+                        sheet.write_string(*row, col, cell)
+                    };
+                    written.map_err(std::io::Error::other)?;
+                }
+                *row += 1;
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self, dir: &std::path::Path) -> std::io::Result<()> {
+        match self {
+            SurveyOut::Csv { mut files, .. } => files.iter_mut().try_for_each(Write::flush),
+            SurveyOut::Xlsx { mut book, .. } => book.save(dir.join("data/survey.xlsx")).map_err(std::io::Error::other),
+        }
+    }
+}
+
+fn encode(text: &str, gbk: bool) -> std::borrow::Cow<'_, [u8]> {
+    if gbk {
+        encoding_rs::GBK.encode(text).0
+    } else {
+        std::borrow::Cow::Borrowed(text.as_bytes())
+    }
+}
+
 fn main() -> std::io::Result<()> {
     let mut responses = 100_000u64;
     let mut complaints = 20_000u64;
     let mut dir = None;
+    let (mut xlsx, mut gbk) = (false, false);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--responses" => responses = args.next().and_then(|v| v.parse().ok()).expect("--responses N"),
             "--complaints" => complaints = args.next().and_then(|v| v.parse().ok()).expect("--complaints M"),
+            "--xlsx" => xlsx = true,
+            "--gbk" => gbk = true,
             other => dir = Some(PathBuf::from(other)),
         }
     }
-    let dir = dir.expect("usage: gen [--responses N] [--complaints M] DIR");
+    let dir = dir.expect("usage: gen [--responses N] [--complaints M] [--xlsx | --gbk] DIR");
     std::fs::create_dir_all(dir.join("data"))?;
     let mut rng = Rng(20261122);
 
-    // Survey: one file per year, as departments usually keep them.
+    // Survey: one file per year, as departments usually keep them (or one workbook).
     let items: Vec<&str> = DIMS.iter().flat_map(|(_, i)| i.iter().copied()).collect();
     let mut header = String::from("问卷编号,调查日期,客户类型,产品类型,地区,调查方式");
     for i in &items {
@@ -99,16 +183,7 @@ fn main() -> std::io::Result<()> {
         header.push_str(i);
     }
     header.push_str(",意见建议\n");
-    let mut files: Vec<BufWriter<std::fs::File>> = YEARS
-        .iter()
-        .map(|y| {
-            std::fs::File::create(dir.join(format!("data/survey-{y}.csv")))
-                .map(|f| BufWriter::with_capacity(1 << 20, f))
-        })
-        .collect::<Result<_, _>>()?;
-    for f in &mut files {
-        f.write_all(header.as_bytes())?;
-    }
+    let mut out = if xlsx { SurveyOut::xlsx(&header) } else { SurveyOut::csv(&dir, &header, gbk)? };
     let mut line = String::with_capacity(256);
     for n in 0..responses {
         let (y, m, d) = date(&mut rng);
@@ -137,12 +212,9 @@ fn main() -> std::io::Result<()> {
             line.push_str(rng.pick(&COMMENTS));
         }
         line.push('\n');
-        let idx = YEARS.iter().position(|x| *x == y).unwrap();
-        files[idx].write_all(line.as_bytes())?;
+        out.write(y, &line)?;
     }
-    for f in &mut files {
-        f.flush()?;
-    }
+    out.finish(&dir)?;
 
     // Complaints: one register with every column.
     let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(dir.join("data/complaints.csv"))?);
@@ -195,9 +267,10 @@ fn main() -> std::io::Result<()> {
     }
     w.flush()?;
 
-    let mut cfg = String::from(
+    let survey_files = if xlsx { "data/survey.xlsx" } else { "data/survey-*.csv" };
+    let mut cfg = format!(
         "# Generated by `cargo run --release --example gen`; see the README's benchmark section.\n\
-         [site]\ntitle = \"基准测试项目\"\n\n[survey]\nfiles = [\"data/survey-*.csv\"]\nid = \"问卷编号\"\ndate = \"调查日期\"\ncomment = \"意见建议\"\n",
+         [site]\ntitle = \"基准测试项目\"\n\n[survey]\nfiles = [\"{survey_files}\"]\nid = \"问卷编号\"\ndate = \"调查日期\"\ncomment = \"意见建议\"\n",
     );
     for y in YEARS {
         let _ = write!(cfg, "\n[[survey.plans]]\nperiod = \"{y}\"\nissued = {}\n", responses / 3 * 10 / 9 + 1);

@@ -1,7 +1,8 @@
 //! The parallel read must give exactly the sequential result: same bytes in every output
 //! file, on generated data with several files, comments, rejections and duplicate ids.
 //! Files are also split into byte ranges; tiny ranges (`MANYI_RANGE_BYTES`) put range starts
-//! inside quoted comments that span lines, after blank lines and within CRLF files.
+//! inside quoted comments that span lines, after blank lines and within CRLF files, also in
+//! GB18030 files (decoded per range) beside a workbook.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -168,4 +169,70 @@ fn parallel_ranges_equal_sequential_build() {
         checked += 1;
     }
     assert!(checked > 40, "{rejected}");
+}
+
+/// Writes `data/s{f}.csv` of `generate` as GB18030, with four-byte characters in the comments
+/// and, before some line ends, characters cut short (a lead byte, or a four-byte character cut
+/// after its second byte), which decode to U+FFFD whether the file is read whole or in ranges.
+fn to_gb18030(dir: &Path, f: usize) {
+    let path = dir.join(format!("data/s{f}.csv"));
+    let text = std::fs::read_to_string(&path).unwrap().replace("意见1", "意见𠀀1");
+    let mut out = Vec::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let (body, end) = line.split_at(line.trim_end_matches(['\r', '\n']).len());
+        out.extend_from_slice(&encoding_rs::GB18030.encode(body).0);
+        if body.contains("意见") && !body.ends_with('"') {
+            out.extend_from_slice(if i % 2 == 0 { b"\x81" } else { b"\x81\x30" });
+        }
+        out.extend_from_slice(end.as_bytes());
+    }
+    assert!(std::str::from_utf8(&out).is_err());
+    std::fs::write(path, out).unwrap();
+}
+
+/// Writes `data/s{f}.csv` as `data/s{f}.xlsx`: numbers as numbers, the rest as text.
+fn to_xlsx(dir: &Path, f: usize) {
+    let path = dir.join(format!("data/s{f}.csv"));
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(&path).unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, rec) in rdr.records().enumerate() {
+        for (c, cell) in rec.unwrap().iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(n) if r > 0 => sheet.write_number(r, c, n).unwrap(),
+                _ if cell.is_empty() => continue,
+                _ => sheet.write_string(r, c, cell).unwrap(),
+            };
+        }
+    }
+    book.save(path.with_extension("xlsx")).unwrap();
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn parallel_ranges_of_gb18030_files_equal_sequential_build() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = tmp.join("gb18030-project");
+    generate(&dir, false);
+    for f in [0, 1, 3] {
+        to_gb18030(&dir, f); // file 3 has CRLF line ends
+    }
+    to_xlsx(&dir, 2);
+    let rejected = assert_parallel_equals_sequential(&dir, "gb18030");
+    // The rejections carry the files' own line numbers: each names a row whose cell is 7.
+    let (mut gb, mut sheet) = (0, 0);
+    for line in rejected.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[0].ends_with(".xlsx") {
+            sheet += 1; // (sheet rows are records, not lines of the CSV it was made from)
+            continue;
+        }
+        gb += usize::from(["data/s0.csv", "data/s1.csv", "data/s3.csv"].contains(&f[0]));
+        let bytes = std::fs::read(dir.join(f[0])).unwrap();
+        let raw = bytes.split(|b| *b == b'\n').nth(f[1].parse::<usize>().unwrap() - 1).unwrap();
+        let row = encoding_rs::GB18030.decode_without_bom_handling(raw).0;
+        assert!(row.split(',').nth(4) == Some("7"), "{line} names row {row:?}");
+    }
+    assert!(gb > 20 && sheet > 5, "{rejected}");
 }

@@ -4,6 +4,7 @@
 //! columns against the header, and turns every row into typed values, or into a
 //! `Rejection` with its reason. Rows are streamed to the caller, never all held.
 
+mod decode;
 mod grouped;
 mod ids;
 pub mod load;

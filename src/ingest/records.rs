@@ -7,6 +7,7 @@
 //! ends at the first record that starts at or after its stop offset, and the next range must
 //! begin exactly there (see `Table::ranges`).
 
+use super::decode::LineDecoder;
 use std::io::{self, Read};
 
 /// One record: field bytes stored back to back, with each field's end offset. A record
@@ -90,6 +91,8 @@ pub struct RecordReader<R> {
     /// Plain lines may skip the parser: not before the parser has seen the input's first
     /// bytes (it strips a byte-order mark there).
     plain_ok: bool,
+    /// GB18030 input decoded here, by lines, so marks stay file offsets (see `decoding`).
+    decoder: Option<LineDecoder>,
 }
 
 const BUF: usize = 1 << 18;
@@ -110,7 +113,15 @@ impl<R: Read> RecordReader<R> {
             ends_scratch: vec![0; 64],
             delimiter,
             plain_ok: start > 0,
+            decoder: None,
         }
+    }
+
+    /// Reads input in `encoding` (GB18030 or GBK, see `decode::decodes_by_lines`): records
+    /// hold the decoded text, marks and the stop offset stay offsets in the undecoded input.
+    pub fn decoding(mut self, encoding: &'static encoding_rs::Encoding) -> Self {
+        self.decoder = Some(LineDecoder::new(encoding, self.base));
+        self
     }
 
     /// Records starting at or after `stop` are left unread.
@@ -159,7 +170,11 @@ impl<R: Read> RecordReader<R> {
         self.pos = 0;
         self.end = 0;
         loop {
-            match self.src.read(&mut self.buf) {
+            let read = match &mut self.decoder {
+                Some(d) => d.read(&mut self.src, &mut self.buf),
+                None => self.src.read(&mut self.buf),
+            };
+            match read {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(false);
@@ -185,7 +200,11 @@ impl<R: Read> RecordReader<R> {
                 match self.buf[self.pos] {
                     b'\n' => self.line += 1,
                     b'\r' => {}
-                    _ => return Ok(Some(Mark { byte: self.base + self.pos as u64, line: self.line })),
+                    _ => {
+                        let at = self.base + self.pos as u64;
+                        let byte = self.decoder.as_mut().map_or(at, |d| d.file_offset(at));
+                        return Ok(Some(Mark { byte, line: self.line }));
+                    }
                 }
                 self.pos += 1;
             }
@@ -383,6 +402,35 @@ mod tests {
         let mut rec = Record::default();
         assert_eq!(r.read(&mut rec).unwrap(), Some(Mark { byte: 8, line: 3 }));
         assert_eq!(rec.get(1), Some(&b"4"[..]));
+    }
+
+    #[test]
+    fn gb18030_records_carry_file_offsets_and_stop_at_file_offsets() {
+        let enc = encoding_rs::GB18030;
+        let data = enc.encode("编号,意见\n1,价格太高\r\n2,\"多\n行,\"\n\n3,好\n").0.into_owned();
+        let starts: Vec<u64> =
+            [&b"1,"[..], b"2,", b"3,"].iter().map(|p| data.windows(2).position(|w| w == *p).unwrap() as u64).collect();
+        let read = |start: u64, stop: u64| {
+            let mut r = RecordReader::new(&data[start as usize..], b',', start, 1).decoding(enc);
+            r.set_stop(stop);
+            let mut rec = Record::default();
+            let mut out = Vec::new();
+            while let Some(m) = r.read(&mut rec).unwrap() {
+                out.push((m.byte, m.line, String::from_utf8(rec.get(1).unwrap().to_vec()).unwrap()));
+            }
+            (out, r.next_start().unwrap())
+        };
+        let (all, end) = read(0, u64::MAX);
+        assert_eq!(all.iter().map(|r| r.0).collect::<Vec<_>>(), [0, starts[0], starts[1], starts[2]]);
+        assert_eq!(all.iter().map(|r| r.1).collect::<Vec<_>>(), [1, 2, 3, 6]);
+        assert_eq!(all[2].2, "多\n行,");
+        assert_eq!(end, None);
+        // A range stops before the record starting at its stop offset, and says where that is.
+        let (head, end) = read(0, starts[2]);
+        assert_eq!(head.len(), 3);
+        assert_eq!(end, Some(Mark { byte: starts[2], line: 6 }));
+        let (tail, _) = read(starts[2], u64::MAX);
+        assert_eq!(tail, [(starts[2], 1, "好".to_string())]);
     }
 
     #[test]

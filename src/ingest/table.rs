@@ -28,6 +28,9 @@ pub struct Table {
     /// The file's bytes are read as they are (UTF-8), so byte offsets are file offsets and
     /// the file can be read in ranges.
     raw: bool,
+    /// GB18030 (or GBK) decoded by the record reader line by line: offsets are file offsets
+    /// too, and each range is decoded on its own (see `decode`).
+    by_lines: Option<&'static encoding_rs::Encoding>,
     /// The text encoding the file is read in (`None` for workbooks).
     encoding: Option<&'static str>,
     /// While `all_columns` runs: the problems of the columns that could not be resolved.
@@ -337,9 +340,20 @@ impl Table {
             );
         }
         let raw = encoding.is_none_or(|e| e == encoding_rs::UTF_8);
+        // GB18030 is decoded by lines (so the file can be read in ranges), unless a UTF-8 or
+        // UTF-16 byte-order mark overrides a configured `gbk` (the general decoder follows it).
+        let by_lines = encoding
+            .filter(|&e| super::decode::decodes_by_lines(e) && encoding_rs::Encoding::for_bom(&prefix).is_none());
+        let sniffed = match (opts.delimiter, by_lines) {
+            (Some(_), _) | (None, None) => None,
+            (None, Some(enc)) => {
+                Some(enc.decode_without_bom_handling(&prefix[..prefix.len().min(1 << 16)]).0.into_owned())
+            }
+        };
         let chained = std::io::Cursor::new(prefix).chain(handle);
-        let decoded: Box<dyn Read + Send> = if raw {
-            // UTF-8 is read as bytes, so an invalid sequence is reported per cell, not replaced.
+        let decoded: Box<dyn Read + Send> = if raw || by_lines.is_some() {
+            // UTF-8 is read as bytes, so an invalid sequence is reported per cell, not replaced;
+            // GB18030 is decoded by the record reader.
             Box::new(chained)
         } else {
             Box::new(
@@ -350,7 +364,10 @@ impl Table {
         let delimiter = match opts.delimiter {
             Some(d) => d,
             None => {
-                let buf = reader.fill_buf().map_err(|e| Error::io(&file.path, "read the file", e))?;
+                let buf = match &sniffed {
+                    Some(text) => text.as_bytes(),
+                    None => reader.fill_buf().map_err(|e| Error::io(&file.path, "read the file", e))?,
+                };
                 if file.shown.to_ascii_lowercase().ends_with(".tsv") {
                     b'\t'
                 } else {
@@ -358,7 +375,13 @@ impl Table {
                 }
             }
         };
-        let mut csv = RecordReader::new(Box::new(reader) as Box<dyn Read + Send>, delimiter, 0, 1);
+        let mut csv = match by_lines {
+            // (Nothing was buffered: the delimiter was sniffed from the decoded prefix.)
+            Some(enc) => {
+                RecordReader::new(Box::new(reader.into_inner()) as Box<dyn Read + Send>, delimiter, 0, 1).decoding(enc)
+            }
+            None => RecordReader::new(Box::new(reader) as Box<dyn Read + Send>, delimiter, 0, 1),
+        };
         let mut record = Record::default();
         let has_header = csv.read(&mut record).map_err(|e| Error::io(&file.path, "read the file", e))?.is_some();
         if !has_header || record.iter().all(|f| f.iter().all(|b| b.is_ascii_whitespace())) {
@@ -376,6 +399,7 @@ impl Table {
         let mut table = Self::with_header(file, header, normalized, None, Source::Csv(csv));
         table.delimiter = delimiter;
         table.raw = raw;
+        table.by_lines = by_lines;
         table.encoding = Some(encoding.map_or("UTF-8", |e| e.name()));
         Ok(table)
     }
@@ -426,6 +450,7 @@ impl Table {
             record: Record::default(),
             delimiter: b',',
             raw: false,
+            by_lines: None,
             encoding: None,
             filters: Vec::new(),
             filter_specs: Vec::new(),
@@ -721,7 +746,12 @@ impl Table {
                 Err(e) => Err(Error::io(&self.file.path, "read the file", e)),
             },
             Source::Sheet { range, next, first_row } => {
-                let Some(cells) = range.rows().nth(*next) else { return Ok(None) };
+                // Rows by index: `range.rows().nth(n)` walks from the first row every time
+                // (calamine's `Rows` has no `nth` of its own), which made reading quadratic.
+                if *next >= range.height() {
+                    return Ok(None);
+                }
+                let cells = &range[*next];
                 let line = u64::from(*first_row) + *next as u64 + 1;
                 *next += 1;
                 let lead = range.start().map_or(0, |s| s.1 as usize);
@@ -730,7 +760,10 @@ impl Table {
                     self.record.push_field(b"");
                 }
                 for c in cells {
-                    self.record.push_field(cell_text(c).as_bytes());
+                    match c {
+                        calamine::Data::String(s) => self.record.push_field(s.as_bytes()),
+                        c => self.record.push_field(cell_text(c).as_bytes()),
+                    }
                 }
                 Ok(Some(Row { line, record: &self.record }))
             }
@@ -749,12 +782,13 @@ impl Table {
     /// `target` bytes each. Each start is the first byte of a line; whether it is also the
     /// start of a record (not a line inside a quoted value) only the reader of the range
     /// before can tell, so callers check it (see `next_start`). A single range when the file
-    /// is small, a workbook, or decoded from another encoding (offsets would not be file offsets).
+    /// is small, a workbook, or decoded from an encoding other than GB18030 (offsets would not
+    /// be file offsets; GB18030 is decoded per range, see `decode`).
     pub fn ranges(&mut self, target: u64) -> Result<Vec<(u64, u64)>> {
         let Some(first) = self.next_start()? else { return Ok(vec![(0, u64::MAX)]) };
         let len = std::fs::metadata(&self.file.path).map_err(|e| Error::io(&self.file.path, "read the file", e))?.len();
         let body = len.saturating_sub(first.byte);
-        if !self.raw || body < 2 * target.max(1) {
+        if !(self.raw || self.by_lines.is_some()) || body < 2 * target.max(1) {
             return Ok(vec![(0, u64::MAX)]);
         }
         let n = body.div_ceil(target);
@@ -788,6 +822,7 @@ impl Table {
             aliases: self.aliases.clone(),
             delimiter: self.delimiter,
             encoding: self.encoding,
+            by_lines: self.by_lines,
             filter_specs: self.filter_specs.clone(),
             exclusions: self.exclusions.clone(),
         }
@@ -804,6 +839,7 @@ pub struct Layout {
     aliases: Vec<Vec<String>>,
     delimiter: u8,
     encoding: Option<&'static str>,
+    by_lines: Option<&'static encoding_rs::Encoding>,
     filter_specs: Vec<crate::config::RowFilter>,
     exclusions: Vec<(usize, &'static crate::platform::Exclusion)>,
 }
@@ -818,11 +854,15 @@ impl Layout {
         let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, "open the file", e))?;
         f.seek(std::io::SeekFrom::Start(start)).map_err(|e| Error::io(path, "read the file", e))?;
         let mut reader = RecordReader::new(Box::new(f) as Box<dyn Read + Send>, self.delimiter, start, 1);
+        if let Some(enc) = self.by_lines {
+            reader = reader.decoding(enc);
+        }
         reader.set_stop(stop);
         let mut t =
             Table::with_header(&self.file, self.header.clone(), self.normalized.clone(), None, Source::Csv(reader));
         t.delimiter = self.delimiter;
-        t.raw = true;
+        t.raw = self.by_lines.is_none();
+        t.by_lines = self.by_lines;
         t.encoding = self.encoding;
         t.filter_specs = self.filter_specs.clone();
         t.format = self.format;

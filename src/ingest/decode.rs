@@ -1,0 +1,267 @@
+//! GB18030 (and GBK) text decoded in pieces that end at line ends, keeping the file offset of
+//! every line start until the reader asks for it: records of a decoded file then carry file
+//! offsets, so the file is read in byte ranges like a UTF-8 one (see `Table::ranges`).
+//!
+//! Why a range may start with a fresh decoder: in GB18030 a CR or LF byte is never part of a
+//! character (lead bytes are 81–FE, trail bytes 30–39 and 40–FE), and a CR or LF met where a
+//! trail byte was due is read again as itself after the error. So the decoder has nothing
+//! pending once it has written a line end, and the text after any CR or LF byte decodes the
+//! same whether decoding starts there or at the top of the file.
+
+use std::collections::VecDeque;
+use std::io::{self, Read};
+
+/// Whether files in `encoding` can be decoded by `LineDecoder` (and so read in ranges).
+pub fn decodes_by_lines(encoding: &'static encoding_rs::Encoding) -> bool {
+    encoding == encoding_rs::GB18030 || encoding == encoding_rs::GBK
+}
+
+/// Source bytes read at a time.
+const RAW: usize = 1 << 16;
+
+pub struct LineDecoder {
+    decoder: encoding_rs::Decoder,
+    /// Source bytes read and not yet decoded: `raw[pos..len]`.
+    raw: Vec<u8>,
+    pos: usize,
+    len: usize,
+    eof: bool,
+    finished: bool,
+    /// Decoded text that did not fit the caller's buffer (only with tiny buffers).
+    spill: Vec<u8>,
+    spill_pos: usize,
+    /// Decoded offset and file offset of `raw[pos]` (the next byte to decode); both count
+    /// from the same start.
+    decoded: u64,
+    file: u64,
+    /// Just after each CR or LF decoded and not yet asked about: (decoded offset, file offset).
+    ends: VecDeque<(u64, u64)>,
+}
+
+impl LineDecoder {
+    /// A decoder of text whose first byte sits at file offset `start` (a line start, or 0).
+    pub fn new(encoding: &'static encoding_rs::Encoding, start: u64) -> LineDecoder {
+        debug_assert!(decodes_by_lines(encoding));
+        LineDecoder {
+            // GB18030 has no byte-order mark of its own for encoding_rs to remove: with or
+            // without BOM removal the decoder is the same (a UTF-8 or UTF-16 BOM at the top
+            // of the file is the caller's business).
+            decoder: encoding.new_decoder_without_bom_handling(),
+            raw: vec![0; RAW],
+            pos: 0,
+            len: 0,
+            eof: false,
+            finished: false,
+            spill: Vec::new(),
+            spill_pos: 0,
+            decoded: start,
+            file: start,
+            ends: VecDeque::from([(start, start)]),
+        }
+    }
+
+    /// The file offset of decoded offset `at`, which must be the start, or just after a CR or
+    /// LF, and not before an offset asked about earlier (offsets before it are forgotten).
+    pub fn file_offset(&mut self, at: u64) -> u64 {
+        while self.ends.front().is_some_and(|e| e.0 < at) && self.ends.len() > 1 {
+            self.ends.pop_front();
+        }
+        match self.ends.front() {
+            Some(&(d, f)) if d == at => f,
+            // Not a line start: by the reader's construction unreachable. The nearest
+            // earlier line start keeps offsets monotonic.
+            other => {
+                debug_assert!(false, "decoded offset {at} is not a line start ({other:?})");
+                other.map_or(at, |e| e.1)
+            }
+        }
+    }
+
+    /// Decodes into `out` from `src`; 0 only at the end of the input.
+    pub fn read(&mut self, src: &mut impl Read, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if self.spill_pos < self.spill.len() {
+                let n = out.len().min(self.spill.len() - self.spill_pos);
+                out[..n].copy_from_slice(&self.spill[self.spill_pos..self.spill_pos + n]);
+                self.spill_pos += n;
+                return Ok(n);
+            }
+            if self.finished {
+                return Ok(0);
+            }
+            // Input whose decoded text surely fits `out` (or at least 64 bytes, spilled).
+            let room = self.input_room(out.len()).max(64);
+            if self.len - self.pos < room && !self.eof {
+                self.refill(src, room)?;
+                continue;
+            }
+            let take = room.min(self.len - self.pos);
+            let last = self.eof && take == self.len - self.pos;
+            let n = self.decode(take, last, out);
+            if last {
+                self.finished = true;
+            }
+            if n > 0 || last {
+                return Ok(n);
+            }
+        }
+    }
+
+    /// Input bytes whose decoded text cannot overflow `space` bytes.
+    fn input_room(&self, space: usize) -> usize {
+        let (mut lo, mut hi) = (0usize, space);
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if self.decoder.max_utf8_buffer_length(mid).is_some_and(|m| m <= space) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        lo
+    }
+
+    /// Moves the undecoded bytes to the front and reads until `want` bytes are held or the
+    /// input ends.
+    fn refill(&mut self, src: &mut impl Read, want: usize) -> io::Result<()> {
+        self.raw.copy_within(self.pos..self.len, 0);
+        self.len -= self.pos;
+        self.pos = 0;
+        if self.raw.len() < want {
+            self.raw.resize(want, 0);
+        }
+        while self.len < want {
+            match src.read(&mut self.raw[self.len..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => self.len += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Decodes `raw[pos..pos + cut]` whole into `out` (or the spill when `out` is too small),
+    /// noting where each line end leads in both texts; the bytes written to `out`. The decoder
+    /// writes every CR and LF in the call that reads it (a character it cuts short is replaced
+    /// first; only lead and trail bytes wait for the next call), so the k-th line end read is
+    /// the k-th one written.
+    fn decode(&mut self, cut: usize, last: bool, out: &mut [u8]) -> usize {
+        let input = &self.raw[self.pos..self.pos + cut];
+        let need = self.decoder.max_utf8_buffer_length(cut).unwrap_or(usize::MAX);
+        let direct = need <= out.len();
+        if !direct {
+            self.spill.resize(need, 0);
+            self.spill_pos = 0;
+        }
+        let dst: &mut [u8] = if direct { out } else { &mut self.spill };
+        let (result, read, written, _) = self.decoder.decode_to_utf8(input, dst, last);
+        debug_assert!(result == encoding_rs::CoderResult::InputEmpty && read == cut);
+        let text = &dst[..written];
+        let mut outs = memchr::memchr2_iter(b'\n', b'\r', text);
+        for i in memchr::memchr2_iter(b'\n', b'\r', input) {
+            let j = outs.next().expect("each CR and LF decodes to itself");
+            self.ends.push_back((self.decoded + j as u64 + 1, self.file + i as u64 + 1));
+        }
+        debug_assert!(outs.next().is_none());
+        self.pos += read;
+        self.file += read as u64;
+        self.decoded += written as u64;
+        if direct {
+            written
+        } else {
+            self.spill.truncate(written);
+            let n = out.len().min(written);
+            out[..n].copy_from_slice(&self.spill[..n]);
+            self.spill_pos = n;
+            n
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use encoding_rs::GB18030;
+
+    /// Decodes `data` from byte `start` (a line start) in reads of `buf` bytes: the text, and
+    /// the file offset the decoder gives for every decoded line start.
+    fn decode(data: &[u8], start: usize, buf: usize) -> (Vec<u8>, Vec<(u64, u64)>) {
+        let mut d = LineDecoder::new(GB18030, start as u64);
+        let mut src = &data[start..];
+        let (mut text, mut out) = (Vec::new(), vec![0u8; buf]);
+        loop {
+            let n = d.read(&mut src, &mut out).unwrap();
+            if n == 0 {
+                break;
+            }
+            text.extend_from_slice(&out[..n]);
+        }
+        let mut offsets = vec![(start as u64, d.file_offset(start as u64))];
+        for (j, &b) in text.iter().enumerate() {
+            if b == b'\n' || b == b'\r' {
+                let at = (start + j + 1) as u64;
+                offsets.push((at, d.file_offset(at)));
+            }
+        }
+        (text, offsets)
+    }
+
+    /// The file offset just after each CR or LF of `data` from `start`.
+    fn line_ends(data: &[u8], start: usize) -> Vec<u64> {
+        let mut v = vec![start as u64];
+        v.extend(
+            data[start..]
+                .iter()
+                .enumerate()
+                .filter(|b| matches!(b.1, b'\n' | b'\r'))
+                .map(|(i, _)| (start + i + 1) as u64),
+        );
+        v
+    }
+
+    fn check(data: &[u8], buf: usize) {
+        let mut dec = GB18030.new_decoder_without_bom_handling();
+        let mut whole = vec![0u8; dec.max_utf8_buffer_length(data.len()).unwrap()];
+        let (_, _, n, _) = dec.decode_to_utf8(data, &mut whole, true);
+        whole.truncate(n);
+        let whole_ends = line_ends(&whole, 0);
+        for (k, &s) in line_ends(data, 0).iter().enumerate().filter(|(_, s)| (**s as usize) < data.len()) {
+            let (text, offsets) = decode(data, s as usize, buf);
+            // From any line start, the text is the whole file's text after as many line ends ...
+            assert_eq!(text, &whole[whole_ends[k] as usize..], "from byte {s}, reads of {buf}");
+            // ... and every decoded line start maps to its file offset.
+            let files: Vec<u64> = offsets.iter().map(|o| o.1).collect();
+            assert_eq!(files, line_ends(data, s as usize), "from byte {s}, reads of {buf}");
+        }
+    }
+
+    #[test]
+    fn broken_characters_before_line_ends_decode_as_in_one_piece() {
+        let mut data = GB18030.encode("问卷编号,意见\nA1,价格太高\r\n").0.into_owned();
+        // A lead byte cut by a line end, a four-byte sequence cut after its second and
+        // third byte, a lone trail, an invalid byte, and a valid four-byte character.
+        data.extend_from_slice(b"A2,\x81\nA3,\x81\x30\nA4,\x81\x30\x81\r\nA5,\x80\xff\n");
+        data.extend_from_slice(&GB18030.encode("A6,𠀀。\n").0);
+        for buf in [64, 65, 100, 1 << 12] {
+            check(&data, buf);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_decode_from_any_line_start_as_in_one_piece(
+            data in proptest::collection::vec(
+                proptest::sample::select(b"a,\n\r\x81\x30\x39\x40\x7f\x80\xa1\xfe\xff\xd6\xd0".to_vec()), 0..400),
+            buf in 64usize..200,
+        ) {
+            check(&data, buf);
+        }
+    }
+}
