@@ -13,6 +13,7 @@ pub mod init;
 pub mod labels;
 pub mod number;
 pub mod parallel;
+pub mod pdf;
 pub mod period;
 pub mod platform;
 pub mod render;
@@ -117,7 +118,11 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
 
     let mut protected: Vec<PathBuf> = vec![settings.root.clone()];
     protected.extend(inputs.files.iter().map(|f| settings.root.join(f)));
-    let options = site::WriteOptions { lock_wait: settings.lock_wait, pause_before_swap: settings.pause_before_swap };
+    let options = site::WriteOptions {
+        lock_wait: settings.lock_wait,
+        pause_before_swap: settings.pause_before_swap,
+        pdf_browser: settings.pdf_browser.clone(),
+    };
     site::write_site(&settings.output, &protected, &files, &options)?;
     steps.done("write site");
 

@@ -37,6 +37,7 @@ enum Command {
         "  manyi build my-report --period 2026-Q3\n",
         "  manyi build my-report --period all   every year, one folder each, with an archive page\n",
         "  manyi build my-report --as-of 2026-09-30 --output site\n",
+        "  manyi build my-report --pdf          also report.pdf, printed by Chromium (MANYI_CHROME)\n",
         "\n",
         "Exit status: 0 ok; 1 a data or build error; 2 a usage or config error."
     ))]
@@ -61,6 +62,10 @@ enum Command {
         /// Print errors only: no warnings, no summary line.
         #[arg(long, short)]
         quiet: bool,
+        /// Also print each report to report.pdf (A4) with a local Chromium or Chrome, found on
+        /// PATH or named by MANYI_CHROME.
+        #[arg(long)]
+        pdf: bool,
     },
     /// Validate the config and data without writing anything.
     #[command(after_help = concat!(
@@ -138,8 +143,8 @@ fn main() -> ExitCode {
     let env = manyi::Env::from_process();
     let color = use_color();
     match cli.command {
-        Command::Build { project_dir, period, output, as_of, timings, quiet } => {
-            let options = manyi::Options { period, output, as_of };
+        Command::Build { project_dir, period, output, as_of, timings, quiet, pdf } => {
+            let options = manyi::Options { period, output, as_of, pdf };
             let result = manyi::settings::Settings::resolve(&project_dir, &options, &env)
                 .and_then(|settings| manyi::build(&settings));
             match result {
@@ -193,7 +198,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve { project_dir, port, period, as_of } => {
-            let options = manyi::Options { period, output: None, as_of };
+            let options = manyi::Options { period, output: None, as_of, pdf: false };
             let served = manyi::serve::serve(&project_dir, &options, &env, port, |addr| {
                 eprintln!("serving http://{addr}/ — rebuilding on changes; stop with Ctrl-C");
             });

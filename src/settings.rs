@@ -45,6 +45,8 @@ pub struct Options {
     pub output: Option<PathBuf>,
     /// `--as-of`, unparsed: replaces `[report] cutoff`.
     pub as_of: Option<String>,
+    /// `--pdf`: print each report.html to report.pdf with a local Chromium or Chrome.
+    pub pdf: bool,
 }
 
 /// The environment variables manyi honours, read in this one place.
@@ -59,6 +61,11 @@ pub struct Env {
     /// `MANYI_OUTPUT_LOCK_WAIT_SECS`: how long a build waits for another build writing the same
     /// output folder (0: fail at once); [`DEFAULT_LOCK_WAIT`] when unset.
     pub output_lock_wait: Option<Duration>,
+    /// `MANYI_CHROME`: the browser `--pdf` prints with (default: Chromium or Chrome on PATH).
+    pub chrome: Option<PathBuf>,
+    /// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC): the report date when `[report] date` is
+    /// not set (reproducible-builds.org).
+    pub source_date_epoch: Option<i64>,
 }
 
 /// How long a build waits for the output lock unless `MANYI_OUTPUT_LOCK_WAIT_SECS` says otherwise.
@@ -74,6 +81,8 @@ impl Env {
             range_bytes: var::<u64>("MANYI_RANGE_BYTES").filter(|n| *n > 0),
             pause_before_swap: var::<u64>("MANYI_TEST_PAUSE_BEFORE_SWAP_MS").map(Duration::from_millis),
             output_lock_wait: var::<u64>("MANYI_OUTPUT_LOCK_WAIT_SECS").map(Duration::from_secs),
+            source_date_epoch: var::<i64>("SOURCE_DATE_EPOCH"),
+            chrome: std::env::var_os("MANYI_CHROME").filter(|v| !v.is_empty()).map(PathBuf::from),
         }
     }
 }
@@ -93,6 +102,8 @@ pub struct Settings {
     pub pause_before_swap: Option<Duration>,
     /// How long the write step waits for another build holding the output folder.
     pub lock_wait: Duration,
+    /// With `--pdf`: the browser that prints report.pdf (found before any data is read).
+    pub pdf_browser: Option<PathBuf>,
 }
 
 impl Settings {
@@ -113,6 +124,10 @@ impl Settings {
         if as_of.is_some() {
             project.config.report.cutoff = as_of;
         }
+        if project.config.report.date.is_none() {
+            project.config.report.date =
+                env.source_date_epoch.and_then(|s| crate::period::Date::from_days(s.div_euclid(86_400)));
+        }
         let output = options.output.clone().unwrap_or_else(|| root.join("public"));
         Ok(Settings {
             root: project.root,
@@ -123,6 +138,7 @@ impl Settings {
             range_bytes: env.range_bytes,
             pause_before_swap: env.pause_before_swap,
             lock_wait: env.output_lock_wait.unwrap_or(DEFAULT_LOCK_WAIT),
+            pdf_browser: if options.pdf { Some(crate::pdf::find_browser(env.chrome.as_deref())?) } else { None },
         })
     }
 }

@@ -159,7 +159,8 @@ fn recover(out: &Path) {
         let file = e.file_name().to_string_lossy().into_owned();
         if is_sibling(&file, &name, "old") {
             olds.push(e.path());
-        } else if is_sibling(&file, &name, "tmp") {
+        } else if is_sibling(&file, &name, "tmp") || is_sibling(&file, &name, "chrome") {
+            // A killed build's half-written folder, or its browser profile (`--pdf`).
             tmps.push(e.path());
         }
     }
@@ -182,6 +183,9 @@ pub struct WriteOptions {
     /// A test hook: a wait before the swap, so a test can kill the build (or start others) at
     /// its most delicate moment.
     pub pause_before_swap: Option<Duration>,
+    /// With `--pdf`: the browser that prints every `report.html` written to a `report.pdf`
+    /// beside it, inside the new folder before it is swapped in.
+    pub pdf_browser: Option<PathBuf>,
 }
 
 /// Writes `files` as the complete content of `out`, replacing what was there.
@@ -214,6 +218,13 @@ pub fn write_site<P: AsRef<Path>>(
     let pid = std::process::id();
     let tmp = sibling(&target, &format!("tmp-{pid}"));
     let result = write_all(&tmp, files).map_err(with_link_hint).and_then(|()| {
+        if let Some(browser) = &options.pdf_browser {
+            for f in files.iter().filter(|f| f.path == "report.html" || f.path.ends_with("/report.html")) {
+                let html = tmp.join(&f.path);
+                let pdf = html.with_file_name("report.pdf");
+                crate::pdf::print(browser, &html, &pdf, &sibling(&target, &format!("chrome-{pid}")))?;
+            }
+        }
         if let Some(p) = options.pause_before_swap {
             std::thread::sleep(p);
         }

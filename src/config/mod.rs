@@ -528,6 +528,16 @@ pub struct ReportConfig {
     /// date instead of the period's last day.
     #[serde(default, deserialize_with = "cutoff_value")]
     pub cutoff: Option<Date>,
+    /// The report's date on its cover (YYYY-MM-DD); default: `SOURCE_DATE_EPOCH`'s date, else
+    /// none. Never the clock, so builds stay reproducible.
+    #[serde(default, deserialize_with = "report_date_value")]
+    pub date: Option<Date>,
+    /// The organisation named on the cover.
+    pub organisation: Option<String>,
+    /// Sign-off lines of the cover (编制 / 审核 / 批准): who prepared, reviewed and approved it.
+    pub prepared_by: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub approved_by: Option<String>,
 }
 
 impl ReportConfig {
@@ -551,6 +561,11 @@ impl Default for ReportConfig {
             comments: default_comments(),
             cutoff: None,
             conclusions: None,
+            date: None,
+            organisation: None,
+            prepared_by: None,
+            reviewed_by: None,
+            approved_by: None,
         }
     }
 }

@@ -89,6 +89,14 @@ pub(super) fn file_period_value<'de, D: Deserializer<'de>>(d: D) -> Result<Optio
         .ok_or_else(|| invalid(format!("file period \"{text}\" is not a period"), "write 2025, 2025-Q1 or 2025-03"))
 }
 
+pub(super) fn report_date_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    let text = String::deserialize(d)?;
+    match crate::period::parse_date(&text) {
+        Some(date) => Ok(Some(date)),
+        None => Err(invalid(format!("[report] date \"{text}\" is not a date"), "write it as 2026-12-15")),
+    }
+}
+
 pub(super) fn cutoff_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
     let text = String::deserialize(d)?;
     match crate::period::parse_date(&text) {

@@ -163,6 +163,25 @@ fn fill(v: &str, kwargs: Kwargs, _: &State) -> String {
     crate::labels::fill_placeholders(v.to_string(), args.iter().map(|(k, t)| (k.as_str(), t.as_str())))
 }
 
+/// `css_string`: text as the inside of a CSS string (`content: "…"`) in a `<style>` element,
+/// output with `| safe`: quotes, backslashes and the characters that could close the element or
+/// be read as markup (`<`, `>`, `&`) as CSS escapes; line breaks and controls as spaces.
+fn css_string(v: &str, _: Kwargs, _: &State) -> String {
+    css_string_text(v)
+}
+
+fn css_string_text(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' | '&' | '\'' => out.push_str(&format!("\\{:x} ", c as u32)),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Registers every filter; `category` and `yes_no` name values in the report's language.
 pub fn register(tera: &mut Tera, labels: &Arc<Labels>, lang: &'static str) {
     tera.register_filter("num", num);
@@ -175,6 +194,7 @@ pub fn register(tera: &mut Tera, labels: &Arc<Labels>, lang: &'static str) {
     tera.register_filter("sum", sum);
     tera.register_filter("some", some);
     tera.register_filter("fill", fill);
+    tera.register_filter("css_string", css_string);
     tera.register_filter("date", move |v: &Value, k: Kwargs, s: &State| date(v, k, s, lang));
     let t = Arc::clone(labels);
     tera.register_filter("category", move |v: &Value, _: Kwargs, _: &State| -> TeraResult<Value> {
@@ -194,4 +214,13 @@ pub fn register(tera: &mut Tera, labels: &Arc<Labels>, lang: &'static str) {
             None => String::new(),
         })
     });
+}
+
+#[cfg(test)]
+mod css_tests {
+    #[test]
+    fn css_strings_cannot_close_the_string_or_the_style_element() {
+        let out = super::css_string_text("a\"b\\c</style><script>&\n'");
+        assert_eq!(out, "a\\22 b\\5c c\\3c /style\\3e \\3c script\\3e \\26  \\27 ");
+    }
 }

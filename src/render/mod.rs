@@ -53,6 +53,12 @@ struct TemplateData<'a> {
 pub struct Site {
     pub title: String,
     pub lang: &'static str,
+    /// The cover's organisation, report date and sign-off names (`[report]`).
+    pub organisation: Option<String>,
+    pub date: Option<crate::period::Date>,
+    pub prepared_by: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub approved_by: Option<String>,
 }
 
 impl Site {
@@ -63,6 +69,11 @@ impl Site {
                 t.get(if config.survey.is_some() { "title_default" } else { "title_default_complaints" })
             }),
             lang: config.site.language.code(),
+            organisation: config.report.organisation.clone(),
+            date: config.report.date,
+            prepared_by: config.report.prepared_by.clone(),
+            reviewed_by: config.report.reviewed_by.clone(),
+            approved_by: config.report.approved_by.clone(),
         }
     }
 }
@@ -139,8 +150,13 @@ const OUTPUTS: [&dyn Renderer; 5] = [&HtmlPage, &MarkdownReport, &SummaryJson, &
 
 impl Renderer for HtmlPage {
     fn render(&self, page: &Page, data: &serde_json::Value) -> Result<Vec<OutputFile>> {
-        let html = page.templates.render("report.html", data)?;
-        Ok(vec![OutputFile { path: "index.html".into(), bytes: html.into_bytes() }])
+        // The page is one file (styles and charts inline): index.html for the site, the same
+        // bytes as report.html to mail or print (`--pdf` prints it).
+        let html = page.templates.render("report.html", data)?.into_bytes();
+        Ok(vec![
+            OutputFile { path: "index.html".into(), bytes: html.clone() },
+            OutputFile { path: "report.html".into(), bytes: html },
+        ])
     }
 }
 
