@@ -5,6 +5,7 @@
 
 pub mod complaints;
 pub mod control;
+pub mod moments;
 pub mod pareto;
 pub mod periods;
 pub mod stats;
