@@ -300,7 +300,9 @@ mod tests {
 
     #[test]
     fn t_quantiles_match_published_tables() {
-        for (df, table) in [(1, 12.706), (2, 4.3027), (4, 2.7764), (10, 2.2281), (30, 2.0423), (39, 2.0227), (120, 1.9799)] {
+        for (df, table) in
+            [(1, 12.706), (2, 4.3027), (4, 2.7764), (10, 2.2281), (30, 2.0423), (39, 2.0227), (120, 1.9799)]
+        {
             let t = t_975(df);
             assert!((t - table).abs() < 1e-4 * table.max(1.0), "t({df}) = {t}, table {table}");
         }

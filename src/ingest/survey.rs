@@ -10,8 +10,8 @@ use crate::period::{Date, Period};
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Mutex;
 
-/// One usable response. `answers` follows the configured item order
-/// (dimension by dimension).
+/// One usable response. `answers` follows the configured item order (dimension by
+/// dimension), then the `overall` item and the `recommend` answer when configured.
 #[derive(Debug)]
 pub struct SurveyRow<'a> {
     pub pos: RowPos,
@@ -35,7 +35,10 @@ struct Columns {
     /// no date column, and must be dated inside it when there is.
     period: Option<Period>,
     comment: Option<usize>,
+    /// The items, then the `overall` column when configured.
     items: Vec<usize>,
+    /// The `recommend` column (0–10), read after the items.
+    recommend: Option<usize>,
     /// The duration column and the minimum seconds, with `min_seconds`.
     duration: Option<(usize, f64)>,
 }
@@ -100,6 +103,8 @@ pub struct SurveyReader<'c> {
     /// The answer reader of files detected as 问卷星 when `format` is not configured (with
     /// its skip codes).
     detected_wjx: AnswerReader,
+    /// The readers of the 0–10 `recommend` column (as `answers` and `detected_wjx`).
+    recommend: [AnswerReader; 2],
     items: Vec<&'c str>,
     /// The first file opened and its format: every file of the set must have the same.
     first_format: Mutex<Option<(String, Option<&'static str>)>>,
@@ -124,6 +129,15 @@ impl<'c> SurveyReader<'c> {
                 cfg.scale.min,
                 cfg.scale.max,
             ),
+            recommend: [
+                AnswerReader::new(&cfg.not_answered_codes(cfg.platform_skip_codes()), &[], 0.0, 10.0),
+                AnswerReader::new(
+                    &cfg.not_answered_codes(crate::config::format_skip_codes(Some("wjx"))),
+                    &[],
+                    0.0,
+                    10.0,
+                ),
+            ],
             items: cfg.items().collect(),
             first_format: Mutex::new(None),
             undated: Mutex::new(BTreeSet::new()),
@@ -243,7 +257,9 @@ impl<'c> SurveyReader<'c> {
                 .items
                 .iter()
                 .map(|item| table.column(item, "an item of [[survey.dimensions]]"))
+                .chain(cfg.overall.as_deref().map(|c| table.column(c, "[survey] overall")))
                 .collect::<Result<_>>()?,
+            recommend: cfg.recommend.as_deref().map(|c| table.column(c, "[survey] recommend")).transpose()?,
         })
     }
 
@@ -261,11 +277,12 @@ impl<'c> SurveyReader<'c> {
         let cols = self.columns(table)?;
         let id_column = cols.id.and_then(|i| table.header.get(i).cloned()).unwrap_or_default();
         let sheet = table.sheet.clone();
-        let mut answers = vec![Ans::Blank; self.items.len()];
+        let extra = usize::from(self.cfg.overall.is_some()) + usize::from(self.cfg.recommend.is_some());
+        let mut answers = vec![Ans::Blank; self.items.len() + extra];
         let mut too_fast = 0u64;
-        let reader = match (self.cfg.format, table.format) {
-            (None, Some("wjx")) => &self.detected_wjx,
-            _ => &self.answers,
+        let (reader, recommend) = match (self.cfg.format, table.format) {
+            (None, Some("wjx")) => (&self.detected_wjx, &self.recommend[1]),
+            _ => (&self.answers, &self.recommend[0]),
         };
         let mut account = read_table(
             table,
@@ -276,7 +293,7 @@ impl<'c> SurveyReader<'c> {
                     too_fast += 1;
                     return Err(fast);
                 }
-                let (id, date, comment) = parse_row(row, cols, reader, &mut answers)?;
+                let (id, date, comment) = parse_row(row, cols, [reader, recommend], &mut answers)?;
                 if !id.is_empty() {
                     match &mut ids {
                         IdCheck::Skip => {}
@@ -344,7 +361,7 @@ fn check_duration(row: &Row, cols: &Columns) -> std::result::Result<Option<CellE
 fn parse_row<'r>(
     row: &Row<'r>,
     cols: &Columns,
-    reader: &AnswerReader,
+    [reader, recommend]: [&AnswerReader; 2],
     answers: &mut [Ans],
 ) -> std::result::Result<(&'r str, Date, Option<&'r str>), CellError> {
     let id = match cols.id {
@@ -371,6 +388,9 @@ fn parse_row<'r>(
             Some(a) => a,
             None => reader.answer(cell).map_err(|reason| (Some(idx), reason))?,
         };
+    }
+    if let Some(idx) = cols.recommend {
+        answers[cols.items.len()] = recommend.answer(row.bytes(idx)).map_err(|reason| (Some(idx), reason))?;
     }
     let comment = match cols.comment {
         Some(idx) => Some(row.text(idx)?).filter(|c| !c.is_empty()),
