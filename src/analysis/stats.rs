@@ -211,7 +211,7 @@ pub fn nps(promoters: u64, passives: u64, detractors: u64) -> Option<(f64, f64)>
     let (p, d) = (promoters as f64 / n as f64, detractors as f64 / n as f64);
     let score = 100.0 * (promoters as f64 - detractors as f64) / n as f64;
     let var = ((p + d) - (p - d) * (p - d)).max(0.0) / n as f64;
-    Some((score, Z_975 * 100.0 * var.sqrt()))
+    Some((score, 1.96 * 100.0 * var.sqrt()))
 }
 
 /// Median: the middle value, or the mean of the two middle values. Reorders `v` (a

@@ -640,6 +640,8 @@ pub struct SurveyResult {
     pub valid_return_rate: Option<f64>,
     pub verdict: Verdict,
     pub dimensions: Vec<DimensionResult>,
+    /// Dimensions whose Cronbach's α is below 0.6 (warned), in config order.
+    pub low_reliability: Vec<String>,
     pub bands: Vec<BandResult>,
     pub lowest_items: Vec<ItemRef>,
     pub largest_rise: Option<ItemRef>,
@@ -771,6 +773,11 @@ pub fn summarize(
         valid_rate,
         valid_return_rate,
         verdict: verdict(model, return_rate, valid_rate, valid_return_rate),
+        low_reliability: dimensions
+            .iter()
+            .filter(|d| d.reliability.reading == Some(super::precision::AlphaReading::Low))
+            .map(|d| d.name.clone())
+            .collect(),
         dimensions,
         bands: band_results(model, &m),
         lowest_items,
