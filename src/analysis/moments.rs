@@ -48,19 +48,28 @@ struct MicroSums {
 }
 
 /// Second moments of one month's valid questionnaires.
+///
+/// Whole-point rows are summed with a blank counted as 0, plus what it takes to take the blanks
+/// back out: for the respondents answering both i and j,
+/// nᵢⱼ = rows − blankᵢ − blankⱼ + both_blankᵢⱼ and Σxᵢ = sumᵢ − missⱼᵢ (missⱼᵢ: Σxᵢ over the
+/// rows where j is blank), while Σxᵢxⱼ needs no correction. A row so costs one multiply-add
+/// per pair, plus a pass over the items per blank answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Moments {
     n_items: usize,
     /// Dimensions as item ranges.
     dims: Vec<(usize, usize)>,
-    /// Whole-point rows answering every item.
-    complete: u64,
-    /// Σ kᵢ per item over those rows (offsets in points).
-    complete_sum: Vec<u64>,
-    /// Per pair i < j, over every whole-point row: Σ kᵢkⱼ where both are answered.
+    /// Whole-point rows.
+    rows: u64,
+    /// Per item: Σ k (offsets in points, blank = 0) and the rows leaving it blank.
+    sum: Vec<u64>,
+    blank: Vec<u64>,
+    /// Per pair i < j: Σ kᵢkⱼ (0 unless both are answered).
     cross: Vec<u64>,
-    /// Per pair, over whole-point rows with a blank item: [nᵢⱼ, Σkᵢ, Σkⱼ] where both are answered.
-    partial: Vec<[u64; 3]>,
+    /// `miss[j * n + i]`: Σ kᵢ over the rows where item j is blank.
+    miss: Vec<u64>,
+    /// Per pair: rows leaving both blank.
+    both_blank: Vec<u64>,
     alpha: Vec<AlphaSums<u64>>,
     /// Rows with another value; `None` until the first.
     micro: Option<Box<MicroSums>>,
@@ -79,10 +88,12 @@ impl Moments {
         Moments {
             n_items,
             dims: dims.to_vec(),
-            complete: 0,
-            complete_sum: vec![0; n_items],
+            rows: 0,
+            sum: vec![0; n_items],
+            blank: vec![0; n_items],
             cross: vec![0; pairs],
-            partial: vec![[0; 3]; pairs],
+            miss: vec![0; n_items * n_items],
+            both_blank: vec![0; pairs],
             alpha: dims.iter().map(|(s, e)| AlphaSums::new(e - s)).collect(),
             micro: None,
         }
@@ -93,58 +104,51 @@ impl Moments {
     pub fn add(&mut self, answers: &[Ans], min_micro: i64) {
         debug_assert_eq!(answers.len(), self.n_items);
         let n = self.n_items;
-        let mut small = [0u32; 128];
-        let mut big = Vec::new();
-        let k: &mut [u32] = if n <= small.len() {
-            &mut small[..n]
+        // The row as points, 0 where blank (u32, widened per product: one 32 × 32 → 64-bit
+        // multiply per pair).
+        let mut k_small = [0u32; 64];
+        let mut k_big = Vec::new();
+        let k: &mut [u32] = if n <= k_small.len() {
+            &mut k_small[..n]
         } else {
-            big.resize(n, 0);
-            &mut big
+            k_big.resize(n, 0);
+            &mut k_big
         };
         let mut blanks = 0;
-        for (slot, a) in k.iter_mut().zip(answers) {
+        for (kx, a) in k.iter_mut().zip(answers) {
             match *a {
-                Ans::Point(p) => *slot = u32::from(p),
+                Ans::Point(p) => *kx = u32::from(p),
                 Ans::Blank => blanks += 1,
                 Ans::Value(_) => return self.add_micro(answers, min_micro),
             }
         }
-        if blanks == 0 {
-            self.complete += 1;
-            for (s, x) in self.complete_sum.iter_mut().zip(k.iter()) {
-                *s += u64::from(*x);
+        self.rows += 1;
+        for (s, x) in self.sum.iter_mut().zip(k.iter()) {
+            *s += u64::from(*x);
+        }
+        for i in 0..n {
+            if k[i] == 0 {
+                continue; // blank, or the lowest point: every product is 0
             }
-            // Blank-free: every pair is answered, so only the products are summed per pair.
-            for i in 0..n {
-                let ki = u64::from(k[i]);
-                let start = i * (2 * n - i - 1) / 2; // pair (i, i + 1)
-                let row = &mut self.cross[start..start + (n - i - 1)];
-                for (c, kj) in row.iter_mut().zip(&k[i + 1..]) {
-                    *c += ki * u64::from(*kj);
-                }
+            let ki = u64::from(k[i]);
+            let start = i * (2 * n - i - 1) / 2; // pair (i, i + 1)
+            for (c, kj) in self.cross[start..start + (n - i - 1)].iter_mut().zip(&k[i + 1..]) {
+                *c += ki * u64::from(*kj);
             }
-        } else {
-            for i in 0..n {
-                if answers[i] == Ans::Blank {
-                    continue;
+        }
+        if blanks > 0 {
+            for j in (0..n).filter(|j| answers[*j] == Ans::Blank) {
+                self.blank[j] += 1;
+                for (m, x) in self.miss[j * n..(j + 1) * n].iter_mut().zip(k.iter()) {
+                    *m += u64::from(*x);
                 }
-                let ki = u64::from(k[i]);
-                for j in i + 1..n {
-                    if answers[j] == Ans::Blank {
-                        continue;
-                    }
-                    let kj = u64::from(k[j]);
-                    let p = pair_index(n, i, j);
-                    self.cross[p] += ki * kj;
-                    let s = &mut self.partial[p];
-                    s[0] += 1;
-                    s[1] += ki;
-                    s[2] += kj;
+                for i in (0..j).filter(|i| answers[*i] == Ans::Blank) {
+                    self.both_blank[pair_index(n, i, j)] += 1;
                 }
             }
         }
         for (acc, (s, e)) in self.alpha.iter_mut().zip(&self.dims) {
-            if answers[*s..*e].contains(&Ans::Blank) {
+            if blanks > 0 && answers[*s..*e].contains(&Ans::Blank) {
                 continue;
             }
             acc.n += 1;
@@ -203,13 +207,16 @@ impl Moments {
     }
 
     pub fn merge(&mut self, o: &Moments) {
-        self.complete += o.complete;
-        for (a, b) in self.complete_sum.iter_mut().zip(&o.complete_sum).chain(self.cross.iter_mut().zip(&o.cross)) {
-            *a += b;
-        }
-        for (a, b) in self.partial.iter_mut().zip(&o.partial) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
+        self.rows += o.rows;
+        for (mine, theirs) in [
+            (&mut self.sum, &o.sum),
+            (&mut self.blank, &o.blank),
+            (&mut self.cross, &o.cross),
+            (&mut self.miss, &o.miss),
+            (&mut self.both_blank, &o.both_blank),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += b;
             }
         }
         for (a, b) in self.alpha.iter_mut().zip(&o.alpha) {
@@ -236,11 +243,11 @@ impl Moments {
     pub fn pair(&self, i: usize, j: usize) -> [i128; 4] {
         let (i, j, swap) = if i < j { (i, j, false) } else { (j, i, true) };
         let p = pair_index(self.n_items, i, j);
-        let part = self.partial[p];
+        let n = self.n_items;
         let mut s = [
-            i128::from(self.complete + part[0]),
-            i128::from(self.complete_sum[i] + part[1]) * MICRO,
-            i128::from(self.complete_sum[j] + part[2]) * MICRO,
+            i128::from(self.rows + self.both_blank[p]) - i128::from(self.blank[i] + self.blank[j]),
+            i128::from(self.sum[i] - self.miss[j * n + i]) * MICRO,
+            i128::from(self.sum[j] - self.miss[i * n + j]) * MICRO,
             i128::from(self.cross[p]) * MICRO * MICRO,
         ];
         if let Some(m) = &self.micro {
