@@ -128,6 +128,7 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
 
     let mut diagnostics = diagnostics(&settings.config, &inputs);
     diagnostics.extend(figures.iter().filter_map(over_returned));
+    diagnostics.extend(figures.iter().flat_map(low_alpha));
     Ok(BuildOutcome {
         output: settings.output.clone(),
         periods: periods.iter().map(|p| p.to_string()).collect(),
@@ -148,6 +149,29 @@ fn over_returned(f: &Figures) -> Option<Diagnostic> {
         "check issued in the [[survey.plans]] entry for {}, and that no survey file is listed twice or holds rows of another period",
         f.period
     )))
+}
+
+/// A warning per dimension whose items agree poorly (Cronbach's α below 0.6): its score
+/// may mix things that do not belong together.
+fn low_alpha(f: &Figures) -> Vec<Diagnostic> {
+    let Some(s) = f.survey.as_ref() else { return Vec::new() };
+    s.dimensions
+        .iter()
+        .filter_map(|d| {
+            let alpha = d.reliability.alpha.filter(|a| *a < analysis::precision::ALPHA_WARN)?;
+            let message = format!(
+                "{}: dimension \"{}\" has Cronbach's alpha {} (below {}, over {} complete answers): its items agree poorly",
+                f.period,
+                d.name,
+                number::fixed(alpha, 2),
+                number::shortest(analysis::precision::ALPHA_WARN),
+                d.reliability.n
+            );
+            Some(Diagnostic::warning(diag::Location::file(config::CONFIG_FILE), message).with_hint(
+                "check that every item of the dimension is scored in the same direction and measures the same thing",
+            ))
+        })
+        .collect()
 }
 
 /// The project's `templates/` files (read by ingest) over the embedded default theme.

@@ -24,7 +24,7 @@ fn generate(dir: &Path, repeats: bool) -> Vec<(String, u64, String, bool)> {
         state
     };
     for f in 0..5 {
-        let mut text = String::from("id,date,a1,a2,b1,b2,comment\n");
+        let mut text = String::from("id,date,a1,a2,b1,b2,ov,rec,comment\n");
         let mut line = 2u64;
         for r in 0..4000u64 {
             // A repeat within the file, and (in files 1..) a repeat of a row of file 0.
@@ -53,6 +53,12 @@ fn generate(dir: &Path, repeats: bool) -> Vec<(String, u64, String, bool)> {
                 9..=11 => format!("\"意见{}\n第二行,有逗号\n\"\"引号\"\",\"", next() % 30),
                 _ => String::new(),
             };
+            if next() % 40 == 0 {
+                cells[1] = "4.5".into(); // a value between points: the exact micro-unit sums
+            }
+            // The overall item (1–5) and the 0–10 recommend answer, sometimes blank.
+            cells.push(if next() % 20 == 0 { String::new() } else { ((next() % 5) + 1).to_string() });
+            cells.push(if next() % 15 == 0 { String::new() } else { (next() % 11).to_string() });
             let bad = cells[2] == "7";
             let _ = writeln!(text, "{id},{y}-{m:02}-{d:02},{},{comment}", cells.join(","));
             rows.push((format!("data/s{f}.csv"), line, id, bad));
@@ -69,7 +75,7 @@ fn generate(dir: &Path, repeats: bool) -> Vec<(String, u64, String, bool)> {
     }
     std::fs::write(
         dir.join("manyi.toml"),
-        "[survey]\nfiles = [\"data\"]\nid = \"id\"\ndate = \"date\"\ncomment = \"comment\"\n\
+        "[survey]\nfiles = [\"data\"]\nid = \"id\"\ndate = \"date\"\ncomment = \"comment\"\noverall = \"ov\"\nrecommend = \"rec\"\n\
          [[survey.dimensions]]\nname = \"A\"\nweight = 0.6\nitems = [\"a1\", \"a2\"]\n\
          [[survey.dimensions]]\nname = \"B\"\nweight = 0.4\nitems = [\"b1\", \"b2\"]\n",
     )
@@ -235,4 +241,16 @@ fn parallel_ranges_of_gb18030_files_equal_sequential_build() {
         assert!(row.split(',').nth(4) == Some("7"), "{line} names row {row:?}");
     }
     assert!(gb > 20 && sheet > 5, "{rejected}");
+}
+
+#[test]
+fn precision_fixture_builds_the_same_in_parallel() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = tmp.join("precision-parallel");
+    let _ = std::fs::remove_dir_all(&dir);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/precision");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::copy(src.join("manyi.toml"), dir.join("manyi.toml")).unwrap();
+    std::fs::copy(src.join("data/survey.csv"), dir.join("data/survey.csv")).unwrap();
+    assert_parallel_equals_sequential(&dir, "precision");
 }

@@ -5,8 +5,10 @@
 
 pub mod complaints;
 pub mod control;
+pub mod moments;
 pub mod pareto;
 pub mod periods;
+pub mod precision;
 pub mod signals;
 pub mod stats;
 pub mod survey;
@@ -76,7 +78,7 @@ pub fn summarize_period(
 ) -> Result<Figures> {
     let survey = match &cfg.survey {
         Some(s) => Some(
-            summarize(model, &inputs.survey.acc, period, s.issued_for(period))
+            summarize(model, &inputs.survey.acc, period, s.issued_for(period), &|p| s.population_for(p))
                 .ok_or_else(|| no_data(inputs, period))?,
         ),
         None => None,

@@ -44,6 +44,176 @@ pub fn required_answers(share: f64, total: usize) -> usize {
     ((share * total as f64) - ROUND_EPS).ceil().max(0.0) as usize
 }
 
+/// Below this many answers the reports say the sample is small (NPS, Cronbach's α).
+pub const SMALL_N: u64 = 30;
+
+/// z for a two-sided 95% interval, the limit of `t_975` for infinite degrees of freedom.
+pub const Z_975: f64 = 1.959963984540054;
+
+/// ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error below 1e-14).
+fn ln_gamma(x: f64) -> f64 {
+    const C: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection: Γ(x)Γ(1−x) = π / sin(πx).
+        return (std::f64::consts::PI / (std::f64::consts::PI * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let t = x + 7.5;
+    let sum = C[1..].iter().enumerate().fold(C[0], |acc, (i, c)| acc + c / (x + i as f64 + 1.0));
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+}
+
+/// The continued fraction of the incomplete beta function (modified Lentz).
+fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
+    const TINY: f64 = 1e-300;
+    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+    let mut c = 1.0;
+    let mut d = 1.0 - qab * x / qap;
+    if d.abs() < TINY {
+        d = TINY;
+    }
+    d = 1.0 / d;
+    let mut h = d;
+    for m in 1..=300 {
+        let m = f64::from(m);
+        let m2 = 2.0 * m;
+        for aa in [m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))] {
+            d = 1.0 + aa * d;
+            if d.abs() < TINY {
+                d = TINY;
+            }
+            c = 1.0 + aa / c;
+            if c.abs() < TINY {
+                c = TINY;
+            }
+            d = 1.0 / d;
+            h *= d * c;
+        }
+        if (d * c - 1.0).abs() < 1e-15 {
+            break;
+        }
+    }
+    h
+}
+
+/// The regularized incomplete beta function I_x(a, b).
+fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front = (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_fraction(a, b, x) / a
+    } else {
+        1.0 - front * beta_fraction(b, a, 1.0 - x) / b
+    }
+}
+
+/// P(T > t) for Student's t with `df` degrees of freedom, t ≥ 0: ½·I_{df/(df+t²)}(df/2, ½).
+fn t_upper_tail(t: f64, df: f64) -> f64 {
+    0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
+}
+
+/// The 97.5% quantile of Student's t with `df` ≥ 1 degrees of freedom, the multiplier of a
+/// two-sided 95% interval: the t where P(T > t) = 0.025, found by bisection on the exact
+/// tail (the regularized incomplete beta function). t(1) = 12.706, t(4) = 2.7764,
+/// t(39) = 2.0227, and it tends to 1.96 as `df` grows.
+pub fn t_975(df: u64) -> f64 {
+    if df == 0 {
+        return f64::NAN;
+    }
+    let df = df as f64;
+    let (mut lo, mut hi) = (Z_975, 20.0);
+    while t_upper_tail(hi, df) > 0.025 {
+        hi *= 2.0;
+    }
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if t_upper_tail(mid, df) > 0.025 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo < 1e-12 {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// The finite population correction of a variance, (N − n)/(N − 1): 1 without a population,
+/// 0 when the sample is the whole population (or, by a wrong plan, larger).
+pub fn fpc(n: u64, population: Option<u64>) -> f64 {
+    match population {
+        Some(big) if big > 1 => (big.saturating_sub(n)) as f64 / (big - 1) as f64,
+        Some(_) => 0.0,
+        None => 1.0,
+    }
+}
+
+/// Variance of a linear combination Σ aᵢ·mᵢ of means: Σᵢ Σⱼ aᵢ aⱼ Cov(mᵢ, mⱼ), `cov(i, j)`
+/// giving Cov(mᵢ, mⱼ) (symmetric, `cov(i, i)` the variance of mᵢ).
+pub fn combination_variance(a: &[f64], cov: impl Fn(usize, usize) -> f64) -> f64 {
+    let mut var = 0.0;
+    for (i, ai) in a.iter().enumerate() {
+        if *ai == 0.0 {
+            continue;
+        }
+        var += ai * ai * cov(i, i);
+        for (j, aj) in a.iter().enumerate().skip(i + 1) {
+            if *aj != 0.0 {
+                var += 2.0 * ai * aj * cov(i, j);
+            }
+        }
+    }
+    var
+}
+
+/// Cov(mᵢ, mⱼ) of two item means from the covariance `s_ij` of the nᵢⱼ respondents who
+/// answered both: sᵢⱼ·nᵢⱼ / (nᵢ·nⱼ).
+pub fn mean_covariance(s_ij: f64, n_ij: u64, n_i: u64, n_j: u64) -> f64 {
+    if n_i == 0 || n_j == 0 {
+        return 0.0;
+    }
+    s_ij * n_ij as f64 / (n_i as f64 * n_j as f64)
+}
+
+/// Cronbach's α of k items: k/(k−1)·(1 − Σ sᵢ² / s_T²); `None` for k < 2 or no total variance.
+pub fn cronbach_alpha(item_variances: &[f64], total_variance: f64) -> Option<f64> {
+    let k = item_variances.len() as f64;
+    if item_variances.len() < 2 || total_variance <= 0.0 || !total_variance.is_finite() {
+        return None;
+    }
+    Some(k / (k - 1.0) * (1.0 - item_variances.iter().sum::<f64>() / total_variance))
+}
+
+/// Net Promoter Score from counts: 100·(P − D) with P, D the shares of promoters (9–10) and
+/// detractors (0–6), and its 95% margin 1.96·100·√(((P + D) − (P − D)²)/n).
+/// `None` without answers.
+pub fn nps(promoters: u64, passives: u64, detractors: u64) -> Option<(f64, f64)> {
+    let n = promoters + passives + detractors;
+    if n == 0 {
+        return None;
+    }
+    let (p, d) = (promoters as f64 / n as f64, detractors as f64 / n as f64);
+    let score = 100.0 * (promoters as f64 - detractors as f64) / n as f64;
+    let var = ((p + d) - (p - d) * (p - d)).max(0.0) / n as f64;
+    Some((score, 1.96 * 100.0 * var.sqrt()))
+}
+
 /// Median: the middle value, or the mean of the two middle values. Reorders `v` (a
 /// selection, not a full sort).
 pub fn median(v: &mut [f64]) -> Option<f64> {
@@ -126,6 +296,68 @@ mod tests {
         assert_eq!(required_answers(0.8, 7), 6);
         assert_eq!(required_answers(0.7, 10), 7);
         assert_eq!(required_answers(1.0, 3), 3);
+    }
+
+    #[test]
+    fn t_quantiles_match_published_tables() {
+        for (df, table) in
+            [(1, 12.706), (2, 4.3027), (4, 2.7764), (10, 2.2281), (30, 2.0423), (39, 2.0227), (120, 1.9799)]
+        {
+            let t = t_975(df);
+            assert!((t - table).abs() < 1e-4 * table.max(1.0), "t({df}) = {t}, table {table}");
+        }
+        assert!((t_975(1) - 12.7062047).abs() < 1e-5);
+        assert!((t_975(10_000_000) - 1.959964).abs() < 1e-4);
+        assert!(t_975(1000) > t_975(10_000) && t_975(10_000) > Z_975);
+    }
+
+    #[test]
+    fn mean_interval_with_finite_population_correction() {
+        // METHODS: mean 24.5, s = 3.65, n = 40, N = 300 → SE 0.53816, CI [23.411, 25.589].
+        let se = 3.65 / 40f64.sqrt() * fpc(40, Some(300)).sqrt();
+        assert!((se - 0.53816).abs() < 1e-5, "{se}");
+        let m = t_975(39) * se;
+        assert_eq!(round_half_away(24.5 - m, 3), 23.411);
+        assert_eq!(round_half_away(24.5 + m, 3), 25.589);
+        assert_eq!(fpc(40, None), 1.0);
+        assert_eq!(fpc(300, Some(300)), 0.0);
+    }
+
+    #[test]
+    fn nps_from_counts() {
+        // METHODS: n = 12, 5 promoters, 6 passives, 1 detractor → 33.3 (not 34), ±35.
+        let (score, margin) = nps(5, 6, 1).unwrap();
+        assert_eq!(round_half_away(score, 1), 33.3);
+        assert_eq!(round_half_away(margin, 0), 35.0);
+        assert!((margin - 1.96 * 100.0 * ((0.5 - 1.0 / 9.0) / 12.0f64).sqrt()).abs() < 1e-3);
+        assert_eq!(nps(0, 0, 0), None);
+    }
+
+    #[test]
+    fn cronbach_alpha_vector() {
+        // METHODS: rows (4,5,4), (3,3,2), (5,5,5), (2,3,3) → 0.947.
+        let rows = [[4.0, 5.0, 4.0], [3.0, 3.0, 2.0], [5.0, 5.0, 5.0], [2.0, 3.0, 3.0]];
+        let var = |xs: &[f64]| {
+            let m = xs.iter().sum::<f64>() / xs.len() as f64;
+            xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (xs.len() - 1) as f64
+        };
+        let items: Vec<f64> = (0..3).map(|i| var(&rows.iter().map(|r| r[i]).collect::<Vec<_>>())).collect();
+        let total = var(&rows.iter().map(|r| r.iter().sum()).collect::<Vec<_>>());
+        assert_eq!(round_half_away(cronbach_alpha(&items, total).unwrap(), 3), 0.947);
+        assert_eq!(cronbach_alpha(&items[..1], total), None);
+    }
+
+    #[test]
+    fn linear_combination_vector() {
+        // METHODS: mA = 72 (n 5), mB = 68 (n 5), s²A = s²B = 520, sAB = 133.33 over nAB = 4
+        // → Var = 62.667, SE 7.9162, 70.0 ± 2.7764·7.9162 = [48.02, 91.98].
+        let s = [[520.0, 400.0 / 3.0], [400.0 / 3.0, 520.0]];
+        let n = [[5, 4], [4, 5]];
+        let var = combination_variance(&[0.5, 0.5], |i, j| mean_covariance(s[i][j], n[i][j], n[i][i], n[j][j]));
+        assert!((var - 62.6667).abs() < 1e-3, "{var}");
+        let m = t_975(4) * var.sqrt();
+        assert_eq!(round_half_away(70.0 - m, 2), 48.02);
+        assert_eq!(round_half_away(70.0 + m, 2), 91.98);
     }
 
     #[test]

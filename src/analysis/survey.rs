@@ -3,6 +3,10 @@
 //! Rows are folded into `SurveyAcc`, one `MonthAcc` per calendar month. Answers are summed
 //! as integers (micro-units of the scale), so merging is exact and order-independent.
 
+use super::moments::Moments;
+use super::precision::{
+    compare, estimates, nps_result, reliability, top2, Comparison, Estimates, NpsResult, Reliability,
+};
 use super::stats::{band_of_tenths, required_answers, rescale, round_half_away, tenths, weighted_mean};
 use crate::config::{Config, RateBasis};
 use crate::ingest::survey::SurveyRow;
@@ -42,6 +46,12 @@ pub struct SurveyModel {
     /// the same value as summing their point scores (exact, being whole) and dividing by `n`.
     pub point_means: Vec<f64>,
     pub point_sums: usize,
+    /// Whether the rows carry an `overall` answer (after the items) and a `recommend` answer
+    /// (after that).
+    pub overall: Option<String>,
+    pub recommend: Option<String>,
+    /// The scale minimum in micro-units, the origin of the second-moment sums.
+    pub min_micro: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +64,16 @@ pub struct DimModel {
 }
 
 impl SurveyModel {
+    /// Answer slots per row: the items, then `overall` when configured (scored like an item).
+    pub fn slots(&self) -> usize {
+        self.items.len() + usize::from(self.overall.is_some())
+    }
+
+    /// The dimensions as item ranges.
+    fn dim_ranges(&self) -> Vec<(usize, usize)> {
+        self.dims.iter().map(|d| (d.start, d.end)).collect()
+    }
+
     pub fn from_config(c: &Config) -> Self {
         // Without a survey the model has no items: the accumulator stays empty.
         let none;
@@ -95,6 +115,9 @@ impl SurveyModel {
                 .collect(),
             point_means: Vec::new(),
             point_sums: 0,
+            overall: s.overall.clone(),
+            recommend: s.recommend.clone(),
+            min_micro: (s.scale.min * MICRO).round() as i64,
         }
         .with_point_means()
     }
@@ -121,6 +144,10 @@ pub struct ItemAcc {
     pub n: u64,
     /// Sum of raw answers in millionths of a scale point (exact).
     pub sum_micro: i64,
+    /// Sum of their squares, in micro² (exact).
+    pub sq_micro: i128,
+    /// Those in the top two points of the scale (at least max − 1).
+    pub top2: u64,
 }
 
 /// A comment of a low-scoring respondent, kept for the key-problems section.
@@ -144,9 +171,15 @@ pub struct MonthAcc {
     pub returned: u64,
     /// Those answering at least the required share of items.
     pub valid: u64,
+    /// Per answer slot: the items, then the overall item when configured.
     pub items: Vec<ItemAcc>,
-    /// Whole-point answers counted per item and scale point: `counts[item * span + (x − min)]`.
+    /// Whole-point answers counted per slot and scale point: `counts[item * span + (x − min)]`.
     pub counts: Vec<u64>,
+    /// Pair and Cronbach's α sums of the items (intervals, reliability).
+    pub moments: Moments,
+    /// `recommend` answers of valid questionnaires: promoters (9–10), passives (7–8),
+    /// detractors (0–6).
+    pub nps: [u64; 3],
     /// Valid respondents per score rounded to tenths (0..=1000).
     pub score_hist: Vec<u64>,
     pub low_comments: Vec<LowComment>,
@@ -158,12 +191,14 @@ pub struct MonthAcc {
 }
 
 impl MonthAcc {
-    fn new(n_items: usize, span: usize) -> Self {
+    fn new(n_items: usize, slots: usize, span: usize, dims: &[(usize, usize)]) -> Self {
         MonthAcc {
             returned: 0,
             valid: 0,
-            items: vec![ItemAcc::default(); n_items],
-            counts: vec![0; n_items * span],
+            items: vec![ItemAcc::default(); slots],
+            counts: vec![0; slots * span],
+            moments: Moments::new(n_items, dims),
+            nps: [0; 3],
             score_hist: vec![0; HIST_BINS],
             low_comments: Vec::new(),
             comment_cut: None,
@@ -184,6 +219,27 @@ impl MonthAcc {
         rows.truncate(ROWS_KEPT);
     }
 
+    /// Answers to slot `i`: how many, their sum in micro-units and the sum of their squares
+    /// in micro² (raw values, exact).
+    pub fn item_sums(&self, i: usize, model: &SurveyModel) -> (u64, i128, i128) {
+        let span = model.span;
+        let acc = &self.items[i];
+        let (mut n, mut sum, mut sq) = (acc.n, i128::from(acc.sum_micro), acc.sq_micro);
+        for (k, c) in self.counts[i * span..(i + 1) * span].iter().enumerate() {
+            let x = i128::from(model.min_micro) + k as i128 * MICRO as i128;
+            n += c;
+            sum += i128::from(*c) * x;
+            sq += i128::from(*c) * x * x;
+        }
+        (n, sum, sq)
+    }
+
+    /// Answers to slot `i` in the top two scale points (at least max − 1).
+    pub fn item_top2(&self, i: usize, model: &SurveyModel) -> u64 {
+        let span = model.span;
+        self.items[i].top2 + self.counts[i * span..(i + 1) * span].iter().skip(span.saturating_sub(2)).sum::<u64>()
+    }
+
     /// Answers to item `i`: how many, and their mean on the raw scale.
     pub fn item_mean(&self, i: usize, model: &SurveyModel) -> (u64, Option<f64>) {
         let span = model.span;
@@ -202,6 +258,12 @@ impl MonthAcc {
         for (a, b) in self.items.iter_mut().zip(&other.items) {
             a.n += b.n;
             a.sum_micro += b.sum_micro;
+            a.sq_micro += b.sq_micro;
+            a.top2 += b.top2;
+        }
+        self.moments.merge(&other.moments);
+        for (a, b) in self.nps.iter_mut().zip(&other.nps) {
+            *a += b;
         }
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += b;
@@ -218,6 +280,43 @@ impl MonthAcc {
     }
 }
 
+/// An answer that is not a whole point, summed in micro-units.
+fn add_value(acc: &mut ItemAcc, v: f64, max: f64) {
+    let x = (v * MICRO).round() as i64;
+    acc.n += 1;
+    acc.sum_micro += x;
+    acc.sq_micro += i128::from(x) * i128::from(x);
+    acc.top2 += u64::from(v >= max - 1.0);
+}
+
+/// The answers after the items of a valid questionnaire: `overall` (counted as an item in
+/// its own slot) and `recommend` (promoter, passive or detractor).
+fn add_extras(model: &SurveyModel, m: &mut MonthAcc, answers: &[Ans]) {
+    let mut slot = model.items.len();
+    if model.overall.is_some() {
+        match answers[slot] {
+            Ans::Blank => {}
+            Ans::Point(k) => m.counts[slot * model.span + usize::from(k)] += 1,
+            Ans::Value(v) => add_value(&mut m.items[slot], v, model.max),
+        }
+        slot += 1;
+    }
+    if model.recommend.is_some() {
+        let v = match answers[slot] {
+            Ans::Blank => return,
+            Ans::Point(k) => f64::from(k),
+            Ans::Value(v) => v,
+        };
+        m.nps[if v >= 9.0 {
+            0
+        } else if v > 6.0 {
+            1
+        } else {
+            2
+        }] += 1;
+    }
+}
+
 /// Lowest scores first; ties by position in the input, so the choice is deterministic.
 fn trim_comments(v: &mut Vec<LowComment>, keep: usize) {
     v.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.pos.cmp(&b.pos)));
@@ -229,25 +328,37 @@ fn trim_comments(v: &mut Vec<LowComment>, keep: usize) {
 pub struct SurveyAcc {
     pub months: BTreeMap<YearMonth, MonthAcc>,
     n_items: usize,
+    slots: usize,
+    dims: Vec<(usize, usize)>,
     span: usize,
     keep: usize,
 }
 
 impl SurveyAcc {
     pub fn new(model: &SurveyModel) -> Self {
-        SurveyAcc { months: BTreeMap::new(), n_items: model.items.len(), span: model.span, keep: model.comments_kept }
+        SurveyAcc {
+            months: BTreeMap::new(),
+            n_items: model.items.len(),
+            slots: model.slots(),
+            dims: model.dim_ranges(),
+            span: model.span,
+            keep: model.comments_kept,
+        }
     }
 
     pub fn add(&mut self, model: &SurveyModel, row: &SurveyRow) {
-        let (n_items, span) = (self.n_items, self.span);
-        let m = self.months.entry(row.date.month_key()).or_insert_with(|| MonthAcc::new(n_items, span));
+        let (n_items, slots, span, dims) = (self.n_items, self.slots, self.span, &self.dims);
+        let m = self.months.entry(row.date.month_key()).or_insert_with(|| MonthAcc::new(n_items, slots, span, dims));
         m.returned += 1;
         m.note_row(row.pos);
-        let answered = row.answers.iter().filter(|a| **a != Ans::Blank).count();
+        let items = &row.answers[..n_items];
+        let answered = items.iter().filter(|a| **a != Ans::Blank).count();
         if answered < model.required {
             return;
         }
         m.valid += 1;
+        m.moments.add(items, model.min_micro);
+        add_extras(model, m, row.answers);
         // One pass counts each answer and computes the respondent's own score: per dimension
         // the mean of the rescaled items answered, then the weighted mean over the dimensions
         // answered at all (weights renormalise over those, as `stats::weighted_mean`).
@@ -262,9 +373,7 @@ impl SurveyAcc {
                         points += usize::from(k);
                     }
                     Ans::Value(v) => {
-                        let acc = &mut m.items[i];
-                        acc.n += 1;
-                        acc.sum_micro += (v * MICRO).round() as i64;
+                        add_value(&mut m.items[i], v, model.max);
                         mixed = true;
                     }
                 }
@@ -415,8 +524,17 @@ pub struct ItemResult {
     pub score: Option<f64>,
     /// Valid questionnaires that answered the item.
     pub n: u64,
+    /// Half-width of the 95% interval: t(n − 1, .975)·s/√n·FPC; `null` below two answers.
+    pub margin: Option<f64>,
+    /// score − margin, score + margin.
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    /// Share of its answers in the top two scale points (满意率).
+    pub top2: Option<f64>,
     pub previous: Option<f64>,
     pub change: Option<f64>,
+    /// The change with its 95% margin and whether it is significant.
+    pub comparison: Option<Comparison>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -426,8 +544,17 @@ pub struct DimensionResult {
     /// Weight as a share of all weights (λⱼ / Σλ).
     pub weight_share: f64,
     pub score: Option<f64>,
+    /// Half-width of the 95% interval of the score (a linear combination of item means).
+    pub margin: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    /// Share of the answers to its items (pooled) in the top two scale points.
+    pub top2: Option<f64>,
     pub previous: Option<f64>,
     pub change: Option<f64>,
+    pub comparison: Option<Comparison>,
+    /// Cronbach's α of its items.
+    pub reliability: Reliability,
     pub items: Vec<ItemResult>,
 }
 
@@ -467,6 +594,7 @@ pub struct ItemRef {
     pub item: String,
     pub score: f64,
     pub change: Option<f64>,
+    pub comparison: Option<Comparison>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -484,8 +612,20 @@ pub struct SurveyResult {
     pub index: Option<f64>,
     /// Index − the previous period's index (unrounded); `null` without both.
     pub index_change: Option<f64>,
+    /// Half-width of the index's 95% interval, and the interval.
+    pub index_margin: Option<f64>,
+    pub index_low: Option<f64>,
+    pub index_high: Option<f64>,
+    /// The index change with its 95% margin and whether it is significant.
+    pub index_comparison: Option<Comparison>,
     pub index_band: Option<String>,
+    /// The overall-satisfaction item (`[survey] overall`), beside the index; `null` without one.
+    pub overall: Option<ItemResult>,
+    /// The Net Promoter Score of `[survey] recommend`; `null` without one.
+    pub nps: Option<NpsResult>,
     pub issued: Option<u64>,
+    /// The surveyed population of the period's plan (finite population correction).
+    pub population: Option<u64>,
     pub returned: u64,
     pub valid: u64,
     /// Returned but answering fewer than `required_answers` items.
@@ -500,6 +640,8 @@ pub struct SurveyResult {
     pub valid_return_rate: Option<f64>,
     pub verdict: Verdict,
     pub dimensions: Vec<DimensionResult>,
+    /// Dimensions whose Cronbach's α is below 0.6 (warned), in config order.
+    pub low_reliability: Vec<String>,
     pub bands: Vec<BandResult>,
     pub lowest_items: Vec<ItemRef>,
     pub largest_rise: Option<ItemRef>,
@@ -514,31 +656,87 @@ fn ratio(a: u64, b: Option<u64>) -> Option<f64> {
 }
 
 struct Scores {
-    items: Vec<Option<f64>>,
+    /// Per answer slot: the items, then the overall item.
+    items_and_overall: Vec<Option<f64>>,
     dims: Vec<Option<f64>>,
     index: Option<f64>,
 }
 
 fn scores(model: &SurveyModel, m: &MonthAcc) -> Scores {
     let items: Vec<Option<f64>> =
-        (0..model.items.len()).map(|i| m.item_mean(i, model).1.map(|x| rescale(x, model.min, model.max))).collect();
+        (0..model.slots()).map(|i| m.item_mean(i, model).1.map(|x| rescale(x, model.min, model.max))).collect();
     let dims: Vec<Option<f64>> =
         model.dims.iter().map(|d| weighted_mean(items[d.start..d.end].iter().map(|s| (1.0, *s)))).collect();
     let index = weighted_mean(model.dims.iter().zip(&dims).map(|(d, s)| (d.weight, *s)));
-    Scores { items, dims, index }
+    Scores { items_and_overall: items, dims, index }
+}
+
+/// score − margin and score + margin.
+fn bounds(score: Option<f64>, margin: Option<f64>) -> (Option<f64>, Option<f64>) {
+    match score.zip(margin) {
+        Some((s, e)) => (Some(s - e), Some(s + e)),
+        None => (None, None),
+    }
+}
+
+/// One item (or the overall item, slot `i`) with its interval, top-2-box and change.
+#[allow(clippy::too_many_arguments)]
+fn item_result(
+    name: &str,
+    m: &MonthAcc,
+    model: &SurveyModel,
+    i: usize,
+    cur: &Scores,
+    est: &Estimates,
+    previous: Option<f64>,
+    prev_est: Option<&Estimates>,
+) -> ItemResult {
+    let score = cur.items_and_overall[i];
+    let margin = est.items[i].and_then(|e| e.margin());
+    let (low, high) = bounds(score, margin);
+    ItemResult {
+        name: name.to_string(),
+        score,
+        n: m.item_mean(i, model).0,
+        margin,
+        low,
+        high,
+        top2: top2(model, m, i..i + 1),
+        previous,
+        change: diff(score, previous),
+        comparison: compare(est.items[i].as_ref(), prev_est.and_then(|p| p.items[i].as_ref())),
+    }
 }
 
 fn diff(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     Some(a? - b?)
 }
 
-/// Computes every figure of `period`; `None` when it has no responses.
-pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: Option<u64>) -> Option<SurveyResult> {
+/// Computes every figure of `period`; `None` when it has no responses. `population` gives
+/// a period's surveyed population, when its plan has one.
+pub fn summarize(
+    model: &SurveyModel,
+    acc: &SurveyAcc,
+    period: Period,
+    issued: Option<u64>,
+    population: &dyn Fn(Period) -> Option<u64>,
+) -> Option<SurveyResult> {
     let m = acc.period(period)?;
     let cur = scores(model, &m);
+    let cur_est = estimates(model, &m, &cur.items_and_overall, population(period));
     let prev_period = period.previous();
-    let prev = acc.period(prev_period).map(|p| (scores(model, &p), p.valid));
-    let dimensions = dimension_results(model, &m, &cur, prev.as_ref().map(|(s, _)| s));
+    let prev = acc.period(prev_period).map(|p| {
+        let s = scores(model, &p);
+        let e = estimates(model, &p, &s.items_and_overall, population(prev_period));
+        (s, p.valid, e)
+    });
+    let prev_est = prev.as_ref().map(|(_, _, e)| e);
+    let dimensions = dimension_results(model, &m, (&cur, &cur_est), prev.as_ref().map(|(s, _, e)| (s, e)));
+    let overall = model.overall.as_ref().map(|name| {
+        let i = model.items.len();
+        let previous = prev.as_ref().and_then(|(s, ..)| s.items_and_overall[i]);
+        item_result(name, &m, model, i, &cur, &cur_est, previous, prev_est)
+    });
     let (lowest_items, largest_rise, largest_fall) = special_items(&dimensions, model.lowest_items);
     let return_rate = ratio(m.returned, issued);
     let valid_rate = ratio(m.valid, Some(m.returned));
@@ -551,11 +749,19 @@ pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: O
             Some(PeriodIndex { period: p, index: scores(model, &pm).index, valid: pm.valid })
         })
         .collect();
-    let index_change = diff(cur.index, prev.as_ref().and_then(|(s, _)| s.index));
+    let index_change = diff(cur.index, prev.as_ref().and_then(|(s, ..)| s.index));
+    let index_margin = cur_est.index.and_then(|e| e.margin());
     Some(SurveyResult {
         period,
         index: cur.index,
         index_change,
+        index_margin,
+        index_low: cur.index.zip(index_margin).map(|(s, e)| s - e),
+        index_high: cur.index.zip(index_margin).map(|(s, e)| s + e),
+        index_comparison: compare(cur_est.index.as_ref(), prev_est.and_then(|e| e.index.as_ref())),
+        overall,
+        nps: nps_result(model, &m),
+        population: population(period),
         index_band: cur.index.map(|i| model.band_labels[super::stats::band_of(i, &model.band_mins)].clone()),
         issued,
         returned: m.returned,
@@ -567,20 +773,31 @@ pub fn summarize(model: &SurveyModel, acc: &SurveyAcc, period: Period, issued: O
         valid_rate,
         valid_return_rate,
         verdict: verdict(model, return_rate, valid_rate, valid_return_rate),
+        low_reliability: dimensions
+            .iter()
+            .filter(|d| d.reliability.reading == Some(super::precision::AlphaReading::Low))
+            .map(|d| d.name.clone())
+            .collect(),
         dimensions,
         bands: band_results(model, &m),
         lowest_items,
         largest_rise,
         largest_fall,
-        previous: prev.map(|(s, valid)| PeriodIndex { period: prev_period, index: s.index, valid }),
+        previous: prev.map(|(s, valid, _)| PeriodIndex { period: prev_period, index: s.index, valid }),
         trend,
         comments: m.low_comments,
     })
 }
 
-/// Dimension and item scores with their change against the previous period's.
-fn dimension_results(model: &SurveyModel, m: &MonthAcc, cur: &Scores, prev: Option<&Scores>) -> Vec<DimensionResult> {
+/// Dimension and item scores with their intervals and change against the previous period's.
+fn dimension_results(
+    model: &SurveyModel,
+    m: &MonthAcc,
+    (cur, est): (&Scores, &Estimates),
+    prev: Option<(&Scores, &Estimates)>,
+) -> Vec<DimensionResult> {
     let total_weight: f64 = model.dims.iter().map(|d| d.weight).sum();
+    let prev_est = prev.map(|(_, e)| e);
     model
         .dims
         .iter()
@@ -588,24 +805,26 @@ fn dimension_results(model: &SurveyModel, m: &MonthAcc, cur: &Scores, prev: Opti
         .map(|(j, d)| {
             let items = (d.start..d.end)
                 .map(|i| {
-                    let previous = prev.and_then(|p| p.items[i]);
-                    ItemResult {
-                        name: model.items[i].clone(),
-                        score: cur.items[i],
-                        n: m.item_mean(i, model).0,
-                        previous,
-                        change: diff(cur.items[i], previous),
-                    }
+                    let previous = prev.and_then(|(p, _)| p.items_and_overall[i]);
+                    item_result(&model.items[i], m, model, i, cur, est, previous, prev_est)
                 })
                 .collect();
-            let previous = prev.and_then(|p| p.dims[j]);
+            let previous = prev.and_then(|(p, _)| p.dims[j]);
+            let margin = est.dims[j].and_then(|e| e.margin());
+            let (low, high) = bounds(cur.dims[j], margin);
             DimensionResult {
                 name: d.name.clone(),
                 weight: d.weight,
                 weight_share: d.weight / total_weight,
                 score: cur.dims[j],
+                margin,
+                low,
+                high,
+                top2: top2(model, m, d.start..d.end),
                 previous,
                 change: diff(cur.dims[j], previous),
+                comparison: compare(est.dims[j].as_ref(), prev_est.and_then(|p| p.dims[j].as_ref())),
+                reliability: reliability(model, m, j),
                 items,
             }
         })
@@ -638,7 +857,13 @@ fn special_items(dimensions: &[DimensionResult], lowest: usize) -> (Vec<ItemRef>
         .iter()
         .flat_map(|d| d.items.iter().map(move |it| (d, it)))
         .filter_map(|(d, it)| {
-            Some(ItemRef { dimension: d.name.clone(), item: it.name.clone(), score: it.score?, change: it.change })
+            Some(ItemRef {
+                dimension: d.name.clone(),
+                item: it.name.clone(),
+                score: it.score?,
+                change: it.change,
+                comparison: it.comparison,
+            })
         })
         .collect();
     let largest_rise =
@@ -694,6 +919,78 @@ mod tests {
         )
         .unwrap();
         SurveyModel::from_config(&cfg)
+    }
+
+    fn model_of(toml: &str) -> SurveyModel {
+        SurveyModel::from_config(&crate::config::parse_config(toml, "manyi.toml").unwrap())
+    }
+
+    fn add_rows(m: &SurveyModel, acc: &mut SurveyAcc, date: Date, rows: &[Vec<Ans>]) {
+        for (line, answers) in rows.iter().enumerate() {
+            let pos = RowPos { file: 0, line: line as u64 + 2 };
+            acc.add(m, &SurveyRow { pos, id: "", id_is_line: false, date, answers, comment: None });
+        }
+    }
+
+    #[test]
+    fn dimension_interval_is_the_methods_linear_combination() {
+        // METHODS: A = (80, 60, 100, 40, 80, –), B = (60, 60, 80, –, 100, 40) on 0–100,
+        // dimension (A + B)/2 = 70.0 ± 2.7764·7.9162 = [48.02, 91.98]; with one more
+        // dimension the index interval is the same combination scaled by the weight shares.
+        let m = model_of(
+            "[survey]\nfiles = [\"x.csv\"]\nid = \"id\"\ndate = \"d\"\nscale = { min = 0, max = 100 }\nmin_answered = 0.5\n\
+             [[survey.dimensions]]\nname = \"D\"\nitems = [\"a\", \"b\"]\n",
+        );
+        let p = |x: Option<u8>| x.map_or(Ans::Blank, Ans::Point);
+        let a = [Some(80), Some(60), Some(100), Some(40), Some(80), None];
+        let b = [Some(60), Some(60), Some(80), None, Some(100), Some(40)];
+        let rows: Vec<Vec<Ans>> = a.iter().zip(&b).map(|(x, y)| vec![p(*x), p(*y)]).collect();
+        let mut acc = SurveyAcc::new(&m);
+        add_rows(&m, &mut acc, Date::new(2026, 3, 1).unwrap(), &rows);
+        let s = summarize(&m, &acc, Period::Year(2026), None, &|_| None).unwrap();
+        let d = &s.dimensions[0];
+        assert_eq!(d.score, Some(70.0));
+        assert_eq!(round_half_away(d.low.unwrap(), 2), 48.02);
+        assert_eq!(round_half_away(d.high.unwrap(), 2), 91.98);
+        // One dimension: the index is the dimension.
+        assert_eq!(s.index_margin, d.margin);
+        // Item A: 72 ± t(4)·√(520/5).
+        let ia = &d.items[0];
+        assert!((ia.margin.unwrap() - 2.7764451 * (520.0f64 / 5.0).sqrt()).abs() < 1e-5);
+        // A population of 20 shrinks the variance by (20 − 5)/(20 − 1).
+        let f = summarize(&m, &acc, Period::Year(2026), None, &|_| Some(20)).unwrap();
+        let ratio = f.dimensions[0].margin.unwrap() / d.margin.unwrap();
+        assert!((ratio - (15.0f64 / 19.0).sqrt()).abs() < 1e-12, "{ratio}");
+    }
+
+    #[test]
+    fn alpha_top2_and_significance_of_a_period() {
+        // METHODS α rows (4,5,4), (3,3,2), (5,5,5), (2,3,3) → 0.947; top-2-box pooled over
+        // the dimension: answers of 4 or 5 are 6 of 12.
+        let m = model_of(
+            "[survey]\nfiles = [\"x.csv\"]\nid = \"id\"\ndate = \"d\"\n\
+             [[survey.dimensions]]\nname = \"D\"\nitems = [\"a\", \"b\", \"c\"]\n",
+        );
+        let row = |r: [u8; 3]| r.iter().map(|x| Ans::Point(x - 1)).collect::<Vec<_>>();
+        let mut acc = SurveyAcc::new(&m);
+        let rows: Vec<Vec<Ans>> = [[4, 5, 4], [3, 3, 2], [5, 5, 5], [2, 3, 3]].into_iter().map(row).collect();
+        add_rows(&m, &mut acc, Date::new(2025, 3, 1).unwrap(), &rows);
+        let s = summarize(&m, &acc, Period::Year(2025), None, &|_| None).unwrap();
+        let d = &s.dimensions[0];
+        assert_eq!(round_half_away(d.reliability.alpha.unwrap(), 3), 0.947);
+        assert_eq!(d.reliability.reading, Some(crate::analysis::precision::AlphaReading::Good));
+        assert_eq!(d.top2, Some(6.0 / 12.0));
+        assert_eq!(d.items[0].top2, Some(0.5));
+        assert_eq!(d.items[1].top2, Some(0.5));
+        // The next year, the same answers twice and all 5s once more: a rise, not significant
+        // with so few answers.
+        let mut later: Vec<Vec<Ans>> = rows.iter().chain(&rows).cloned().collect();
+        later.push(row([5, 5, 5]));
+        add_rows(&m, &mut acc, Date::new(2026, 3, 1).unwrap(), &later);
+        let s = summarize(&m, &acc, Period::Year(2026), None, &|_| None).unwrap();
+        let c = s.index_comparison.unwrap();
+        assert!(c.change > 0.0 && !c.significant && c.margin > c.change, "{c:?}");
+        assert_eq!(Some(c.change), s.index_change);
     }
 
     #[test]

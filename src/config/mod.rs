@@ -378,6 +378,12 @@ pub struct SurveyConfig {
     pub date: Option<String>,
     /// Optional column of free-text comments (意见建议).
     pub comment: Option<String>,
+    /// Optional overall-satisfaction item column (on the item scale): reported beside the
+    /// index with its interval, not part of it.
+    pub overall: Option<String>,
+    /// Optional "would you recommend" column (0–10), for the Net Promoter Score; not part of
+    /// the index.
+    pub recommend: Option<String>,
     /// The answer scale of the items.
     #[serde(default)]
     pub scale: Scale,
@@ -467,6 +473,9 @@ pub struct Plan {
     pub period: Period,
     /// Questionnaires issued (发放数量).
     pub issued: u64,
+    /// Size of the surveyed population (调查对象总数), for the finite population correction
+    /// of the intervals; without it the population is taken as large.
+    pub population: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -620,6 +629,11 @@ impl SurveyConfig {
 
     pub fn issued_for(&self, period: Period) -> Option<u64> {
         self.plans.iter().find(|p| p.period == period).map(|p| p.issued)
+    }
+
+    /// The population of the plan for `period`, when it gives one.
+    pub fn population_for(&self, period: Period) -> Option<u64> {
+        self.plans.iter().find(|p| p.period == period).and_then(|p| p.population)
     }
 }
 

@@ -127,7 +127,7 @@ fn every_type_error_of_one_section_is_reported() {
         messages(&text),
         [
             "manyi.toml:6:26: invalid type: string \"5\", expected f64",
-            "manyi.toml:7:1: unknown field `minimum`, expected one of `files`, `encoding`, `delimiter`, `sheet`, `filters`, `max_rejected_share`, `format`, `id`, `date`, `comment`, `scale`, `min_answered`, `check_duplicate_ids`, `not_answered`, `not_answered_builtin`, `required_rate`, `required_rate_basis`, `plans`, `min_seconds`, `duration`, `dimensions`",
+            "manyi.toml:7:1: unknown field `minimum`, expected one of `files`, `encoding`, `delimiter`, `sheet`, `filters`, `max_rejected_share`, `format`, `id`, `date`, `comment`, `overall`, `recommend`, `scale`, `min_answered`, `check_duplicate_ids`, `not_answered`, `not_answered_builtin`, `required_rate`, `required_rate_basis`, `plans`, `min_seconds`, `duration`, `dimensions`",
             "manyi.toml:10:16: invalid type: integer `4`, expected a string",
             "manyi.toml:12:10: plan period \"2026-Q5\" is not a period",
             "manyi.toml:16:10: invalid type: string \"ten\", expected u64",
@@ -370,4 +370,51 @@ fn stages_from_actions_needs_an_action_register_with_a_completed_column() {
     );
     let ok = format!("{actions}completed = \"完成日期\"\n");
     assert!(parse_config(&ok, "manyi.toml").unwrap().complaints.unwrap().volume.unwrap().stages_from_actions);
+}
+
+#[test]
+fn population_overall_and_recommend_are_checked_at_their_values() {
+    let text = r#"[survey]
+files = ["x.csv"]
+id = "编号"
+date = "日期"
+overall = "性能"
+recommend = "性能"
+[[survey.plans]]
+period = "2026"
+issued = 100
+population = 80
+[[survey.plans]]
+period = "2025"
+issued = 100
+population = 100
+[[survey.dimensions]]
+name = "甲"
+items = ["性能"]
+"#;
+    let err = parse_config(text, "manyi.toml").unwrap_err().to_string();
+    assert!(
+        err.contains("manyi.toml:5:11: error: [survey] overall = \"性能\" is also an item of dimension \"甲\""),
+        "{err}"
+    );
+    assert!(err.contains("manyi.toml:6:13: error: [survey] recommend = \"性能\" is also an item"), "{err}");
+    assert!(
+        err.contains("manyi.toml:6:13: error: [survey] recommend = \"性能\" is the same column as overall"),
+        "{err}"
+    );
+    assert!(
+        err.contains("manyi.toml:10:14: error: [[survey.plans]] population = 80 for 2026 is smaller than issued = 100"),
+        "{err}"
+    );
+    assert!(!err.contains("population = 100"), "{err}");
+    let ok = parse_config(
+        &text
+            .replace("population = 80", "population = 300")
+            .replace("overall = \"性能\"\nrecommend = \"性能\"\n", "overall = \"总体\"\nrecommend = \"推荐\"\n"),
+        "manyi.toml",
+    )
+    .unwrap();
+    let s = ok.survey.unwrap();
+    assert_eq!(s.population_for(crate::period::Period::Year(2026)), Some(300));
+    assert_eq!(s.overall.as_deref(), Some("总体"));
 }

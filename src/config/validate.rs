@@ -108,6 +108,7 @@ pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
         );
     }
     validate_dimensions(&s.dimensions, p);
+    validate_extra_items(s, p);
     let mut seen_periods = BTreeSet::new();
     for (i, plan) in s.plans.iter().enumerate() {
         if plan.issued == 0 {
@@ -118,11 +119,49 @@ pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
                  Remove the plan if the number is not known",
             );
         }
+        if let Some(n) = plan.population.filter(|n| *n < plan.issued.max(2)) {
+            p.at(
+                path!["survey", "plans", i, "population"],
+                format!(
+                    "[[survey.plans]] population = {n} for {} is smaller than {}",
+                    plan.period,
+                    if plan.issued >= 2 { format!("issued = {}", plan.issued) } else { "2".into() }
+                ),
+                "population is how many customers the sample was drawn from (at least the questionnaires issued); \
+                 leave it out when it is not known",
+            );
+        }
         if !seen_periods.insert(plan.period) {
             p.at(
                 path!["survey", "plans", i, "period"],
                 format!("two plans for period {}", plan.period),
                 "keep one [[survey.plans]] per period",
+            );
+        }
+    }
+}
+
+/// `overall` and `recommend` are read beside the index, never in it: neither may be an item
+/// of a dimension, nor both the same column.
+fn validate_extra_items(s: &SurveyConfig, p: &mut Problems<'_>) {
+    for (key, column) in [("overall", &s.overall), ("recommend", &s.recommend)] {
+        let Some(column) = column else { continue };
+        if let Some(d) = s.dimensions.iter().find(|d| d.items.contains(column)) {
+            p.at(
+                path!["survey", key],
+                format!("[survey] {key} = \"{column}\" is also an item of dimension \"{}\"", d.name),
+                &format!(
+                    "{key} is reported beside the index, not in it: remove \"{column}\" from the dimension's items"
+                ),
+            );
+        }
+    }
+    if let (Some(o), Some(r)) = (&s.overall, &s.recommend) {
+        if o == r {
+            p.at(
+                path!["survey", "recommend"],
+                format!("[survey] recommend = \"{r}\" is the same column as overall"),
+                "recommend is the 0–10 \"would you recommend\" question; overall the overall-satisfaction item",
             );
         }
     }

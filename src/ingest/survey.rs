@@ -10,8 +10,8 @@ use crate::period::{Date, Period};
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Mutex;
 
-/// One usable response. `answers` follows the configured item order
-/// (dimension by dimension).
+/// One usable response. `answers` follows the configured item order (dimension by
+/// dimension), then the `overall` item and the `recommend` answer when configured.
 #[derive(Debug)]
 pub struct SurveyRow<'a> {
     pub pos: RowPos,
@@ -35,7 +35,10 @@ struct Columns {
     /// no date column, and must be dated inside it when there is.
     period: Option<Period>,
     comment: Option<usize>,
+    /// The items, then the `overall` column when configured.
     items: Vec<usize>,
+    /// The `recommend` column (0–10), read after the items.
+    recommend: Option<usize>,
     /// Where the response time is read and the minimum seconds, with `min_seconds`.
     duration: Option<(Duration, f64)>,
 }
@@ -109,6 +112,10 @@ pub struct SurveyReader<'c> {
     /// When `format` is not configured: the answer reader of files detected as each format
     /// (with its skip codes), in `platform::FORMATS` order.
     detected: Vec<AnswerReader>,
+    /// The readers of the 0–10 `recommend` column: with the configured format's skip codes,
+    /// then per detected format (as `detected`).
+    recommend: AnswerReader,
+    detected_recommend: Vec<AnswerReader>,
     items: Vec<&'c str>,
     /// The first file opened and its format: every file of the set must have the same.
     first_format: Mutex<Option<(String, Option<&'static str>)>>,
@@ -132,6 +139,11 @@ impl<'c> SurveyReader<'c> {
                 .map(|f| {
                     AnswerReader::new(&cfg.not_answered_codes(f.skip_codes), &labels, cfg.scale.min, cfg.scale.max)
                 })
+                .collect(),
+            recommend: AnswerReader::new(&cfg.not_answered_codes(cfg.platform_skip_codes()), &[], 0.0, 10.0),
+            detected_recommend: crate::platform::FORMATS
+                .iter()
+                .map(|f| AnswerReader::new(&cfg.not_answered_codes(f.skip_codes), &[], 0.0, 10.0))
                 .collect(),
             items: cfg.items().collect(),
             first_format: Mutex::new(None),
@@ -258,7 +270,9 @@ impl<'c> SurveyReader<'c> {
                 .items
                 .iter()
                 .map(|item| table.column(item, "an item of [[survey.dimensions]]"))
+                .chain(cfg.overall.as_deref().map(|c| table.column(c, "[survey] overall")))
                 .collect::<Result<_>>()?,
+            recommend: cfg.recommend.as_deref().map(|c| table.column(c, "[survey] recommend")).transpose()?,
         })
     }
 
@@ -276,13 +290,15 @@ impl<'c> SurveyReader<'c> {
         let cols = self.columns(table)?;
         let id_column = cols.id.and_then(|i| table.header.get(i).cloned()).unwrap_or_default();
         let sheet = table.sheet.clone();
-        let mut answers = vec![Ans::Blank; self.items.len()];
+        let extra = usize::from(self.cfg.overall.is_some()) + usize::from(self.cfg.recommend.is_some());
+        let mut answers = vec![Ans::Blank; self.items.len() + extra];
         let mut too_fast = 0u64;
-        let reader = match (self.cfg.format, table.format) {
+        let (reader, recommend) = match (self.cfg.format, table.format) {
             (None, Some(f)) => {
-                &self.detected[crate::platform::FORMATS.iter().position(|g| g.name == f).expect("a known format")]
+                let i = crate::platform::FORMATS.iter().position(|g| g.name == f).expect("a known format");
+                (&self.detected[i], &self.detected_recommend[i])
             }
-            _ => &self.answers,
+            _ => (&self.answers, &self.recommend),
         };
         let mut account = read_table(
             table,
@@ -293,7 +309,7 @@ impl<'c> SurveyReader<'c> {
                     too_fast += 1;
                     return Err(fast);
                 }
-                let (id, date, comment) = parse_row(row, cols, reader, &mut answers)?;
+                let (id, date, comment) = parse_row(row, cols, [reader, recommend], &mut answers)?;
                 if !id.is_empty() {
                     match &mut ids {
                         IdCheck::Skip => {}
@@ -388,7 +404,7 @@ fn check_duration(row: &Row, cols: &Columns) -> std::result::Result<Option<CellE
 fn parse_row<'r>(
     row: &Row<'r>,
     cols: &Columns,
-    reader: &AnswerReader,
+    [reader, recommend]: [&AnswerReader; 2],
     answers: &mut [Ans],
 ) -> std::result::Result<(&'r str, Date, Option<&'r str>), CellError> {
     let id = match cols.id {
@@ -415,6 +431,9 @@ fn parse_row<'r>(
             Some(a) => a,
             None => reader.answer(cell).map_err(|reason| (Some(idx), reason))?,
         };
+    }
+    if let Some(idx) = cols.recommend {
+        answers[cols.items.len()] = recommend.answer(row.bytes(idx)).map_err(|reason| (Some(idx), reason))?;
     }
     let comment = match cols.comment {
         Some(idx) => Some(row.text(idx)?).filter(|c| !c.is_empty()),

@@ -62,6 +62,30 @@ fn direction(v: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     Ok(number::direction(x, digits(&kwargs, Some(1))?.unwrap_or(1)).to_string())
 }
 
+/// `pm`: a margin as `±1.4`, `digits` places (default 1); `null` → nothing, so that
+/// `score {{ margin | pm }}` reads `83.2` when there is no interval.
+fn pm(v: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let Some(x) = number_of(v, "pm")? else { return Ok(String::new()) };
+    Ok(format!("±{}", number::fixed(x, digits(&kwargs, Some(1))?.unwrap_or(1))))
+}
+
+/// The `significant` and `change` of a comparison (`{change, margin, significant}`), `None`
+/// for `null`.
+fn comparison_of(v: &Value) -> TeraResult<Option<(bool, f64)>> {
+    defined(v, "significance")?;
+    if v.is_none() {
+        return Ok(None);
+    }
+    let field = |k: &str| v.as_map().and_then(|m| m.get(&tera::value::Key::Str(k)).cloned());
+    match (field("significant").and_then(|b| b.as_bool()), field("change").and_then(|c| c.as_f64())) {
+        (Some(sig), Some(change)) => Ok(Some((sig, change))),
+        _ => Err(tera::Error::message(format!(
+            "`significance` expects a comparison such as figures.survey.index_comparison, got {}",
+            v.name()
+        ))),
+    }
+}
+
 /// `span`: a list of numbers as `a` when they are all equal, else `min–max`.
 fn span(v: &[Value], kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let d = digits(&kwargs, Some(1))?.unwrap_or(1);
@@ -182,7 +206,7 @@ fn css_string_text(v: &str) -> String {
     out
 }
 
-/// Registers every filter; `category` and `yes_no` name values in the report's language.
+/// Registers every filter; `category`, `significance` and `yes_no` name values in the report's language.
 pub fn register(tera: &mut Tera, labels: &Arc<Labels>, lang: &'static str) {
     tera.register_filter("num", num);
     tera.register_filter("pct", pct);
@@ -203,6 +227,18 @@ pub fn register(tera: &mut Tera, labels: &Arc<Labels>, lang: &'static str) {
         Ok(match v.as_array() {
             Some(list) => Value::from(list.iter().map(name).collect::<Vec<String>>()),
             None => Value::from(name(v)),
+        })
+    });
+    tera.register_filter("pm", pm);
+    let t = Arc::clone(labels);
+    tera.register_filter("significance", move |v: &Value, k: Kwargs, _: &State| -> TeraResult<String> {
+        let class = k.get::<bool>("class")?.unwrap_or(false);
+        Ok(match (comparison_of(v)?, class) {
+            (Some((true, c)), true) => if c > 0.0 { "up" } else { "down" }.to_string(),
+            (_, true) => "flat".to_string(),
+            (Some((true, c)), false) => t.get(if c > 0.0 { "sig_rise" } else { "sig_fall" }),
+            (Some((false, _)), false) => t.get("no_sig_change"),
+            (None, false) => DASH.to_string(),
         })
     });
     let t = Arc::clone(labels);

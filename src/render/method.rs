@@ -117,6 +117,15 @@ fn survey_notes(c: &SurveyConfig, s: &SurveyResult, platform: &[&str], t: &Label
         .map(|d| format!("{} {} ({})", d.name, number::shortest(d.weight), pct(d.weight_share)))
         .collect();
     notes.push(t.fill("m_index", &[("weights", &weights.join("; "))]));
+    notes.push(interval_note(s, t));
+    notes.push(t.get("m_alpha"));
+    notes.push(t.fill("m_top2", &[("from", &number::shortest(c.scale.max - 1.0))]));
+    if let Some(column) = &c.overall {
+        notes.push(t.fill("m_overall", &[("column", column)]));
+    }
+    if let Some(column) = &c.recommend {
+        notes.push(t.fill("m_nps", &[("column", column)]));
+    }
     notes.push(t.get("m_respondent"));
     let bands: Vec<String> = s.bands.iter().map(|b| format!("{} {}", b.label, band_range(b.min, b.below))).collect();
     notes.push(t.fill("m_bands", &[("bands", &bands.join("; "))]));
@@ -124,9 +133,20 @@ fn survey_notes(c: &SurveyConfig, s: &SurveyResult, platform: &[&str], t: &Label
     notes.push(t.fill("m_rates", &[("basis", &basis), ("required", &pct(s.verdict.required))]));
     if let Some(p) = &s.previous {
         notes.push(t.fill("m_change", &[("previous", &p.period.to_string())]));
+        notes.push(t.get("m_significance"));
     }
     notes.push(t.get("m_rounding"));
     notes
+}
+
+/// The interval rule, with the finite population correction when the period's plan gives a
+/// population.
+fn interval_note(s: &SurveyResult, t: &Labels) -> String {
+    let (fpc, combination) = match s.population {
+        Some(n) => (t.fill("m_fpc", &[("population", &n.to_string())]), t.get("m_fpc_combination")),
+        None => (t.get("m_no_fpc"), String::new()),
+    };
+    t.fill("m_interval", &[("fpc", &fpc), ("fpc_combination", &combination)])
 }
 
 /// The not-answered values as applied (the same list the answer reader takes): a blank cell
