@@ -106,7 +106,7 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
     inputs.quality.check_rejected_share()?;
     steps.done("load (ingest, aggregate)");
 
-    let periods = analysis::choose_periods(&settings.config, &inputs, settings.periods)?;
+    let periods = analysis::choose_periods(&settings.config, &inputs, &settings.periods)?;
     let figures = summarize(settings, &model, &inputs, &periods)?;
     steps.done("summarize");
 
@@ -123,7 +123,9 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
         pause_before_swap: settings.pause_before_swap,
         pdf_browser: settings.pdf_browser.clone(),
     };
-    site::write_site(&settings.output, &protected, &files, &options)?;
+    let site_info = Site::of(&settings.config, &labels);
+    let root = |all: &[(String, Vec<u8>)]| render::render_archive(&templates, &site_info, &labels, all);
+    site::write_archive(&settings.output, &protected, &files, &options, &root)?;
     steps.done("write site");
 
     let mut diagnostics = diagnostics(&settings.config, &inputs);
@@ -210,8 +212,9 @@ fn draw(settings: &Settings, labels: &Labels, figures: &[Figures]) -> Result<Vec
         .collect()
 }
 
-/// Every output file: each period's report (in its own `{period}/` folder when the build
-/// covers several, with the archive page at the root).
+/// Every output file of the periods built: each period's report in its own `{period}/`
+/// folder (the archive's root files are rendered when the site is written, from every period
+/// the output then holds).
 fn render(
     settings: &Settings,
     labels: &Labels,
@@ -220,7 +223,6 @@ fn render(
     figures: &[Figures],
     charts: &[Vec<Chart>],
 ) -> Result<Vec<OutputFile>> {
-    let nested = settings.periods.nested();
     let threads = settings.threads.min(figures.len()).max(1);
     let rendered = parallel::parallel_map(figures.len(), threads, |i| {
         render::render_period(&Page {
@@ -232,17 +234,10 @@ fn render(
             templates,
         })
     });
-    // With several periods, each goes into its own folder, linked from the archive page.
-    let folder = |f: &Figures| if nested { format!("{}/", f.period) } else { String::new() };
     let mut files = Vec::new();
     for (f, pages) in figures.iter().zip(rendered) {
-        let folder = folder(f);
-        files.extend(pages?.into_iter().map(|p| OutputFile { path: format!("{folder}{}", p.path), bytes: p.bytes }));
-    }
-    if nested {
-        let newest_first: Vec<(String, &Figures)> = figures.iter().rev().map(|f| (folder(f), f)).collect();
-        let site = Site::of(&settings.config, labels);
-        files.push(render::render_archive(templates, &site, labels, &newest_first)?);
+        let folder = f.period.to_string();
+        files.extend(pages?.into_iter().map(|p| OutputFile { path: format!("{folder}/{}", p.path), bytes: p.bytes }));
     }
     Ok(files)
 }

@@ -304,6 +304,21 @@ impl Period {
         }
     }
 
+    /// The same period a year earlier (for a year: the previous year).
+    pub fn year_ago(self) -> Period {
+        match self {
+            Period::Year(y) => Period::Year(y - 1),
+            Period::Quarter(y, q) => Period::Quarter(y - 1, q),
+            Period::Month(y, m) => Period::Month(y - 1, m),
+        }
+    }
+
+    /// Archive order: newest first — by last day descending, a longer period before the
+    /// shorter ones ending the same day (2026 before 2026-Q4 before 2026-12).
+    pub fn newest_first(a: &Period, b: &Period) -> std::cmp::Ordering {
+        b.last_day().cmp(&a.last_day()).then_with(|| a.first_day().cmp(&b.first_day()))
+    }
+
     pub fn first_day(self) -> Date {
         match self {
             Period::Year(y) => Date { year: y, month: 1, day: 1 },
@@ -335,6 +350,20 @@ impl fmt::Display for Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn year_ago_and_archive_order() {
+        assert_eq!(Period::Quarter(2026, 3).year_ago(), Period::Quarter(2025, 3));
+        assert_eq!(Period::Month(2026, 1).year_ago(), Period::Month(2025, 1));
+        assert_eq!(Period::Year(2026).year_ago(), Period::Year(2025));
+        let mut ps: Vec<Period> = ["2025", "2026-12", "2026-Q3", "2026", "2026-Q4", "2026-07", "2025-Q4"]
+            .iter()
+            .map(|t| Period::parse(t).unwrap())
+            .collect();
+        ps.sort_by(Period::newest_first);
+        let shown: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
+        assert_eq!(shown, ["2026", "2026-Q4", "2026-12", "2026-Q3", "2026-07", "2025", "2025-Q4"]);
+    }
 
     #[test]
     fn month_ordinals_are_consecutive_and_round_trip() {

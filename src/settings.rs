@@ -8,31 +8,49 @@ use crate::period::Period;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Which periods to report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which periods to report; each goes into its own `{period}/` folder of the archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PeriodChoice {
     /// The latest year present in the data.
     Latest,
-    /// Every year present, each in its own folder, plus an archive page.
-    All,
-    One(Period),
+    /// Periods given (`--period 2026-Q3,2026` or `[build] periods`); `all` stands for every
+    /// year present in the data.
+    List { all_years: bool, periods: Vec<Period> },
 }
 
 impl PeriodChoice {
-    pub fn parse(text: Option<&str>) -> Result<PeriodChoice> {
-        match text {
-            None => Ok(PeriodChoice::Latest),
-            Some(t) if t.eq_ignore_ascii_case("all") => Ok(PeriodChoice::All),
-            Some(t) => Period::parse(t).map(PeriodChoice::One).ok_or_else(|| {
-                Error::config(Location::file("--period"), format!("\"{t}\" is not a period"))
-                    .with_hint("write a year (2026), a quarter (2026-Q1), a month (2026-03) or all")
-            }),
+    /// `--period` (a comma-separated list), else `[build] periods`, else the latest year.
+    pub fn parse(text: Option<&str>, configured: &[crate::config::PeriodSpec]) -> Result<PeriodChoice> {
+        use crate::config::PeriodSpec;
+        let specs: Vec<PeriodSpec> = match text {
+            None => configured.to_vec(),
+            Some(t) => t
+                .split(',')
+                .map(|part| {
+                    PeriodSpec::parse(part).ok_or_else(|| {
+                        Error::config(Location::file("--period"), format!("\"{}\" is not a period", part.trim()))
+                            .with_hint(
+                                "write a year (2026), a quarter (2026-Q1), a month (2026-03) or all, \
+                                 several separated by commas (2026-Q3,2026)",
+                            )
+                    })
+                })
+                .collect::<Result<_>>()?,
+        };
+        if specs.is_empty() {
+            return Ok(PeriodChoice::Latest);
         }
-    }
-
-    /// Whether each period goes into its own `{period}/` folder under an archive page.
-    pub fn nested(self) -> bool {
-        self == PeriodChoice::All
+        let all_years = specs.contains(&PeriodSpec::All);
+        let mut periods: Vec<Period> = specs
+            .iter()
+            .filter_map(|s| match s {
+                PeriodSpec::One(p) => Some(*p),
+                PeriodSpec::All => None,
+            })
+            .collect();
+        periods.sort();
+        periods.dedup();
+        Ok(PeriodChoice::List { all_years, periods })
     }
 }
 
@@ -109,7 +127,7 @@ pub struct Settings {
 impl Settings {
     /// Reads and validates the project's config and resolves the run's options.
     pub fn resolve(root: &Path, options: &Options, env: &Env) -> Result<Settings> {
-        let periods = PeriodChoice::parse(options.period.as_deref())?;
+        let period_text = options.period.as_deref();
         let as_of = options
             .as_of
             .as_deref()
@@ -121,6 +139,7 @@ impl Settings {
             })
             .transpose()?;
         let mut project = config::load_project(root)?;
+        let periods = PeriodChoice::parse(period_text, &project.config.build.periods)?;
         if as_of.is_some() {
             project.config.report.cutoff = as_of;
         }

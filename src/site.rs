@@ -188,12 +188,99 @@ pub struct WriteOptions {
     pub pdf_browser: Option<PathBuf>,
 }
 
+/// The periods an output folder holds besides the ones being built: `(folder name, its
+/// summary.json)` for every folder of `out` named as a period (`2026`, `2026-Q3`, `2026-07`)
+/// and holding a summary.json, except `building`. Read under the output lock, so that builds
+/// of different periods into one archive each see the others' folders.
+fn kept_periods(out: &Path, building: &std::collections::BTreeSet<&str>) -> Result<Vec<(String, Vec<u8>)>> {
+    let Ok(entries) = std::fs::read_dir(out) else { return Ok(Vec::new()) };
+    let mut kept = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if building.contains(name.as_str())
+            || crate::period::Period::parse(&name).map(|p| p.to_string()) != Some(name.clone())
+        {
+            continue;
+        }
+        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let summary = e.path().join("summary.json");
+        if summary.symlink_metadata().is_ok_and(|m| m.is_file()) {
+            let bytes = std::fs::read(&summary).map_err(|err| Error::io(&summary, "read the file", err))?;
+            kept.push((name, bytes));
+        }
+    }
+    kept.sort();
+    Ok(kept)
+}
+
+/// Copies a folder's regular files and folders (byte for byte) into `to`.
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).map_err(|e| Error::io(to, "create the folder", e))?;
+    for e in std::fs::read_dir(from).map_err(|e| Error::io(from, "read the folder", e))?.flatten() {
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        match e.file_type() {
+            Ok(t) if t.is_dir() => copy_tree(&src, &dst)?,
+            Ok(t) if t.is_file() => {
+                std::fs::copy(&src, &dst).map_err(|err| Error::io(&src, "copy the file", err))?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Renders the archive's root files (index.html, archive.json) from every period the new
+/// output holds: `(folder name, summary.json)`, kept and new alike.
+pub type RootRenderer<'a> = &'a dyn Fn(&[(String, Vec<u8>)]) -> Result<Vec<OutputFile>>;
+
+/// Writes `files` (each under a period folder) into the archive `out`: the period folders
+/// being built are replaced, every other period folder of `out` is kept byte for byte, and
+/// the root files are rendered by `root` from all of them. The whole new folder is built
+/// beside `out` and swapped in, under the output lock.
+pub fn write_archive<P: AsRef<Path>>(
+    out: &Path,
+    protected: &[P],
+    files: &[OutputFile],
+    options: &WriteOptions,
+    root: RootRenderer,
+) -> Result<()> {
+    let building: std::collections::BTreeSet<&str> =
+        files.iter().filter_map(|f| f.path.split_once('/').map(|(dir, _)| dir)).collect();
+    let new: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .filter_map(|f| f.path.strip_suffix("/summary.json").map(|dir| (dir.to_string(), f.bytes.clone())))
+        .collect();
+    write_site_with(out, protected, files, options, &|target, tmp| {
+        let kept = kept_periods(target, &building)?;
+        for (name, _) in &kept {
+            copy_tree(&target.join(name), &tmp.join(name))?;
+        }
+        let all: Vec<(String, Vec<u8>)> = kept.into_iter().chain(new.iter().cloned()).collect();
+        root(&all)
+    })
+}
+
 /// Writes `files` as the complete content of `out`, replacing what was there.
 pub fn write_site<P: AsRef<Path>>(
     out: &Path,
     protected: &[P],
     files: &[OutputFile],
     options: &WriteOptions,
+) -> Result<()> {
+    write_site_with(out, protected, files, options, &|_, _| Ok(Vec::new()))
+}
+
+/// `write_site`, with `more(target, tmp)` run under the lock once `files` are in the new
+/// folder `tmp`: it may copy into `tmp` from the current output `target` and returns more
+/// files to write.
+fn write_site_with<P: AsRef<Path>>(
+    out: &Path,
+    protected: &[P],
+    files: &[OutputFile],
+    options: &WriteOptions,
+    more: &dyn Fn(&Path, &Path) -> Result<Vec<OutputFile>>,
 ) -> Result<()> {
     check_output(out, protected)?;
     let target = resolve_output(out)?;
@@ -218,6 +305,8 @@ pub fn write_site<P: AsRef<Path>>(
     let pid = std::process::id();
     let tmp = sibling(&target, &format!("tmp-{pid}"));
     let result = write_all(&tmp, files).map_err(with_link_hint).and_then(|()| {
+        let extra = more(&target, &tmp)?;
+        write_files(&tmp, &extra)?;
         if let Some(browser) = &options.pdf_browser {
             for f in files.iter().filter(|f| f.path == "report.html" || f.path.ends_with("/report.html")) {
                 let html = tmp.join(&f.path);
@@ -351,6 +440,10 @@ fn same_file(_: &File, path: &Path) -> bool {
 fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", e))?;
     std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Error::io(dir, "write the marker file", e))?;
+    write_files(dir, files)
+}
+
+fn write_files(dir: &Path, files: &[OutputFile]) -> Result<()> {
     for f in files {
         let rel = Path::new(&f.path);
         // Output paths come from our own renderer, but never let one escape the folder.

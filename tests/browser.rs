@@ -82,7 +82,11 @@ fn sample_site_and_pdf_in_a_real_browser() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let out = project.join("public");
+    let root = project.join("public");
+    // The archive's root page lists the period; the report is in its folder.
+    let index = std::fs::read_to_string(root.join("index.html")).unwrap();
+    assert!(index.contains("href=\"2026/index.html\""), "{index}");
+    let out = root.join("2026");
 
     for page in ["index.html", "report.html"] {
         let html = std::fs::read_to_string(out.join(page)).unwrap();

@@ -21,7 +21,7 @@ fn build_ok(project: &Path, extra: &[&str]) -> PathBuf {
     args.extend_from_slice(extra);
     let o = manyi(&args);
     assert!(o.status.success(), "build failed: {}", stderr(&o));
-    project.join("public")
+    common::built_dir(&o, &project.join("public"))
 }
 
 fn summary(dir: &Path) -> Value {
@@ -266,7 +266,7 @@ fn sample_project_builds() {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sample-out");
     let o = manyi(&["build", src.to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let s = summary(&out);
+    let s = summary(&common::built_dir(&o, &out));
     assert_eq!(s["period"], "2026");
     assert!(s["survey"]["valid"].as_u64().unwrap() > 200);
 }

@@ -12,7 +12,10 @@ fn tmp(name: &str) -> PathBuf {
 }
 
 fn summary(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("public/summary.json")).unwrap()).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(common::report_dir(&dir.join("public")).join("summary.json")).unwrap(),
+    )
+    .unwrap()
 }
 
 /// `manyi init DIR` then `manyi build DIR` works at once, in both languages, and the report is
@@ -34,7 +37,7 @@ fn init_then_build_works_in_both_languages() {
         assert!(s["survey"]["index"].as_f64().is_some_and(|i| i > 0.0 && i < 100.0), "{}", s["survey"]["index"]);
         assert!(s["complaints"]["received"].as_u64().is_some_and(|n| n > 0));
         assert_eq!(s["data_quality"]["rows_rejected"], 0, "the example has no broken rows");
-        let html = std::fs::read_to_string(dir.join("public/index.html")).unwrap();
+        let html = std::fs::read_to_string(common::report_dir(&dir.join("public")).join("index.html")).unwrap();
         assert!(html.contains(title));
         assert!(html.contains(&format!("<html lang=\"{language}\"")), "html lang");
     }
@@ -111,7 +114,7 @@ fn english_report_of_the_example_has_no_chinese_labels() {
     assert!(manyi(&["init", "--language", "en", dir.to_str().unwrap()]).status.success());
     assert!(manyi(&["build", dir.to_str().unwrap()]).status.success());
     for page in ["index.html", "report.md"] {
-        let text = std::fs::read_to_string(dir.join("public").join(page)).unwrap();
+        let text = std::fs::read_to_string(common::report_dir(&dir.join("public")).join(page)).unwrap();
         let text = match (text.find("<style"), text.find("</style>")) {
             (Some(a), Some(b)) => format!("{}{}", &text[..a], &text[b..]),
             _ => text,
@@ -209,7 +212,7 @@ fn serve_rebuilds_when_a_data_file_changes() {
 
     // Edit a data file: one more response in 2026 changes the count of returned questionnaires.
     let returned = |addr: &str| -> u64 {
-        let s: serde_json::Value = serde_json::from_str(&get(addr, "/summary.json").1).unwrap();
+        let s: serde_json::Value = serde_json::from_str(&get(addr, "/2026/summary.json").1).unwrap();
         s["survey"]["returned"].as_u64().unwrap()
     };
     let before = returned(&addr);

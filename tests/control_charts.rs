@@ -23,7 +23,7 @@ fn edit_config(project: &Path, edit: impl Fn(String) -> String) {
 fn build(project: &Path) -> (PathBuf, Value) {
     let o = manyi(&["build", project.to_str().unwrap()]);
     assert!(o.status.success(), "build failed: {}", stderr(&o));
-    let out = project.join("public");
+    let out = common::built_dir(&o, &project.join("public"));
     let s = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     (out, s)
 }

@@ -148,7 +148,7 @@ fn killed_build_leaves_previous_site_untouched() {
     // Each build writes into its own `.public.manyi-tmp-<pid>`.
     let tmp = dir.join(format!(".public.manyi-tmp-{}", child.id()));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !tmp.join("summary.json").exists() {
+    while !tmp.join("index.html").exists() {
         assert!(std::time::Instant::now() < deadline, "the build never wrote its temporary folder");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }

@@ -3,6 +3,7 @@
 //! (item 18). Projects are generated into the test's own temp folder and built through the
 //! real binary.
 
+mod common;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -37,7 +38,10 @@ fn stderr(o: &Output) -> String {
 }
 
 fn summary(dir: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("public/summary.json")).unwrap()).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(common::report_dir(&dir.join("public")).join("summary.json")).unwrap(),
+    )
+    .unwrap()
 }
 
 fn comments(s: &Value) -> Vec<String> {
@@ -169,9 +173,9 @@ fn the_data_quality_section_names_each_files_encoding() {
     let o = build(&dir);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(summary(&dir)["data_quality"]["files"][0]["encoding"], "gb18030");
-    let html = std::fs::read_to_string(dir.join("public/index.html")).unwrap();
+    let html = std::fs::read_to_string(common::report_dir(&dir.join("public")).join("index.html")).unwrap();
     assert!(html.contains("<td>gb18030</td>"), "the data-quality table shows the encoding");
-    let md = std::fs::read_to_string(dir.join("public/report.md")).unwrap();
+    let md = std::fs::read_to_string(common::report_dir(&dir.join("public")).join("report.md")).unwrap();
     assert!(md.contains("| data/s.csv | gb18030 | 1 | 1 | 0 |"), "{md}");
 
     let dir = project("encoding-configured", &gbk, "id", "date", "comment", "encoding = \"gbk\"");
@@ -196,7 +200,7 @@ fn the_data_quality_section_names_each_files_encoding() {
     let o = build(&dir);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(summary(&dir)["data_quality"]["files"][0]["encoding"], Value::Null);
-    let md = std::fs::read_to_string(dir.join("public/report.md")).unwrap();
+    let md = std::fs::read_to_string(common::report_dir(&dir.join("public")).join("report.md")).unwrap();
     assert!(md.contains("| data/s.xlsx | 工作簿 | 1 | 1 | 0 |"), "{md}");
 }
 

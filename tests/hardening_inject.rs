@@ -25,7 +25,7 @@ fn build(project: &Path) -> (PathBuf, String) {
     let o = manyi(&["build", project.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(o.status.success(), "build failed: {stderr}");
-    (project.join("public"), stderr)
+    (common::built_dir(&o, &project.join("public")), stderr)
 }
 
 fn read(path: PathBuf) -> String {

@@ -79,6 +79,7 @@ fn build_ok(project: &Path, extra: &[&str]) -> (Value, String) {
     assert!(o.status.success(), "build failed: {}", stderr(&o));
     let out =
         extra.iter().position(|a| *a == "--output").map_or(project.join("public"), |i| PathBuf::from(extra[i + 1]));
+    let out = common::built_dir(&o, &out);
     let summary = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     (summary, stderr(&o))
 }
@@ -191,7 +192,7 @@ fn conclusions_outside_the_project_are_refused() {
     }
     let p = project("conclusions-allowed", &[ALLOW, ("conclusions.md", &abs)]);
     build_ok(&p, &[]);
-    let html = std::fs::read_to_string(p.join("public/index.html")).unwrap();
+    let html = std::fs::read_to_string(common::report_dir(&p.join("public")).join("index.html")).unwrap();
     assert!(html.contains("SECRET-OUTSIDE-TEXT"), "read when allowed");
 }
 
@@ -251,7 +252,7 @@ fn the_output_folder_is_never_read_back_as_data() {
         let out = p.join("data/site");
         let out = out.to_str().unwrap();
         let (first, _) = build_ok(&p, &["--output", out]);
-        assert!(p.join("data/site/rejected.csv").exists(), "the fixture has rejected rows");
+        assert!(p.join("data/site/2026/rejected.csv").exists(), "the fixture has rejected rows");
         let (second, _) = build_ok(&p, &["--output", out]);
         assert_eq!(first, second, "{files}: the second build reads the same inputs");
         assert_eq!(files_read(&second), ["data/2025.csv", "data/2026.csv"], "{files}");

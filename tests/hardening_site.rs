@@ -64,7 +64,7 @@ fn paused_build(dir: &Path, out: &Path, pause_ms: u64) -> Child {
     loop {
         let written = std::fs::read_dir(parent).unwrap().any(|e| {
             let e = e.unwrap();
-            e.file_name().to_string_lossy().starts_with(&tmp_prefix) && e.path().join("summary.json").exists()
+            e.file_name().to_string_lossy().starts_with(&tmp_prefix) && e.path().join("index.html").exists()
         });
         if written {
             return child;

@@ -1,6 +1,7 @@
 //! Real-world inputs: the sample project saved as GBK CSV and as Excel workbooks must give
 //! the same report as the UTF-8 CSV files.
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -23,10 +24,9 @@ fn copy_project(case: &str) -> PathBuf {
 }
 
 fn build(project: &Path) -> PathBuf {
-    let out = project.join("public");
     let o = Command::new(env!("CARGO_BIN_EXE_manyi")).args(["build", project.to_str().unwrap()]).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    out
+    common::built_dir(&o, &project.join("public"))
 }
 
 fn csv_files(project: &Path) -> Vec<PathBuf> {

@@ -51,6 +51,7 @@ fn precision_fixture_matches_hand_computation() {
     let out = project.join("out");
     let o = manyi(&["build", project.to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
+    let out = common::built_dir(&o, &out);
     // Low α is warned in the terminal.
     assert!(
         stderr(&o)
@@ -137,6 +138,7 @@ fn zh_report_says_no_significant_change_in_words() {
     let out = project.join("out");
     let o = manyi(&["build", project.to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
+    let out = common::built_dir(&o, &out);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("| +1.4 ±21.7 | 无显著变化 |"), "{md}");
     assert!(md.contains("与 2025 比较：+24.1 ±15.3，显著上升。"), "{md}");

@@ -36,7 +36,7 @@ fn build(project: &Path, extra: &[&str]) -> Output {
 fn build_ok(project: &Path, extra: &[&str]) -> PathBuf {
     let o = build(project, extra);
     assert!(o.status.success(), "build failed: {}", stderr(&o));
-    project.join("public")
+    common::built_dir(&o, &project.join("public"))
 }
 
 fn summary(file: &Path) -> Value {
@@ -357,7 +357,7 @@ fn rows_outside_the_filters_are_excluded_and_counted() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(summary(&split.join("summary.json")), s);
+    assert_eq!(summary(&common::built_dir(&o, &split).join("summary.json")), s);
 
     // A filter column missing from a file is an error naming it.
     write(&p, "manyi.toml", &config.replace("\"渠道\"", "\"来源\""));

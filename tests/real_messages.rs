@@ -3,6 +3,7 @@
 //! rejections grouped on the terminal with hints worded per cell kind, every missing column of
 //! a file reported in one run. Projects are generated into the test's temp folder.
 
+mod common;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -32,7 +33,7 @@ fn build(dir: &Path) -> Output {
 fn build_ok(dir: &Path) -> PathBuf {
     let o = build(dir);
     assert!(o.status.success(), "build failed: {}", stderr(&o));
-    dir.join("public")
+    common::built_dir(&o, &dir.join("public"))
 }
 
 fn summary(out: &Path) -> Value {

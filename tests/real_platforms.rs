@@ -24,7 +24,7 @@ fn project(fixture: &str, case: &str, toml: &str) -> PathBuf {
 fn build(project: &Path) -> Value {
     let o = manyi(&["build", project.to_str().unwrap()]);
     assert!(o.status.success(), "build failed: {}", stderr(&o));
-    let text = std::fs::read_to_string(project.join("public/summary.json")).unwrap();
+    let text = std::fs::read_to_string(common::report_dir(&project.join("public")).join("summary.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -99,7 +99,7 @@ fn wjx_by_number_with_format_gives_the_hand_figures() {
     check_min_seconds_figures(&s);
     assert_eq!(s["survey"]["period"], "2026");
     // The method notes list the skip codes applied.
-    let md = std::fs::read_to_string(p.join("public/report.md")).unwrap();
+    let md = std::fs::read_to_string(common::report_dir(&p.join("public")).join("report.md")).unwrap();
     assert!(md.contains("\"-3\"") && md.contains("\"(跳过)\""), "{md}");
     assert!(md.contains("问卷星"), "detected format shown in the data-quality section");
 }
@@ -119,7 +119,7 @@ fn wjx_by_text_detected_gives_the_same_figures() {
     let p = project("wjx-text", "detected", &toml);
     let s = build(&p);
     check_min_seconds_figures(&s);
-    let md = std::fs::read_to_string(p.join("public/report.md")).unwrap();
+    let md = std::fs::read_to_string(common::report_dir(&p.join("public")).join("report.md")).unwrap();
     assert!(md.contains("\"(跳过)\""), "the notes name the detected format's skip codes: {md}");
 }
 

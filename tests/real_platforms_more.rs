@@ -24,7 +24,7 @@ fn project(fixture: &str, case: &str, toml: &str) -> PathBuf {
 fn build(project: &Path) -> Value {
     let o = manyi(&["build", project.to_str().unwrap()]);
     assert!(o.status.success(), "build failed: {}", stderr(&o));
-    let text = std::fs::read_to_string(project.join("public/summary.json")).unwrap();
+    let text = std::fs::read_to_string(common::report_dir(&project.join("public")).join("summary.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -82,7 +82,7 @@ fn tencent_with_format_gives_the_hand_figures() {
     assert_eq!(s["data_quality"]["files"][0]["format"], "tencent");
     // 结束答题时间 18-Apr-2026 … 22-Apr-2026: all in 2026.
     assert_eq!(s["survey"]["period"], "2026");
-    let md = std::fs::read_to_string(p.join("public/report.md")).unwrap();
+    let md = std::fs::read_to_string(common::report_dir(&p.join("public")).join("report.md")).unwrap();
     assert!(md.contains("腾讯问卷"), "format shown in the data-quality section");
 }
 
@@ -164,7 +164,7 @@ fn google_forms_with_format_gives_the_hand_figures() {
     assert!(!comments.is_empty());
     assert_eq!(comments[0]["id"], "10", "{comments:?}");
     assert_eq!(comments[1]["id"], "6", "{comments:?}");
-    let md = std::fs::read_to_string(p.join("public/report.md")).unwrap();
+    let md = std::fs::read_to_string(common::report_dir(&p.join("public")).join("report.md")).unwrap();
     assert!(md.contains("Google"), "format shown in the data-quality section");
 }
 
@@ -249,9 +249,9 @@ fn qualtrics_with_format_gives_the_hand_figures() {
         ]
     );
     // The too-fast row is the file's line 9 (three header rows): rejected.csv says so.
-    let rejected = std::fs::read_to_string(p.join("public/rejected.csv")).unwrap();
+    let rejected = std::fs::read_to_string(common::report_dir(&p.join("public")).join("rejected.csv")).unwrap();
     assert!(rejected.contains(",9,") && rejected.contains("answered in 12 s, below the 30 s minimum"), "{rejected}");
-    let md = std::fs::read_to_string(p.join("public/report.md")).unwrap();
+    let md = std::fs::read_to_string(common::report_dir(&p.join("public")).join("report.md")).unwrap();
     assert!(md.contains("Qualtrics"), "format shown in the data-quality section");
     assert!(md.contains("Survey Preview"), "exclusion reasons shown:\n{md}");
 }
@@ -343,9 +343,9 @@ fn surveymonkey_with_format_gives_the_hand_figures() {
     check(&s, 65.267_857, 9, 8, 1, 0, &[(65.625, 8), (62.5, 8), (62.5, 8), (60.714_286, 7), (75.0, 8)]);
     assert_eq!(s["data_quality"]["rows_too_fast"], 1);
     assert_eq!(s["data_quality"]["files"][0]["format"], "surveymonkey");
-    let rejected = std::fs::read_to_string(p.join("public/rejected.csv")).unwrap();
+    let rejected = std::fs::read_to_string(common::report_dir(&p.join("public")).join("rejected.csv")).unwrap();
     assert!(rejected.contains(",8,") && rejected.contains("answered in 20 s, below the 30 s minimum"), "{rejected}");
-    let md = std::fs::read_to_string(p.join("public/report.md")).unwrap();
+    let md = std::fs::read_to_string(common::report_dir(&p.join("public")).join("report.md")).unwrap();
     assert!(md.contains("SurveyMonkey"), "format shown in the data-quality section");
     assert!(md.contains("End Date − Start Date"), "the duration rule is in the method notes:\n{md}");
 }

@@ -27,7 +27,7 @@ fn build_ok(project: &Path, extra: &[&str]) -> PathBuf {
     args.extend_from_slice(extra);
     let o = manyi(&args);
     assert!(o.status.success(), "build failed: {}", stderr(&o));
-    project.join("public")
+    common::built_dir(&o, &project.join("public"))
 }
 
 fn read(dir: &Path, file: &str) -> String {

@@ -101,7 +101,7 @@ fn build(project: &Path, period: Option<&str>, threads: usize) -> Built {
     let templates = Templates::load(&[], "templates", labels.clone(), lang.code()).unwrap_or_else(|e| panic!("{e}"));
     let model = SurveyModel::from_config(&settings.config);
     let inputs = manyi::load(&settings, &model).unwrap_or_else(|e| panic!("{e}"));
-    let periods = choose_periods(&settings.config, &inputs, settings.periods).unwrap_or_else(|e| panic!("{e}"));
+    let periods = choose_periods(&settings.config, &inputs, &settings.periods).unwrap_or_else(|e| panic!("{e}"));
     let columns: &[String] = settings.config.complaints.as_ref().map_or(&[], |k| &k.pareto);
     let quality = manyi::analysis::DataQuality::of(&inputs.quality);
     let mut reports = Vec::new();
@@ -125,12 +125,15 @@ fn build(project: &Path, period: Option<&str>, threads: usize) -> Built {
         let (html, md) = (text("index.html"), text("report.md"));
         reports.push(Report { figures, charts, html, md });
     }
-    let archive = settings.periods.nested().then(|| {
-        let newest_first: Vec<(String, &Figures)> =
-            reports.iter().rev().map(|r| (format!("{}/", r.figures.period), &r.figures)).collect();
+    // The archive's root page, from the periods' summaries as the site writer passes them.
+    let archive = (reports.len() > 1).then(|| {
+        let summaries: Vec<(String, Vec<u8>)> = reports
+            .iter()
+            .map(|r| (r.figures.period.to_string(), serde_json::to_vec_pretty(&r.figures).unwrap()))
+            .collect();
         let site = Site::of(&settings.config, &labels);
-        let f = render_archive(&templates, &site, &labels, &newest_first).unwrap_or_else(|e| panic!("{e}"));
-        String::from_utf8(f.bytes).unwrap()
+        let files = render_archive(&templates, &site, &labels, &summaries).unwrap_or_else(|e| panic!("{e}"));
+        String::from_utf8(files[0].bytes.clone()).unwrap()
     });
     let css = templates.css.clone();
     let built = Built { labels, css, reports, archive };

@@ -32,7 +32,7 @@ fn project_template_prints_figures_by_name() {
     let dir = project("tests/fixtures/custom-template", "figures");
     let o = build(&dir);
     assert!(o.status.success(), "{}", stderr(&o));
-    let md = read(dir.join("public/report.md"));
+    let md = read(common::report_dir(&dir.join("public")).join("report.md"));
     let expected = "\
 # Customer Satisfaction Survey Report: our own summary for 2026
 
@@ -53,7 +53,7 @@ fn project_template_prints_figures_by_name() {
 ";
     assert_eq!(md, expected);
     // The project's style.css replaces the default one in the page; report.html is the default.
-    let html = read(dir.join("public/index.html"));
+    let html = read(common::report_dir(&dir.join("public")).join("index.html"));
     assert!(html.contains("body { font-family: serif; }"), "the project's stylesheet is inlined");
     assert!(!html.contains(".kpi-main"), "the default stylesheet is replaced, not appended");
     assert!(html.contains("<h2>Complaint analysis</h2>"), "templates without an override stay the default");
@@ -187,7 +187,8 @@ fn every_figure_is_documented() {
         let dir = project(src, &format!("documented-{}", src.replace('/', "-")));
         let o = build(&dir);
         assert!(o.status.success(), "{}", stderr(&o));
-        let summary: serde_json::Value = serde_json::from_str(&read(dir.join("public/summary.json"))).unwrap();
+        let summary: serde_json::Value =
+            serde_json::from_str(&read(common::report_dir(&dir.join("public")).join("summary.json"))).unwrap();
         key_paths(&summary, "figures", &mut paths);
     }
     assert!(paths.len() > 150, "{paths:?}");
@@ -209,5 +210,5 @@ fn a_template_outside_the_project_is_refused() {
     let err = stderr(&o);
     assert!(err.contains("templates/report.md"), "{err}");
     assert!(err.contains("outside the project folder"), "{err}");
-    assert!(!dir.join("public/report.md").exists());
+    assert!(!dir.join("public").exists(), "nothing written");
 }

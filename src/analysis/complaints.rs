@@ -51,6 +51,9 @@ pub struct ComplaintResult {
     /// Status is judged as of this date (the cut-off, or the period's last day).
     pub as_of: Date,
     pub received: u64,
+    /// A quarter's or month's complaints received in the same period a year earlier (`null`
+    /// for a year: its previous period is that, in the charts and the archive).
+    pub year_ago: Option<ReceivedIn>,
     /// Closure figures are `null` ("not available") when the register has neither a closed
     /// date nor a status column.
     pub closed: Option<u64>,
@@ -173,6 +176,13 @@ fn charted_months(period: Period, last: YearMonth) -> Vec<YearMonth> {
     out
 }
 
+/// Complaints received in a period.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceivedIn {
+    pub period: Period,
+    pub received: u64,
+}
+
 /// Every complaint figure of `period`: status as of the cut-off (or the period's last day).
 pub fn summarize_complaints(
     cfg: &ComplaintsConfig,
@@ -205,10 +215,16 @@ pub fn summarize_complaints(
     let satisfied = known_if(known && cfg.followup_satisfied.is_some(), status.satisfied);
     let rate = |a: Option<u64>, b: Option<u64>| a.zip(b).and_then(|(a, b)| ratio(a, b));
     let closure_rate = rate(closed, Some(received));
+    let year_ago = (!matches!(period, Period::Year(_))).then(|| {
+        let ya = period.year_ago();
+        let (lo, hi) = (ya.first_day().month_key().ordinal(), ya.last_day().month_key().ordinal());
+        ReceivedIn { period: ya, received: data.months.iter().filter(|m| (lo..=hi).contains(*m)).count() as u64 }
+    });
     ComplaintResult {
         period,
         as_of,
         received,
+        year_ago,
         closed,
         open: known_if(known, status.open),
         closure_rate,

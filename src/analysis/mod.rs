@@ -86,7 +86,9 @@ pub fn summarize_period(
     if survey.is_none() && !complaint_months(inputs).any(|m| period.contains(m)) {
         return Err(no_complaints(inputs, period));
     }
-    let cutoff = cfg.report.cutoff_date();
+    // Status is judged as of the cut-off, but never after the period's end: an older period
+    // built again (an archive, `--period all`) shows the status its report had at its end.
+    let cutoff = cfg.report.cutoff_date().map(|c| c.min(period.last_day()));
     let stages = cfg
         .complaints
         .as_ref()
@@ -109,15 +111,14 @@ pub fn summarize_period(
     })
 }
 
-/// The periods a build reports: the latest year in the data, one given period, or every
-/// year present (oldest first). The survey's dates decide; without `[survey]`, the
-/// complaints' received dates.
+/// The periods a build reports, oldest first: the latest year in the data, or the periods
+/// given, `all` adding every year present. The survey's dates decide; without `[survey]`,
+/// the complaints' received dates.
 pub fn choose_periods(
     cfg: &Config,
     inputs: &Inputs<Tally>,
-    choice: crate::settings::PeriodChoice,
+    choice: &crate::settings::PeriodChoice,
 ) -> Result<Vec<Period>> {
-    use crate::settings::PeriodChoice;
     if cfg.survey.is_some() {
         return survey_periods(inputs, choice);
     }
@@ -130,11 +131,28 @@ pub fn choose_periods(
         )
         .with_hint("run `manyi check` to see why each row was rejected")
     })?;
-    Ok(match choice {
+    Ok(chosen(choice, latest, || years.iter().copied().map(Period::Year).collect()))
+}
+
+/// The periods of `choice`, sorted and each once; `every_year` lists the years in the data.
+fn chosen(
+    choice: &crate::settings::PeriodChoice,
+    latest: i32,
+    every_year: impl FnOnce() -> Vec<Period>,
+) -> Vec<Period> {
+    use crate::settings::PeriodChoice;
+    match choice {
         PeriodChoice::Latest => vec![Period::Year(latest)],
-        PeriodChoice::One(p) => vec![p],
-        PeriodChoice::All => years.into_iter().map(Period::Year).collect(),
-    })
+        PeriodChoice::List { all_years, periods } => {
+            let mut out = periods.clone();
+            if *all_years {
+                out.extend(every_year());
+            }
+            out.sort();
+            out.dedup();
+            out
+        }
+    }
 }
 
 /// The received months of the complaint register (none without one).
@@ -158,8 +176,7 @@ fn outside_data(message: String, (first, last): (Option<YearMonth>, Option<YearM
 }
 
 /// The periods of a project with a survey: from the survey's dates, as before.
-fn survey_periods(inputs: &Inputs<Tally>, choice: crate::settings::PeriodChoice) -> Result<Vec<Period>> {
-    use crate::settings::PeriodChoice;
+fn survey_periods(inputs: &Inputs<Tally>, choice: &crate::settings::PeriodChoice) -> Result<Vec<Period>> {
     let acc = &inputs.survey.acc;
     let latest = acc.latest_year().ok_or_else(|| {
         Error::data(
@@ -168,11 +185,7 @@ fn survey_periods(inputs: &Inputs<Tally>, choice: crate::settings::PeriodChoice)
         )
         .with_hint("run `manyi check` to see why each row was rejected")
     })?;
-    let periods = match choice {
-        PeriodChoice::Latest => vec![Period::Year(latest)],
-        PeriodChoice::One(p) => vec![p],
-        PeriodChoice::All => acc.periods_like(Period::Year(latest)),
-    };
+    let periods = chosen(choice, latest, || acc.periods_like(Period::Year(latest)));
     // Rows of a file dated by its period alone sit in the period's first month: a report of
     // a shorter kind of period (a quarter for a year's file) would split them wrongly, in the
     // period itself or in its trend and comparison (every earlier period of its kind).

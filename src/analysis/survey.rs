@@ -647,8 +647,23 @@ pub struct SurveyResult {
     pub largest_rise: Option<ItemRef>,
     pub largest_fall: Option<ItemRef>,
     pub previous: Option<PeriodIndex>,
+    /// A quarter's or month's index against the same period a year earlier (`null` for a
+    /// year, whose previous period is that, or when the year-ago period has no responses).
+    pub year_ago: Option<YearAgo>,
     pub trend: Vec<PeriodIndex>,
     pub comments: Vec<LowComment>,
+}
+
+/// The index of the same period a year earlier and the change against it.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearAgo {
+    pub period: Period,
+    pub index: Option<f64>,
+    pub valid: u64,
+    /// Index − the year-ago index (unrounded).
+    pub change: Option<f64>,
+    /// The change with its 95% margin and whether it is significant.
+    pub comparison: Option<Comparison>,
 }
 
 fn ratio(a: u64, b: Option<u64>) -> Option<f64> {
@@ -749,6 +764,23 @@ pub fn summarize(
             Some(PeriodIndex { period: p, index: scores(model, &pm).index, valid: pm.valid })
         })
         .collect();
+    let year_ago = match period {
+        Period::Year(_) => None,
+        _ => {
+            let ya = period.year_ago();
+            acc.period(ya).map(|p| {
+                let s = scores(model, &p);
+                let e = estimates(model, &p, &s.items_and_overall, population(ya));
+                YearAgo {
+                    period: ya,
+                    index: s.index,
+                    valid: p.valid,
+                    change: diff(cur.index, s.index),
+                    comparison: compare(cur_est.index.as_ref(), e.index.as_ref()),
+                }
+            })
+        }
+    };
     let index_change = diff(cur.index, prev.as_ref().and_then(|(s, ..)| s.index));
     let index_margin = cur_est.index.and_then(|e| e.margin());
     Some(SurveyResult {
@@ -784,6 +816,7 @@ pub fn summarize(
         largest_rise,
         largest_fall,
         previous: prev.map(|(s, valid, _)| PeriodIndex { period: prev_period, index: s.index, valid }),
+        year_ago,
         trend,
         comments: m.low_comments,
     })

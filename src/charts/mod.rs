@@ -169,3 +169,19 @@ fn control_chart(ch: &ControlChart, title: String, y_desc: String, t: &Labels) -
     let name = format!("control-{}", ch.kind);
     chart(name.clone(), &name, title, render_control_chart(&spec))
 }
+
+/// The archive page's trend of the yearly index, `(year, index)` oldest first; `None` with
+/// fewer than two years.
+pub fn archive_trend(points: &[(String, Option<f64>)], t: &Labels) -> std::result::Result<Option<String>, String> {
+    if points.len() < 2 {
+        return Ok(None);
+    }
+    let lo = points.iter().filter_map(|p| p.1).fold(100.0, f64::min);
+    let line = LineChart {
+        title: t.get("trend"),
+        points: points.iter().map(|(p, v)| (p.clone(), *v, score_text(*v, DASH))).collect(),
+        min: ((lo - 10.0) / 10.0).floor().max(0.0) * 10.0,
+        max: 100.0,
+    };
+    render_line_chart(&line).map(Some)
+}

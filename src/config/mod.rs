@@ -41,6 +41,38 @@ pub struct Config {
     pub complaints: Option<ComplaintsConfig>,
     /// The corrective/preventive action register (纠正预防措施), optional.
     pub actions: Option<ActionsConfig>,
+    /// Build defaults (the periods built when `--period` is not given).
+    #[serde(default)]
+    pub build: BuildConfig,
+}
+
+/// `[build]`: what a plain `manyi build` builds.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildConfig {
+    /// Periods built when `--period` is not given, e.g. `["2026-Q3", "2026"]` or `["all"]`;
+    /// empty (default): the latest year in the data.
+    #[serde(default, deserialize_with = "values::build_periods")]
+    pub periods: Vec<PeriodSpec>,
+}
+
+/// One entry of a period list: a period, or `all` (every year in the data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodSpec {
+    All,
+    One(Period),
+}
+
+impl PeriodSpec {
+    /// `2026`, `2026-Q3`, `2026-07` or `all`.
+    pub fn parse(text: &str) -> Option<PeriodSpec> {
+        let t = text.trim();
+        if t.eq_ignore_ascii_case("all") {
+            Some(PeriodSpec::All)
+        } else {
+            Period::parse(t).map(PeriodSpec::One)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -7,7 +7,7 @@ use super::*;
 // Reading: each top-level section on its own, from the spanned tree.
 
 /// The top-level sections, in the order serde names them in "unknown field" messages.
-pub(super) const SECTIONS: &[&str] = &["site", "survey", "bands", "report", "complaints", "actions"];
+pub(super) const SECTIONS: &[&str] = &["site", "survey", "bands", "report", "complaints", "actions", "build"];
 
 /// At most this many attempts per section while collecting its type errors.
 pub(super) const MAX_ATTEMPTS: usize = 32;
@@ -208,6 +208,7 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
     let report = p.section::<ReportConfig>("report").map(Option::unwrap_or_default);
     let complaints = p.section::<ComplaintsConfig>("complaints");
     let actions = p.section::<ActionsConfig>("actions");
+    let build = p.section::<BuildConfig>("build").map(Option::unwrap_or_default);
     if matches!((&survey, &complaints), (Ok(None), Ok(None))) {
         p.push(
             0,
@@ -242,5 +243,6 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
         report: report.ok()?,
         complaints: complaints.ok()?,
         actions: actions.ok()?,
+        build: build.ok()?,
     })
 }

@@ -89,6 +89,21 @@ pub(super) fn file_period_value<'de, D: Deserializer<'de>>(d: D) -> Result<Optio
         .ok_or_else(|| invalid(format!("file period \"{text}\" is not a period"), "write 2025, 2025-Q1 or 2025-03"))
 }
 
+pub(super) fn build_periods<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<super::PeriodSpec>, D::Error> {
+    let texts = Vec::<String>::deserialize(d)?;
+    texts
+        .iter()
+        .map(|t| {
+            super::PeriodSpec::parse(t).ok_or_else(|| {
+                invalid(
+                    format!("[build] periods: \"{t}\" is not a period"),
+                    "write years (2026), quarters (2026-Q3), months (2026-07) or \"all\"",
+                )
+            })
+        })
+        .collect()
+}
+
 pub(super) fn report_date_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
     let text = String::deserialize(d)?;
     match crate::period::parse_date(&text) {

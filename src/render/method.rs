@@ -162,6 +162,12 @@ pub fn not_answered_note(codes: &[String], t: &Labels) -> String {
 
 fn complaint_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
     let mut notes = Vec::new();
+    // Where the status date comes from, for complaints and actions alike.
+    let as_of = f.complaints.as_ref().map(|c| c.as_of).or(f.actions.as_ref().map(|a| a.as_of));
+    if let Some(as_of) = as_of {
+        let key = if cfg.report.cutoff_date().is_some() { "m_as_of_cutoff" } else { "m_as_of_period_end" };
+        notes.push(t.fill(key, &[("as_of", &as_of.to_string())]));
+    }
     if let (Some(k), Some(c)) = (&cfg.complaints, &f.complaints) {
         let days = k.deadline_days.map(|d| d.to_string()).unwrap_or_default();
         let column = k.deadline.clone().unwrap_or_default();

@@ -231,31 +231,86 @@ pub fn render_period(page: &Page) -> Result<Vec<OutputFile>> {
     Ok(files)
 }
 
-/// The root page of a multi-period build, linking each period's report: `(folder, figures)`,
-/// newest first.
+/// The archive's root files from every period folder the output holds, `(folder,
+/// summary.json)` in any order: `index.html` (the periods newest first with their headline
+/// figures, and the yearly index trend) and `archive.json` (the same list as data). Each
+/// period's own summary.json is what the root is built from, so the root stays right when
+/// periods are built one at a time.
 pub fn render_archive(
     templates: &Templates,
     site: &Site,
     t: &Labels,
-    periods: &[(String, &Figures)],
-) -> Result<OutputFile> {
+    periods: &[(String, Vec<u8>)],
+) -> Result<Vec<OutputFile>> {
     #[derive(Serialize)]
-    struct Entry<'a> {
+    struct Entry {
+        period: String,
         href: String,
-        figures: &'a Figures,
+        figures: serde_json::Value,
     }
     #[derive(Serialize)]
     struct Archive<'a> {
         site: &'a Site,
         t: &'a Labels,
-        periods: Vec<Entry<'a>>,
+        periods: &'a [Entry],
+        trend: Option<String>,
         css: &'a str,
     }
-    let periods = periods.iter().map(|(folder, f)| Entry { href: format!("{folder}index.html"), figures: f }).collect();
-    let data = serde_json::to_value(Archive { site, t, periods, css: &templates.css })
+    let mut entries: Vec<(crate::period::Period, Entry)> = Vec::with_capacity(periods.len());
+    for (folder, bytes) in periods {
+        let figures: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+            Error::data(
+                Location::file(format!("{folder}/summary.json")),
+                format!("cannot read the period's summary: {e}"),
+            )
+            .with_hint("build that period again (manyi build --period …), or delete its folder from the output")
+        })?;
+        let Some(period) = crate::period::Period::parse(folder) else { continue };
+        entries.push((period, Entry { period: folder.clone(), href: format!("{folder}/index.html"), figures }));
+    }
+    entries.sort_by(|a, b| crate::period::Period::newest_first(&a.0, &b.0));
+    // The trend across the years present (oldest first), when there are two or more.
+    let years: Vec<(String, Option<f64>)> = entries
+        .iter()
+        .rev()
+        .filter(|(p, _)| matches!(p, crate::period::Period::Year(_)))
+        .filter_map(|(_, e)| {
+            let survey = e.figures.get("survey").filter(|s| !s.is_null())?;
+            Some((e.period.clone(), survey.get("index").and_then(serde_json::Value::as_f64)))
+        })
+        .collect();
+    let trend = crate::charts::archive_trend(&years, t).map_err(|e| Error::data(Location::file("index.html"), e))?;
+    let list: Vec<Entry> = entries.into_iter().map(|(_, e)| e).collect();
+    let data = serde_json::to_value(Archive { site, t, periods: &list, trend, css: &templates.css })
         .map_err(|e| Error::data(Location::file("index.html"), e.to_string()))?;
     let html = templates.render("archive.html", &data)?;
-    Ok(OutputFile { path: "index.html".into(), bytes: html.into_bytes() })
+    // archive.json: the periods newest first with their headline figures.
+    let summary: Vec<serde_json::Value> = list
+        .iter()
+        .map(|e| {
+            let f = &e.figures;
+            let pick = |section: &str, keys: &[&str]| -> serde_json::Value {
+                match f.get(section).filter(|v| !v.is_null()) {
+                    None => serde_json::Value::Null,
+                    Some(v) => serde_json::Value::Object(
+                        keys.iter().map(|k| (k.to_string(), v.get(*k).cloned().unwrap_or_default())).collect(),
+                    ),
+                }
+            };
+            serde_json::json!({
+                "period": e.period,
+                "href": e.href,
+                "survey": pick("survey", &["index", "index_margin", "index_band", "valid", "returned"]),
+                "complaints": pick("complaints", &["received", "closed", "closure_rate", "as_of"]),
+            })
+        })
+        .collect();
+    let json = serde_json::to_string_pretty(&serde_json::json!({ "periods": summary }))
+        .map_err(|e| Error::data(Location::file("archive.json"), e.to_string()))?;
+    Ok(vec![
+        OutputFile { path: "index.html".into(), bytes: html.into_bytes() },
+        OutputFile { path: "archive.json".into(), bytes: json.into_bytes() },
+    ])
 }
 
 /// Escapes user text for Markdown: ASCII punctuation that could start markup is

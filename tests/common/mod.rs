@@ -3,12 +3,17 @@
 
 use std::path::Path;
 
-/// Copies a folder tree (fixture projects into the test's own temp folder).
+/// Copies a folder tree (fixture projects into the test's own temp folder), leaving out
+/// manyi's own output folders (marked `.manyi-output`): a local build of a fixture must not
+/// reach the tests' copies.
 pub fn copy_dir(src: &Path, dst: &Path) {
     std::fs::create_dir_all(dst).unwrap();
     for e in std::fs::read_dir(src).unwrap() {
         let e = e.unwrap();
         let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() && e.path().join(".manyi-output").exists() {
+            continue;
+        }
         if e.file_type().unwrap().is_dir() {
             copy_dir(&e.path(), &to);
         } else {
@@ -57,4 +62,32 @@ pub fn zh_default_band_names(json: &str) -> String {
         ("\"Neutral\"", "\"一般\""),
     ];
     names.iter().fold(json.to_string(), |text, (en, zh)| text.replace(en, zh))
+}
+
+/// The report folder of a build's output: an output is an archive of period folders
+/// (`2026/`, `2026-Q3/`) beside its root `index.html`; this is the one period folder a
+/// single-period build wrote (panics when there is not exactly one).
+pub fn report_dir(out: &Path) -> std::path::PathBuf {
+    let periods: Vec<std::path::PathBuf> = std::fs::read_dir(out)
+        .unwrap_or_else(|e| panic!("{}: {e}", out.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir() && p.join("summary.json").is_file())
+        .collect();
+    match &periods[..] {
+        [one] => one.clone(),
+        _ => panic!("{} holds {} period folders, not one: {periods:?}", out.display(), periods.len()),
+    }
+}
+
+/// Where a build's report is: `out/<period>` when the build (its `built … into` line on
+/// stderr) wrote one period, else `out` itself, whose period folders the caller names.
+pub fn built_dir(o: &std::process::Output, out: &Path) -> std::path::PathBuf {
+    let err = String::from_utf8_lossy(&o.stderr);
+    let line = err.lines().rev().find(|l| l.starts_with("built ")).unwrap_or_else(|| panic!("no `built` line: {err}"));
+    let periods = line["built ".len()..].split(" into ").next().unwrap_or_default();
+    if periods.contains(',') {
+        out.to_path_buf()
+    } else {
+        out.join(periods)
+    }
 }
