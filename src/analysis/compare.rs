@@ -32,6 +32,8 @@ pub struct GroupColumn {
 pub struct GroupedPareto {
     /// The group column.
     pub column: String,
+    /// The category column (`[complaints] category`) the Pareto counts.
+    pub category_column: String,
     /// Categories by their count over all groups, descending; ties in order of first
     /// appearance in the period. Every group uses this order.
     pub categories: Vec<CategoryTotal>,
@@ -77,7 +79,7 @@ fn share(a: u64, total: u64) -> f64 {
 }
 
 /// The comparative Pareto of the period's complaints (`in_period`, in input order).
-pub fn grouped_pareto(column: &str, data: &ComplaintData, in_period: &[usize]) -> GroupedPareto {
+pub fn grouped_pareto(column: &str, category_column: &str, data: &ComplaintData, in_period: &[usize]) -> GroupedPareto {
     let n = data.symbols.len();
     let mut overall = Counts::new(n);
     // Group slots in order of first appearance; the blank group has its own slot.
@@ -120,7 +122,7 @@ pub fn grouped_pareto(column: &str, data: &ComplaintData, in_period: &[usize]) -
             shares: order.iter().map(|&k| share(counts.get(k), t)).collect(),
         })
         .collect();
-    GroupedPareto { column: column.to_string(), categories, groups }
+    GroupedPareto { column: column.to_string(), category_column: category_column.to_string(), categories, groups }
 }
 
 /// One category of the period-on-period comparison.

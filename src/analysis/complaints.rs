@@ -269,7 +269,7 @@ pub fn summarize_complaints(
         rate_chart: charts.rate_chart,
         complaint_rate: charts.complaint_rate,
         rate_per: charts.rate_per,
-        grouped_pareto: cfg.pareto_by.as_deref().map(|col| grouped_pareto(col, data, &in_period)),
+        grouped_pareto: cfg.pareto_by.as_deref().map(|col| grouped_pareto(col, &cfg.category, data, &in_period)),
         pareto_change: pareto_change(data, period, &in_period),
         repeat: cfg.customer.as_deref().map(|col| summarize_repeats(col, cfg.repeat_days, data, &in_period)),
         close_days,
