@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 /// An effect is shown when the one-sided p-value is below this.
 pub const ALPHA: f64 = 0.05;
 /// Fewer complete months after the completion month than this: too early to judge.
-pub const MIN_AFTER_MONTHS: u32 = 3;
+pub const MIN_AFTER_MONTHS: u32 = crate::config::EFFECT_MIN_MONTHS;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EffectMonth {

@@ -310,6 +310,10 @@ impl ComplaintsConfig {
     }
 }
 
+/// Fewer complete months after an action's completion than this are too early to judge its
+/// effect; the least `effect_months`.
+pub const EFFECT_MIN_MONTHS: u32 = 3;
+
 /// The default `[actions] effect_months`.
 pub const DEFAULT_EFFECT_MONTHS: u32 = 6;
 

@@ -403,12 +403,16 @@ fn repeat_and_effect_problems_are_reported_at_their_values() {
         "{m:?}"
     );
     assert!(m.iter().any(|x| x.contains("repeat_days is set but customer is not")), "{m:?}");
-    assert!(m[2].contains("effect_months = 61 must be from 1 to 60"), "{m:?}");
+    assert!(m[2].contains("effect_months = 61 must be from 3 to 60"), "{m:?}");
     assert!(m[3].contains("[actions] has no completed column"), "{m:?}");
     // effect_months alone, and a category without any complaint register.
     let text = "[survey]\nfiles = [\"s.csv\"]\nid = \"编号\"\ndate = \"日期\"\n[[survey.dimensions]]\nname = \"a\"\nitems = [\"b\"]\n[actions]\nfiles = [\"a.csv\"]\ncompleted = \"完成日期\"\ncategory = \"类别\"\n";
     assert_eq!(locations(text), ["manyi.toml:11:12"]);
     assert!(messages(text)[0].contains("there is no [complaints] register"));
+    let text =
+        format!("{REGISTER}[actions]\nfiles = [\"a.csv\"]\ncompleted = \"d\"\ncategory = \"c\"\neffect_months = 2\n");
+    assert_eq!(locations(&text), ["manyi.toml:11:17"]);
+    assert!(messages(&text)[0].contains("effect_months = 2 must be from 3 to 60"));
     let text = format!("{REGISTER}[actions]\nfiles = [\"a.csv\"]\neffect_months = 3\n");
     assert_eq!(locations(&text), ["manyi.toml:9:17"]);
     assert!(messages(&text)[0].contains("effect_months is set but category is not"));

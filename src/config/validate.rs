@@ -326,11 +326,15 @@ pub(super) const MAX_EFFECT_MONTHS: u32 = 60;
 /// `[actions] category` and `effect_months`: the effect test needs a completion date and a
 /// complaint register.
 pub(super) fn validate_effect(a: &ActionsConfig, has_complaints: bool, p: &mut Problems<'_>) {
-    if !(1..=MAX_EFFECT_MONTHS).contains(&a.effect_months) {
+    if !(EFFECT_MIN_MONTHS..=MAX_EFFECT_MONTHS).contains(&a.effect_months) {
         p.at(
             path!["actions", "effect_months"],
-            format!("[actions] effect_months = {} must be from 1 to {MAX_EFFECT_MONTHS}", a.effect_months),
-            "the months compared on each side of an action's completion month, e.g. effect_months = 6",
+            format!(
+                "[actions] effect_months = {} must be from {EFFECT_MIN_MONTHS} to {MAX_EFFECT_MONTHS}",
+                a.effect_months
+            ),
+            "the months compared on each side of an action's completion month, e.g. effect_months = 6; fewer than 3 \
+             months after completion are always too early to judge",
         );
     }
     if a.category.is_none() {
