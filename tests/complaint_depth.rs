@@ -233,10 +233,17 @@ fn action_effects_by_the_conditional_binomial_test() {
     assert_eq!((e[2]["after_months"].as_u64(), &e[2]["p_value"]), (Some(1), &Value::Null));
     assert_eq!(e[0]["basis"], "volume");
     let html = read(out.join("index.html"));
-    assert!(html.contains("<td class=\"num\">30 / 12</td><td class=\"num\">12 / 12</td><td class=\"num\">2.50</td><td class=\"num\">1.00</td><td class=\"num\">0.40</td><td class=\"num\">0.0040</td><td class=\"verdict-cell effect-effect\">效果已显现</td>"));
-    assert!(html.contains("<td class=\"num\">0.1153</td><td class=\"verdict-cell effect-no_effect\">尚未显现效果</td>"));
+    assert!(html.contains("<td class=\"num\">30 / 12</td><td class=\"num\">12 / 12</td><td class=\"num\">2.50</td><td class=\"num\">1.00</td><td class=\"num\">0.40</td><td class=\"num\">0.0040</td><td class=\"effect-verdict effect-effect\">效果已显现</td>"));
+    assert!(
+        html.contains("<td class=\"num\">0.1153</td><td class=\"effect-verdict effect-no_effect\">尚未显现效果</td>")
+    );
     assert!(html.contains("为时尚早（完成后不足 3 个完整月）"));
-    assert!(html.contains("5 5 5 5 5 5 | 2 2 2 2 2 2"), "the monthly counts");
+    assert!(
+        html.contains(
+            "来料检验加严 · 各月投诉数（之前 | 之后）：<span class=\"mono\">5 5 5 5 5 5 | 2 2 2 2 2 2</span>"
+        ),
+        "the monthly counts"
+    );
     assert!(html.contains("比较完成月份之前至多 6 个月"), "the window in the notes");
 
     // Without volumes, months are the exposure: t1 = 6, t2 = 6 (the same p-values: only t2 /
