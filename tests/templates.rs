@@ -178,12 +178,13 @@ fn key_paths(v: &serde_json::Value, path: &str, out: &mut std::collections::BTre
 }
 
 /// docs/templates.md names every figure a template can reach: each key path of summary.json
-/// of the sample and the register fixture (which between them fill every optional figure).
+/// of the sample, the register fixture and the depth fixture (which between them fill every
+/// optional figure).
 #[test]
 fn every_figure_is_documented() {
     let docs = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md"));
     let mut paths = std::collections::BTreeSet::new();
-    for src in ["sample-data", "tests/fixtures/register"] {
+    for src in ["sample-data", "tests/fixtures/register", "tests/fixtures/depth"] {
         let dir = project(src, &format!("documented-{}", src.replace('/', "-")));
         let o = build(&dir);
         assert!(o.status.success(), "{}", stderr(&o));

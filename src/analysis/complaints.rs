@@ -1,8 +1,11 @@
 //! Complaint figures for a period: closure, timeliness, follow-up, breakdowns, Pareto,
 //! control charts; and the action register's status.
 
+use super::compare::{grouped_pareto, pareto_change, GroupedPareto, ParetoChange};
 use super::control::{c_chart, rate_chart, ControlChart, Laney, Rate, RateSpec};
 use super::pareto::{compute_pareto, OtherRule, ParetoRow};
+use super::promise::{close_days_histogram, promise_figures, DayBin, PromiseResult};
+use super::repeat::{summarize_repeats, RepeatResult};
 use super::stats::median;
 use crate::config::{ComplaintsConfig, RateChart, VolumeConfig};
 use crate::ingest::registers::{Action, ComplaintData};
@@ -95,6 +98,19 @@ pub struct ComplaintResult {
     /// Complaints per `rate_per` units over the months with a volume.
     pub complaint_rate: Option<f64>,
     pub rate_per: Option<f64>,
+    /// The comparative Pareto by `[complaints] pareto_by` (`null` without it).
+    pub grouped_pareto: Option<GroupedPareto>,
+    /// The category Pareto against the previous period of the same length (`null` when the
+    /// register holds no complaint before the period).
+    pub pareto_change: Option<ParetoChange>,
+    /// Repeat complaints, with `[complaints] customer` (`null` without it).
+    pub repeat: Option<RepeatResult>,
+    /// Days to close of the period's closed complaints with a closed date, in bins (`null`
+    /// when closure is not available).
+    pub close_days: Option<Vec<DayBin>>,
+    /// Time to close and open ages against the promised time (`null` when closure is not
+    /// available or neither `deadline` nor `deadline_days` is configured).
+    pub promise: Option<PromiseResult>,
 }
 
 const OLDEST_SHOWN: usize = 10;
@@ -200,6 +216,19 @@ pub fn summarize_complaints(
     let open = open_cases(data, &status.open_ages, as_of.days() as i32);
     let tables = tally_categories(cfg, data, &in_period);
     let charts = chart_months(cfg, data, volumes, period, cutoff, stage_months);
+    let close_days = known_days(cfg, &status.days);
+    let promised = cfg.deadline.is_some() || cfg.deadline_days.is_some();
+    let promise = (cfg.closure_known() && promised).then(|| {
+        let open: Vec<(i64, i64)> = status
+            .open_ages
+            .iter()
+            .filter_map(|&(i, age)| {
+                let c = &data.complaints[i];
+                c.deadline_day.map(|dl| (age, i64::from(dl) - i64::from(c.received_day)))
+            })
+            .collect();
+        promise_figures(&status.promised, &open)
+    });
     let mut days = status.days;
     let received = in_period.len() as u64;
     // Without a closed date or a status, nothing says whether a complaint is closed: every
@@ -256,7 +285,17 @@ pub fn summarize_complaints(
         rate_chart: charts.rate_chart,
         complaint_rate: charts.complaint_rate,
         rate_per: charts.rate_per,
+        grouped_pareto: cfg.pareto_by.as_deref().map(|col| grouped_pareto(col, &cfg.category, data, &in_period)),
+        pareto_change: pareto_change(data, period, &in_period),
+        repeat: cfg.customer.as_deref().map(|col| summarize_repeats(col, cfg.repeat_days, data, &in_period)),
+        close_days,
+        promise,
     }
+}
+
+/// The days-to-close histogram, when closure can be known.
+fn known_days(cfg: &ComplaintsConfig, days: &[f64]) -> Option<Vec<DayBin>> {
+    cfg.closure_known().then(|| close_days_histogram(days))
 }
 
 /// Closure, timeliness and follow-up counts of the period's complaints as of a date.
@@ -270,6 +309,9 @@ struct Status {
     reopened: u64,
     /// Days to close of each closed complaint (for the mean and median).
     days: Vec<f64>,
+    /// (days to close, promised days = deadline − received) of each closed complaint with a
+    /// closed date and a deadline.
+    promised: Vec<(i64, i64)>,
     /// Open complaints received by the as-of date: (index, age in days at the as-of date).
     open_ages: Vec<(usize, i64)>,
 }
@@ -287,6 +329,7 @@ fn count_status(data: &ComplaintData, in_period: &[usize], as_of: Date) -> Statu
         satisfied: 0,
         reopened: 0,
         days: Vec::new(),
+        promised: Vec::new(),
         open_ages: Vec::new(),
     };
     for &i in in_period {
@@ -304,6 +347,9 @@ fn count_status(data: &ComplaintData, in_period: &[usize], as_of: Date) -> Statu
                 s.reopened += u64::from(c.reopened);
                 if let Some(d) = closed_day {
                     s.days.push(f64::from(d - c.received_day));
+                    if let Some(dl) = c.deadline_day {
+                        s.promised.push((i64::from(d - c.received_day), i64::from(dl) - i64::from(c.received_day)));
+                    }
                 }
                 // On time by the deadline where there is one and a closed date to compare,
                 // else by the on-time column.
@@ -593,6 +639,9 @@ pub struct ActionResult {
     pub open_without_due: u64,
     pub overdue_actions: Vec<ActionRow>,
     pub by_owner: Vec<OwnerCount>,
+    /// The effect of each completed action on its complaint category, with `[actions]
+    /// category` (`null` without it).
+    pub effects: Option<Vec<super::effect::ActionEffect>>,
 }
 
 pub fn summarize_actions(actions: &[Action], as_of: Date) -> ActionResult {
@@ -633,5 +682,6 @@ pub fn summarize_actions(actions: &[Action], as_of: Date) -> ActionResult {
             .into_iter()
             .map(|(o, (open, overdue))| OwnerCount { owner: o.to_string(), open, overdue })
             .collect(),
+        effects: None,
     }
 }

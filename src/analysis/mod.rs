@@ -3,12 +3,16 @@
 //! Survey rows are folded into per-month accumulators that merge exactly (integer sums),
 //! so any period is the merge of its months and parallel runs equal sequential ones.
 
+pub mod compare;
 pub mod complaints;
 pub mod control;
+pub mod effect;
 pub mod moments;
 pub mod pareto;
 pub mod periods;
 pub mod precision;
+pub mod promise;
+pub mod repeat;
 pub mod signals;
 pub mod stats;
 pub mod survey;
@@ -100,7 +104,18 @@ pub fn summarize_period(
         .as_ref()
         .zip(inputs.complaints.as_ref())
         .map(|(k, data)| summarize_complaints(k, data, inputs.volumes.as_ref(), period, cutoff, &stages));
-    let actions = inputs.actions.as_ref().map(|a| summarize_actions(a, cutoff.unwrap_or_else(|| period.last_day())));
+    let as_of = cutoff.unwrap_or_else(|| period.last_day());
+    let actions = inputs.actions.as_ref().map(|a| {
+        let mut r = summarize_actions(a, as_of);
+        let effect_cfg = cfg.actions.as_ref().filter(|c| c.category.is_some());
+        if let (Some(ac), Some(data)) = (effect_cfg, inputs.complaints.as_ref()) {
+            let per = cfg.complaints.as_ref().and_then(|k| k.volume.as_ref()).map(|v| v.per);
+            let input =
+                effect::EffectInputs { window: ac.effect_months, volumes: inputs.volumes.as_ref().zip(per), as_of };
+            r.effects = Some(effect::action_effects(a, data, &input));
+        }
+        r
+    });
     Ok(Figures {
         period,
         manyi_version: env!("CARGO_PKG_VERSION"),

@@ -230,6 +230,35 @@ pub fn median(v: &mut [f64]) -> Option<f64> {
     Some((lower + upper) / 2.0)
 }
 
+/// `P(X ≤ k)` for `X ~ Binomial(n, p)`, summed exactly term by term in log space: the terms
+/// follow `ln f(j+1) = ln f(j) + ln((n−j)/(j+1)) + ln(p/(1−p))` from `ln f(0) = n·ln(1−p)`,
+/// and are added relative to the largest (no underflow for large `n`, no factorials).
+pub fn binomial_cdf(k: u64, n: u64, p: f64) -> f64 {
+    if k >= n || p <= 0.0 {
+        return 1.0;
+    }
+    if p >= 1.0 {
+        return 0.0; // k < n: X = n surely
+    }
+    let odds = p.ln() - (-p).ln_1p();
+    let mut log_terms = Vec::with_capacity(k as usize + 1);
+    let mut l = n as f64 * (-p).ln_1p();
+    for j in 0..=k {
+        log_terms.push(l);
+        l += ((n - j) as f64).ln() - ((j + 1) as f64).ln() + odds;
+    }
+    let top = log_terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let sum: f64 = log_terms.iter().map(|t| (t - top).exp()).sum();
+    (top + sum.ln()).exp().min(1.0)
+}
+
+/// The one-sided p-value of the conditional test of equal rates (METHODS.md, action effect):
+/// `c1` events over exposure `t1` before, `c2` over `t2` after; under equal rates
+/// `c2 | c1 + c2 ~ Binomial(c1 + c2, t2 / (t1 + t2))`, p = P(X ≤ c2).
+pub fn rate_drop_p_value(c1: u64, t1: f64, c2: u64, t2: f64) -> f64 {
+    binomial_cdf(c2, c1 + c2, t2 / (t1 + t2))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,5 +396,36 @@ mod tests {
         assert_eq!(median(&mut [7.0, 7.0, 1.0, 9.0, 7.0, 2.0]), Some(7.0));
         assert_eq!(median(&mut [2.0, 1.0]), Some(1.5));
         assert_eq!(median(&mut []), None);
+    }
+
+    #[test]
+    fn methods_vectors_action_effect_p_values() {
+        // c1 = 30, t1 = 6, c2 = 12, t2 = 6 → 0.00396 (effect shown)
+        let p = rate_drop_p_value(30, 6.0, 12, 6.0);
+        assert!((p - 0.00396).abs() < 5e-6, "{p}");
+        // c1 = 30, t1 = 6, c2 = 9, t2 = 3 → 0.1153 (no effect shown yet)
+        let p = rate_drop_p_value(30, 6.0, 9, 3.0);
+        assert!((p - 0.1153).abs() < 5e-5, "{p}");
+        // Exact sums (rational arithmetic): 0.003957948667448363, 0.11528736745669488.
+        assert!((rate_drop_p_value(30, 6.0, 12, 6.0) - 0.003957948667448363).abs() < 1e-12);
+        assert!((rate_drop_p_value(30, 6.0, 9, 3.0) - 0.11528736745669488).abs() < 1e-12);
+    }
+
+    #[test]
+    fn binomial_cdf_is_exact_for_large_n_and_at_the_edges() {
+        // Exact values from rational arithmetic; (1/2)^2000 alone underflows to 0 in f64.
+        for (k, n, p, exact) in [
+            (1000, 2000, 0.5, 0.5089195055729272),
+            (950, 2000, 0.5, 0.013412073120140347),
+            (450, 5000, 0.1, 0.009068610973223838),
+        ] {
+            let got = binomial_cdf(k, n, p);
+            assert!((got - exact).abs() < 1e-10, "P(X ≤ {k} | {n}, {p}) = {got}, expected {exact}");
+        }
+        assert_eq!(binomial_cdf(0, 0, 0.5), 1.0);
+        assert_eq!(binomial_cdf(3, 3, 0.9), 1.0);
+        assert_eq!(binomial_cdf(2, 5, 0.0), 1.0);
+        assert_eq!(binomial_cdf(2, 5, 1.0), 0.0);
+        assert!((binomial_cdf(0, 3, 0.5) - 0.125).abs() < 1e-15);
     }
 }

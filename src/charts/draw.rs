@@ -10,16 +10,16 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Font stack for every chart: CJK-capable faces first.
-const FONT: &str = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
+pub(super) const FONT: &str = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
 /// plotters writes `font-size = requested / 1.24`; request sizes through this.
-fn px(size: f64) -> f64 {
+pub(super) fn px(size: f64) -> f64 {
     size * 1.24
 }
 
 /// The finished SVG with the characters XML 1.0 forbids (control characters from labels:
 /// plotters escapes `<&` but writes the rest as it is) shown as `\u{1b}`; the markup itself
 /// has none.
-fn xml_chars(svg: String) -> String {
+pub(super) fn xml_chars(svg: String) -> String {
     match crate::diag::visible_controls(&svg) {
         std::borrow::Cow::Borrowed(_) => svg,
         std::borrow::Cow::Owned(shown) => shown,
@@ -27,7 +27,7 @@ fn xml_chars(svg: String) -> String {
 }
 
 /// Series colours, one per group (dimension); colour-blind-safe palette.
-const PALETTE: [RGBColor; 8] = [
+pub(super) const PALETTE: [RGBColor; 8] = [
     RGBColor(31, 102, 163),
     RGBColor(230, 145, 56),
     RGBColor(76, 154, 110),
@@ -37,8 +37,8 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(204, 185, 116),
     RGBColor(100, 181, 205),
 ];
-const INK: RGBColor = RGBColor(51, 51, 51);
-const GRID: RGBColor = RGBColor(225, 225, 225);
+pub(super) const INK: RGBColor = RGBColor(51, 51, 51);
+pub(super) const GRID: RGBColor = RGBColor(225, 225, 225);
 
 /// The largest magnitude an axis end may have: beyond it plotters' arithmetic on the span
 /// overflows. Values past the ends are drawn at the edge.
@@ -66,7 +66,7 @@ pub fn value_axis(lo: f64, hi: f64) -> std::ops::Range<f64> {
 }
 
 /// A value as drawn on the axis `lo..hi`: clamped to it, NaN at `lo`.
-fn on_axis(v: f64, lo: f64, hi: f64) -> f64 {
+pub(super) fn on_axis(v: f64, lo: f64, hi: f64) -> f64 {
     if v.is_nan() {
         lo
     } else {
@@ -186,7 +186,7 @@ pub struct LineChart {
 
 /// The mesh of the charts with one category per x position: horizontal grid lines only,
 /// soft axes, a label slot per category, labels of `label_px`.
-fn category_mesh<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+pub(super) fn category_mesh<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
     mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
     n: usize,
     label_px: f64,
@@ -292,12 +292,12 @@ pub struct ParetoChart {
     pub y_desc: String,
 }
 
-const VITAL: RGBColor = RGBColor(196, 78, 82);
-const TRIVIAL: RGBColor = RGBColor(31, 102, 163);
+pub(super) const VITAL: RGBColor = RGBColor(196, 78, 82);
+pub(super) const TRIVIAL: RGBColor = RGBColor(31, 102, 163);
 const OTHER: RGBColor = RGBColor(170, 170, 170);
 
 /// Shortens a label to about `em` ems, ending with "…" when cut.
-fn fit_label(s: &str, em: f64) -> String {
+pub(super) fn fit_label(s: &str, em: f64) -> String {
     if text_em(s) <= em {
         return s.to_string();
     }

@@ -3,6 +3,7 @@
 //! files; titles and axis texts come from the labels of the report's language.
 
 mod draw;
+mod panels;
 
 pub use draw::text_em;
 use draw::{
@@ -17,12 +18,13 @@ use crate::analysis::Figures;
 use crate::diag::{Error, Location, Result};
 use crate::labels::Labels;
 use crate::number::{self, DASH};
+use panels::{render_histogram, render_panel_chart, HistogramChart, PanelChart};
 
 /// One drawn chart. Templates reach it as `charts["<name>"]`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Chart {
     /// Key in `charts`: `dimensions`, `items`, `bands`, `trend`, `pareto-<column>`,
-    /// `pareto-<column>-weighted`, `control-c`, `control-u`, `control-p`, `control-laney-u` or
+    /// `pareto-<column>-weighted`, `pareto-groups`, `pareto-change`, `close-days`, `control-c`, `control-u`, `control-p`, `control-laney-u` or
     /// `control-laney-p`.
     pub name: String,
     /// Path of the chart file in the period's folder, e.g. `charts/pareto-1.svg`.
@@ -126,6 +128,7 @@ fn complaint_charts(c: &ComplaintResult, pareto_columns: &[String], t: &Labels) 
             charts.push(chart(name, &file, title, render_pareto_chart(&spec))?);
         }
     }
+    charts.extend(comparison_charts(c, t)?);
     if let Some(ch) = &c.control {
         charts.push(control_chart(ch, t.get("c_control"), t.get("c_amount"), t)?);
     }
@@ -184,4 +187,61 @@ pub fn archive_trend(points: &[(String, Option<f64>)], t: &Labels) -> std::resul
         max: 100.0,
     };
     render_line_chart(&line).map(Some)
+}
+
+/// The comparative Pareto by group, the period against the previous one, and the
+/// days-to-close histogram with the promised time.
+fn comparison_charts(c: &ComplaintResult, t: &Labels) -> Result<Vec<Chart>> {
+    let mut charts = Vec::new();
+    if let Some(g) = c.grouped_pareto.as_ref().filter(|g| !g.groups.is_empty()) {
+        let title = t.fill("c_grouped_pareto", &[("category", &g.category_column), ("column", &g.column)]);
+        let spec = PanelChart {
+            title: title.clone(),
+            categories: g.categories.iter().map(|x| t.category(Some(&x.category))).collect(),
+            panels: g
+                .groups
+                .iter()
+                .map(|p| {
+                    let name = p.group.clone().unwrap_or_else(|| t.get("c_not_given"));
+                    let caption = t.fill("c_group_total", &[("group", &name), ("n", &p.total.to_string())]);
+                    (caption, p.counts.iter().map(|n| *n as f64).collect())
+                })
+                .collect(),
+            y_desc: t.get("c_amount"),
+        };
+        charts.push(chart("pareto-groups", "pareto-groups", title, render_panel_chart(&spec))?);
+    }
+    if let Some(ch) = c.pareto_change.as_ref().filter(|ch| !ch.rows.is_empty()) {
+        let (previous, period) = (ch.previous_period.to_string(), c.period.to_string());
+        let title = t.fill("c_change_chart", &[("previous", &previous), ("period", &period)]);
+        let caption = |p: &str, n: u64| t.fill("c_group_total", &[("group", p), ("n", &n.to_string())]);
+        let spec = PanelChart {
+            title: title.clone(),
+            categories: ch.rows.iter().map(|r| t.category(Some(&r.category))).collect(),
+            panels: vec![
+                (caption(&previous, ch.previous_received), ch.rows.iter().map(|r| r.previous as f64).collect()),
+                (caption(&period, ch.received), ch.rows.iter().map(|r| r.count as f64).collect()),
+            ],
+            y_desc: t.get("c_amount"),
+        };
+        charts.push(chart("pareto-change", "pareto-change", title, render_panel_chart(&spec))?);
+    }
+    if let Some(bins) = c.close_days.as_ref().filter(|b| !b.is_empty()) {
+        let title = t.get("c_close_days_chart");
+        let mark = c.promise.as_ref().and_then(|p| {
+            let median = p.promise_median?;
+            let days = number::trimmed(median, 1);
+            let key = if p.promise_min == p.promise_max { "c_promise_mark" } else { "c_promise_mark_median" };
+            Some((median, t.fill(key, &[("days", &days)])))
+        });
+        let spec = HistogramChart {
+            title: title.clone(),
+            bins: bins.iter().map(|b| (b.from, b.to, b.count)).collect(),
+            mark,
+            x_desc: t.get("c_days"),
+            y_desc: t.get("c_amount"),
+        };
+        charts.push(chart("close-days", "close-days", title, render_histogram(&spec))?);
+    }
+    Ok(charts)
 }

@@ -147,8 +147,24 @@ pub struct ComplaintsConfig {
     pub other_after_share: Option<f64>,
     /// Keep at most this many Pareto bars before "Other".
     pub other_max_categories: Option<usize>,
+    /// Group column for the comparative Pareto: one Pareto of the category column per value
+    /// of this column, side by side on the overall category order.
+    pub pareto_by: Option<String>,
+    /// Customer column: repeat complainants and repeat complaints.
+    pub customer: Option<String>,
+    /// A complaint is a repeat when its customer complained within this many days before it
+    /// (default 90).
+    #[serde(default = "default_repeat_days")]
+    pub repeat_days: u32,
     /// Orders or deliveries per month, for a complaint-rate (u or p) chart.
     pub volume: Option<VolumeConfig>,
+}
+
+/// The default `[complaints] repeat_days`.
+pub const DEFAULT_REPEAT_DAYS: u32 = 90;
+
+fn default_repeat_days() -> u32 {
+    DEFAULT_REPEAT_DAYS
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -287,6 +303,12 @@ pub struct ActionsConfig {
     pub verified: Option<String>,
     /// Optional completion date column (完成日期): when a closed action was completed.
     pub completed: Option<String>,
+    /// Optional column naming the complaint category an action addresses (a value of the
+    /// complaints' `category` column): the action's effect is tested on that category.
+    pub category: Option<String>,
+    /// Months compared on each side of an action's completion month (default 6).
+    #[serde(default = "default_effect_months")]
+    pub effect_months: u32,
     /// Status values that mean the action is closed.
     #[serde(default = "ac_closed")]
     pub closed_statuses: Vec<String>,
@@ -318,6 +340,17 @@ impl ComplaintsConfig {
     pub fn closure_known(&self) -> bool {
         self.closed.is_some() || self.status.is_some()
     }
+}
+
+/// Fewer complete months after an action's completion than this are too early to judge its
+/// effect; the least `effect_months`.
+pub const EFFECT_MIN_MONTHS: u32 = 3;
+
+/// The default `[actions] effect_months`.
+pub const DEFAULT_EFFECT_MONTHS: u32 = 6;
+
+fn default_effect_months() -> u32 {
+    DEFAULT_EFFECT_MONTHS
 }
 
 fn ac_id() -> String {

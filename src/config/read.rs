@@ -223,6 +223,7 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
     }
     if let Ok(Some(k)) = &complaints {
         validate_complaints(k, p);
+        validate_repeat(k, p);
     }
     if let Ok(Some(v)) = complaints.as_ref().map(|k| k.as_ref().and_then(|k| k.volume.as_ref())) {
         // An [actions] section with problems of its own is not judged for its completed column.
@@ -235,6 +236,8 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
         validate_register_files(&["actions"], &a.files, p);
         validate_filters("actions", &a.filters, p);
         validate_max_rejected_share(&["actions"], a.max_rejected_share, p);
+        // A [complaints] section with problems of its own still counts as present.
+        validate_effect(a, !matches!(complaints, Ok(None)), p);
     }
     Some(Config {
         site: site.ok()?,

@@ -418,3 +418,49 @@ items = ["性能"]
     assert_eq!(s.population_for(crate::period::Period::Year(2026)), Some(300));
     assert_eq!(s.overall.as_deref(), Some("总体"));
 }
+
+const REGISTER: &str = r#"
+[complaints]
+files = ["data/c.csv"]
+id = "编号"
+received = "受理日期"
+category = "类别"
+"#;
+
+#[test]
+fn depth_keys_have_documented_defaults() {
+    let text = format!("{REGISTER}customer = \"客户\"\npareto_by = \"渠道\"\n[actions]\nfiles = [\"a.csv\"]\n");
+    let c = parse_config(&text, "manyi.toml").unwrap();
+    let k = c.complaints.unwrap();
+    assert_eq!((k.repeat_days, k.customer.as_deref(), k.pareto_by.as_deref()), (90, Some("客户"), Some("渠道")));
+    let a = c.actions.unwrap();
+    assert_eq!((a.effect_months, a.category), (6, None));
+}
+
+#[test]
+fn repeat_and_effect_problems_are_reported_at_their_values() {
+    // Line 7: repeat_days = 0 without customer (two problems at one value); line 10: effect
+    // months out of range; line 11: category without a completed column.
+    let text =
+        format!("{REGISTER}repeat_days = 0\n[actions]\nfiles = [\"a.csv\"]\neffect_months = 61\ncategory = \"类别\"\n");
+    assert_eq!(locations(&text), ["manyi.toml:7:15", "manyi.toml:7:15", "manyi.toml:10:17", "manyi.toml:11:12"]);
+    let m = messages(&text);
+    assert!(
+        m[0].contains("repeat_days = 0 must be from 1 to 3660") || m[1].contains("must be from 1 to 3660"),
+        "{m:?}"
+    );
+    assert!(m.iter().any(|x| x.contains("repeat_days is set but customer is not")), "{m:?}");
+    assert!(m[2].contains("effect_months = 61 must be from 3 to 60"), "{m:?}");
+    assert!(m[3].contains("[actions] has no completed column"), "{m:?}");
+    // effect_months alone, and a category without any complaint register.
+    let text = "[survey]\nfiles = [\"s.csv\"]\nid = \"编号\"\ndate = \"日期\"\n[[survey.dimensions]]\nname = \"a\"\nitems = [\"b\"]\n[actions]\nfiles = [\"a.csv\"]\ncompleted = \"完成日期\"\ncategory = \"类别\"\n";
+    assert_eq!(locations(text), ["manyi.toml:11:12"]);
+    assert!(messages(text)[0].contains("there is no [complaints] register"));
+    let text =
+        format!("{REGISTER}[actions]\nfiles = [\"a.csv\"]\ncompleted = \"d\"\ncategory = \"c\"\neffect_months = 2\n");
+    assert_eq!(locations(&text), ["manyi.toml:11:17"]);
+    assert!(messages(&text)[0].contains("effect_months = 2 must be from 3 to 60"));
+    let text = format!("{REGISTER}[actions]\nfiles = [\"a.csv\"]\neffect_months = 3\n");
+    assert_eq!(locations(&text), ["manyi.toml:9:17"]);
+    assert!(messages(&text)[0].contains("effect_months is set but category is not"));
+}

@@ -338,6 +338,69 @@ pub(super) fn validate_complaints(k: &ComplaintsConfig, p: &mut Problems<'_>) {
     }
 }
 
+/// `[complaints] repeat_days`: at least a day, at most ten years, and only with a customer column.
+pub(super) fn validate_repeat(k: &ComplaintsConfig, p: &mut Problems<'_>) {
+    if !(1..=MAX_DAYS).contains(&k.repeat_days) {
+        p.at(
+            path!["complaints", "repeat_days"],
+            format!("[complaints] repeat_days = {} must be from 1 to {MAX_DAYS}", k.repeat_days),
+            "a complaint is a repeat when its customer complained within this many days before it, e.g. \
+             repeat_days = 90",
+        );
+    }
+    if k.customer.is_none() && written(p, "complaints", "repeat_days") {
+        p.at(
+            path!["complaints", "repeat_days"],
+            "[complaints] repeat_days is set but customer is not: no column says who complained",
+            "name the customer column, e.g. customer = \"客户编号\", or remove repeat_days",
+        );
+    }
+}
+
+/// The longest `repeat_days`: ten years.
+pub(super) const MAX_DAYS: u32 = 3660;
+/// The longest `effect_months` window.
+pub(super) const MAX_EFFECT_MONTHS: u32 = 60;
+
+/// `[actions] category` and `effect_months`: the effect test needs a completion date and a
+/// complaint register.
+pub(super) fn validate_effect(a: &ActionsConfig, has_complaints: bool, p: &mut Problems<'_>) {
+    if !(EFFECT_MIN_MONTHS..=MAX_EFFECT_MONTHS).contains(&a.effect_months) {
+        p.at(
+            path!["actions", "effect_months"],
+            format!(
+                "[actions] effect_months = {} must be from {EFFECT_MIN_MONTHS} to {MAX_EFFECT_MONTHS}",
+                a.effect_months
+            ),
+            "the months compared on each side of an action's completion month, e.g. effect_months = 6; fewer than 3 \
+             months after completion are always too early to judge",
+        );
+    }
+    if a.category.is_none() {
+        if written(p, "actions", "effect_months") {
+            p.at(
+                path!["actions", "effect_months"],
+                "[actions] effect_months is set but category is not: no action names a complaint category",
+                "name the column holding the complaint category each action addresses, e.g. category = \"投诉类别\"",
+            );
+        }
+        return;
+    }
+    let message = if !has_complaints {
+        "[actions] category is set, but there is no [complaints] register to test the actions' effect on"
+    } else if a.completed.is_none() {
+        "[actions] category is set, but [actions] has no completed column: an effect is measured from the completion date"
+    } else {
+        return;
+    };
+    p.at(
+        path!["actions", "category"],
+        message,
+        "add the [complaints] register and name the completion date column, e.g. completed = \"完成日期\", or \
+         remove category",
+    );
+}
+
 /// `[complaints.volume]`'s chart options: the threshold, the tests, stages from actions.
 pub(super) fn validate_control(
     v: &VolumeConfig,

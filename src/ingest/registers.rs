@@ -60,6 +60,11 @@ pub struct Complaint {
     pub status_closed: bool,
     /// The on-time column's answer (`[complaints] on_time`).
     pub on_time: Option<bool>,
+    /// The customer (`[complaints] customer`) as an index into `ComplaintData::customers`;
+    /// `None` when the cell is blank or there is no such column.
+    pub customer: Option<u32>,
+    /// The `[complaints] pareto_by` value (a symbol); `None` when blank or not configured.
+    pub group: Option<u32>,
 }
 
 /// The register as read: records in input order plus the symbol table.
@@ -81,6 +86,9 @@ pub struct ComplaintData {
     /// compact so a period's pass does not stream whole records.
     pub keys: Vec<[u32; 4]>,
     pub weights: Vec<f64>,
+    /// Customers as written (trimmed), apart from the other symbols: there may be one per
+    /// complaint, and the per-period tallies size their tables by `symbols`.
+    pub customers: Symbols,
 }
 
 /// No value, in `ComplaintData::keys`.
@@ -148,6 +156,8 @@ struct ComplaintCols {
     status: Option<usize>,
     on_time: Option<usize>,
     pareto: Vec<usize>,
+    customer: Option<usize>,
+    group: Option<usize>,
 }
 
 impl ComplaintCols {
@@ -168,6 +178,8 @@ impl ComplaintCols {
             status: optional(t, &cfg.status, "[complaints] status")?,
             on_time: optional(t, &cfg.on_time, "[complaints] on_time")?,
             pareto: cfg.pareto.iter().map(|c| t.column(c, "[complaints] pareto")).collect::<Result<_>>()?,
+            customer: optional(t, &cfg.customer, "[complaints] customer")?,
+            group: optional(t, &cfg.pareto_by, "[complaints] pareto_by")?,
         })
     }
 }
@@ -277,6 +289,14 @@ pub fn read_complaints(
             for &i in &c.pareto {
                 pareto.push(sym_at(i)?);
             }
+            let group = match c.group {
+                Some(i) if !row.text(i)?.trim().is_empty() => Some(sym_at(i)?),
+                _ => None,
+            };
+            let customer = match c.customer {
+                Some(i) => Some(row.text(i)?.trim()).filter(|v| !v.is_empty()).map(|v| data.customers.intern(v)),
+                None => None,
+            };
             let id = row.text(c.id)?;
             ids.check(id, c.id)?;
             let id_start = data.ids.len() as u32;
@@ -300,6 +320,8 @@ pub fn read_complaints(
                 weight,
                 status_closed,
                 on_time,
+                customer,
+                group,
             };
             data.push(complaint, &pareto);
             Ok(())
@@ -353,6 +375,9 @@ pub struct Action {
     pub verified: Option<bool>,
     /// The completion date, when `[actions] completed` names a column and the cell is not blank.
     pub completed: Option<Date>,
+    /// The complaint category the action addresses (`[actions] category`), trimmed; `None`
+    /// when blank or not configured.
+    pub category: Option<String>,
 }
 
 pub fn read_actions(
@@ -376,6 +401,7 @@ pub fn read_actions(
                 Some(t.column(&cfg.status, "[actions] status")?),
                 optional(t, &cfg.verified, "[actions] verified")?,
                 optional(t, &cfg.completed, "[actions] completed")?,
+                optional(t, &cfg.category, "[actions] category")?,
             ])
         },
         |row, c, pos| {
@@ -397,6 +423,7 @@ pub fn read_actions(
                 status,
                 verified: c[6].map(|i| row.yes_no(i)).transpose()?.flatten(),
                 completed: c[7].map(|i| row.date(i)).transpose()?.flatten(),
+                category: Some(text(c[8])?.trim().to_string()).filter(|v| !v.is_empty()),
             });
             Ok(())
         },

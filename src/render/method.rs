@@ -214,6 +214,7 @@ fn complaint_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
             (false, false) => String::new(),
         };
         notes.push(t.fill("m_pareto", &[("share", &pct(c.vital_share)), ("other", &other)]).trim_end().to_string());
+        notes.extend(depth_notes(k, c, &deadline, t));
         notes.push(t.get("m_control"));
         if let (Some(v), Some(ch)) = (&k.volume, &c.rate_chart) {
             notes.extend(rate_chart_notes(v, ch, t));
@@ -222,6 +223,9 @@ fn complaint_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
     if let Some(a) = &f.actions {
         let closed = cfg.actions.as_ref().map(|a| a.closed_statuses.join(" / ")).unwrap_or_default();
         notes.push(t.fill("m_actions", &[("as_of", &a.as_of.to_string()), ("closed", &closed)]));
+        if let (Some(ac), Some(_)) = (&cfg.actions, &a.effects) {
+            notes.push(effect_note(cfg, ac, &a.as_of.to_string(), t));
+        }
     }
     notes
 }
@@ -264,4 +268,46 @@ fn rate_chart_notes(v: &VolumeConfig, ch: &ControlChart, t: &Labels) -> Vec<Stri
         notes.push(t.get("m_stages_none"));
     }
     notes
+}
+
+/// The rules of the comparative Pareto, the previous-period comparison, repeat complaints,
+/// the days-to-close histogram and the promise, as applied to this period.
+fn depth_notes(
+    k: &crate::config::ComplaintsConfig,
+    c: &crate::analysis::complaints::ComplaintResult,
+    deadline: &str,
+    t: &Labels,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(g) = &c.grouped_pareto {
+        notes.push(t.fill("m_grouped_pareto", &[("column", &g.column), ("category", &g.category_column)]));
+    }
+    match &c.pareto_change {
+        Some(ch) => notes.push(t.fill("m_pareto_change", &[("previous", &ch.previous_period.to_string())])),
+        None => notes.push(t.get("m_pareto_change_none")),
+    }
+    if let Some(r) = &c.repeat {
+        notes.push(t.fill("m_repeat", &[("column", &r.column), ("days", &r.repeat_days.to_string())]));
+    }
+    let as_of = c.as_of.to_string();
+    if let Some(bin) = c.close_days.as_ref().and_then(|b| b.first()) {
+        let width = (bin.to - bin.from + 1).to_string();
+        notes.push(t.fill("m_close_days", &[("as_of", &as_of), ("width", &width)]));
+    }
+    if c.promise.is_some() && (k.deadline.is_some() || k.deadline_days.is_some()) {
+        notes.push(t.fill("m_promise", &[("deadline", deadline), ("as_of", &as_of)]));
+    }
+    notes
+}
+
+/// The action-effect rule: window, exposure, test and verdicts.
+fn effect_note(cfg: &Config, ac: &crate::config::ActionsConfig, as_of: &str, t: &Labels) -> String {
+    let volume = cfg.complaints.as_ref().and_then(|k| k.volume.as_ref());
+    let exposure = match volume {
+        Some(v) => t.fill("m_effect_volume", &[("per", &number::shortest(v.per))]),
+        None => t.get("m_effect_months"),
+    };
+    let column = ac.category.clone().unwrap_or_default();
+    let months = ac.effect_months.to_string();
+    t.fill("m_effect", &[("as_of", as_of), ("column", &column), ("months", &months), ("exposure", &exposure)])
 }
