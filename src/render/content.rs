@@ -332,7 +332,7 @@ fn lookup<'v>(figures: &'v Value, path: &str, at: usize) -> std::result::Result<
                     format!("did you mean `{}`? ", fixed.join("."))
                 });
                 let shown = parts[..=i].join(".");
-                (at, format!("no figure `{shown}`"), format!("{}every figure is listed in docs/templates.md and in summary.json", near.unwrap_or_default()))
+                (at, format!("no figure `{shown}`"), format!("{}Every figure is listed in docs/templates.md and in summary.json", near.unwrap_or_default()))
             })?,
             Value::Array(items) => part.parse::<usize>().ok().and_then(|k| items.get(k)).ok_or_else(|| {
                 (
