@@ -44,7 +44,9 @@ impl Labels {
     pub fn check_override(&self, key: &str, text: &str) -> Option<(OverrideProblem, String, String)> {
         let Some(original) = self.0.get(key) else {
             let hint = match crate::suggest::closest(key, self.keys()) {
-                Some(near) => format!("did you mean \"{near}\"? The keys are those of themes/default/labels/zh-CN.toml"),
+                Some(near) => {
+                    format!("did you mean \"{near}\"? The keys are those of themes/default/labels/zh-CN.toml")
+                }
                 None => "the keys are those of themes/default/labels/zh-CN.toml (docs/templates.md)".to_string(),
             };
             return Some((OverrideProblem::Key, format!("\"{key}\" is not a label of the default theme"), hint));
@@ -189,7 +191,10 @@ mod tests {
         assert!(hint.starts_with("did you mean \"report_period\"?"), "{hint}");
         let (which, message, _) = en.check_override("report_period", "Period {periode}").unwrap();
         assert_eq!(which, OverrideProblem::Value);
-        assert_eq!(message, "label \"report_period\" has the placeholders {periode}, but the default text has {period}");
+        assert_eq!(
+            message,
+            "label \"report_period\" has the placeholders {periode}, but the default text has {period}"
+        );
         assert!(en.check_override("toc", "Inhalt {x}").is_some(), "a placeholder the default lacks");
         assert_eq!(placeholders("{b} and {a}, {b} {not a name} {"), vec!["a", "b"]);
         let themed = en.with_theme_file("toc = \"Overview\"\n", "themes/x/labels/en.toml").unwrap();

@@ -60,12 +60,19 @@ fn a_content_page_quotes_figures_and_a_chart() {
     let index = format!("{:.1}", s["survey"]["index"].as_f64().unwrap());
     let closure = format!("{:.1}%", s["complaints"]["closure_rate"].as_f64().unwrap() * 100.0);
     let received = s["complaints"]["received"].as_u64().unwrap().to_string();
-    assert_eq!((index.as_str(), closure.as_str(), received.as_str()), ("87.5", "62.5%", "8"), "tests/build.rs's values");
+    assert_eq!(
+        (index.as_str(), closure.as_str(), received.as_str()),
+        ("87.5", "62.5%", "8"),
+        "tests/build.rs's values"
+    );
 
     let html = read(out.join("index.html"));
     let plan = between(&html, "<section class=\"content-page\" id=\"content-2\">", "</section>");
     assert!(plan.contains("<h2>Improvement plan</h2>"), "{plan}");
-    assert!(plan.contains(&format!("stands at <strong>{index}</strong>; the closure rate is\n{closure} of {received}\n")), "{plan}");
+    assert!(
+        plan.contains(&format!("stands at <strong>{index}</strong>; the closure rate is\n{closure} of {received}\n")),
+        "{plan}"
+    );
     assert!(plan.contains("<h3>Where the complaints come from</h3>"), "subheadings move one level down: {plan}");
     let svg = read(out.join("charts/pareto-1.svg"));
     assert!(plan.contains(&format!("<figure class=\"chart\">{svg}</figure>")), "the chart inline: {plan}");
@@ -80,7 +87,10 @@ fn a_content_page_quotes_figures_and_a_chart() {
     let md = read(out.join("report.md"));
     let plan = between(&md, "## Improvement plan\n", "\n## ");
     assert!(plan.contains(&format!("**{index}**; the closure rate is\n{closure} of {received}\n")), "{plan}");
-    assert!(plan.contains("### Where the complaints come from\n\n![Pareto chart: 类别](charts/pareto-1.svg)\n"), "{plan}");
+    assert!(
+        plan.contains("### Where the complaints come from\n\n![Pareto chart: 类别](charts/pareto-1.svg)\n"),
+        "{plan}"
+    );
     assert!(plan.contains("`{{ figure(path=\"survey.index\") }}`"), "{plan}");
     assert!(md.find("## Foreword").unwrap() < md.find("## Survey basics").unwrap());
 }
@@ -103,7 +113,10 @@ fn a_misspelt_figure_or_chart_is_an_error_at_its_place() {
         ),
         "{err}"
     );
-    assert!(err.contains("content/10-plan.md:9:16: error: no chart \"pareto-9\"\n  hint: did you mean \"pareto-1\"?"), "{err}");
+    assert!(
+        err.contains("content/10-plan.md:9:16: error: no chart \"pareto-9\"\n  hint: did you mean \"pareto-1\"?"),
+        "{err}"
+    );
     assert!(!dir.join("public").exists(), "nothing written");
 
     // A `{{` that is not a shortcode is an error too, pointing at it.
@@ -173,7 +186,10 @@ fn label_and_theme_mistakes_are_config_errors() {
     let dir = project("theme-label");
     std::fs::write(dir.join("themes/house/labels/en.toml"), "quality = \"Q\"\nqualty = \"Q\"\n").unwrap();
     let err = stderr(&build(&dir, &[]));
-    assert!(err.contains("themes/house/labels/en.toml:2:1: error: \"qualty\" is not a label of the default theme"), "{err}");
+    assert!(
+        err.contains("themes/house/labels/en.toml:2:1: error: \"qualty\" is not a label of the default theme"),
+        "{err}"
+    );
 
     let dir = project("theme-stray");
     std::fs::write(dir.join("themes/house/styles.css"), "").unwrap();
@@ -181,6 +197,11 @@ fn label_and_theme_mistakes_are_config_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("themes/house/styles.css: error: this is not part of a theme"), "{}", stderr(&o));
     assert!(stderr(&o).contains("did you mean \"style.css\"?"), "{}", stderr(&o));
+
+    let dir = project("theme-path");
+    edit(&dir.join("manyi.toml"), "theme = \"house\"", "theme = \"../house\"");
+    let err = stderr(&build(&dir, &[]));
+    assert!(err.contains("manyi.toml:4:9: error: [site] theme \"../house\" is not a theme name"), "{err}");
 
     let dir = project("theme-missing");
     edit(&dir.join("manyi.toml"), "theme = \"house\"", "theme = \"hous\"");

@@ -256,7 +256,11 @@ fn read_labels(p: &mut Problems<'_>, language: Language) -> Result<BTreeMap<Stri
     let DeValue::Table(top) = p.root.get_ref() else { return Err(()) };
     let Some(section) = top.get("labels") else { return Ok(BTreeMap::new()) };
     let DeValue::Table(table) = section.get_ref() else {
-        p.push(section.span().start, "[labels] must be a table of label texts", "write [labels] then lines such as toc = \"Overview\"");
+        p.push(
+            section.span().start,
+            "[labels] must be a table of label texts",
+            "write [labels] then lines such as toc = \"Overview\"",
+        );
         return Err(());
     };
     let defaults = crate::labels::Labels::for_language(language);
@@ -264,7 +268,11 @@ fn read_labels(p: &mut Problems<'_>, language: Language) -> Result<BTreeMap<Stri
     let mut failed = false;
     for (key, value) in table {
         let DeValue::String(text) = value.get_ref() else {
-            p.push(value.span().start, format!("[labels] {} must be text", key.get_ref()), "write the label in quotes, e.g. toc = \"Overview\"");
+            p.push(
+                value.span().start,
+                format!("[labels] {} must be text", key.get_ref()),
+                "write the label in quotes, e.g. toc = \"Overview\"",
+            );
             failed = true;
             continue;
         };

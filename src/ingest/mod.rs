@@ -378,7 +378,7 @@ pub fn read_theme(scope: &Scope, name: &str, templates: &[&str], labels: &[&str]
         entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     const ROOT: [&str; 3] = ["labels", "style.css", "templates"];
-    for stray in names.iter().filter(|n| !n.starts_with('.') && !ROOT.contains(&n.as_str())) {
+    if let Some(stray) = names.iter().find(|n| !n.starts_with('.') && !ROOT.contains(&n.as_str())) {
         let hint = match crate::suggest::closest(stray, ROOT) {
             Some(k) => format!("did you mean \"{k}\"? A theme holds templates/, style.css and labels/"),
             None => "a theme holds templates/, style.css and labels/, like themes/default/".to_string(),
@@ -389,7 +389,8 @@ pub fn read_theme(scope: &Scope, name: &str, templates: &[&str], labels: &[&str]
         )
         .with_hint(hint));
     }
-    let shown = |folder: &str, (n, text): (String, String)| (n.clone(), TextFile { shown: format!("{folder}/{n}"), text });
+    let shown =
+        |folder: &str, (n, text): (String, String)| (n.clone(), TextFile { shown: format!("{folder}/{n}"), text });
     let sub = format!("{folder}/templates");
     let mut theme = ThemeFiles {
         templates: read_overrides(scope, &sub, templates)?.into_iter().map(|f| shown(&sub, f)).collect(),

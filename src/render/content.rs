@@ -123,19 +123,28 @@ fn render_section(
     if let Some(e) = Error::from_diagnostics(ErrorKind::Config, problems) {
         return Err(e);
     }
-    let (title, html) = markdown::section_to_safe_html(&for_html, &|i| drawn.get(i).map_or(String::new(), |c| c.svg.clone()));
+    let (title, html) =
+        markdown::section_to_safe_html(&for_html, &|i| drawn.get(i).map_or(String::new(), |c| c.svg.clone()));
     let Some(title) = title.filter(|t| !t.is_empty()) else {
         return Err(Error::config(Location::at(file.shown.clone(), 1, Some(1)), "this content page has no title")
             .with_hint("start the page with its title as a level-1 heading, e.g. `# Improvement plan`"));
     };
-    Ok(Section { file: file.shown.clone(), id: format!("content-{n}"), title, html, md: markdown::section_to_safe_markdown(&for_md) })
+    Ok(Section {
+        file: file.shown.clone(),
+        id: format!("content-{n}"),
+        title,
+        html,
+        md: markdown::section_to_safe_markdown(&for_md),
+    })
 }
 
-const SYNTAX_HINT: &str = "write {{ figure(path=\"survey.index\") }}, {{ figure(path=\"complaints.closure_rate\", format=\"pct\") }} \
+const SYNTAX_HINT: &str =
+    "write {{ figure(path=\"survey.index\") }}, {{ figure(path=\"complaints.closure_rate\", format=\"pct\") }} \
                            or {{ chart(name=\"dimensions\") }}; to show {{ as text, put it in a code span: `{{`";
 
 /// A shortcode as written: its function, arguments (name, value, offset of the value) and
 /// the text it spans.
+#[derive(Debug)]
 struct Shortcode {
     range: Range<usize>,
     function: String,
@@ -193,7 +202,9 @@ fn parse_shortcode(md: &str, start: usize) -> std::result::Result<Shortcode, (us
         let (value, value_at) = if bytes.get(i) == Some(&b'"') {
             let from = i + 1;
             let len = md[from..].find(['"', '\n']).filter(|e| md.as_bytes()[from + e] == b'"');
-            let Some(len) = len else { return Err((i, "cannot read this shortcode: the quoted value is not closed".into())) };
+            let Some(len) = len else {
+                return Err((i, "cannot read this shortcode: the quoted value is not closed".into()));
+            };
             i = from + len + 1;
             (md[from..from + len].to_string(), from)
         } else {
@@ -251,14 +262,16 @@ fn fill<'c>(
         if !allowed.contains(&key.as_str()) {
             let near = crate::suggest::closest(key, allowed.iter().copied()).map(|n| format!("did you mean `{n}`? "));
             let hint = format!("{}{}() takes {}", near.unwrap_or_default(), code.function, allowed.join(", "));
-            return Err((at.saturating_sub(key.len() + 2), format!("{}() has no argument `{key}`", code.function), hint));
+            return Err((
+                at.saturating_sub(key.len() + 2),
+                format!("{}() has no argument `{key}`", code.function),
+                hint,
+            ));
         }
     }
     let arg = |k: &str| code.args.iter().find(|(key, _, _)| key == k).map(|(_, v, at)| (v.as_str(), *at));
     let required = |k: &str| {
-        arg(k).ok_or_else(|| {
-            (code.function_at, format!("{}() needs `{k}`", code.function), SYNTAX_HINT.to_string())
-        })
+        arg(k).ok_or_else(|| (code.function_at, format!("{}() needs `{k}`", code.function), SYNTAX_HINT.to_string()))
     };
     if code.function == "chart" {
         let (name, at) = required("name")?;
@@ -269,7 +282,11 @@ fn fill<'c>(
     let digits = match arg("digits") {
         None => None,
         Some((d, d_at)) => Some(d.parse::<u32>().ok().filter(|d| *d <= 12).ok_or_else(|| {
-            (d_at, format!("digits=\"{d}\" is not a number of decimal places"), "write digits=0 to digits=12".to_string())
+            (
+                d_at,
+                format!("digits=\"{d}\" is not a number of decimal places"),
+                "write digits=0 to digits=12".to_string(),
+            )
         })?),
     };
     let format = arg("format");
@@ -278,7 +295,10 @@ fn fill<'c>(
         return Err((
             f_at,
             format!("format \"{f}\" is not a figure format"),
-            format!("{}use format=\"num\" (default), \"pct\" (a fraction as a percentage) or \"change\" (signed)", near.unwrap_or_default()),
+            format!(
+                "{}use format=\"num\" (default), \"pct\" (a fraction as a percentage) or \"change\" (signed)",
+                near.unwrap_or_default()
+            ),
         ));
     }
     let text = match value {
@@ -295,7 +315,11 @@ fn fill<'c>(
         }
         Value::String(s) if format.is_none() => s.clone(),
         Value::String(_) => {
-            return Err((at, format!("`{path}` is text, not a number: it takes no format"), "remove format=".to_string()))
+            return Err((
+                at,
+                format!("`{path}` is text, not a number: it takes no format"),
+                "remove format=".to_string(),
+            ))
         }
         Value::Array(items) => {
             return Err((
@@ -332,7 +356,14 @@ fn lookup<'v>(figures: &'v Value, path: &str, at: usize) -> std::result::Result<
                     format!("did you mean `{}`? ", fixed.join("."))
                 });
                 let shown = parts[..=i].join(".");
-                (at, format!("no figure `{shown}`"), format!("{}Every figure is listed in docs/templates.md and in summary.json", near.unwrap_or_default()))
+                (
+                    at,
+                    format!("no figure `{shown}`"),
+                    format!(
+                        "{}Every figure is listed in docs/templates.md and in summary.json",
+                        near.unwrap_or_default()
+                    ),
+                )
             })?,
             Value::Array(items) => part.parse::<usize>().ok().and_then(|k| items.get(k)).ok_or_else(|| {
                 (
@@ -372,7 +403,8 @@ fn chart<'c>(
     if possible.iter().any(|p| p == name) {
         return Ok(Filled::Text(t.fill("content_no_chart", &[("name", name)])));
     }
-    let near = crate::suggest::closest(name, possible.iter().map(String::as_str)).map(|n| format!("did you mean \"{n}\"? "));
+    let near =
+        crate::suggest::closest(name, possible.iter().map(String::as_str)).map(|n| format!("did you mean \"{n}\"? "));
     Err((
         at,
         format!("no chart \"{name}\""),
@@ -429,7 +461,8 @@ mod tests {
 
     #[test]
     fn paths_find_figures_and_suggest_the_nearest() {
-        let figures = serde_json::json!({"survey": {"index": 71.25, "dimensions": [{"score": 68.75}]}, "complaints": null});
+        let figures =
+            serde_json::json!({"survey": {"index": 71.25, "dimensions": [{"score": 68.75}]}, "complaints": null});
         assert_eq!(lookup(&figures, "survey.index", 0).unwrap(), &serde_json::json!(71.25));
         assert_eq!(lookup(&figures, "figures.survey.dimensions.0.score", 0).unwrap(), &serde_json::json!(68.75));
         assert!(lookup(&figures, "complaints.closure_rate", 0).unwrap().is_null(), "absent this period");

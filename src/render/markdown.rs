@@ -158,7 +158,9 @@ pub fn section_to_safe_html(markdown: &str, chart: &dyn Fn(usize) -> String) -> 
             }
             Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_title => in_title = false,
             e if in_title => {
-                if let (Some(t), Event::Text(x) | Event::Code(x) | Event::Html(x) | Event::InlineHtml(x)) = (title.as_mut(), &e) {
+                if let (Some(t), Event::Text(x) | Event::Code(x) | Event::Html(x) | Event::InlineHtml(x)) =
+                    (title.as_mut(), &e)
+                {
                     t.push_str(&strip_tokens(x));
                 } else if let (Some(t), Event::SoftBreak | Event::HardBreak) = (title.as_mut(), &e) {
                     t.push(' ');
