@@ -1,5 +1,6 @@
 //! `manyi init`: a ready-to-edit example project (config, survey, complaint register,
-//! conclusions) in the user's language, embedded so that it works without the repository.
+//! conclusions) in the user's language, embedded so that it works without the repository;
+//! `manyi init --theme`: the default theme written out for editing.
 
 use crate::diag::{Error, Location, Result};
 use std::path::{Path, PathBuf};
@@ -47,6 +48,34 @@ pub fn init(dir: &Path, language: &str) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (path, text) in files(language) {
         let to = dir.join(path);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", e))?;
+        }
+        std::fs::write(&to, text).map_err(|e| Error::io(&to, "write the file", e))?;
+        written.push(to);
+    }
+    Ok(written)
+}
+
+/// The folder `manyi init --theme` writes the default theme into, inside the project.
+pub const THEME_FOLDER: &str = "themes/custom";
+
+/// Writes every file of the built-in default theme (templates, stylesheet, both label files)
+/// into `project/themes/custom/`, for editing. Nothing else is touched: the project uses it
+/// once its manyi.toml says `theme = "custom"` under `[site]`. An existing `themes/custom`
+/// is refused (a usage error), so no file of the user's is ever overwritten.
+pub fn init_theme(project: &Path) -> Result<Vec<PathBuf>> {
+    let dir = project.join(THEME_FOLDER);
+    if std::fs::symlink_metadata(&dir).is_ok() {
+        return Err(Error::config(
+            Location::file(dir.display().to_string()),
+            "this already exists; manyi init --theme writes only a new themes/custom folder",
+        )
+        .with_hint("rename or remove the folder first, or edit the theme it holds"));
+    }
+    let mut written = Vec::new();
+    for (path, text) in crate::render::templates::theme_files() {
+        let to = dir.join(&path);
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", e))?;
         }

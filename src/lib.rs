@@ -97,8 +97,7 @@ impl Steps {
 pub fn build(settings: &Settings) -> Result<BuildOutcome> {
     let mut steps = Steps { last: Instant::now(), timings: Vec::new() };
     site::check_output(&settings.output, &[&settings.root])?;
-    let labels = Labels::for_language(settings.config.site.language);
-    let templates = load_templates(settings, &labels)?;
+    let (labels, templates) = load_theme(settings)?;
     steps.done("settings and templates");
 
     let model = SurveyModel::from_config(&settings.config);
@@ -113,7 +112,7 @@ pub fn build(settings: &Settings) -> Result<BuildOutcome> {
     let charts = draw(settings, &labels, &figures)?;
     steps.done("chart");
 
-    let files = render(settings, &labels, &templates, inputs.conclusions.as_deref(), &figures, &charts)?;
+    let files = render(settings, &labels, &templates, &inputs, &figures, &charts)?;
     steps.done("render");
 
     let mut protected: Vec<PathBuf> = vec![settings.root.clone()];
@@ -176,10 +175,39 @@ fn low_alpha(f: &Figures) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The project's `templates/` files (read by ingest) over the embedded default theme.
-fn load_templates(settings: &Settings, labels: &Labels) -> Result<Templates> {
-    let overrides = ingest::read_overrides(&scope(settings), "templates", &render::templates::names())?;
-    Templates::load(&overrides, "templates", labels.clone(), settings.config.site.language.code())
+/// The labels and templates of the build, in layers, later ones replacing earlier ones file by
+/// file (labels key by key): the embedded default theme, the project's theme
+/// (`[site] theme`: `themes/<name>/`), then the project's `templates/` and `[labels]`.
+/// Every file is read by ingest.
+pub fn load_theme(settings: &Settings) -> Result<(Labels, Templates)> {
+    let scope = scope(settings);
+    let language = settings.config.site.language;
+    let mut labels = Labels::for_language(language);
+    let mut overrides = Vec::new();
+    if let Some(name) = &settings.config.site.theme {
+        let label_files = [config::Language::ZhCn, config::Language::En].map(labels::file_name);
+        let theme = ingest::read_theme(&scope, name, &render::templates::template_names(), &label_files)?;
+        overrides.extend(theme.templates);
+        for (file_name, file) in &theme.labels {
+            // Both languages' files are checked; the report's language's is used.
+            let lang = if file_name == labels::file_name(config::Language::En) {
+                config::Language::En
+            } else {
+                config::Language::ZhCn
+            };
+            let themed = Labels::for_language(lang).with_theme_file(&file.text, &file.shown)?;
+            if lang == language {
+                labels = themed;
+            }
+        }
+    }
+    let project = ingest::read_overrides(&scope, "templates", &render::templates::names())?;
+    overrides.extend(
+        project.into_iter().map(|(n, text)| (n.clone(), ingest::TextFile { shown: format!("templates/{n}"), text })),
+    );
+    let labels = labels.with_overrides(settings.config.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let templates = Templates::load(&overrides, labels.clone(), language.code())?;
+    Ok((labels, templates))
 }
 
 /// Where inputs may be read from: the project folder (or anywhere, when allowed), never the output.
@@ -219,7 +247,7 @@ fn render(
     settings: &Settings,
     labels: &Labels,
     templates: &Templates,
-    conclusions: Option<&str>,
+    inputs: &Inputs<Tally>,
     figures: &[Figures],
     charts: &[Vec<Chart>],
 ) -> Result<Vec<OutputFile>> {
@@ -229,7 +257,8 @@ fn render(
             config: &settings.config,
             figures: &figures[i],
             charts: &charts[i],
-            conclusions,
+            conclusions: inputs.conclusions.as_deref(),
+            content: &inputs.content,
             labels,
             templates,
         })

@@ -107,11 +107,14 @@ enum Command {
         as_of: Option<String>,
     },
     /// Write a ready-to-edit example project (config, survey data, complaint register,
-    /// conclusions) into DIR, which must be empty or not exist yet.
+    /// conclusions) into DIR, which must be empty or not exist yet; with --theme, write the
+    /// default theme into DIR/themes/custom/ for editing instead.
     #[command(after_help = concat!(
         "Examples:\n",
         "  manyi init my-report && manyi build my-report\n",
         "  manyi init --language en my-report\n",
+        "  manyi init --theme my-report         the default theme in my-report/themes/custom/;\n",
+        "                                       use it with theme = \"custom\" under [site]\n",
         "\n",
         "Exit status: 0 ok; 1 the files could not be written; 2 DIR is not empty or a bad option."
     ))]
@@ -122,6 +125,11 @@ enum Command {
         /// Language of the config comments, column names and report: zh-CN or en.
         #[arg(long, default_value = "zh-CN", value_parser = ["zh-CN", "en"])]
         language: String,
+        /// Write the default theme (templates, style.css, labels of both languages) into
+        /// DIR/themes/custom/ for editing; DIR is a project folder, nothing else is changed.
+        /// Refused when DIR/themes/custom exists.
+        #[arg(long, conflicts_with = "language")]
+        theme: bool,
     },
 }
 
@@ -207,7 +215,18 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e, color),
             }
         }
-        Command::Init { dir, language } => match manyi::init::init(&dir, &language) {
+        Command::Init { dir, theme: true, .. } => match manyi::init::init_theme(&dir) {
+            Ok(written) => {
+                eprintln!(
+                    "wrote {} files into {}; use the theme with theme = \"custom\" under [site] in manyi.toml",
+                    written.len(),
+                    dir.join(manyi::init::THEME_FOLDER).display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e, color),
+        },
+        Command::Init { dir, language, theme: false } => match manyi::init::init(&dir, &language) {
             Ok(written) => {
                 eprintln!(
                     "wrote {} files into {}; build the example with: manyi build {}",

@@ -98,7 +98,7 @@ fn build(project: &Path, period: Option<&str>, threads: usize) -> Built {
     let settings = Settings::resolve(project, &options, &env).unwrap_or_else(|e| panic!("{e}"));
     let lang = settings.config.site.language;
     let labels = Labels::for_language(lang);
-    let templates = Templates::load(&[], "templates", labels.clone(), lang.code()).unwrap_or_else(|e| panic!("{e}"));
+    let templates = Templates::load(&[], labels.clone(), lang.code()).unwrap_or_else(|e| panic!("{e}"));
     let model = SurveyModel::from_config(&settings.config);
     let inputs = manyi::load(&settings, &model).unwrap_or_else(|e| panic!("{e}"));
     let periods = choose_periods(&settings.config, &inputs, &settings.periods).unwrap_or_else(|e| panic!("{e}"));
@@ -114,6 +114,7 @@ fn build(project: &Path, period: Option<&str>, threads: usize) -> Built {
             figures: &figures,
             charts: &charts,
             conclusions: inputs.conclusions.as_deref(),
+            content: &inputs.content,
             labels: &labels,
             templates: &templates,
         })

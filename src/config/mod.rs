@@ -44,6 +44,11 @@ pub struct Config {
     /// Build defaults (the periods built when `--period` is not given).
     #[serde(default)]
     pub build: BuildConfig,
+    /// Labels replaced one by one (`[labels] toc = "Overview"`): each key a label of the
+    /// default theme, each text with the placeholders of the text it replaces (checked when
+    /// read). Applied over the theme's labels.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
 }
 
 /// `[build]`: what a plain `manyi build` builds.
@@ -387,6 +392,9 @@ pub struct SiteConfig {
     /// project folder; default false, so a config cannot publish an arbitrary file.
     #[serde(default)]
     pub allow_outside_project: bool,
+    /// A theme of the project: `themes/<name>/` (templates/, style.css, labels/) replaces
+    /// single files of the built-in default theme; the project's `templates/` still comes last.
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
@@ -850,7 +858,7 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config> {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (u64, u64) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (u64, u64) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() as u64 + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;

@@ -7,7 +7,7 @@ use super::*;
 // Reading: each top-level section on its own, from the spanned tree.
 
 /// The top-level sections, in the order serde names them in "unknown field" messages.
-pub(super) const SECTIONS: &[&str] = &["site", "survey", "bands", "report", "complaints", "actions", "build"];
+pub(super) const SECTIONS: &[&str] = &["site", "survey", "bands", "report", "complaints", "actions", "build", "labels"];
 
 /// At most this many attempts per section while collecting its type errors.
 pub(super) const MAX_ATTEMPTS: usize = 32;
@@ -232,6 +232,10 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
     if let Ok(b) = &bands {
         validate_bands(b, p);
     }
+    if let Ok(s) = &site {
+        validate_theme(s, p);
+    }
+    let labels = read_labels(p, language);
     if let Ok(Some(a)) = &actions {
         validate_register_files(&["actions"], &a.files, p);
         validate_filters("actions", &a.filters, p);
@@ -247,5 +251,50 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
         complaints: complaints.ok()?,
         actions: actions.ok()?,
         build: build.ok()?,
+        labels: labels.ok()?,
     })
+}
+
+/// `[labels]`: each key a label of the default theme, each value text with the placeholders
+/// of the label it replaces in the report's language; every problem at its key or value.
+fn read_labels(p: &mut Problems<'_>, language: Language) -> Result<BTreeMap<String, String>, ()> {
+    let DeValue::Table(top) = p.root.get_ref() else { return Err(()) };
+    let Some(section) = top.get("labels") else { return Ok(BTreeMap::new()) };
+    let DeValue::Table(table) = section.get_ref() else {
+        p.push(
+            section.span().start,
+            "[labels] must be a table of label texts",
+            "write [labels] then lines such as toc = \"Overview\"",
+        );
+        return Err(());
+    };
+    let defaults = crate::labels::Labels::for_language(language);
+    let mut out = BTreeMap::new();
+    let mut failed = false;
+    for (key, value) in table {
+        let DeValue::String(text) = value.get_ref() else {
+            p.push(
+                value.span().start,
+                format!("[labels] {} must be text", key.get_ref()),
+                "write the label in quotes, e.g. toc = \"Overview\"",
+            );
+            failed = true;
+            continue;
+        };
+        match defaults.check_override(key.get_ref(), text) {
+            Some((which, message, hint)) => {
+                let at = if which == crate::labels::OverrideProblem::Key { key.span() } else { value.span() };
+                p.push(at.start, format!("[labels] {message}"), hint);
+                failed = true;
+            }
+            None => {
+                out.insert(key.get_ref().to_string(), text.to_string());
+            }
+        }
+    }
+    if failed {
+        Err(())
+    } else {
+        Ok(out)
+    }
 }

@@ -268,7 +268,7 @@ fn missing_and_unknown_sections_are_reported() {
         messages("[sitee]\ntitle = \"x\"\n"),
         [
             "manyi.toml:1:1: the config has neither [survey] nor [complaints]: there is nothing to report",
-            "manyi.toml:1:2: unknown field `sitee`, expected one of `site`, `survey`, `bands`, `report`, `complaints`, `actions`, `build`",
+            "manyi.toml:1:2: unknown field `sitee`, expected one of `site`, `survey`, `bands`, `report`, `complaints`, `actions`, `build`, `labels`",
         ]
     );
 }

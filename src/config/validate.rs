@@ -494,3 +494,18 @@ fn written(p: &Problems<'_>, section: &str, key: &str) -> bool {
         _ => false,
     }
 }
+
+/// `[site] theme` names a folder of `themes/`: one plain name, no path.
+pub(super) fn validate_theme(s: &SiteConfig, p: &mut Problems<'_>) {
+    let Some(name) = &s.theme else { return };
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !plain {
+        p.at(
+            path!["site", "theme"],
+            format!("[site] theme \"{name}\" is not a theme name"),
+            "name a folder of the project's themes/ folder, e.g. theme = \"custom\" for themes/custom/",
+        );
+    }
+}

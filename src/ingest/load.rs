@@ -155,6 +155,8 @@ pub struct Inputs<S> {
     pub quality: Quality,
     /// The conclusions Markdown, if configured.
     pub conclusions: Option<String>,
+    /// The content pages (`content/*.md`), in path order.
+    pub content: Vec<super::TextFile>,
     /// Every input file read, as shown in messages (relative to the project folder).
     pub files: Vec<String>,
     /// Survey files dated by their `files` entry's period alone (no date column), with it:
@@ -197,6 +199,7 @@ pub fn load_inputs<S: RowSink>(
         Some(rel) => Some(super::read_text(scope, rel, "[report] conclusions")?),
         None => None,
     };
+    let content = super::read_content(scope)?;
     Ok(Inputs {
         survey: sink,
         complaints: registers.complaints,
@@ -204,6 +207,7 @@ pub fn load_inputs<S: RowSink>(
         actions: registers.actions,
         quality: Quality { files: accounts, rejections, sets },
         conclusions,
+        content,
         files: shown,
         undated,
     })

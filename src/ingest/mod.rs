@@ -346,6 +346,85 @@ pub fn read_overrides(scope: &Scope, folder: &str, known: &[&str]) -> Result<Vec
     Ok(out)
 }
 
+/// A text file of the project, read: the name it is shown under and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextFile {
+    /// Path relative to the project folder, with `/` separators.
+    pub shown: String,
+    pub text: String,
+}
+
+/// The files of a project theme, `themes/<name>/`, each read like any other text input.
+#[derive(Debug, Clone, Default)]
+pub struct ThemeFiles {
+    /// Replacements for files of the default theme: (template name, file). `style.css` comes
+    /// from the theme's own folder, the templates from its `templates/`.
+    pub templates: Vec<(String, TextFile)>,
+    /// Label files of `labels/`: (file name such as `en.toml`, file).
+    pub labels: Vec<(String, TextFile)>,
+}
+
+/// Reads the theme `themes/<name>/` of the project. Every entry must be something the default
+/// theme has (`templates/`, `style.css`, `labels/`), every file in `templates/` and `labels/`
+/// named like one of the default's: a typo is an error, not a file silently left out.
+pub fn read_theme(scope: &Scope, name: &str, templates: &[&str], labels: &[&str]) -> Result<ThemeFiles> {
+    let folder = format!("themes/{name}");
+    let dir = scope.root.join(&folder);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Err(config_error(format!("[site] theme: the theme folder {folder}/ does not exist"))
+            .with_hint("create it with `manyi init --theme PROJECT_DIR` (it writes themes/custom/) or fix the name"));
+    };
+    let mut names: Vec<String> =
+        entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    const ROOT: [&str; 3] = ["labels", "style.css", "templates"];
+    if let Some(stray) = names.iter().find(|n| !n.starts_with('.') && !ROOT.contains(&n.as_str())) {
+        let hint = match crate::suggest::closest(stray, ROOT) {
+            Some(k) => format!("did you mean \"{k}\"? A theme holds templates/, style.css and labels/"),
+            None => "a theme holds templates/, style.css and labels/, like themes/default/".to_string(),
+        };
+        return Err(Error::config(
+            Location::file(format!("{folder}/{stray}")),
+            "this is not part of a theme: it replaces no file of the default theme",
+        )
+        .with_hint(hint));
+    }
+    let shown =
+        |folder: &str, (n, text): (String, String)| (n.clone(), TextFile { shown: format!("{folder}/{n}"), text });
+    let sub = format!("{folder}/templates");
+    let mut theme = ThemeFiles {
+        templates: read_overrides(scope, &sub, templates)?.into_iter().map(|f| shown(&sub, f)).collect(),
+        ..ThemeFiles::default()
+    };
+    if names.iter().any(|n| n == "style.css") {
+        let rel = format!("{folder}/style.css");
+        theme.templates.push(("style.css".into(), TextFile { text: read_text(scope, &rel, &rel)?, shown: rel }));
+    }
+    let sub = format!("{folder}/labels");
+    theme.labels = read_overrides(scope, &sub, labels)?.into_iter().map(|f| shown(&sub, f)).collect();
+    Ok(theme)
+}
+
+/// The content pages of the project: every `.md` file below `content/` (walked like a data
+/// folder: symlinks followed inside the project, never into manyi's output), in path order,
+/// each read as a text input. None when the folder does not exist.
+pub fn read_content(scope: &Scope) -> Result<Vec<TextFile>> {
+    const FOLDER: &str = "content";
+    let base = scope.root.join(FOLDER);
+    if !base.is_dir() {
+        return Ok(Vec::new());
+    }
+    let is_md = |p: &Path| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    let found = scope.path_or_folder_with(FOLDER, "content pages", &is_md)?;
+    let mut out = Vec::new();
+    for (path, _) in found {
+        let rel = path.strip_prefix(&scope.root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let shown = scope.shown(&path);
+        out.push(TextFile { text: read_text(scope, &rel, &shown)?, shown });
+    }
+    Ok(out)
+}
+
 /// Opens a file without blocking (a FIFO swapped in after the check would wait for a writer
 /// forever), and `None` unless it is a regular file.
 fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
@@ -423,6 +502,16 @@ pub fn resolve_files_in(scope: &Scope, patterns: &[FileEntry], key: &str) -> Res
 impl Scope {
     /// A path naming a file or a folder (walked for table files).
     fn path_or_folder(&self, pattern: &str, key: &str) -> Result<Vec<(PathBuf, PathBuf)>> {
+        self.path_or_folder_with(pattern, key, &|p: &Path| is_table_file(p))
+    }
+
+    /// A path naming a file or a folder, walked for the files `wanted` takes.
+    fn path_or_folder_with(
+        &self,
+        pattern: &str,
+        key: &str,
+        wanted: &dyn Fn(&Path) -> bool,
+    ) -> Result<Vec<(PathBuf, PathBuf)>> {
         let full = self.root.join(pattern);
         let Ok(meta) = std::fs::metadata(&full) else {
             return Err(config_error(format!("{key}: file \"{pattern}\" not found in {}", self.root.display()))
@@ -444,7 +533,7 @@ impl Scope {
             .with_hint(outside_hint()));
         }
         if meta.is_dir() {
-            self.walk(&full, None, pattern, key, &|p: &Path| is_table_file(p))
+            self.walk(&full, None, pattern, key, wanted)
         } else if meta.is_file() {
             Ok(vec![(full, real)])
         } else {

@@ -12,7 +12,7 @@
 //! Both judge a destination with `safe_url`, which reads it the way a browser does.
 
 use crate::diag::visible_controls;
-use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
 /// The dialect of the page.
@@ -108,7 +108,14 @@ fn clean(url: CowStr<'_>) -> CowStr<'_> {
 /// The Markdown as HTML for the page: raw HTML as text, unsafe destinations as `#`, control
 /// characters shown as `\u{1b}`.
 pub fn to_safe_html(markdown: &str) -> String {
-    let events = Parser::new_ext(markdown, page_options()).map(|event| match event {
+    let mut out = String::new();
+    html::push_html(&mut out, Parser::new_ext(markdown, page_options()).map(safe_event));
+    visible_controls(&out).into_owned()
+}
+
+/// An event of user Markdown made safe for the page: raw HTML as text, unsafe destinations `#`.
+fn safe_event(event: Event<'_>) -> Event<'_> {
+    match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             Event::Start(Tag::Link { link_type, dest_url: clean(dest_url), title, id })
@@ -117,10 +124,180 @@ pub fn to_safe_html(markdown: &str) -> String {
             Event::Start(Tag::Image { link_type, dest_url: clean(dest_url), title, id })
         }
         other => other,
-    });
+    }
+}
+
+/// The byte ranges of code spans and code blocks: text inside them is shown as written.
+pub fn code_ranges(markdown: &str) -> Vec<Range<usize>> {
+    Parser::new_ext(markdown, page_options())
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, r)| r)
+        .collect()
+}
+
+/// A Markdown document as a section of the page: its first level-1 heading (as plain text)
+/// is the section's title and is taken out; the other headings move one level down (`##` is
+/// a subsection of the section); the rest is made safe as `to_safe_html` does. `chart(n)`
+/// gives the HTML of the chart whose token `chart_token(n)` stands in a text: a paragraph of
+/// the token alone becomes that chart as a figure; a token in a link or image text is left out.
+pub fn section_to_safe_html(markdown: &str, chart: &dyn Fn(usize) -> String) -> (Option<String>, String) {
+    let events: Vec<Event> = pulldown_cmark::TextMergeStream::new(Parser::new_ext(markdown, page_options())).collect();
+    let mut title: Option<String> = None;
+    let mut in_title = false;
+    let mut in_label = 0usize; // inside a link or an image: no chart there
+    let mut out_events: Vec<Event> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        let event = events[i].clone();
+        i += 1;
+        match event {
+            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if title.is_none() => {
+                in_title = true;
+                title = Some(String::new());
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_title => in_title = false,
+            e if in_title => {
+                if let (Some(t), Event::Text(x) | Event::Code(x) | Event::Html(x) | Event::InlineHtml(x)) =
+                    (title.as_mut(), &e)
+                {
+                    t.push_str(&strip_tokens(x));
+                } else if let (Some(t), Event::SoftBreak | Event::HardBreak) = (title.as_mut(), &e) {
+                    t.push(' ');
+                }
+            }
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                out_events.push(Event::Start(Tag::Heading { level: deeper(level), id, classes, attrs }))
+            }
+            Event::End(TagEnd::Heading(level)) => out_events.push(Event::End(TagEnd::Heading(deeper(level)))),
+            Event::Start(Tag::Paragraph) => match (events.get(i), events.get(i + 1)) {
+                (Some(Event::Text(t)), Some(Event::End(TagEnd::Paragraph))) if token_index(t.trim()).is_some() => {
+                    let n = token_index(t.trim()).unwrap_or_default();
+                    out_events.push(Event::Html(format!("<figure class=\"chart\">{}</figure>\n", chart(n)).into()));
+                    i += 2;
+                }
+                _ => out_events.push(Event::Start(Tag::Paragraph)),
+            },
+            e @ Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                in_label += 1;
+                out_events.push(safe_event(e));
+            }
+            e @ Event::End(TagEnd::Link | TagEnd::Image) => {
+                in_label = in_label.saturating_sub(1);
+                out_events.push(e);
+            }
+            Event::Text(t) if t.contains(TOKEN_OPEN) => {
+                for (part, token) in split_tokens(&t) {
+                    if !part.is_empty() {
+                        out_events.push(Event::Text(part.to_string().into()));
+                    }
+                    match token {
+                        Some(n) if in_label == 0 => {
+                            out_events.push(Event::Html(format!("<span class=\"chart\">{}</span>", chart(n)).into()))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            e => out_events.push(safe_event(e)),
+        }
+    }
     let mut out = String::new();
-    html::push_html(&mut out, events);
-    visible_controls(&out).into_owned()
+    html::push_html(&mut out, out_events.into_iter());
+    (title.map(|t| visible_controls(t.trim()).into_owned()), visible_controls(&out).into_owned())
+}
+
+/// A heading one level down (a level-6 heading stays one).
+fn deeper(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+const TOKEN_OPEN: char = '\u{E000}';
+const TOKEN_CLOSE: char = '\u{E001}';
+
+/// The stand-in for chart `n` in a section's Markdown (private-use characters and digits:
+/// no Markdown reads anything into it), replaced by `section_to_safe_html`. A stand-in typed by
+/// the author could only show one of the charts drawn by manyi.
+pub fn chart_token(n: usize) -> String {
+    format!("{TOKEN_OPEN}{n}{TOKEN_CLOSE}")
+}
+
+fn token_index(s: &str) -> Option<usize> {
+    s.strip_prefix(TOKEN_OPEN)?.strip_suffix(TOKEN_CLOSE)?.parse().ok()
+}
+
+/// A text cut at its chart stand-ins: (text before, the chart after it).
+fn split_tokens(s: &str) -> Vec<(&str, Option<usize>)> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(open) = rest.find(TOKEN_OPEN) {
+        let after = &rest[open + TOKEN_OPEN.len_utf8()..];
+        let Some(close) = after.find(TOKEN_CLOSE) else { break };
+        match after[..close].parse::<usize>() {
+            Ok(n) => {
+                out.push((&rest[..open], Some(n)));
+                rest = &after[close + TOKEN_CLOSE.len_utf8()..];
+            }
+            Err(_) => {
+                out.push((&rest[..open + TOKEN_OPEN.len_utf8()], None));
+                rest = after;
+            }
+        }
+    }
+    out.push((rest, None));
+    out
+}
+
+fn strip_tokens(s: &str) -> String {
+    split_tokens(s).into_iter().map(|(t, _)| t).collect()
+}
+
+/// The Markdown of a section for report.md: the first level-1 heading (the title, shown by
+/// the template) taken out, other headings one level down (written as `##` headings), then
+/// made safe as `to_safe_markdown` does.
+pub fn section_to_safe_markdown(markdown: &str) -> String {
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut title_seen = false;
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(markdown, page_options()).into_offset_iter().collect();
+    for (i, (event, range)) in events.iter().enumerate() {
+        let Event::Start(Tag::Heading { level, .. }) = event else { continue };
+        if *level == HeadingLevel::H1 && !title_seen {
+            title_seen = true;
+            // The title goes with the blank lines after it.
+            let blank = markdown[range.end..].len() - markdown[range.end..].trim_start_matches(['\n', '\r']).len();
+            edits.push((range.start..range.end + blank, String::new()));
+            continue;
+        }
+        // The heading's inline text as written, on one line.
+        let mut inner: Option<Range<usize>> = None;
+        for (e, r) in &events[i + 1..] {
+            if matches!(e, Event::End(TagEnd::Heading(_))) {
+                break;
+            }
+            inner = Some(inner.map_or(r.clone(), |x| x.start.min(r.start)..x.end.max(r.end)));
+        }
+        let text = inner.map_or(String::new(), |r| markdown[r].replace(['\r', '\n'], " "));
+        let ending = if markdown[range.clone()].ends_with('\n') { "\n" } else { "" };
+        edits.push((range.clone(), format!("{} {text}{ending}", "#".repeat(deeper(*level) as usize))));
+    }
+    let mut out = String::with_capacity(markdown.len() + 16);
+    let mut at = 0;
+    for (range, new) in edits {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&markdown[at..range.start]);
+        out.push_str(&new);
+        at = range.end;
+    }
+    out.push_str(&markdown[at..]);
+    to_safe_markdown(out.trim_start_matches(['\n', '\r']))
 }
 
 /// How many times report.md's Markdown is rewritten and parsed again before giving up and
@@ -288,6 +465,37 @@ mod tests {
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("href=\"https://example.com\"") && html.contains("href=\"report.md\""), "{html}");
         assert!(html.contains("<strong>建议</strong>"));
+    }
+
+    #[test]
+    fn a_section_takes_its_title_and_moves_headings_down() {
+        let md = "Intro\n\n# 改进 *计划*\n\n## Step one\n\nSub\n---\n\n# Second h1\n\n<b>x</b>\n";
+        let (title, html) = section_to_safe_html(md, &|_| String::new());
+        assert_eq!(title.as_deref(), Some("改进 计划"));
+        assert_eq!(
+            html,
+            "<p>Intro</p>\n<h3>Step one</h3>\n<h3>Sub</h3>\n<h2>Second h1</h2>\n<p>&lt;b&gt;x&lt;/b&gt;</p>\n"
+        );
+        assert_eq!(
+            section_to_safe_markdown(md),
+            "Intro\n\n### Step one\n\n### Sub\n\n## Second h1\n\n&lt;b>x&lt;/b>\n"
+        );
+    }
+
+    #[test]
+    fn chart_stand_ins_become_charts_in_text_only() {
+        let md = format!(
+            "# T\n\n{}\n\nsee {} here [{}](https://x) `{}`\n",
+            chart_token(0),
+            chart_token(1),
+            chart_token(2),
+            chart_token(3)
+        );
+        let (_, html) = section_to_safe_html(&md, &|n| format!("<svg id=\"c{n}\"></svg>"));
+        assert!(html.starts_with("<figure class=\"chart\"><svg id=\"c0\"></svg></figure>\n"), "{html}");
+        assert!(html.contains("<p>see <span class=\"chart\"><svg id=\"c1\"></svg></span> here"), "{html}");
+        assert!(html.contains("<a href=\"https://x\"></a>"), "no chart inside a link: {html}");
+        assert!(!html.contains("c2") && !html.contains("c3"), "{html}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //!
 //! Nothing here reads input or writes files; `site` does the writing.
 
+pub mod content;
 mod filters;
 pub mod markdown;
 pub mod method;
@@ -30,6 +31,8 @@ pub struct Page<'a> {
     pub charts: &'a [Chart],
     /// The user's conclusions and suggestions (Markdown), if any.
     pub conclusions: Option<&'a str>,
+    /// The content pages (`content/*.md`), read by ingest, in file order.
+    pub content: &'a [crate::ingest::TextFile],
     pub labels: &'a Labels,
     pub templates: &'a Templates,
 }
@@ -45,6 +48,8 @@ struct TemplateData<'a> {
     method: Vec<String>,
     rejections: Rejections<'a>,
     conclusions: Option<Conclusions>,
+    /// The content pages: `front` (files named `00-…`) and `main`.
+    content: content::Content,
     css: &'a str,
 }
 
@@ -115,6 +120,13 @@ impl Page<'_> {
     /// The template variables of this page, as JSON (templates and error hints read it).
     fn template_data(&self) -> Result<serde_json::Value> {
         let rejections = &self.figures.data_quality.rejections;
+        let content = if self.content.is_empty() {
+            content::Content::default()
+        } else {
+            let figures = serde_json::to_value(self.figures)
+                .map_err(|e| Error::data(Location::file("summary.json"), e.to_string()))?;
+            content::render_content(self.content, &figures, self.charts, self.config, self.labels)?
+        };
         let data = TemplateData {
             site: Site::of(self.config, self.labels),
             figures: self.figures,
@@ -128,6 +140,7 @@ impl Page<'_> {
             conclusions: self
                 .conclusions
                 .map(|m| Conclusions { html: markdown::to_safe_html(m), md: markdown::to_safe_markdown(m) }),
+            content,
             css: &self.templates.css,
         };
         serde_json::to_value(&data).map_err(|e| Error::data(Location::file("report"), e.to_string()))

@@ -1,9 +1,11 @@
 //! The template set: the default theme's files embedded in the binary, each replaceable by a
-//! project file of the same name in `templates/` (the way mdBook's `theme/` folder and Zola's
-//! site templates replace built-in ones, one file at a time). Filters are registered here.
+//! file of the same name from the project's theme (`themes/<name>/`), and that by one in the
+//! project's `templates/` (the way Zola layers built-in, theme and site templates, one file
+//! at a time). Filters are registered here.
 
 use super::filters;
 use crate::diag::{Error, Location, Result};
+use crate::ingest::TextFile;
 use crate::labels::Labels;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -28,19 +30,27 @@ pub struct Templates {
     pub css: String,
 }
 
+/// Where each file of the default theme sits in it (and in a theme `manyi init --theme`
+/// writes), with its text: the templates, the stylesheet and the label files.
+pub fn theme_files() -> Vec<(String, &'static str)> {
+    let mut files: Vec<(String, &'static str)> = DEFAULTS
+        .iter()
+        .map(|(name, text)| (if *name == "style.css" { name.to_string() } else { format!("templates/{name}") }, *text))
+        .collect();
+    files.push(("labels/zh-CN.toml".into(), crate::labels::ZH_CN));
+    files.push(("labels/en.toml".into(), crate::labels::EN));
+    files
+}
+
 impl Templates {
-    /// The embedded defaults, each replaced by the project's file of the same name:
-    /// `overrides` are (name, text) as read by ingest from `shown_dir`.
-    pub fn load(
-        overrides: &[(String, String)],
-        shown_dir: &str,
-        labels: Labels,
-        lang: &'static str,
-    ) -> Result<Templates> {
+    /// The embedded defaults, each replaced by the last file of the same name in `overrides`
+    /// (name, file as read by ingest): the theme's files first, then the project's `templates/`.
+    pub fn load(overrides: &[(String, TextFile)], labels: Labels, lang: &'static str) -> Result<Templates> {
         let (mut origin, mut text) = (BTreeMap::new(), BTreeMap::new());
         for (name, embedded) in DEFAULTS {
-            let (shown, content) = match overrides.iter().find(|(n, _)| n == name) {
-                Some((_, content)) => (format!("{shown_dir}/{name}"), content.clone()),
+            let (shown, content) = match overrides.iter().rev().find(|(n, _)| n == name) {
+                Some((_, file)) => (file.shown.clone(), file.text.clone()),
+                None if name == "style.css" => ("themes/default/style.css".to_string(), embedded.to_string()),
                 None => (format!("themes/default/templates/{name}"), embedded.to_string()),
             };
             origin.insert(name, shown);
@@ -93,6 +103,12 @@ impl Templates {
 /// The names of the default theme's files, which a project's `templates/` may replace.
 pub fn names() -> Vec<&'static str> {
     DEFAULTS.iter().map(|(n, _)| *n).collect()
+}
+
+/// The names of the default theme's templates (a theme's `templates/` folder; its stylesheet
+/// sits beside that folder, as in themes/default/).
+pub fn template_names() -> Vec<&'static str> {
+    names().into_iter().filter(|n| *n != "style.css").collect()
 }
 
 /// A tera error as a config error (exit 2) at the template's file, line and column.
