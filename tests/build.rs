@@ -450,7 +450,8 @@ fn merged_other_bar_is_told_apart_from_a_category_named_other() {
         let data = std::fs::read_to_string(&csv).unwrap().replace(",C,", &format!(",{other},"));
         std::fs::write(&csv, data).unwrap();
         let toml = project.join("manyi.toml");
-        let cfg = std::fs::read_to_string(&toml).unwrap().replace("language = \"en\"", &format!("language = \"{lang}\""));
+        let cfg =
+            std::fs::read_to_string(&toml).unwrap().replace("language = \"en\"", &format!("language = \"{lang}\""));
         std::fs::write(&toml, cfg).unwrap();
         let out = build_ok(&project, &[]);
         let s = summary(&out);
@@ -459,7 +460,10 @@ fn merged_other_bar_is_told_apart_from_a_category_named_other() {
         let svg = std::fs::read_to_string(out.join("charts/pareto-1.svg")).unwrap();
         assert!(svg.contains(&format!(">\n{other}\n</text>")), "{lang}: the data's category keeps its name");
         let merged_words = merged.split(' ').collect::<Vec<_>>();
-        assert!(merged_words.iter().all(|w| svg.contains(&format!("{w}\n</text>")) || svg.contains(&format!(">\n{w}"))), "{lang}: {svg}");
+        assert!(
+            merged_words.iter().all(|w| svg.contains(&format!("{w}\n</text>")) || svg.contains(&format!(">\n{w}"))),
+            "{lang}: {svg}"
+        );
         let html = std::fs::read_to_string(out.join("index.html")).unwrap();
         assert!(html.contains(&format!("<td>{other}</td>")) && html.contains(&format!("<td>{merged}</td>")), "{lang}");
         let md = std::fs::read_to_string(out.join("report.md")).unwrap();

@@ -256,7 +256,7 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
         soft_mesh(&mut chart.configure_mesh())
             .disable_x_mesh()
             .x_labels(0)
-            .y_labels(6)
+            .y_labels(11)
             .y_desc(spec.y_desc.as_str())
             .y_label_formatter(&|v| number::trimmed(*v, 2))
             .draw()
@@ -290,11 +290,18 @@ pub fn render_pareto_chart(spec: &ParetoChart) -> Result<String, String> {
             r
         });
         chart.draw_series(bars).map_err(err)?;
-        let amount_style = text_style(VALUE_PX, &INK, Pos::new(HPos::Center, VPos::Bottom));
+        // Amounts above the bars, turned to read upwards when one is wider than its slot.
+        let amounts: Vec<String> = spec.bars.iter().map(|b| number::trimmed(b.1, 2)).collect();
+        let amount_style = if amounts.iter().any(|a| text_px(a, VALUE_PX) > slot_px - 2.0) {
+            let mut s = text_style(VALUE_PX, &INK, Pos::new(HPos::Left, VPos::Center));
+            s.font = s.font.transform(FontTransform::Rotate270);
+            s
+        } else {
+            text_style(VALUE_PX, &INK, Pos::new(HPos::Center, VPos::Bottom))
+        };
         chart
-            .draw_series(spec.bars.iter().enumerate().map(|(i, (_, v, _, _))| {
-                EmptyElement::at((mid(i), on_axis(*v, 0.0, top)))
-                    + Text::new(number::trimmed(*v, 2), (0, -3), amount_style.clone())
+            .draw_series(spec.bars.iter().zip(amounts).enumerate().map(|(i, ((_, v, _, _), a))| {
+                EmptyElement::at((mid(i), on_axis(*v, 0.0, top))) + Text::new(a, (0, -3), amount_style.clone())
             }))
             .map_err(err)?;
         let line: Vec<(f64, f64)> =
