@@ -5,8 +5,9 @@
 
 pub use super::style::text_em;
 use super::style::{
-    builder, caption_px, draw_side_labels, draw_svg, err, soft_mesh, text_px, text_style, widest, wrap_text, Area,
-    CategoryLabels, CENTER, INK, LABEL_PX, MARGIN, OTHER, PALETTE, TRIVIAL, VALUE_PX, VITAL, WIDTH,
+    builder, caption_px, draw_legend, draw_side_labels, draw_svg, err, soft_mesh, text_px, text_style, widest,
+    wrap_text, Area, CategoryLabels, Mark, CENTER, INK, LABEL_PX, LEGEND_PX, MARGIN, OTHER, PALETTE, TRIVIAL, VALUE_PX,
+    VITAL, WIDTH,
 };
 use crate::number;
 use plotters::prelude::*;
@@ -343,6 +344,8 @@ pub struct ControlSpec {
     /// (first point, label) of each stage; no stage labels or separators when it has one.
     pub stages: Vec<(usize, String)>,
     pub y_desc: String,
+    /// Legend texts of the centre line, the control limits and a signal (no legend when empty).
+    pub legend: Vec<String>,
 }
 
 /// A line that holds each point's value over its slot, stepping between slots of one stage:
@@ -380,8 +383,11 @@ pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
     let left = y_area(&number::trimmed(top, 3), &spec.y_desc);
     let names: Vec<String> = spec.points.iter().map(|p| p.label.clone()).collect();
     let labels = x_labels(&names, left + MARGIN, n.div_ceil(CONTROL_LABELS).max(1));
-    draw_svg((WIDTH, category_height(labels.area)), |root| {
-        let mut chart = builder(root, &spec.title)
+    let plot_height = category_height(labels.area);
+    let legend_px = if spec.legend.is_empty() { 0 } else { LEGEND_PX };
+    draw_svg((WIDTH, plot_height + legend_px), |root| {
+        let (upper, _) = root.split_vertically(plot_height);
+        let mut chart = builder(&upper, &spec.title)
             .x_label_area_size(labels.area)
             .y_label_area_size(left)
             .build_cartesian_2d(0.0..n as f64, value_axis(0.0, top))
@@ -427,7 +433,10 @@ pub fn render_control_chart(spec: &ControlSpec) -> Result<String, String> {
                 }
             }))
             .map_err(err)?;
-        draw_x_labels(root, &chart, &labels, 0.0)
+        draw_x_labels(root, &chart, &labels, 0.0)?;
+        let marks = [Mark::Line(CENTER), Mark::Line(VITAL), Mark::Dot(VITAL)];
+        let items: Vec<(Mark, String)> = marks.into_iter().zip(spec.legend.iter().cloned()).collect();
+        draw_legend(root, &items, (plot_height + legend_px / 2) as i32 - 4)
     })
 }
 
@@ -523,6 +532,7 @@ mod axis_tests {
                 signals: vec![0],
                 stages: vec![(0, "a".into()), (1, "b".into())],
                 y_desc: String::new(),
+                legend: vec!["centre".into(), "limits".into(), "signal".into()],
             };
             let svg = ends(format!("control chart of {v}"), move || render_control_chart(&control));
             assert!(svg.unwrap().contains("<svg"));

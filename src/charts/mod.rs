@@ -193,6 +193,7 @@ fn control_chart(ch: &ControlChart, title: String, y_desc: String, t: &Labels) -
         signals: ch.signals.iter().map(|s| s.index).collect(),
         stages,
         y_desc,
+        legend: vec![t.get("c_center"), t.get("c_limits_legend"), t.get("c_signals")],
     };
     let name = format!("control-{}", ch.kind);
     let desc = data_words(spec.points.iter().map(|p| (p.label.as_str(), number::trimmed(p.value, 4))), t);

@@ -297,6 +297,34 @@ pub fn draw_side_labels(root: &Area, lines: &[Vec<String>], at: impl Fn(usize) -
     Ok(())
 }
 
+/// How a legend entry shows its series.
+#[derive(Debug, Clone, Copy)]
+pub enum Mark {
+    Line(RGBColor),
+    Dot(RGBColor),
+}
+
+/// Height of a legend row under a chart.
+pub const LEGEND_PX: u32 = 26;
+
+/// One row of legend entries centred on the canvas, their middle at `y` px.
+pub fn draw_legend(root: &Area, items: &[(Mark, String)], y: i32) -> Result<(), String> {
+    let widths: Vec<f64> = items.iter().map(|(_, t)| 22.0 + text_px(t, VALUE_PX) + 20.0).collect();
+    let mut x = (f64::from(WIDTH) - widths.iter().sum::<f64>()) / 2.0;
+    for ((mark, text), w) in items.iter().zip(&widths) {
+        let x0 = x.round() as i32;
+        match mark {
+            Mark::Line(c) => root.draw(&PathElement::new(vec![(x0, y), (x0 + 16, y)], c.stroke_width(2))),
+            Mark::Dot(c) => root.draw(&Circle::new((x0 + 8, y), 5, c.filled())),
+        }
+        .map_err(err)?;
+        let style = text_style(VALUE_PX, &INK, Pos::new(HPos::Left, VPos::Center));
+        root.draw(&Text::new(text.clone(), (x0 + 22, y), style)).map_err(err)?;
+        x += w;
+    }
+    Ok(())
+}
+
 /// `s` escaped for XML text and attribute values.
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
