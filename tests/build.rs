@@ -302,7 +302,7 @@ fn register_fixture_figures_match_hand_computation() {
         ),
         "{md}"
     );
-    assert!(md.contains("Categories beyond the first 3 are merged into \"Other\""), "{md}");
+    assert!(md.contains("Categories beyond the first 3 are merged into one bar, \"Other (merged)\""), "{md}");
     let notes = &md[md.find("## Method notes").unwrap()..md.find("## Data quality").unwrap()];
     assert!(!notes.contains('—'), "no placeholder for an unset rule: {notes}");
     assert_eq!((c["received"].as_u64(), c["closed"].as_u64(), c["open"].as_u64()), (Some(8), Some(5), Some(3)));
@@ -468,5 +468,42 @@ fn merged_other_bar_is_told_apart_from_a_category_named_other() {
         assert!(html.contains(&format!("<td>{other}</td>")) && html.contains(&format!("<td>{merged}</td>")), "{lang}");
         let md = std::fs::read_to_string(out.join("report.md")).unwrap();
         assert!(md.contains(&format!("| {other} |")) && md.contains(&format!("| {merged} |")), "{lang}");
+    }
+}
+
+/// Every chart of the sample is an image with an accessible name and its data in words, and
+/// each Pareto and control chart of the page has its data table right after it.
+#[test]
+fn sample_charts_have_title_desc_and_a_data_table() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sample-charts");
+    let o = manyi(&["build", src.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut files: Vec<_> = std::fs::read_dir(out.join("charts")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() >= 8, "{files:?}");
+    for f in &files {
+        let svg = std::fs::read_to_string(f).unwrap();
+        let head = &svg[..svg.find("</desc>").unwrap_or_else(|| panic!("{f:?} has no <desc>"))];
+        assert!(
+            head.contains(" role=\"img\" aria-label=\"") && head.contains("<title>") && head.contains("<desc>"),
+            "{f:?}"
+        );
+        assert!(!svg.contains('…'), "{f:?}: a label was shortened");
+    }
+    let dims = std::fs::read_to_string(out.join("charts/dimensions.svg")).unwrap();
+    assert!(dims.contains("<desc>产品质量：83.0，交货及时性：76.4，"), "the dimension scores in words");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let figures: Vec<&str> = html.split("<figure class=\"chart\">").skip(1).collect();
+    let complaint_figures: Vec<&&str> = figures.iter().filter(|f| f[..f.find('>').unwrap()].contains("图：")).collect();
+    assert_eq!(complaint_figures.len(), 6, "4 Pareto and 2 control charts");
+    for f in complaint_figures {
+        let after = &f[f.find("</figure>").unwrap()..];
+        let next = after.find("<h3>").unwrap_or(after.len());
+        assert!(
+            after[..next].contains("<details class=\"chart-data\" open><summary>图表数据（"),
+            "{}",
+            &after[..next.min(400)]
+        );
     }
 }

@@ -17,8 +17,8 @@ pub const WIDTH: u32 = 880;
 pub const FONT: &str = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
 /// Text sizes in px as they appear in the SVG.
 pub const TITLE_PX: f64 = 16.0;
-pub const LABEL_PX: f64 = 13.0;
-pub const VALUE_PX: f64 = 12.0;
+pub const LABEL_PX: f64 = 14.0;
+pub const VALUE_PX: f64 = 13.0;
 /// Distance between the baselines of a wrapped label's lines.
 pub const LINE_PX: f64 = LABEL_PX * 1.25;
 
@@ -399,7 +399,7 @@ mod tests {
     #[test]
     fn category_labels_wrap_in_wide_slots_and_turn_in_narrow_ones() {
         let labels = vec!["Bad Experience".to_string(), "Late delivery of spare parts".to_string()];
-        let l = CategoryLabels::layout(&labels, 90.0);
+        let l = CategoryLabels::layout(&labels, 110.0);
         assert!(!l.rotated && l.lines[0] == ["Bad", "Experience"], "{l:?}");
         assert_eq!(l.lines[1].join(" "), labels[1]);
         let narrow = CategoryLabels::layout(&labels, 20.0);
