@@ -302,7 +302,7 @@ fn register_fixture_figures_match_hand_computation() {
         ),
         "{md}"
     );
-    assert!(md.contains("Categories beyond the first 3 are merged into \"Other\""), "{md}");
+    assert!(md.contains("Categories beyond the first 3 are merged into one bar, \"Other (merged)\""), "{md}");
     let notes = &md[md.find("## Method notes").unwrap()..md.find("## Data quality").unwrap()];
     assert!(!notes.contains('—'), "no placeholder for an unset rule: {notes}");
     assert_eq!((c["received"].as_u64(), c["closed"].as_u64(), c["open"].as_u64()), (Some(8), Some(5), Some(3)));
@@ -411,4 +411,100 @@ fn reopened_complaints_still_open_are_not_counted_in_the_reopen_rate() {
     assert_eq!(c["closed"], 5);
     assert_eq!(c["reopened"], 1);
     close(&c["reopen_rate"], 0.2);
+}
+
+/// The `<rect>`s of an SVG filled with `fill`: (width, height).
+fn rects_filled(svg: &str, fill: &str) -> Vec<(f64, f64)> {
+    let attr = |tag: &str, name: &str| -> f64 {
+        let key = format!(" {name}=\"");
+        tag.find(&key).and_then(|at| tag[at + key.len()..].split('"').next()?.parse().ok()).unwrap_or(f64::NAN)
+    };
+    svg.split("<rect")
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap())
+        .filter(|tag| tag.contains(&format!("fill=\"{fill}\"")))
+        .map(|tag| (attr(tag, "width"), attr(tag, "height")))
+        .collect()
+}
+
+/// The register fixture's survey has one dimension: its dimension chart has one bar, drawn
+/// (it had a negative height, so no bar at all).
+#[test]
+fn one_dimension_survey_draws_its_dimension_bar() {
+    let (out, s) = fixture_out("register", "one-dimension", &[]);
+    assert_eq!(s["survey"]["dimensions"].as_array().unwrap().len(), 1);
+    let svg = std::fs::read_to_string(out.join("charts/dimensions.svg")).unwrap();
+    let bars = rects_filled(&svg, "#1F66A3");
+    assert_eq!(bars.len(), 1, "{svg}");
+    assert!(bars[0].0 > 0.0 && bars[0].1 >= 10.0, "bar {:?}", bars[0]);
+    assert!(svg.contains("<title>") && svg.contains("role=\"img\""), "accessible name");
+}
+
+/// A category of the data named Other / 其他 and the merged tail bar are told apart in the
+/// chart, the page and report.md.
+#[test]
+fn merged_other_bar_is_told_apart_from_a_category_named_other() {
+    for (lang, other, merged) in [("en", "Other", "Other (merged)"), ("zh-CN", "其他", "其他（合并）")] {
+        let project = fixture("register", &format!("other-{lang}"));
+        let csv = project.join("data/complaints.csv");
+        let data = std::fs::read_to_string(&csv).unwrap().replace(",C,", &format!(",{other},"));
+        std::fs::write(&csv, data).unwrap();
+        let toml = project.join("manyi.toml");
+        let cfg =
+            std::fs::read_to_string(&toml).unwrap().replace("language = \"en\"", &format!("language = \"{lang}\""));
+        std::fs::write(&toml, cfg).unwrap();
+        let out = build_ok(&project, &[]);
+        let s = summary(&out);
+        let rows = s["complaints"]["pareto"]["类别"].as_array().unwrap();
+        assert!(rows.iter().any(|r| r["category"] == other) && rows.iter().any(|r| r["other"] == true), "{rows:?}");
+        let svg = std::fs::read_to_string(out.join("charts/pareto-1.svg")).unwrap();
+        assert!(svg.contains(&format!(">\n{other}\n</text>")), "{lang}: the data's category keeps its name");
+        let merged_words = merged.split(' ').collect::<Vec<_>>();
+        assert!(
+            merged_words.iter().all(|w| svg.contains(&format!("{w}\n</text>")) || svg.contains(&format!(">\n{w}"))),
+            "{lang}: {svg}"
+        );
+        let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+        assert!(html.contains(&format!("<td>{other}</td>")) && html.contains(&format!("<td>{merged}</td>")), "{lang}");
+        let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(md.contains(&format!("| {other} |")) && md.contains(&format!("| {merged} |")), "{lang}");
+    }
+}
+
+/// Every chart of the sample is an image with an accessible name and its data in words, and
+/// each Pareto and control chart of the page has its data table right after it.
+#[test]
+fn sample_charts_have_title_desc_and_a_data_table() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sample-charts");
+    let o = manyi(&["build", src.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = common::built_dir(&o, &out);
+    let mut files: Vec<_> = std::fs::read_dir(out.join("charts")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() >= 8, "{files:?}");
+    for f in &files {
+        let svg = std::fs::read_to_string(f).unwrap();
+        let head = &svg[..svg.find("</desc>").unwrap_or_else(|| panic!("{f:?} has no <desc>"))];
+        assert!(
+            head.contains(" role=\"img\" aria-label=\"") && head.contains("<title>") && head.contains("<desc>"),
+            "{f:?}"
+        );
+        assert!(!svg.contains('…'), "{f:?}: a label was shortened");
+    }
+    let dims = std::fs::read_to_string(out.join("charts/dimensions.svg")).unwrap();
+    assert!(dims.contains("<desc>产品质量：83.0，交货及时性：76.4，"), "the dimension scores in words");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let figures: Vec<&str> = html.split("<figure class=\"chart\">").skip(1).collect();
+    let complaint_figures: Vec<&&str> = figures.iter().filter(|f| f[..f.find('>').unwrap()].contains("图：")).collect();
+    assert_eq!(complaint_figures.len(), 6, "4 Pareto and 2 control charts");
+    for f in complaint_figures {
+        let after = &f[f.find("</figure>").unwrap()..];
+        let next = after.find("<h3>").unwrap_or(after.len());
+        assert!(
+            after[..next].contains("<details class=\"chart-data\" open><summary>图表数据（"),
+            "{}",
+            &after[..next.min(400)]
+        );
+    }
 }

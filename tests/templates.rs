@@ -38,7 +38,7 @@ fn project_template_prints_figures_by_name() {
 
 - Index: 87.5 (Satisfied), 2 valid questionnaires
 - Top category: A, 2 complaints, 25.0% (cumulative 25%)
-- Merged bar: Other, 2 complaints
+- Merged bar: Other (merged), 2 complaints
 - Closure: 62.5% against 80%; closed on time 4 of 5
 - Open cases: mean age 112.3 days, oldest 135 days (C4)
 - Actions: 2 of 5 overdue, 0 open without a due date

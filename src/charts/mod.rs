@@ -4,6 +4,7 @@
 
 mod draw;
 mod panels;
+pub mod style;
 
 pub use draw::text_em;
 use draw::{
@@ -42,7 +43,22 @@ fn chart(
     let svg = svg.map_err(|e| {
         Error::data(Location::file(format!("charts/{file}.svg")), format!("cannot draw the chart: {e}"))
     })?;
+    let svg = style::accessible(&svg, &title, "");
     Ok(Chart { name: name.into(), file: format!("charts/{file}.svg"), title, svg })
+}
+
+impl Chart {
+    /// The chart with `<desc>` (its data in words) after its `<title>`.
+    fn described(mut self, desc: &str) -> Chart {
+        style::describe(&mut self.svg, desc);
+        self
+    }
+}
+
+/// A chart's data in words: `label: value` pairs in the report's punctuation.
+fn data_words<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>, t: &Labels) -> String {
+    let (colon, sep) = (t.get("colon"), t.get("clause_sep"));
+    pairs.into_iter().map(|(k, v)| format!("{k}{colon}{v}")).collect::<Vec<_>>().join(&sep)
 }
 
 /// Every chart of a period, in the order the default report shows them. `pareto_columns`
@@ -85,10 +101,14 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
         })
         .collect();
     let (dt, it, bt) = (t.get("dimension_chart"), t.get("item_chart"), t.get("band_chart"));
+    let bars_chart = |name: &str, title: String, bars: Vec<Bar>| -> Result<Chart> {
+        let desc = data_words(bars.iter().map(|b| (b.label.as_str(), b.text.clone())), t);
+        Ok(chart(name, name, title.clone(), bar_chart(title, bars))?.described(&desc))
+    };
     let mut charts = vec![
-        chart("dimensions", "dimensions", dt.clone(), bar_chart(dt, dim_bars))?,
-        chart("items", "items", it.clone(), bar_chart(it, item_bars))?,
-        chart("bands", "bands", bt.clone(), bar_chart(bt, band_bars))?,
+        bars_chart("dimensions", dt, dim_bars)?,
+        bars_chart("items", it, item_bars)?,
+        bars_chart("bands", bt, band_bars)?,
     ];
     if s.trend.len() >= 2 {
         let lo = s.trend.iter().filter_map(|p| p.index).fold(100.0, f64::min);
@@ -98,7 +118,8 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
             min: ((lo - 10.0) / 10.0).floor().max(0.0) * 10.0,
             max: 100.0,
         };
-        charts.push(chart("trend", "trend", line.title.clone(), render_line_chart(&line))?);
+        let desc = data_words(line.points.iter().map(|p| (p.0.as_str(), p.2.clone())), t);
+        charts.push(chart("trend", "trend", line.title.clone(), render_line_chart(&line))?.described(&desc));
     }
     Ok(charts)
 }
@@ -125,7 +146,14 @@ fn complaint_charts(c: &ComplaintResult, pareto_columns: &[String], t: &Labels) 
                 threshold_label: t.fill("c_threshold", &[("share", &share)]),
                 y_desc: if weighted { c.weight_column.clone().unwrap_or_default() } else { t.get("c_amount") },
             };
-            charts.push(chart(name, &file, title, render_pareto_chart(&spec))?);
+            let desc = data_words(
+                spec.bars.iter().zip(&spec.cumulative).map(|(b, c)| {
+                    let cum = number::pct(c / 100.0, 1);
+                    (b.0.as_str(), format!("{}{}{}{}", number::trimmed(b.1, 2), t.get("lparen"), cum, t.get("rparen")))
+                }),
+                t,
+            );
+            charts.push(chart(name, &file, title, render_pareto_chart(&spec))?.described(&desc));
         }
     }
     charts.extend(comparison_charts(c, t)?);
@@ -168,9 +196,11 @@ fn control_chart(ch: &ControlChart, title: String, y_desc: String, t: &Labels) -
         signals: ch.signals.iter().map(|s| s.index).collect(),
         stages,
         y_desc,
+        legend: vec![t.get("c_center"), t.get("c_limits_legend"), t.get("c_signals")],
     };
     let name = format!("control-{}", ch.kind);
-    chart(name.clone(), &name, title, render_control_chart(&spec))
+    let desc = data_words(spec.points.iter().map(|p| (p.label.as_str(), number::trimmed(p.value, 4))), t);
+    Ok(chart(name.clone(), &name, title, render_control_chart(&spec))?.described(&desc))
 }
 
 /// The archive page's trend of the yearly index, `(year, index)` oldest first; `None` with
