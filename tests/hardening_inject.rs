@@ -352,6 +352,16 @@ fn check_xml(name: &str, xml: &str) {
             let tag_name = tag.split(|c: char| c.is_whitespace() || c == '/').next().unwrap();
             let attrs = tag[tag_name.len()..].trim_end_matches('/');
             assert_eq!(attrs.matches('"').count() % 2, 0, "{name}: unbalanced quotes in <{tag}>");
+            // Each attribute once (a repeated one makes the whole SVG unreadable in a browser).
+            let names: Vec<&str> = attrs
+                .split('"')
+                .step_by(2)
+                .filter_map(|chunk| chunk.trim().strip_suffix('='))
+                .map(|n| n.split_whitespace().last().unwrap_or(n))
+                .collect();
+            for (i, n) in names.iter().enumerate() {
+                assert!(!names[..i].contains(n), "{name}: attribute {n} twice in <{tag_name}>");
+            }
             check_text(name, attrs);
             if !self_closing {
                 stack.push(tag_name);
@@ -422,4 +432,23 @@ fn control_characters_are_shown_not_sent_to_svg_html_markdown_or_the_terminal() 
     let mut shown = String::new();
     pulldown_cmark::html::push_html(&mut shown, Parser::new_ext(&md, Options::ENABLE_TABLES));
     assert!(shown.contains("维度\\u{7}甲") && shown.contains("报告\\u{1b}[31m"), "{md}");
+}
+
+/// Every chart of the fixtures that draw every kind (the sample, the complaint-depth register,
+/// the control-chart register) is well-formed XML with each attribute once: a browser shows
+/// nothing of an SVG with a repeated attribute.
+#[test]
+fn every_chart_of_every_kind_is_well_formed() {
+    for fixture in ["sample-data", "tests/fixtures/depth", "tests/fixtures/control"] {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("inject-charts-{}", fixture.replace('/', "-")));
+        let _ = std::fs::remove_dir_all(&dir);
+        common::copy_dir(&src, &dir);
+        let (out, _) = build(&dir);
+        let charts: Vec<_> = std::fs::read_dir(out.join("charts")).unwrap().map(|e| e.unwrap().path()).collect();
+        assert!(charts.len() >= 2, "{fixture}: {charts:?}");
+        for c in charts {
+            check_xml(&c.display().to_string(), &std::fs::read_to_string(&c).unwrap());
+        }
+    }
 }

@@ -239,7 +239,8 @@ fn comparison_charts(c: &ComplaintResult, t: &Labels) -> Result<Vec<Chart>> {
                 .collect(),
             y_desc: t.get("c_amount"),
         };
-        charts.push(chart("pareto-groups", "pareto-groups", title, render_panel_chart(&spec))?);
+        charts
+            .push(chart("pareto-groups", "pareto-groups", title, render_panel_chart(&spec))?.described(&spec.words()));
     }
     if let Some(ch) = c.pareto_change.as_ref().filter(|ch| !ch.rows.is_empty()) {
         let (previous, period) = (ch.previous_period.to_string(), c.period.to_string());
@@ -254,7 +255,8 @@ fn comparison_charts(c: &ComplaintResult, t: &Labels) -> Result<Vec<Chart>> {
             ],
             y_desc: t.get("c_amount"),
         };
-        charts.push(chart("pareto-change", "pareto-change", title, render_panel_chart(&spec))?);
+        charts
+            .push(chart("pareto-change", "pareto-change", title, render_panel_chart(&spec))?.described(&spec.words()));
     }
     if let Some(bins) = c.close_days.as_ref().filter(|b| !b.is_empty()) {
         let title = t.get("c_close_days_chart");
@@ -271,7 +273,7 @@ fn comparison_charts(c: &ComplaintResult, t: &Labels) -> Result<Vec<Chart>> {
             x_desc: t.get("c_days"),
             y_desc: t.get("c_amount"),
         };
-        charts.push(chart("close-days", "close-days", title, render_histogram(&spec))?);
+        charts.push(chart("close-days", "close-days", title, render_histogram(&spec))?.described(&spec.words()));
     }
     Ok(charts)
 }

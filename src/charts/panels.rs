@@ -3,8 +3,8 @@
 
 use super::draw::{on_axis, value_axis};
 use super::style::{
-    accessible, draw_svg, err, soft_mesh, text_style, Area, CategoryLabels, FONT, INK, LABEL_PX, MARGIN, PALETTE,
-    TITLE_PX, VALUE_PX, VITAL, WIDTH,
+    draw_svg, err, soft_mesh, text_style, Area, CategoryLabels, FONT, INK, LABEL_PX, MARGIN, PALETTE, TITLE_PX,
+    VALUE_PX, VITAL, WIDTH,
 };
 use crate::number;
 use plotters::prelude::*;
@@ -75,20 +75,32 @@ pub fn render_panel_chart(spec: &PanelChart) -> Result<String, String> {
                         + Text::new(number::trimmed(*v, 2), (0, -3), style.clone())
                 }))
                 .map_err(err)?;
-            labels.draw(area, |i| chart.backend_coord(&(i as f64 + 0.5, 0.0)))?;
+            // backend_coord gives canvas coordinates: draw the labels on the whole canvas.
+            labels.draw(root, |i| chart.backend_coord(&(i as f64 + 0.5, 0.0)))?;
         }
         Ok(())
     })?;
-    let desc: Vec<String> = spec
-        .panels
-        .iter()
-        .map(|(caption, counts)| {
-            let cells: Vec<String> =
-                spec.categories.iter().zip(counts).map(|(c, v)| format!("{c}: {}", number::trimmed(*v, 2))).collect();
-            format!("{caption} — {}", cells.join("; "))
-        })
-        .collect();
-    Ok(accessible(&svg, &spec.title, &desc.join(" | ")))
+    Ok(svg)
+}
+
+impl PanelChart {
+    /// The chart's data in words, for its `<desc>`: each panel's caption and counts.
+    pub fn words(&self) -> String {
+        let panels: Vec<String> = self
+            .panels
+            .iter()
+            .map(|(caption, counts)| {
+                let cells: Vec<String> = self
+                    .categories
+                    .iter()
+                    .zip(counts)
+                    .map(|(c, v)| format!("{c}: {}", number::trimmed(*v, 2)))
+                    .collect();
+                format!("{caption} — {}", cells.join("; "))
+            })
+            .collect();
+        panels.join(" | ")
+    }
 }
 
 /// A histogram of whole days: bins `[from, to]`, a day `d` drawn over `d − ½ .. d + ½`,
@@ -143,10 +155,17 @@ pub fn render_histogram(spec: &HistogramChart) -> Result<String, String> {
         }
         Ok(())
     })?;
-    let desc: Vec<String> = spec
-        .bins
-        .iter()
-        .map(|(from, to, n)| if from == to { format!("{from}: {n}") } else { format!("{from}–{to}: {n}") })
-        .collect();
-    Ok(accessible(&svg, &spec.title, &desc.join("; ")))
+    Ok(svg)
+}
+
+impl HistogramChart {
+    /// The chart's data in words, for its `<desc>`: each bin's days and count.
+    pub fn words(&self) -> String {
+        let bins: Vec<String> = self
+            .bins
+            .iter()
+            .map(|(from, to, n)| if from == to { format!("{from}: {n}") } else { format!("{from}–{to}: {n}") })
+            .collect();
+        bins.join("; ")
+    }
 }
