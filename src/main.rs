@@ -153,8 +153,18 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { project_dir, period, output, as_of, timings, quiet, pdf } => {
             let options = manyi::Options { period, output, as_of, pdf };
+            // On a terminal (and without --quiet), one status line shows the step under way.
+            let live = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let progress = |what: &str| {
+                if live {
+                    eprint!("\r\u{1b}[2K{what}…");
+                }
+            };
             let result = manyi::settings::Settings::resolve(&project_dir, &options, &env)
-                .and_then(|settings| manyi::build(&settings));
+                .and_then(|settings| manyi::build_with_progress(&settings, &progress));
+            if live {
+                eprint!("\r\u{1b}[2K");
+            }
             match result {
                 Ok(_) if quiet => ExitCode::SUCCESS,
                 Ok(outcome) => {

@@ -229,3 +229,24 @@ fn serve_rebuilds_when_a_data_file_changes() {
     assert!(page.contains("Edited Report"));
     assert_eq!(returned(&addr), before + 1);
 }
+
+/// On a terminal a status line shows each step of a build (erased at the end); with
+/// `--quiet`, or when stderr is a pipe, nothing but the outcome. Run under `script`, which
+/// gives the build a pseudo-terminal.
+#[test]
+fn a_terminal_sees_the_steps_a_pipe_does_not() {
+    let dir = tmp("progress");
+    assert!(manyi(&["init", dir.to_str().unwrap()]).status.success());
+    let run = |extra: &str| {
+        let cmd = format!("{} build {} {extra}", env!("CARGO_BIN_EXE_manyi"), dir.display());
+        let o = std::process::Command::new("script").args(["-qec", &cmd, "/dev/null"]).output().expect("script(1)");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let shown = run("");
+    assert!(shown.contains("reading the input files…") && shown.contains("rendering 1 period(s)…"), "{shown:?}");
+    assert!(shown.contains("built 2026 into"), "{shown:?}");
+    assert_eq!(run("--quiet"), "", "quiet on a terminal too");
+    let piped = manyi(&["build", dir.to_str().unwrap()]);
+    assert!(!stderr(&piped).contains("reading the input files"), "{}", stderr(&piped));
+}
