@@ -9,6 +9,7 @@ pub mod moments;
 pub mod pareto;
 pub mod periods;
 pub mod precision;
+pub mod segments;
 pub mod signals;
 pub mod stats;
 pub mod survey;

@@ -100,8 +100,9 @@ impl Moments {
     }
 
     /// Adds the item answers of a valid questionnaire (`answers` holds exactly the items);
-    /// `min_micro` is the scale minimum in micro-units, for values other than whole points.
-    pub fn add(&mut self, answers: &[Ans], min_micro: i64) {
+    /// `min_micro` holds each item's scale minimum in micro-units, for values other than
+    /// whole points.
+    pub fn add(&mut self, answers: &[Ans], min_micro: &[i64]) {
         debug_assert_eq!(answers.len(), self.n_items);
         let n = self.n_items;
         // The row as points, 0 where blank (u32, widened per product: one 32 × 32 → 64-bit
@@ -165,14 +166,15 @@ impl Moments {
     }
 
     /// A row with a value other than a whole point: every sum in micro-units.
-    fn add_micro(&mut self, answers: &[Ans], min_micro: i64) {
+    fn add_micro(&mut self, answers: &[Ans], min_micro: &[i64]) {
         let n = self.n_items;
         let x: Vec<Option<i128>> = answers
             .iter()
-            .map(|a| match *a {
+            .zip(min_micro)
+            .map(|(a, min)| match *a {
                 Ans::Blank => None,
                 Ans::Point(p) => Some(i128::from(p) * MICRO),
-                Ans::Value(v) => Some(i128::from((v * MICRO as f64).round() as i64 - min_micro)),
+                Ans::Value(v) => Some(i128::from((v * MICRO as f64).round() as i64 - min)),
             })
             .collect();
         let dims = &self.dims;
@@ -337,7 +339,7 @@ mod tests {
         let rows = rows();
         let mut whole = Moments::new(5, &dims);
         for r in &rows {
-            whole.add(r, 1_000_000);
+            whole.add(r, &[1_000_000; 5]);
         }
         for i in 0..5 {
             for j in 0..5 {
@@ -348,7 +350,7 @@ mod tests {
         }
         let (mut a, mut b) = (Moments::new(5, &dims), Moments::new(5, &dims));
         for (k, r) in rows.iter().enumerate() {
-            if k % 3 == 0 { &mut a } else { &mut b }.add(r, 1_000_000);
+            if k % 3 == 0 { &mut a } else { &mut b }.add(r, &[1_000_000; 5]);
         }
         b.merge(&a);
         assert_eq!(b, whole);
@@ -360,9 +362,9 @@ mod tests {
         let p = |x: u8| Ans::Point(x - 1);
         let mut m = Moments::new(3, &[(0, 3)]);
         for r in [[4, 5, 4], [3, 3, 2], [5, 5, 5], [2, 3, 3]] {
-            m.add(&r.map(p), 1_000_000);
+            m.add(&r.map(p), &[1_000_000; 3]);
         }
-        m.add(&[p(5), Ans::Blank, p(1)], 1_000_000);
+        m.add(&[p(5), Ans::Blank, p(1)], &[1_000_000; 3]);
         let a = m.alpha(0);
         assert_eq!(a.n, 4);
         let var = |s: i128, q: i128| covariance(a.n, s, s, q).unwrap();
