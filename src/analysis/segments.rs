@@ -5,6 +5,7 @@
 //! it merges exactly like the month's own and the parallel read stays byte-identical.
 
 use super::precision::{compare, estimates, Comparison};
+use super::stats::round_half_away;
 use super::survey::{band_results, bounds, diff, dimension_results, scores, BandResult, MonthAcc, SurveyModel};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -166,12 +167,14 @@ fn segment_result(model: &SurveyModel, value: &str, acc: &MonthAcc, prev: Option
 
 /// Marks the lowest cell of each row (the index, each dimension, each item) among the
 /// comparable values: not too small, not the blank group, with a score. A row is marked only
-/// when at least two values compare; every value at the minimum is marked.
+/// when at least two values compare; every value at the minimum (rounded to the one decimal
+/// shown) is marked.
 fn mark_lowest(values: &mut [SegmentResult]) {
     fn mark(values: &mut [SegmentResult], get: impl Fn(&mut SegmentResult) -> (Option<f64>, &mut bool)) {
+        // Compared as displayed (one decimal), so equal cells are marked alike.
         let scores: Vec<Option<f64>> = values
             .iter_mut()
-            .map(|v| if v.small || v.not_given { None } else { get(v).0 })
+            .map(|v| if v.small || v.not_given { None } else { get(v).0.map(|x| round_half_away(x, 1)) })
             .collect();
         if scores.iter().flatten().count() < 2 {
             return;

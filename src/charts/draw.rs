@@ -75,7 +75,7 @@ fn on_axis(v: f64, lo: f64, hi: f64) -> f64 {
 }
 
 /// One bar of a horizontal bar chart.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Bar {
     pub label: String,
     /// `None` draws no bar.
@@ -84,7 +84,14 @@ pub struct Bar {
     pub text: String,
     /// Colour group (e.g. the dimension an item belongs to).
     pub group: usize,
+    /// An interval drawn as a whisker over the bar (low, high).
+    pub whisker: Option<(f64, f64)>,
+    /// Drawn grey and pale (e.g. a segment too small to compare).
+    pub muted: bool,
 }
+
+/// The grey of muted bars.
+const MUTED: RGBColor = RGBColor(200, 200, 200);
 
 /// A horizontal bar chart on a fixed 0..max axis, bars top to bottom in the given order.
 #[derive(Debug, Clone)]
@@ -153,19 +160,38 @@ pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
         let bars = spec.bars.iter().enumerate().filter_map(|(i, b)| {
             let y = n - 1 - i;
             let v = b.value?;
+            let colour = if b.muted { MUTED } else { PALETTE[b.group % PALETTE.len()] };
             let mut r = Rectangle::new(
                 [(0.0, SegmentValue::Exact(y)), (on_axis(v, 0.0, max), SegmentValue::Exact(y + 1))],
-                PALETTE[b.group % PALETTE.len()].filled(),
+                colour.filled(),
             );
             r.set_margin(5, 5, 0, 0);
             Some(r)
         });
         chart.draw_series(bars).map_err(|e| e.to_string())?;
+        // Whiskers: the interval as a line through the bar's middle with end ticks.
+        let whisker_style = ShapeStyle::from(&INK).stroke_width(1);
+        for (i, b) in spec.bars.iter().enumerate() {
+            let Some((lo, hi)) = b.whisker else { continue };
+            let y = n - 1 - i;
+            let (lo, hi) = (on_axis(lo, 0.0, max), on_axis(hi, 0.0, max));
+            let mid = SegmentValue::CenterOf(y);
+            chart
+                .draw_series(std::iter::once(PathElement::new(vec![(lo, mid.clone()), (hi, mid)], whisker_style)))
+                .map_err(|e| e.to_string())?;
+            for x in [lo, hi] {
+                let tick = Rectangle::new([(x, SegmentValue::Exact(y)), (x, SegmentValue::Exact(y + 1))], whisker_style);
+                let mut tick = tick;
+                tick.set_margin(9, 9, 0, 0);
+                chart.draw_series(std::iter::once(tick)).map_err(|e| e.to_string())?;
+            }
+        }
         let value_style =
             TextStyle::from((FONT, px(12.0)).into_font()).color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
         let texts = spec.bars.iter().enumerate().map(|(i, b)| {
             let y = n - 1 - i;
-            let x = b.value.map_or(0.0, |v| on_axis(v, 0.0, max));
+            let end = b.whisker.map_or(b.value, |(_, hi)| b.value.map(|v| v.max(hi)));
+            let x = end.map_or(0.0, |v| on_axis(v, 0.0, max));
             Text::new(format!(" {}", b.text), (x, SegmentValue::CenterOf(y)), value_style.clone())
         });
         chart.draw_series(texts).map_err(|e| e.to_string())?;
@@ -257,8 +283,8 @@ mod tests {
         let spec = BarChart {
             title: "维度得分".into(),
             bars: vec![
-                Bar { label: "<script>".into(), value: Some(83.25), text: "83.3".into(), group: 0 },
-                Bar { label: "服务质量".into(), value: None, text: "无数据".into(), group: 1 },
+                Bar { label: "<script>".into(), value: Some(83.25), text: "83.3".into(), group: 0, ..Default::default() },
+                Bar { label: "服务质量".into(), value: None, text: "无数据".into(), group: 1, ..Default::default() },
             ],
             max: 100.0,
         };
@@ -611,7 +637,7 @@ mod axis_tests {
             ends(format!("line chart of {v}"), move || render_line_chart(&line)).unwrap();
             let bars = BarChart {
                 title: "b".into(),
-                bars: vec![Bar { label: "a".into(), value: Some(v), text: "v".into(), group: 0 }],
+                bars: vec![Bar { label: "a".into(), value: Some(v), text: "v".into(), group: 0, ..Default::default() }],
                 max: v,
             };
             ends(format!("bar chart of {v}"), move || render_bar_chart(&bars)).unwrap();

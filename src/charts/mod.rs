@@ -21,7 +21,7 @@ use crate::number::{self, DASH};
 /// One drawn chart. Templates reach it as `charts["<name>"]`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Chart {
-    /// Key in `charts`: `dimensions`, `items`, `bands`, `trend`, `pareto-<column>`,
+    /// Key in `charts`: `dimensions`, `items`, `bands`, `segments-<column>`, `trend`, `pareto-<column>`,
     /// `pareto-<column>-weighted`, `control-c`, `control-u`, `control-p`, `control-laney-u` or
     /// `control-laney-p`.
     pub name: String,
@@ -66,11 +66,11 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
     let dims = s.dimensions.iter().enumerate();
     let dim_bars = dims
         .clone()
-        .map(|(j, d)| Bar { label: d.name.clone(), value: d.score, text: score_text(d.score, &no_data), group: j })
+        .map(|(j, d)| Bar { label: d.name.clone(), value: d.score, text: score_text(d.score, &no_data), group: j, ..Default::default() })
         .collect();
     let item_bars = dims
         .flat_map(|(j, d)| d.items.iter().map(move |i| (j, i)))
-        .map(|(j, i)| Bar { label: i.name.clone(), value: i.score, text: score_text(i.score, &no_data), group: j })
+        .map(|(j, i)| Bar { label: i.name.clone(), value: i.score, text: score_text(i.score, &no_data), group: j, ..Default::default() })
         .collect();
     let band_bars = s
         .bands
@@ -80,6 +80,7 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
             value: b.share.map(|x| x * 100.0),
             text: format!("{} ({})", b.share.map_or_else(|| DASH.to_string(), |v| number::pct(v, 1)), b.count),
             group: 0,
+            ..Default::default()
         })
         .collect();
     let (dt, it, bt) = (t.get("dimension_chart"), t.get("item_chart"), t.get("band_chart"));
@@ -88,6 +89,7 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
         chart("items", "items", it.clone(), bar_chart(it, item_bars))?,
         chart("bands", "bands", bt.clone(), bar_chart(bt, band_bars))?,
     ];
+    charts.extend(segment_charts(s, t)?);
     if s.trend.len() >= 2 {
         let lo = s.trend.iter().filter_map(|p| p.index).fold(100.0, f64::min);
         let line = LineChart {
@@ -97,6 +99,39 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
             max: 100.0,
         };
         charts.push(chart("trend", "trend", line.title.clone(), render_line_chart(&line))?);
+    }
+    Ok(charts)
+}
+
+/// Per segment column: the index of each value with its 95% interval as a whisker, in the
+/// table's order; values too small to compare are grey.
+fn segment_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
+    let mut charts = Vec::new();
+    for (k, (column, values)) in s.segments.0.iter().enumerate() {
+        let bars = values
+            .iter()
+            .map(|v| {
+                let mut text = score_text(v.index, &t.get("no_data"));
+                if let Some(m) = v.margin {
+                    text.push_str(&format!(" ±{}", number::fixed(m, 1)));
+                }
+                text.push_str(&format!(" (n = {})", v.n));
+                if v.small {
+                    text.push_str(&format!(" {}", t.get("seg_small_short")));
+                }
+                Bar {
+                    label: v.value.clone().unwrap_or_else(|| t.get("seg_not_given")),
+                    value: v.index,
+                    text,
+                    group: 0,
+                    whisker: v.low.zip(v.high),
+                    muted: v.small,
+                }
+            })
+            .collect();
+        let title = t.fill("seg_chart", &[("column", column)]);
+        let svg = render_bar_chart(&BarChart { title: title.clone(), bars, max: 100.0 });
+        charts.push(chart(format!("segments-{column}"), &format!("segments-{}", k + 1), title, svg)?);
     }
     Ok(charts)
 }
