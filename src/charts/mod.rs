@@ -117,7 +117,7 @@ fn segment_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
                 }
                 text.push_str(&format!(" (n = {})", v.n));
                 if v.small {
-                    text.push_str(&format!(" {}", t.get("seg_small_short")));
+                    text.push_str(&t.get("seg_small_short"));
                 }
                 Bar {
                     label: v.value.clone().unwrap_or_else(|| t.get("seg_not_given")),
