@@ -202,3 +202,87 @@ fn mark_lowest(values: &mut [SegmentResult]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::survey::{summarize, SurveyAcc};
+    use crate::ingest::survey::SurveyRow;
+    use crate::ingest::value::Ans;
+    use crate::ingest::RowPos;
+    use crate::period::{Date, Period};
+
+    fn model() -> SurveyModel {
+        let cfg = crate::config::parse_config(
+            "[survey]\nfiles = [\"x.csv\"]\nid = \"id\"\ndate = \"d\"\nsegments = [\"g\"]\nmin_segment_n = 2\n\
+             [[survey.dimensions]]\nname = \"A\"\nitems = [\"a\", { column = \"b\", weight = 3 }]\n",
+            "manyi.toml",
+        )
+        .unwrap();
+        SurveyModel::from_config(&cfg)
+    }
+
+    /// (line, month, group, answers as points 1–5)
+    const ROWS: [(u64, u8, &str, [u8; 2]); 8] = [
+        (2, 5, "p", [5, 5]),
+        (3, 1, "q", [1, 2]),
+        (4, 2, "q", [2, 2]),
+        (5, 3, "", [3, 3]),
+        (6, 4, "p", [4, 5]),
+        (7, 6, "r", [1, 1]),
+        (8, 1, "q", [2, 3]),
+        (9, 7, "p", [4, 4]),
+    ];
+
+    fn add(m: &SurveyModel, acc: &mut SurveyAcc, (line, month, group, x): (u64, u8, &str, [u8; 2])) {
+        let answers = x.map(|v| Ans::Point(v - 1));
+        let row = SurveyRow {
+            pos: RowPos { file: 0, line },
+            id: "",
+            id_is_line: false,
+            date: Date::new(2026, month, 1).unwrap(),
+            answers: &answers,
+            comment: None,
+            segments: &[group],
+        };
+        acc.add(m, &row);
+    }
+
+    #[test]
+    fn segment_sums_merge_exactly_in_any_order() {
+        let m = model();
+        let mut whole = SurveyAcc::new(&m);
+        ROWS.iter().for_each(|r| add(&m, &mut whole, *r));
+        let (mut a, mut b) = (SurveyAcc::new(&m), SurveyAcc::new(&m));
+        for (k, r) in ROWS.iter().enumerate() {
+            add(&m, if k % 3 == 1 { &mut a } else { &mut b }, *r);
+        }
+        let mut ab = a.clone();
+        ab.merge(&b);
+        b.merge(&a);
+        assert_eq!(ab, whole);
+        assert_eq!(b, whole);
+    }
+
+    #[test]
+    fn groups_are_ordered_by_n_then_first_row_and_the_lowest_comparable_is_marked() {
+        let m = model();
+        let mut acc = SurveyAcc::new(&m);
+        // Rows in reverse input order: the first appearance is still the lowest line.
+        ROWS.iter().rev().for_each(|r| add(&m, &mut acc, *r));
+        let s = summarize(&m, &acc, Period::Year(2026), None, &|_| None).unwrap();
+        let (column, groups) = &s.segments.0[0];
+        assert_eq!(column, "g");
+        let order: Vec<(Option<&str>, u64)> = groups.iter().map(|g| (g.value.as_deref(), g.n)).collect();
+        // p and q have 3 each: p first (line 2 before line 3); then r (line 7) and the blank
+        // group (line 5) with 1 each: the blank group first.
+        assert_eq!(order, [(Some("p"), 3), (Some("q"), 3), (None, 1), (Some("r"), 1)]);
+        // Scores (b weighs 3): q = (1·mean(0, 25, 25) + 3·mean(25, 25, 50))/4 = (16.667 + 100)/4.
+        let q = &groups[1];
+        assert!((q.index.unwrap() - (50.0 / 3.0 + 100.0) / 4.0).abs() < 1e-9);
+        assert!(q.lowest && !groups[0].lowest, "q is the lowest of the comparable p and q");
+        assert!(!groups[3].lowest, "r (n 1 < 2) is lower but too small");
+        assert!(groups[2].not_given && groups[3].small && !groups[0].small);
+        assert!(q.dimensions[0].items[0].lowest);
+    }
+}
