@@ -125,13 +125,21 @@ pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
     let row = 26u32;
     let label_w = spec.bars.iter().map(|b| text_em(&b.label)).fold(4.0, f64::max) * font + 14.0;
     let (width, height) = (760u32, n as u32 * row + 76);
+    // With whiskers the value text follows the interval's end, up to the axis end: room for
+    // the longest text on the right.
+    let right = if spec.bars.iter().any(|b| b.whisker.is_some()) {
+        let longest = spec.bars.iter().map(|b| text_em(&b.text) + 0.5).fold(0.0, f64::max);
+        (longest * 12.0 + 8.0).clamp(56.0, 300.0) as u32
+    } else {
+        56
+    };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(&root)
             .margin_top(8)
-            .margin_right(56)
+            .margin_right(right)
             .margin_left(8)
             .margin_bottom(4)
             .caption(&spec.title, (FONT, px(15.0)).into_font().color(&INK))
@@ -179,12 +187,10 @@ pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
             chart
                 .draw_series(std::iter::once(PathElement::new(vec![(lo, mid.clone()), (hi, mid)], whisker_style)))
                 .map_err(|e| e.to_string())?;
-            for x in [lo, hi] {
-                let tick = Rectangle::new([(x, SegmentValue::Exact(y)), (x, SegmentValue::Exact(y + 1))], whisker_style);
-                let mut tick = tick;
-                tick.set_margin(9, 9, 0, 0);
-                chart.draw_series(std::iter::once(tick)).map_err(|e| e.to_string())?;
-            }
+            let ticks = [lo, hi].map(|x| {
+                PathElement::new(vec![(x, SegmentValue::Exact(y)), (x, SegmentValue::Exact(y + 1))], whisker_style)
+            });
+            chart.draw_series(ticks).map_err(|e| e.to_string())?;
         }
         let value_style =
             TextStyle::from((FONT, px(12.0)).into_font()).color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
