@@ -128,11 +128,8 @@ fn main() {
             let cfg = std::fs::read_to_string(dir.join("manyi.toml")).unwrap();
             std::fs::write(
                 &cfg_seg,
-                cfg.replacen("[survey]\n", "[survey]\nsegments = [\"产品类型\", \"客户类型\", \"地区\"]\n", 1).replacen(
-                    "[site]\n",
-                    "[site]\nallow_outside_project = true\n",
-                    1,
-                ),
+                cfg.replacen("[survey]\n", "[survey]\nsegments = [\"产品类型\", \"客户类型\", \"地区\"]\n", 1)
+                    .replacen("[site]\n", "[site]\nallow_outside_project = true\n", 1),
             )
             .unwrap();
         }

@@ -55,8 +55,8 @@ fn near(v: &Value, expected: f64, tol: f64) {
 //   类型 X: S1 54, S3 62, S5 46 → 54; Y: S2 77, S4 54, S6 39 → 56.667.
 // Changes: 北 79 − 64.333 = +14.667 ± t(2) 4.30265·√(92.1667 + 45.4444) = ±50.473, not significant;
 //   南 36 − 46.333 = −10.333; 西 none (no 2025 rows); X +5.6; Y −8.867.
-//   B of 北 (one item, reversed): 2026 b1 100, 75, 50, 75: 75, s² 416.667, SE² 104.167; 2025 50,
-//   75, 50: 58.333, s² 208.333, SE² 69.444; change +16.667 ± 4.30265·√173.611 = ±56.692.
+//   B of 北 (one item, reversed): 2026 b1 100, 75, 50, 75: 75, s² 416.667, SE² 104.167, margin
+//   t(3) 3.18245·10.2062 = 32.480.
 #[test]
 fn segments_fixture_matches_hand_computation() {
     let (j, out) = build(&fixture("figures"));
@@ -92,8 +92,8 @@ fn segments_fixture_matches_hand_computation() {
     let b = &north["dimensions"][1];
     assert_eq!(b["items"][0]["name"], "Waiting time");
     near(&b["score"], 75.0, 1e-9);
-    near(&b["comparison"]["change"], 50.0 / 3.0, 1e-9);
-    near(&b["comparison"]["margin"], 56.692, 1e-2);
+    // B = Waiting time alone: 75 ± t(3)·√(416.667/4) = ±32.480.
+    near(&b["margin"], 32.480, 1e-2);
     // Bands of 北: r 100 very satisfied, 85 satisfied, 77 neutral, 54 very dissatisfied.
     let counts: Vec<u64> = north["bands"].as_array().unwrap().iter().map(|b| b["count"].as_u64().unwrap()).collect();
     assert_eq!(counts, [1, 1, 1, 0, 1]);
@@ -121,6 +121,8 @@ fn segments_fixture_matches_hand_computation() {
         "| Dimension / Item | 北 | 南 | 西 (too small) | not given (too small) |",
         "| **Satisfaction index** | **79.0** ±30.6 | ▼ **36.0** ",
         "| Change against 2025 | +14.7 ±50.5 | -10.3 ",
+        "| Previous period (2025) | 64.3 (n = 3) | 46.3 (n = 3) | — | — |",
+        "| Questionnaires returned | 4 | 4 | 2 | 1 |",
         "| &nbsp;&nbsp;机上WiFi | 85.0 ",
         "| &nbsp;&nbsp;Waiting time | 75.0 ",
         "![Satisfaction index by 区域 (95% interval)](charts/segments-1.svg)",

@@ -160,15 +160,16 @@ fn key_paths(v: &serde_json::Value, path: &str, out: &mut std::collections::BTre
     match v {
         serde_json::Value::Object(map) => {
             for (k, x) in map {
-                let p = if path.ends_with(".pareto") || path.ends_with(".pareto_weighted") || path.ends_with(".segments") {
-                    format!("{path}.<column>")
-                } else {
-                    let p = format!("{path}.{k}");
-                    if !x.is_object() && !x.is_array() {
-                        out.insert(p.clone()); // a figure; lists and objects are documented by their fields
-                    }
-                    p
-                };
+                let p =
+                    if path.ends_with(".pareto") || path.ends_with(".pareto_weighted") || path.ends_with(".segments") {
+                        format!("{path}.<column>")
+                    } else {
+                        let p = format!("{path}.{k}");
+                        if !x.is_object() && !x.is_array() {
+                            out.insert(p.clone()); // a figure; lists and objects are documented by their fields
+                        }
+                        p
+                    };
                 key_paths(x, &p, out);
             }
         }

@@ -47,6 +47,14 @@ struct MicroSums {
     alpha: Vec<AlphaSums<i128>>,
 }
 
+/// A whole-point row's points and pair products (see `Moments::terms`); a reused buffer.
+#[derive(Debug, Clone, Default)]
+pub struct RowTerms {
+    k: Vec<u32>,
+    cross: Vec<u64>,
+    blanks: usize,
+}
+
 /// Second moments of one month's valid questionnaires.
 ///
 /// Whole-point rows are summed with a blank counted as 0, plus what it takes to take the blanks
@@ -137,6 +145,13 @@ impl Moments {
                 *c += ki * u64::from(*kj);
             }
         }
+        self.add_blanks_and_alpha(answers, k, blanks);
+    }
+
+    /// The blank corrections and the α sums of a whole-point row `k` (0 where blank).
+    #[inline]
+    fn add_blanks_and_alpha(&mut self, answers: &[Ans], k: &[u32], blanks: usize) {
+        let n = self.n_items;
         if blanks > 0 {
             for j in (0..n).filter(|j| answers[*j] == Ans::Blank) {
                 self.blank[j] += 1;
@@ -163,6 +178,52 @@ impl Moments {
             acc.t += t;
             acc.t2 += t * t;
         }
+    }
+
+    /// Fills `terms` with a row's points (0 where blank) and pair products, computed once for
+    /// several accumulators (a month and its segments) and added with `add_terms`; false for
+    /// a row with a value other than a whole point (added with `add` instead).
+    pub fn terms(&self, answers: &[Ans], terms: &mut RowTerms) -> bool {
+        let n = self.n_items;
+        terms.k.clear();
+        terms.blanks = 0;
+        for a in answers {
+            match *a {
+                Ans::Point(p) => terms.k.push(u32::from(p)),
+                Ans::Blank => {
+                    terms.k.push(0);
+                    terms.blanks += 1;
+                }
+                Ans::Value(_) => return false,
+            }
+        }
+        terms.cross.clear();
+        terms.cross.resize(self.cross.len(), 0);
+        let k = &terms.k;
+        for i in 0..n {
+            if k[i] == 0 {
+                continue;
+            }
+            let ki = u64::from(k[i]);
+            let start = i * (2 * n - i - 1) / 2;
+            for (c, kj) in terms.cross[start..start + (n - i - 1)].iter_mut().zip(&k[i + 1..]) {
+                *c = ki * u64::from(*kj);
+            }
+        }
+        true
+    }
+
+    /// Adds a whole-point row whose `terms` were filled from the same `answers`: the same
+    /// sums as `add`.
+    pub fn add_terms(&mut self, answers: &[Ans], terms: &RowTerms) {
+        self.rows += 1;
+        for (s, x) in self.sum.iter_mut().zip(&terms.k) {
+            *s += u64::from(*x);
+        }
+        for (c, p) in self.cross.iter_mut().zip(&terms.cross) {
+            *c += p;
+        }
+        self.add_blanks_and_alpha(answers, &terms.k, terms.blanks);
     }
 
     /// A row with a value other than a whole point: every sum in micro-units.

@@ -162,7 +162,8 @@ pub fn estimates(model: &SurveyModel, m: &MonthAcc, scores: &[Option<f64>], popu
         .map(|d| {
             let w = dim_weights(d);
             let weights = &model.item_weights[d.start..d.end];
-            let score = super::stats::weighted_mean(weights.iter().zip(&scores[d.start..d.end]).map(|(w, s)| (*w, *s)))?;
+            let score =
+                super::stats::weighted_mean(weights.iter().zip(&scores[d.start..d.end]).map(|(w, s)| (*w, *s)))?;
             Some(combine(w, score))
         })
         .collect();

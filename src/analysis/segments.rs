@@ -41,7 +41,6 @@ pub struct SegmentResult {
     pub margin: Option<f64>,
     pub low: Option<f64>,
     pub high: Option<f64>,
-    pub index_band: Option<String>,
     /// The same value's index in the previous period, its valid count there, and the change.
     pub previous: Option<f64>,
     pub previous_n: Option<u64>,
@@ -60,9 +59,6 @@ pub struct SegmentDimension {
     pub margin: Option<f64>,
     pub low: Option<f64>,
     pub high: Option<f64>,
-    pub previous: Option<f64>,
-    pub change: Option<f64>,
-    pub comparison: Option<Comparison>,
     /// The lowest score of this dimension among the comparable values of the column.
     pub lowest: bool,
     pub items: Vec<SegmentItem>,
@@ -77,9 +73,6 @@ pub struct SegmentItem {
     pub margin: Option<f64>,
     pub low: Option<f64>,
     pub high: Option<f64>,
-    pub previous: Option<f64>,
-    pub change: Option<f64>,
-    pub comparison: Option<Comparison>,
     pub lowest: bool,
 }
 
@@ -111,7 +104,8 @@ fn segment_result(model: &SurveyModel, value: &str, acc: &MonthAcc, prev: Option
         let e = estimates(model, p, &s.items_and_overall, None);
         (s, e, p.valid)
     });
-    let dims = dimension_results(model, acc, (&cur, &est), before.as_ref().map(|(s, e, _)| (s, e)));
+    // Dimension and item changes are not reported per group: no previous period here.
+    let dims = dimension_results(model, acc, (&cur, &est), None);
     let margin = est.index.and_then(|e| e.margin());
     let (low, high) = bounds(cur.index, margin);
     let previous = before.as_ref().and_then(|(s, ..)| s.index);
@@ -125,7 +119,6 @@ fn segment_result(model: &SurveyModel, value: &str, acc: &MonthAcc, prev: Option
         margin,
         low,
         high,
-        index_band: cur.index.map(|i| model.band_labels[super::stats::band_of(i, &model.band_mins)].clone()),
         previous,
         previous_n: before.as_ref().map(|(.., n)| *n),
         change: diff(cur.index, previous),
@@ -139,9 +132,6 @@ fn segment_result(model: &SurveyModel, value: &str, acc: &MonthAcc, prev: Option
                 margin: d.margin,
                 low: d.low,
                 high: d.high,
-                previous: d.previous,
-                change: d.change,
-                comparison: d.comparison,
                 lowest: false,
                 items: d
                     .items
@@ -153,9 +143,6 @@ fn segment_result(model: &SurveyModel, value: &str, acc: &MonthAcc, prev: Option
                         margin: i.margin,
                         low: i.low,
                         high: i.high,
-                        previous: i.previous,
-                        change: i.change,
-                        comparison: i.comparison,
                         lowest: false,
                     })
                     .collect(),
@@ -284,5 +271,93 @@ mod tests {
         assert!(!groups[3].lowest, "r (n 1 < 2) is lower but too small");
         assert!(groups[2].not_given && groups[3].small && !groups[0].small);
         assert!(q.dimensions[0].items[0].lowest);
+    }
+}
+
+#[cfg(test)]
+mod shared_terms {
+    use crate::analysis::survey::{SurveyAcc, SurveyModel};
+    use crate::ingest::survey::SurveyRow;
+    use crate::ingest::value::Ans;
+    use crate::ingest::RowPos;
+    use crate::period::Date;
+
+    fn model(segments: &str, plain_items: bool) -> SurveyModel {
+        let mut toml = format!(
+            "[survey]\nfiles = [\"x.csv\"]\nid = \"id\"\ndate = \"d\"\ncomment = \"c\"\noverall = \"o\"\nrecommend = \"r\"\n\
+             min_answered = 0.3\n{segments}\n\
+             [[survey.dimensions]]\nname = \"A\"\nweight = 0.7\nitems = [\"a\", {{ column = \"b\", weight = 2, reverse = true }}, \"c2\"]\n\
+             [[survey.dimensions]]\nname = \"B\"\nweight = 0.3\nitems = [\"d\", {{ column = \"e\", scale = {{ min = 0, max = 10 }} }}]\n"
+        );
+        if plain_items {
+            toml = toml
+                .replace("{ column = \"b\", weight = 2, reverse = true }", "\"b\"")
+                .replace("{ column = \"e\", scale = { min = 0, max = 10 } }", "\"e\"");
+        }
+        SurveyModel::from_config(&crate::config::parse_config(&toml, "manyi.toml").unwrap())
+    }
+
+    /// The month and segment sums built from shared terms (`apply`) equal those `tally` builds
+    /// row by row: a segment holding every row has the month's figures, and the month itself
+    /// is the month of a project without segments.
+    #[test]
+    fn shared_terms_give_the_sums_tally_gives() {
+        // With item settings (the slow path of the respondent score), and without (the table).
+        for plain_items in [false, true] {
+            check(plain_items);
+        }
+    }
+
+    fn check(plain_items: bool) {
+        let (plain, seg) = (model("", plain_items), model("segments = [\"g\"]", plain_items));
+        assert_eq!(plain.point_means.is_empty(), !plain_items, "the slow path with item settings, else the table");
+        let (mut a, mut b) = (SurveyAcc::new(&plain), SurveyAcc::new(&seg));
+        let mut state = 3u64;
+        for line in 2..2000u64 {
+            let mut answers: Vec<Ans> = (0..7)
+                .map(|i| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    let top = if i == 4 && !plain_items { 11 } else { 5 };
+                    match (state >> 33) % 13 {
+                        0 | 1 => Ans::Blank,
+                        2 => Ans::Value(if i == 4 && !plain_items { 7.5 } else { 3.5 }),
+                        k => Ans::Point((k % top) as u8),
+                    }
+                })
+                .collect();
+            if answers[6] == Ans::Value(3.5) {
+                answers[6] = Ans::Value(6.0); // recommend on 0–10
+            }
+            let row = SurveyRow {
+                pos: RowPos { file: 0, line },
+                id: "",
+                id_is_line: false,
+                date: Date::new(2026, (line % 12) as u8 + 1, 1).unwrap(),
+                answers: &answers,
+                comment: Some("c"),
+                segments: &["x"],
+            };
+            a.add(&plain, &row);
+            b.add(&seg, &row);
+        }
+        for (k, month) in &a.months {
+            let mut with = b.months[k].clone();
+            let part = with.segments[0]["x"].acc.clone();
+            assert_eq!(
+                (part.returned, part.valid, &part.items, &part.counts, &part.moments, part.nps, &part.score_hist),
+                (
+                    month.returned,
+                    month.valid,
+                    &month.items,
+                    &month.counts,
+                    &month.moments,
+                    month.nps,
+                    &month.score_hist
+                ),
+                "{k}"
+            );
+            with.segments.clear();
+            assert_eq!(&with, month, "{k}");
+        }
     }
 }

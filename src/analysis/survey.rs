@@ -7,6 +7,7 @@ use super::moments::Moments;
 use super::precision::{
     compare, estimates, nps_result, reliability, top2, Comparison, Estimates, NpsResult, Reliability,
 };
+pub use super::segments::Segments;
 use super::stats::{band_of_tenths, required_answers, rescale, round_half_away, tenths, weighted_mean};
 use crate::config::{Config, RateBasis};
 use crate::ingest::survey::SurveyRow;
@@ -14,7 +15,6 @@ use crate::ingest::value::{whole_points, Ans};
 use crate::ingest::{RowPos, RowSink};
 use crate::period::{Date, Period, YearMonth};
 use serde::Serialize;
-pub use super::segments::Segments;
 use std::collections::BTreeMap;
 
 const MICRO: f64 = 1e6;
@@ -130,10 +130,8 @@ impl SurveyModel {
             .collect();
         let slot_points: Vec<usize> = scales.iter().map(|(a, b)| whole_points(*a, *b)).collect();
         let span = slot_points.iter().copied().max().unwrap_or(0);
-        let point_scores = scales
-            .iter()
-            .flat_map(|(a, b)| (0..span).map(move |k| rescale(a + k as f64, *a, *b)))
-            .collect();
+        let point_scores =
+            scales.iter().flat_map(|(a, b)| (0..span).map(move |k| rescale(a + k as f64, *a, *b))).collect();
         SurveyModel {
             items: s.item_entries().map(|i| i.shown().to_string()).collect(),
             item_weights: s.item_entries().map(|i| i.weight.unwrap_or(1.0)).collect(),
@@ -428,6 +426,84 @@ pub struct SurveyAcc {
     span: usize,
     keep: usize,
     segments: usize,
+    /// The moment terms of the current row, shared by the month and its segments.
+    terms: Scratch,
+}
+
+/// A reused buffer: not part of the aggregate (always equal).
+#[derive(Debug, Clone, Default)]
+struct Scratch(super::moments::RowTerms);
+
+impl PartialEq for Scratch {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// The respondent's own score, as `tally` computes it (the same operations in the same
+/// order, so the same bits), without counting anything.
+fn respondent_score(model: &SurveyModel, answers: &[Ans]) -> Option<f64> {
+    let (mut num, mut den) = (0.0, 0.0);
+    for d in &model.dims {
+        let (mut points, mut n, mut mixed) = (0usize, 0u32, false);
+        for a in &answers[d.start..d.end] {
+            match *a {
+                Ans::Blank => continue,
+                Ans::Point(k) => points += usize::from(k),
+                Ans::Value(_) => mixed = true,
+            }
+            n += 1;
+        }
+        if n == 0 {
+            continue;
+        }
+        let table = (!mixed).then(|| model.point_means.get(n as usize * model.point_sums + points)).flatten();
+        let mean = match table {
+            Some(mean) => *mean,
+            None => {
+                let (mut sum, mut weights) = (0.0, 0.0);
+                for (i, a) in answers.iter().enumerate().take(d.end).skip(d.start) {
+                    if let Some(x) = model.score_of(i, *a) {
+                        let w = model.item_weights[i];
+                        sum += w * x;
+                        weights += w;
+                    }
+                }
+                sum / weights
+            }
+        };
+        num += d.weight * mean;
+        den += d.weight;
+    }
+    (den > 0.0).then(|| num / den)
+}
+
+/// Adds a valid questionnaire to `m` as `tally` does, with its score and (for a row of whole
+/// points) its moment terms computed once for the month and its segments.
+fn apply(
+    model: &SurveyModel,
+    m: &mut MonthAcc,
+    answers: &[Ans],
+    score: Option<f64>,
+    terms: Option<&super::moments::RowTerms>,
+) {
+    let n_items = model.items.len();
+    m.valid += 1;
+    match terms {
+        Some(t) => m.moments.add_terms(&answers[..n_items], t),
+        None => m.moments.add(&answers[..n_items], &model.slot_min_micro),
+    }
+    add_extras(model, m, answers);
+    for (i, a) in answers[..n_items].iter().enumerate() {
+        match *a {
+            Ans::Blank => {}
+            Ans::Point(k) => m.counts[i * model.span + usize::from(k)] += 1,
+            Ans::Value(v) => add_value(&mut m.items[i], v, model.slot_max[i]),
+        }
+    }
+    if let Some(score) = score {
+        m.score_hist[usize::from(tenths(score))] += 1;
+    }
 }
 
 /// Folds the answers of one questionnaire into `m`: the valid count, moments, point counts,
@@ -472,8 +548,8 @@ fn tally(model: &SurveyModel, m: &mut MonthAcc, answers: &[Ans]) -> Option<f64> 
             Some(mean) => *mean,
             None => {
                 let (mut sum, mut weights) = (0.0, 0.0);
-                for i in d.start..d.end {
-                    if let Some(x) = model.score_of(i, answers[i]) {
+                for (i, a) in answers.iter().enumerate().take(d.end).skip(d.start) {
+                    if let Some(x) = model.score_of(i, *a) {
                         let w = model.item_weights[i];
                         sum += w * x;
                         weights += w;
@@ -500,6 +576,7 @@ impl SurveyAcc {
             span: model.span,
             keep: model.comments_kept,
             segments: model.segments.len(),
+            terms: Scratch::default(),
         }
     }
 
@@ -512,13 +589,29 @@ impl SurveyAcc {
             .or_insert_with(|| MonthAcc::new(n_items, slots, span, dims, segments));
         m.returned += 1;
         m.note_row(row.pos);
-        let score = tally(model, m, row.answers);
-        // Each segment column's value is one more keyed aggregate of the month.
-        for (map, value) in m.segments.iter_mut().zip(row.segments) {
-            let seg = segment_of(map, value, row.pos, || MonthAcc::new(n_items, slots, span, dims, 0));
-            seg.acc.returned += 1;
-            tally(model, &mut seg.acc, row.answers);
-        }
+        let score = if segments == 0 {
+            tally(model, m, row.answers)
+        } else {
+            // Each segment column's value is one more keyed aggregate of the month; the row's
+            // score and moment terms are computed once for all of them.
+            let answered = row.answers[..n_items].iter().filter(|a| **a != Ans::Blank).count();
+            let valid = answered >= model.required;
+            let score = valid.then(|| respondent_score(model, row.answers)).flatten();
+            let terms = &mut self.terms.0;
+            let whole = valid && m.moments.terms(&row.answers[..n_items], terms);
+            let terms = whole.then_some(&*terms);
+            if valid {
+                apply(model, m, row.answers, score, terms);
+            }
+            for (map, value) in m.segments.iter_mut().zip(row.segments) {
+                let seg = segment_of(map, value, row.pos, || MonthAcc::new(n_items, slots, span, dims, 0));
+                seg.acc.returned += 1;
+                if valid {
+                    apply(model, &mut seg.acc, row.answers, score, terms);
+                }
+            }
+            score
+        };
         let Some(score) = score else { return };
         let Some(text) = row.comment else { return };
         // Kept are the lowest (score, position): a row beyond the last kept cannot enter. (Rows
@@ -1173,7 +1266,18 @@ mod tests {
         let date = Date::new(2026, 3, 1).unwrap();
         let add = |acc: &mut SurveyAcc, line: u64| {
             let pos = RowPos { file: 0, line };
-            acc.add(&m, &SurveyRow { pos, id: "", id_is_line: false, date, answers: &[Ans::Point(1)], comment: None, segments: &[] });
+            acc.add(
+                &m,
+                &SurveyRow {
+                    pos,
+                    id: "",
+                    id_is_line: false,
+                    date,
+                    answers: &[Ans::Point(1)],
+                    comment: None,
+                    segments: &[],
+                },
+            );
         };
         let (mut whole, mut early, mut late) = (SurveyAcc::new(&m), SurveyAcc::new(&m), SurveyAcc::new(&m));
         for line in [9, 3, 12, 2, 8, 7, 30, 4] {
@@ -1201,7 +1305,10 @@ mod tests {
         for (line, v) in [(2, 4.5f64), (3, 5.0), (4, 2.0)] {
             let answers = [if v.fract() == 0.0 { Ans::Point((v - 1.0) as u8) } else { Ans::Value(v) }];
             let pos = RowPos { file: 0, line };
-            acc.add(&m, &SurveyRow { pos, id: "", id_is_line: false, date, answers: &answers, comment: None, segments: &[] });
+            acc.add(
+                &m,
+                &SurveyRow { pos, id: "", id_is_line: false, date, answers: &answers, comment: None, segments: &[] },
+            );
         }
         let month = acc.period(crate::period::Period::Year(2026)).unwrap();
         let (n, mean) = month.item_mean(0, &m);

@@ -289,8 +289,16 @@ mod tests {
         let spec = BarChart {
             title: "维度得分".into(),
             bars: vec![
-                Bar { label: "<script>".into(), value: Some(83.25), text: "83.3".into(), group: 0, ..Default::default() },
-                Bar { label: "服务质量".into(), value: None, text: "无数据".into(), group: 1, ..Default::default() },
+                Bar {
+                    label: "<script>".into(),
+                    value: Some(83.25),
+                    text: "83.3".into(),
+                    group: 0,
+                    ..Default::default()
+                },
+                Bar {
+                    label: "服务质量".into(), value: None, text: "无数据".into(), group: 1, ..Default::default()
+                },
             ],
             max: 100.0,
         };

@@ -66,11 +66,23 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
     let dims = s.dimensions.iter().enumerate();
     let dim_bars = dims
         .clone()
-        .map(|(j, d)| Bar { label: d.name.clone(), value: d.score, text: score_text(d.score, &no_data), group: j, ..Default::default() })
+        .map(|(j, d)| Bar {
+            label: d.name.clone(),
+            value: d.score,
+            text: score_text(d.score, &no_data),
+            group: j,
+            ..Default::default()
+        })
         .collect();
     let item_bars = dims
         .flat_map(|(j, d)| d.items.iter().map(move |i| (j, i)))
-        .map(|(j, i)| Bar { label: i.name.clone(), value: i.score, text: score_text(i.score, &no_data), group: j, ..Default::default() })
+        .map(|(j, i)| Bar {
+            label: i.name.clone(),
+            value: i.score,
+            text: score_text(i.score, &no_data),
+            group: j,
+            ..Default::default()
+        })
         .collect();
     let band_bars = s
         .bands

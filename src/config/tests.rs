@@ -467,9 +467,13 @@ fn bad_item_tables_are_reported_at_their_values() {
 
 #[test]
 fn segments_are_listed_once_and_at_most_eight() {
-    let text = MINIMAL.replace("date = \"日期\"", "date = \"日期\"\nsegments = [\"地区\", \"产品类型\", \"地区\"]\nmin_segment_n = 20");
+    let text = MINIMAL.replace(
+        "date = \"日期\"",
+        "date = \"日期\"\nsegments = [\"地区\", \"产品类型\", \"地区\"]\nmin_segment_n = 20",
+    );
     assert_eq!(messages(&text), ["manyi.toml:6:27: [survey] segments lists \"地区\" twice"]);
-    let ok = MINIMAL.replace("date = \"日期\"", "date = \"日期\"\nsegments = [\"地区\", \"产品类型\"]\nmin_segment_n = 20");
+    let ok =
+        MINIMAL.replace("date = \"日期\"", "date = \"日期\"\nsegments = [\"地区\", \"产品类型\"]\nmin_segment_n = 20");
     let s = parse_config(&ok, "manyi.toml").unwrap().survey.unwrap();
     assert_eq!(s.segments, ["地区", "产品类型"]);
     assert_eq!(s.min_segment_n, 20);

@@ -319,7 +319,11 @@ fn validate_segments(s: &SurveyConfig, p: &mut Problems<'_>) {
     let mut seen = BTreeSet::new();
     for (i, column) in s.segments.iter().enumerate() {
         if column.trim().is_empty() {
-            p.at(path!["survey", "segments", i], "[survey] segments: a column name is empty", "name a column of the survey files");
+            p.at(
+                path!["survey", "segments", i],
+                "[survey] segments: a column name is empty",
+                "name a column of the survey files",
+            );
         } else if !seen.insert(column.as_str()) {
             p.at(
                 path!["survey", "segments", i],
