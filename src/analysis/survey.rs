@@ -233,8 +233,11 @@ pub struct MonthAcc {
     /// `recommend` answers of valid questionnaires: promoters (9–10), passives (7–8),
     /// detractors (0–6).
     pub nps: [u64; 3],
-    /// Valid respondents per score rounded to tenths (0..=1000).
+    /// Valid respondents per score rounded to tenths (0..=1000); for a segment group's
+    /// aggregate (`banded`), per band (the band of the score in tenths), which is all its
+    /// report needs, in a fraction of the memory.
     pub score_hist: Vec<u64>,
+    pub banded: bool,
     pub low_comments: Vec<LowComment>,
     /// Once `low_comments` is full: a comment at or beyond this (score, position) cannot enter.
     comment_cut: Option<(f64, RowPos)>,
@@ -254,7 +257,15 @@ pub struct SegmentAcc {
 }
 
 impl MonthAcc {
-    fn new(n_items: usize, slots: usize, span: usize, dims: &[(usize, usize)], segments: usize) -> Self {
+    /// `bands`: `Some(number of bands)` for a segment group's aggregate (see `score_hist`).
+    fn new(
+        n_items: usize,
+        slots: usize,
+        span: usize,
+        dims: &[(usize, usize)],
+        segments: usize,
+        bands: Option<usize>,
+    ) -> Self {
         MonthAcc {
             returned: 0,
             valid: 0,
@@ -262,7 +273,8 @@ impl MonthAcc {
             counts: vec![0; slots * span],
             moments: Moments::new(n_items, dims),
             nps: [0; 3],
-            score_hist: vec![0; HIST_BINS],
+            score_hist: vec![0; bands.unwrap_or(HIST_BINS)],
+            banded: bands.is_some(),
             low_comments: Vec::new(),
             comment_cut: None,
             first_rows: Vec::new(),
@@ -426,6 +438,8 @@ pub struct SurveyAcc {
     span: usize,
     keep: usize,
     segments: usize,
+    /// How many bands a segment group counts its respondents in.
+    bands: usize,
     /// The moment terms of the current row, shared by the month and its segments.
     terms: Scratch,
 }
@@ -502,7 +516,9 @@ fn apply(
         }
     }
     if let Some(score) = score {
-        m.score_hist[usize::from(tenths(score))] += 1;
+        let t = tenths(score);
+        let bin = if m.banded { band_of_tenths(t, &model.band_mins) } else { usize::from(t) };
+        m.score_hist[bin] += 1;
     }
 }
 
@@ -576,17 +592,18 @@ impl SurveyAcc {
             span: model.span,
             keep: model.comments_kept,
             segments: model.segments.len(),
+            bands: model.band_mins.len(),
             terms: Scratch::default(),
         }
     }
 
     pub fn add(&mut self, model: &SurveyModel, row: &SurveyRow) {
         let (n_items, slots, span, dims) = (self.n_items, self.slots, self.span, &self.dims);
-        let segments = self.segments;
+        let (segments, bands) = (self.segments, self.bands);
         let m = self
             .months
             .entry(row.date.month_key())
-            .or_insert_with(|| MonthAcc::new(n_items, slots, span, dims, segments));
+            .or_insert_with(|| MonthAcc::new(n_items, slots, span, dims, segments, None));
         m.returned += 1;
         m.note_row(row.pos);
         let score = if segments == 0 {
@@ -604,7 +621,7 @@ impl SurveyAcc {
                 apply(model, m, row.answers, score, terms);
             }
             for (map, value) in m.segments.iter_mut().zip(row.segments) {
-                let seg = segment_of(map, value, row.pos, || MonthAcc::new(n_items, slots, span, dims, 0));
+                let seg = segment_of(map, value, row.pos, || MonthAcc::new(n_items, slots, span, dims, 0, Some(bands)));
                 seg.acc.returned += 1;
                 if valid {
                     apply(model, &mut seg.acc, row.answers, score, terms);
@@ -1057,8 +1074,12 @@ pub(super) fn dimension_results(
 /// Respondents per band, from the histogram of their scores in tenths.
 pub(super) fn band_results(model: &SurveyModel, m: &MonthAcc) -> Vec<BandResult> {
     let mut band_counts = vec![0u64; model.band_mins.len()];
-    for (t, count) in m.score_hist.iter().enumerate().filter(|(_, c)| **c > 0) {
-        band_counts[band_of_tenths(t as u16, &model.band_mins)] += count;
+    if m.banded {
+        band_counts.copy_from_slice(&m.score_hist);
+    } else {
+        for (t, count) in m.score_hist.iter().enumerate().filter(|(_, c)| **c > 0) {
+            band_counts[band_of_tenths(t as u16, &model.band_mins)] += count;
+        }
     }
     model
         .band_labels
