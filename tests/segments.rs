@@ -136,13 +136,18 @@ fn segments_fixture_matches_hand_computation() {
     assert!(html.contains("<td class=\"num lowest\">▼ 36.0"), "the lowest comparable index is marked");
     // The method notes state the rules as applied.
     for note in [
-        "Segments (区域, 类型): every valid questionnaire",
+        "Segments (区域, 类型): every questionnaire also counts",
+        "Dimension scores are the weighted mean of their item scores with the item weights above",
         "fewer than 3 valid questionnaires (min_segment_n)",
         "机上WiFi (column wifi; scale 0–5, S = (x − 0) / (5 − 0) × 100, top-2-box answers ≥ 4; weight 2 in A (66.7% of its item weights))",
         "Waiting time (column b1; reverse scored: x′ = 1 + 5 − x before scoring",
     ] {
         assert!(html.contains(note), "the method notes lack {note:?}");
     }
+    assert!(
+        !html.contains("Dimension score: mean of its item scores."),
+        "with item weights the plain rule is not stated"
+    );
     let svg = std::fs::read_to_string(out.join("charts/segments-1.svg")).unwrap();
     assert!(svg.contains("北") && svg.contains("not given"), "the chart names the groups");
 }
@@ -161,4 +166,19 @@ fn zh_report_names_the_blank_group_and_flags_small_groups() {
     assert!(md.contains("## 分组满意度"));
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(html.contains("<span class=\"flag\">样本过少，不宜比较</span>"));
+}
+
+#[test]
+fn a_segment_column_missing_from_the_header_is_named() {
+    let project = fixture("missing");
+    let toml = project.join("manyi.toml");
+    let text = std::fs::read_to_string(&toml).unwrap().replace("\"类型\"]", "\"渠道\"]");
+    std::fs::write(&toml, text).unwrap();
+    let o = manyi(&["check", project.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("data/survey.csv:1: error: column \"渠道\" (from [survey] segments) is not in the header"),
+        "{}",
+        stderr(&o)
+    );
 }

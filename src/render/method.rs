@@ -110,7 +110,10 @@ fn survey_notes(c: &SurveyConfig, s: &SurveyResult, platform: &[&str], t: &Label
         ],
     ));
     notes.push(t.get("m_item"));
-    notes.push(t.get("m_dimension"));
+    // With item weights the rule is the weighted mean (`m_item_weights`, after the settings).
+    if c.item_entries().all(|i| i.weight.is_none()) {
+        notes.push(t.get("m_dimension"));
+    }
     notes.extend(item_setting_notes(c, t));
     let weights: Vec<String> = s
         .dimensions
