@@ -6,6 +6,9 @@
 //!     bench/run.sh                      # sizes 100k, 1M, 5M responses (complaints = responses / 5, at most 200k)
 //!     bench/run.sh 1000000              # one size
 //!
+//! Each size is also built with `check_duplicate_ids = false`, and with `segments` (its three
+//! segment columns), on the same files.
+//!
 //! Needs `target/release/manyi` and the `gen` and `floor` examples built in release mode
 //! (bench/run.sh does that).
 
@@ -115,9 +118,25 @@ fn main() {
             )
             .unwrap();
         }
+        // The same project broken down by its three segment columns (`[survey] segments`).
+        let seg = work.join(format!("r{n}-segments"));
+        let cfg_seg = seg.join("manyi.toml");
+        if !std::fs::read_to_string(&cfg_seg).is_ok_and(|c| c.contains("segments =")) {
+            let _ = std::fs::remove_dir_all(&seg);
+            std::fs::create_dir_all(&seg).unwrap();
+            std::os::unix::fs::symlink(dir.join("data"), seg.join("data")).unwrap();
+            let cfg = std::fs::read_to_string(dir.join("manyi.toml")).unwrap();
+            std::fs::write(
+                &cfg_seg,
+                cfg.replacen("[survey]\n", "[survey]\nsegments = [\"产品类型\", \"客户类型\", \"地区\"]\n", 1)
+                    .replacen("[site]\n", "[site]\nallow_outside_project = true\n", 1),
+            )
+            .unwrap();
+        }
         let (mut tf, mut tb, mut mf, mut mb) = (Vec::new(), Vec::new(), 0, 0);
         let (mut tn, mut mn) = (Vec::new(), 0);
-        let (mut cf, mut cb, mut cn) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ts, mut mseg) = (Vec::new(), 0);
+        let (mut cf, mut cb, mut cn, mut cs) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let build = |project: &Path| {
             let mut cmd = Command::new(&bin);
             cmd.args(["build", project.to_str().unwrap(), "--period", "all", "--output", out.to_str().unwrap()]);
@@ -130,6 +149,10 @@ fn main() {
             let f = run(Command::new(&floor).arg(&dir));
             let b = build(&dir);
             let x = build(&noids);
+            let g = build(&seg);
+            ts.push(g.wall);
+            cs.push(g.cpu);
+            mseg = mseg.max(g.max_rss_kb);
             tf.push(f.wall);
             tb.push(b.wall);
             tn.push(x.wall);
@@ -167,6 +190,20 @@ fn main() {
             rows as f64 / x.as_secs_f64(),
             "",
             mn as f64 / 1024.0
+        );
+        let g = median(ts);
+        println!(
+            "{:>10} {:>10} {:>10} {:>10} {:>10.0} {:>10.0} {:>7.2} {:>12.0} {:>10} {:>10.1}   (segments: 3 columns)",
+            "",
+            "",
+            "",
+            "",
+            ms(g),
+            ms(median(cs)),
+            g.as_secs_f64() / f.as_secs_f64(),
+            rows as f64 / g.as_secs_f64(),
+            "",
+            mseg as f64 / 1024.0
         );
     }
     println!(

@@ -24,7 +24,7 @@ fn generate(dir: &Path, repeats: bool) -> Vec<(String, u64, String, bool)> {
         state
     };
     for f in 0..5 {
-        let mut text = String::from("id,date,a1,a2,b1,b2,ov,rec,comment\n");
+        let mut text = String::from("id,date,a1,a2,b1,b2,ov,rec,region,comment\n");
         let mut line = 2u64;
         for r in 0..4000u64 {
             // A repeat within the file, and (in files 1..) a repeat of a row of file 0.
@@ -59,6 +59,10 @@ fn generate(dir: &Path, repeats: bool) -> Vec<(String, u64, String, bool)> {
             // The overall item (1–5) and the 0–10 recommend answer, sometimes blank.
             cells.push(if next() % 20 == 0 { String::new() } else { ((next() % 5) + 1).to_string() });
             cells.push(if next() % 15 == 0 { String::new() } else { (next() % 11).to_string() });
+            // The segment column (not from `next`, so the answers stay as they were): values
+            // with spaces around them, a blank group and a rare value.
+            let region = ["北", " 南 ", "", "西", "北", "南"][((r * 7 + f as u64 * 3) % 6) as usize];
+            cells.push(if r % 211 == 17 { "东".into() } else { region.into() });
             let bad = cells[2] == "7";
             let _ = writeln!(text, "{id},{y}-{m:02}-{d:02},{},{comment}", cells.join(","));
             rows.push((format!("data/s{f}.csv"), line, id, bad));
@@ -76,8 +80,10 @@ fn generate(dir: &Path, repeats: bool) -> Vec<(String, u64, String, bool)> {
     std::fs::write(
         dir.join("manyi.toml"),
         "[survey]\nfiles = [\"data\"]\nid = \"id\"\ndate = \"date\"\ncomment = \"comment\"\noverall = \"ov\"\nrecommend = \"rec\"\n\
+         segments = [\"region\"]\nmin_segment_n = 100\n\
          [[survey.dimensions]]\nname = \"A\"\nweight = 0.6\nitems = [\"a1\", \"a2\"]\n\
-         [[survey.dimensions]]\nname = \"B\"\nweight = 0.4\nitems = [\"b1\", \"b2\"]\n",
+         [[survey.dimensions]]\nname = \"B\"\nweight = 0.4\n\
+         items = [\"b1\", { column = \"b2\", name = \"B two\", weight = 2, reverse = true, scale = { min = 1, max = 5 } }]\n",
     )
     .unwrap();
     rows
@@ -165,6 +171,21 @@ fn parallel_ranges_equal_sequential_build() {
     let dir = tmp.join("ranges-project");
     generate(&dir, false);
     let rejected = assert_parallel_equals_sequential(&dir, "ranges");
+    // The segment groups are there: values trimmed, the blank group, every questionnaire in
+    // one group; the rare value is too small to compare.
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let summary = std::fs::read_to_string(tmp.join("ranges-out-1/2026/summary.json")).unwrap();
+    let j: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let groups = j["survey"]["segments"]["region"].as_array().unwrap();
+    let values: Vec<String> = groups.iter().map(|g| g["value"].to_string()).collect();
+    assert_eq!(values.len(), 5, "{values:?}");
+    for v in ["\"北\"", "\"南\"", "\"西\"", "\"东\"", "null"] {
+        assert!(values.contains(&v.to_string()), "{values:?}");
+    }
+    let returned: u64 = groups.iter().map(|g| g["returned"].as_u64().unwrap()).sum();
+    assert_eq!(returned, j["survey"]["returned"].as_u64().unwrap());
+    let east = groups.iter().find(|g| g["value"] == "东").unwrap();
+    assert_eq!(east["small"], true);
     // The rejections carry the files' own line numbers: each names a row whose cell is 7.
     let mut checked = 0;
     for line in rejected.lines().skip(1) {
@@ -241,6 +262,18 @@ fn parallel_ranges_of_gb18030_files_equal_sequential_build() {
         assert!(row.split(',').nth(4) == Some("7"), "{line} names row {row:?}");
     }
     assert!(gb > 20 && sheet > 5, "{rejected}");
+}
+
+#[test]
+fn segments_fixture_builds_the_same_in_parallel() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = tmp.join("segments-parallel");
+    let _ = std::fs::remove_dir_all(&dir);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/segments");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::copy(src.join("manyi.toml"), dir.join("manyi.toml")).unwrap();
+    std::fs::copy(src.join("data/survey.csv"), dir.join("data/survey.csv")).unwrap();
+    assert_parallel_equals_sequential(&dir, "segments");
 }
 
 #[test]

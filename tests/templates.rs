@@ -155,20 +155,21 @@ fn summary_json_does_not_depend_on_the_language() {
 }
 
 /// Every key path of a value's figures (its scalar and null fields), with `[]` for list elements and `<column>` for the columns of
-/// the Pareto tables.
+/// the Pareto tables and the segment breakdowns.
 fn key_paths(v: &serde_json::Value, path: &str, out: &mut std::collections::BTreeSet<String>) {
     match v {
         serde_json::Value::Object(map) => {
             for (k, x) in map {
-                let p = if path.ends_with(".pareto") || path.ends_with(".pareto_weighted") {
-                    format!("{path}.<column>")
-                } else {
-                    let p = format!("{path}.{k}");
-                    if !x.is_object() && !x.is_array() {
-                        out.insert(p.clone()); // a figure; lists and objects are documented by their fields
-                    }
-                    p
-                };
+                let p =
+                    if path.ends_with(".pareto") || path.ends_with(".pareto_weighted") || path.ends_with(".segments") {
+                        format!("{path}.<column>")
+                    } else {
+                        let p = format!("{path}.{k}");
+                        if !x.is_object() && !x.is_array() {
+                            out.insert(p.clone()); // a figure; lists and objects are documented by their fields
+                        }
+                        p
+                    };
                 key_paths(x, &p, out);
             }
         }

@@ -13,6 +13,7 @@ pub mod periods;
 pub mod precision;
 pub mod promise;
 pub mod repeat;
+pub mod segments;
 pub mod signals;
 pub mod stats;
 pub mod survey;

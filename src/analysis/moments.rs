@@ -47,6 +47,14 @@ struct MicroSums {
     alpha: Vec<AlphaSums<i128>>,
 }
 
+/// A whole-point row's points and pair products (see `Moments::terms`); a reused buffer.
+#[derive(Debug, Clone, Default)]
+pub struct RowTerms {
+    k: Vec<u32>,
+    cross: Vec<u64>,
+    blanks: usize,
+}
+
 /// Second moments of one month's valid questionnaires.
 ///
 /// Whole-point rows are summed with a blank counted as 0, plus what it takes to take the blanks
@@ -100,8 +108,9 @@ impl Moments {
     }
 
     /// Adds the item answers of a valid questionnaire (`answers` holds exactly the items);
-    /// `min_micro` is the scale minimum in micro-units, for values other than whole points.
-    pub fn add(&mut self, answers: &[Ans], min_micro: i64) {
+    /// `min_micro` holds each item's scale minimum in micro-units, for values other than
+    /// whole points.
+    pub fn add(&mut self, answers: &[Ans], min_micro: &[i64]) {
         debug_assert_eq!(answers.len(), self.n_items);
         let n = self.n_items;
         // The row as points, 0 where blank (u32, widened per product: one 32 × 32 → 64-bit
@@ -136,6 +145,13 @@ impl Moments {
                 *c += ki * u64::from(*kj);
             }
         }
+        self.add_blanks_and_alpha(answers, k, blanks);
+    }
+
+    /// The blank corrections and the α sums of a whole-point row `k` (0 where blank).
+    #[inline]
+    fn add_blanks_and_alpha(&mut self, answers: &[Ans], k: &[u32], blanks: usize) {
+        let n = self.n_items;
         if blanks > 0 {
             for j in (0..n).filter(|j| answers[*j] == Ans::Blank) {
                 self.blank[j] += 1;
@@ -164,15 +180,62 @@ impl Moments {
         }
     }
 
+    /// Fills `terms` with a row's points (0 where blank) and pair products, computed once for
+    /// several accumulators (a month and its segments) and added with `add_terms`; false for
+    /// a row with a value other than a whole point (added with `add` instead).
+    pub fn terms(&self, answers: &[Ans], terms: &mut RowTerms) -> bool {
+        let n = self.n_items;
+        terms.k.clear();
+        terms.blanks = 0;
+        for a in answers {
+            match *a {
+                Ans::Point(p) => terms.k.push(u32::from(p)),
+                Ans::Blank => {
+                    terms.k.push(0);
+                    terms.blanks += 1;
+                }
+                Ans::Value(_) => return false,
+            }
+        }
+        terms.cross.clear();
+        terms.cross.resize(self.cross.len(), 0);
+        let k = &terms.k;
+        for i in 0..n {
+            if k[i] == 0 {
+                continue;
+            }
+            let ki = u64::from(k[i]);
+            let start = i * (2 * n - i - 1) / 2;
+            for (c, kj) in terms.cross[start..start + (n - i - 1)].iter_mut().zip(&k[i + 1..]) {
+                *c = ki * u64::from(*kj);
+            }
+        }
+        true
+    }
+
+    /// Adds a whole-point row whose `terms` were filled from the same `answers`: the same
+    /// sums as `add`.
+    pub fn add_terms(&mut self, answers: &[Ans], terms: &RowTerms) {
+        self.rows += 1;
+        for (s, x) in self.sum.iter_mut().zip(&terms.k) {
+            *s += u64::from(*x);
+        }
+        for (c, p) in self.cross.iter_mut().zip(&terms.cross) {
+            *c += p;
+        }
+        self.add_blanks_and_alpha(answers, &terms.k, terms.blanks);
+    }
+
     /// A row with a value other than a whole point: every sum in micro-units.
-    fn add_micro(&mut self, answers: &[Ans], min_micro: i64) {
+    fn add_micro(&mut self, answers: &[Ans], min_micro: &[i64]) {
         let n = self.n_items;
         let x: Vec<Option<i128>> = answers
             .iter()
-            .map(|a| match *a {
+            .zip(min_micro)
+            .map(|(a, min)| match *a {
                 Ans::Blank => None,
                 Ans::Point(p) => Some(i128::from(p) * MICRO),
-                Ans::Value(v) => Some(i128::from((v * MICRO as f64).round() as i64 - min_micro)),
+                Ans::Value(v) => Some(i128::from((v * MICRO as f64).round() as i64 - min)),
             })
             .collect();
         let dims = &self.dims;
@@ -337,7 +400,7 @@ mod tests {
         let rows = rows();
         let mut whole = Moments::new(5, &dims);
         for r in &rows {
-            whole.add(r, 1_000_000);
+            whole.add(r, &[1_000_000; 5]);
         }
         for i in 0..5 {
             for j in 0..5 {
@@ -348,7 +411,7 @@ mod tests {
         }
         let (mut a, mut b) = (Moments::new(5, &dims), Moments::new(5, &dims));
         for (k, r) in rows.iter().enumerate() {
-            if k % 3 == 0 { &mut a } else { &mut b }.add(r, 1_000_000);
+            if k % 3 == 0 { &mut a } else { &mut b }.add(r, &[1_000_000; 5]);
         }
         b.merge(&a);
         assert_eq!(b, whole);
@@ -360,9 +423,9 @@ mod tests {
         let p = |x: u8| Ans::Point(x - 1);
         let mut m = Moments::new(3, &[(0, 3)]);
         for r in [[4, 5, 4], [3, 3, 2], [5, 5, 5], [2, 3, 3]] {
-            m.add(&r.map(p), 1_000_000);
+            m.add(&r.map(p), &[1_000_000; 3]);
         }
-        m.add(&[p(5), Ans::Blank, p(1)], 1_000_000);
+        m.add(&[p(5), Ans::Blank, p(1)], &[1_000_000; 3]);
         let a = m.alpha(0);
         assert_eq!(a.n, 4);
         let var = |s: i128, q: i128| covariance(a.n, s, s, q).unwrap();

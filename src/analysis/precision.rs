@@ -115,14 +115,15 @@ pub struct Estimates {
 /// (n, mean, sample variance) of a slot on the 0–100 score scale.
 fn item_stats(model: &SurveyModel, m: &MonthAcc, i: usize) -> (u64, Option<f64>) {
     let (n, sum, sq) = m.item_sums(i, model);
-    let c = 100.0 / (model.max - model.min);
+    let c = model.unit(i);
     (n, covariance(n, sum, sum, sq).map(|v| v * c * c))
 }
 
 /// The estimates of a period: items with s²/n·FPC(n) and df n − 1; a dimension or the index
-/// as the linear combination of its item means that its score is (equal weights over the
-/// dimension's answered items, times the dimension's weight share over the answered
-/// dimensions) with Var = Σᵢ Σⱼ aᵢ aⱼ Cov(mᵢ, mⱼ)·FPC(min nᵢ) and df min nᵢ − 1.
+/// as the linear combination of its item means that its score is (the item weights' shares
+/// over the dimension's answered items, times the dimension's weight share over the answered
+/// dimensions) with Var = Σᵢ Σⱼ aᵢ aⱼ Cov(mᵢ, mⱼ)·FPC(min nᵢ) and df min nᵢ − 1. Covariances
+/// of items on different scales are converted to score units with each item's own factor.
 pub fn estimates(model: &SurveyModel, m: &MonthAcc, scores: &[Option<f64>], population: Option<u64>) -> Estimates {
     let stats: Vec<(u64, Option<f64>)> = (0..model.slots()).map(|i| item_stats(model, m, i)).collect();
     let items: Vec<Option<Estimate>> = (0..model.slots())
@@ -132,7 +133,6 @@ pub fn estimates(model: &SurveyModel, m: &MonthAcc, scores: &[Option<f64>], popu
             Some(Estimate { score, var: var.map(|v| v / n as f64 * fpc(n, population)), df: n.saturating_sub(1) })
         })
         .collect();
-    let c = 100.0 / (model.max - model.min);
     let cov = |i: usize, j: usize| -> f64 {
         let (ni, nj) = (stats[i].0, stats[j].0);
         if i == j {
@@ -140,7 +140,7 @@ pub fn estimates(model: &SurveyModel, m: &MonthAcc, scores: &[Option<f64>], popu
         }
         let [n, si, sj, sij] = m.moments.pair(i, j);
         // Pairs answered together by fewer than two respondents have no covariance: 0.
-        let s = covariance(n as u64, si, sj, sij).unwrap_or(0.0) * c * c;
+        let s = covariance(n as u64, si, sj, sij).unwrap_or(0.0) * model.unit(i) * model.unit(j);
         mean_covariance(s, n as u64, ni, nj)
     };
     let combine = |weights: Vec<(usize, f64)>, score: f64| -> Estimate {
@@ -153,14 +153,17 @@ pub fn estimates(model: &SurveyModel, m: &MonthAcc, scores: &[Option<f64>], popu
     };
     let dim_weights = |d: &super::survey::DimModel| -> Vec<(usize, f64)> {
         let present: Vec<usize> = (d.start..d.end).filter(|i| scores[*i].is_some()).collect();
-        present.iter().map(|i| (*i, 1.0 / present.len() as f64)).collect()
+        let total: f64 = present.iter().map(|i| model.item_weights[*i]).sum();
+        present.iter().map(|i| (*i, model.item_weights[*i] / total)).collect()
     };
     let dims: Vec<Option<Estimate>> = model
         .dims
         .iter()
         .map(|d| {
             let w = dim_weights(d);
-            let score = super::stats::weighted_mean(scores[d.start..d.end].iter().map(|s| (1.0, *s)))?;
+            let weights = &model.item_weights[d.start..d.end];
+            let score =
+                super::stats::weighted_mean(weights.iter().zip(&scores[d.start..d.end]).map(|(w, s)| (*w, *s)))?;
             Some(combine(w, score))
         })
         .collect();
@@ -180,7 +183,7 @@ pub fn estimates(model: &SurveyModel, m: &MonthAcc, scores: &[Option<f64>], popu
 
 /// The mean 0–100 score of a slot, as the item scores are computed.
 fn item_score(model: &SurveyModel, m: &MonthAcc, i: usize) -> Option<f64> {
-    m.item_mean(i, model).1.map(|x| super::stats::rescale(x, model.min, model.max))
+    m.item_mean(i, model).1.map(|x| super::stats::rescale(x, model.slot_min[i], model.slot_max[i]))
 }
 
 /// Share of a slot's answers in the top two scale points.

@@ -7,6 +7,7 @@ use super::moments::Moments;
 use super::precision::{
     compare, estimates, nps_result, reliability, top2, Comparison, Estimates, NpsResult, Reliability,
 };
+pub use super::segments::Segments;
 use super::stats::{band_of_tenths, required_answers, rescale, round_half_away, tenths, weighted_mean};
 use crate::config::{Config, RateBasis};
 use crate::ingest::survey::SurveyRow;
@@ -24,10 +25,21 @@ pub const ROWS_KEPT: usize = 5;
 /// What the analysis needs from the config, resolved once.
 #[derive(Debug, Clone)]
 pub struct SurveyModel {
+    /// The items' names as shown (`name`, else the column), in dimension order.
     pub items: Vec<String>,
+    /// Each item's weight inside its dimension (1 unless set).
+    pub item_weights: Vec<f64>,
     pub dims: Vec<DimModel>,
+    /// `[survey] scale`.
     pub min: f64,
     pub max: f64,
+    /// Per answer slot (the items, then `overall`): its scale (an item's own, else
+    /// `[survey] scale`), the minimum in micro-units, and its whole points (0 when the scale
+    /// has no whole-number bounds).
+    pub slot_min: Vec<f64>,
+    pub slot_max: Vec<f64>,
+    pub slot_min_micro: Vec<i64>,
+    pub slot_points: Vec<usize>,
     /// Items a questionnaire must answer to be valid.
     pub required: usize,
     pub band_labels: Vec<String>,
@@ -36,10 +48,12 @@ pub struct SurveyModel {
     pub lowest_items: usize,
     pub rate_basis: RateBasis,
     pub required_rate: f64,
-    /// Whole scale points counted per item (max − min + 1) when the scale has whole-number
-    /// bounds and at most 101 points; 0 otherwise (answers are then summed).
+    /// The stride of the per-slot point counts: the most whole points of any slot's scale
+    /// (max − min + 1 for a scale with whole-number bounds and at most 101 points); 0 when no
+    /// slot has whole points (answers are then summed).
     pub span: usize,
-    /// `rescale(min + k)` for each whole point k, the 0–100 value of `Ans::Point(k)`.
+    /// `point_scores[slot * span + k]`: `rescale(min + k)` on the slot's scale, the 0–100
+    /// value of `Ans::Point(k)`.
     pub point_scores: Vec<f64>,
     /// When every point score is a whole number (1–5, 0–10 ... scales), the mean of `n`
     /// whole-point answers whose offsets sum to `s` is `point_means[n * point_sums + s]`:
@@ -50,8 +64,10 @@ pub struct SurveyModel {
     /// (after that).
     pub overall: Option<String>,
     pub recommend: Option<String>,
-    /// The scale minimum in micro-units, the origin of the second-moment sums.
-    pub min_micro: i64,
+    /// `[survey] segments`: the columns broken down, and the smallest valid count of a
+    /// segment compared with others.
+    pub segments: Vec<String>,
+    pub min_segment_n: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +90,21 @@ impl SurveyModel {
         self.dims.iter().map(|d| (d.start, d.end)).collect()
     }
 
+    /// The answer's 0–100 score on slot `i`'s scale.
+    #[inline]
+    pub fn score_of(&self, i: usize, a: Ans) -> Option<f64> {
+        match a {
+            Ans::Blank => None,
+            Ans::Point(k) => Some(self.point_scores[i * self.span + usize::from(k)]),
+            Ans::Value(v) => Some(rescale(v, self.slot_min[i], self.slot_max[i])),
+        }
+    }
+
+    /// 100 / (max − min) of slot `i`: raw scale units to score units.
+    pub fn unit(&self, i: usize) -> f64 {
+        100.0 / (self.slot_max[i] - self.slot_min[i])
+    }
+
     pub fn from_config(c: &Config) -> Self {
         // Without a survey the model has no items: the accumulator stays empty.
         let none;
@@ -90,11 +121,27 @@ impl SurveyModel {
             dims.push(DimModel { name: d.name.clone(), weight: w, start, end: start + d.items.len() });
             start += d.items.len();
         }
+        // Per slot: the items' scales, then `overall` on `[survey] scale`.
+        let scales: Vec<(f64, f64)> = s
+            .item_entries()
+            .map(|i| s.scale_of(i))
+            .chain(s.overall.iter().map(|_| &s.scale))
+            .map(|sc| (sc.min, sc.max))
+            .collect();
+        let slot_points: Vec<usize> = scales.iter().map(|(a, b)| whole_points(*a, *b)).collect();
+        let span = slot_points.iter().copied().max().unwrap_or(0);
+        let point_scores =
+            scales.iter().flat_map(|(a, b)| (0..span).map(move |k| rescale(a + k as f64, *a, *b))).collect();
         SurveyModel {
-            items: s.items().map(String::from).collect(),
+            items: s.item_entries().map(|i| i.shown().to_string()).collect(),
+            item_weights: s.item_entries().map(|i| i.weight.unwrap_or(1.0)).collect(),
             dims,
             min: s.scale.min,
             max: s.scale.max,
+            slot_min: scales.iter().map(|x| x.0).collect(),
+            slot_max: scales.iter().map(|x| x.1).collect(),
+            slot_min_micro: scales.iter().map(|x| (x.0 * MICRO).round() as i64).collect(),
+            slot_points,
             required: required_answers(s.min_answered, s.item_count()),
             band_labels: c.bands.levels.iter().map(|b| b.label.clone()).collect(),
             // The lowest band takes every score below the next one up: it starts at 0.
@@ -109,24 +156,30 @@ impl SurveyModel {
             lowest_items: c.report.lowest_items,
             rate_basis: s.required_rate_basis,
             required_rate: s.required_rate,
-            span: whole_points(s.scale.min, s.scale.max),
-            point_scores: (0..whole_points(s.scale.min, s.scale.max))
-                .map(|k| rescale(s.scale.min + k as f64, s.scale.min, s.scale.max))
-                .collect(),
+            span,
+            point_scores,
             point_means: Vec::new(),
             point_sums: 0,
             overall: s.overall.clone(),
             recommend: s.recommend.clone(),
-            min_micro: (s.scale.min * MICRO).round() as i64,
+            segments: s.segments.clone(),
+            min_segment_n: s.min_segment_n,
         }
         .with_point_means()
     }
 
+    /// The table of whole-point dimension means, when every item is on `[survey] scale` with
+    /// the same weight and the points score as whole numbers.
     fn with_point_means(mut self) -> Self {
-        let step = self.point_scores.get(1).copied().unwrap_or(0.0);
-        let whole = self.point_scores.iter().enumerate().all(|(k, p)| p.fract() == 0.0 && *p == k as f64 * step);
+        let n = self.items.len();
+        let uniform = self.item_weights.iter().all(|w| *w == 1.0)
+            && self.slot_min[..n].iter().all(|m| *m == self.min)
+            && self.slot_max[..n].iter().all(|m| *m == self.max);
+        let first = &self.point_scores[..self.span.min(self.point_scores.len())];
+        let step = first.get(1).copied().unwrap_or(0.0);
+        let whole = first.iter().enumerate().all(|(k, p)| p.fract() == 0.0 && *p == k as f64 * step);
         let most = self.dims.iter().map(|d| d.end - d.start).max().unwrap_or(0);
-        if !whole || self.span < 2 || most > 64 {
+        if !uniform || !whole || self.span < 2 || most > 64 || whole_points(self.min, self.max) != self.span {
             return self;
         }
         self.point_sums = most * (self.span - 1) + 1;
@@ -180,18 +233,39 @@ pub struct MonthAcc {
     /// `recommend` answers of valid questionnaires: promoters (9–10), passives (7–8),
     /// detractors (0–6).
     pub nps: [u64; 3],
-    /// Valid respondents per score rounded to tenths (0..=1000).
+    /// Valid respondents per score rounded to tenths (0..=1000); for a segment group's
+    /// aggregate (`banded`), per band (the band of the score in tenths), which is all its
+    /// report needs, in a fraction of the memory.
     pub score_hist: Vec<u64>,
+    pub banded: bool,
     pub low_comments: Vec<LowComment>,
     /// Once `low_comments` is full: a comment at or beyond this (score, position) cannot enter.
     comment_cut: Option<(f64, RowPos)>,
     /// Where the first `ROWS_KEPT` usable rows of the month are (in input order), so a
     /// doubtful period can name its rows.
     pub first_rows: Vec<RowPos>,
+    /// Per `[survey] segments` column: each value's own aggregate (blank = `""`).
+    pub segments: Vec<BTreeMap<String, SegmentAcc>>,
+}
+
+/// One value of a segment column: where it first appears (its place among ties in the
+/// report's order) and the aggregate of its questionnaires, merged like the month's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentAcc {
+    pub first: RowPos,
+    pub acc: MonthAcc,
 }
 
 impl MonthAcc {
-    fn new(n_items: usize, slots: usize, span: usize, dims: &[(usize, usize)]) -> Self {
+    /// `bands`: `Some(number of bands)` for a segment group's aggregate (see `score_hist`).
+    fn new(
+        n_items: usize,
+        slots: usize,
+        span: usize,
+        dims: &[(usize, usize)],
+        segments: usize,
+        bands: Option<usize>,
+    ) -> Self {
         MonthAcc {
             returned: 0,
             valid: 0,
@@ -199,10 +273,12 @@ impl MonthAcc {
             counts: vec![0; slots * span],
             moments: Moments::new(n_items, dims),
             nps: [0; 3],
-            score_hist: vec![0; HIST_BINS],
+            score_hist: vec![0; bands.unwrap_or(HIST_BINS)],
+            banded: bands.is_some(),
             low_comments: Vec::new(),
             comment_cut: None,
             first_rows: Vec::new(),
+            segments: vec![BTreeMap::new(); segments],
         }
     }
 
@@ -226,7 +302,7 @@ impl MonthAcc {
         let acc = &self.items[i];
         let (mut n, mut sum, mut sq) = (acc.n, i128::from(acc.sum_micro), acc.sq_micro);
         for (k, c) in self.counts[i * span..(i + 1) * span].iter().enumerate() {
-            let x = i128::from(model.min_micro) + k as i128 * MICRO as i128;
+            let x = i128::from(model.slot_min_micro[i]) + k as i128 * MICRO as i128;
             n += c;
             sum += i128::from(*c) * x;
             sq += i128::from(*c) * x * x;
@@ -236,8 +312,8 @@ impl MonthAcc {
 
     /// Answers to slot `i` in the top two scale points (at least max − 1).
     pub fn item_top2(&self, i: usize, model: &SurveyModel) -> u64 {
-        let span = model.span;
-        self.items[i].top2 + self.counts[i * span..(i + 1) * span].iter().skip(span.saturating_sub(2)).sum::<u64>()
+        let (span, points) = (model.span, model.slot_points[i]);
+        self.items[i].top2 + self.counts[i * span..i * span + points].iter().skip(points.saturating_sub(2)).sum::<u64>()
     }
 
     /// Answers to item `i`: how many, and their mean on the raw scale.
@@ -247,7 +323,7 @@ impl MonthAcc {
         let mut sum = i128::from(self.items[i].sum_micro);
         for (k, c) in self.counts[i * span..(i + 1) * span].iter().enumerate() {
             n += c;
-            sum += i128::from(*c) * ((model.min as i128 + k as i128) * MICRO as i128);
+            sum += i128::from(*c) * (i128::from(model.slot_min_micro[i]) + k as i128 * MICRO as i128);
         }
         (n, (n > 0).then(|| sum as f64 / MICRO / n as f64))
     }
@@ -277,7 +353,36 @@ impl MonthAcc {
         for pos in &other.first_rows {
             self.note_row(*pos);
         }
+        for (mine, theirs) in self.segments.iter_mut().zip(&other.segments) {
+            for (value, seg) in theirs {
+                match mine.get_mut(value) {
+                    Some(s) => {
+                        s.first = s.first.min(seg.first);
+                        s.acc.merge(&seg.acc, keep);
+                    }
+                    None => {
+                        mine.insert(value.clone(), seg.clone());
+                    }
+                }
+            }
+        }
     }
+}
+
+/// The aggregate of `value` in one segment column's map, created on its first row.
+#[inline]
+fn segment_of<'m>(
+    map: &'m mut BTreeMap<String, SegmentAcc>,
+    value: &str,
+    pos: RowPos,
+    new: impl FnOnce() -> MonthAcc,
+) -> &'m mut SegmentAcc {
+    if !map.contains_key(value) {
+        map.insert(value.to_string(), SegmentAcc { first: pos, acc: new() });
+    }
+    let seg = map.get_mut(value).expect("inserted above");
+    seg.first = seg.first.min(pos);
+    seg
 }
 
 /// An answer that is not a whole point, summed in micro-units.
@@ -297,7 +402,7 @@ fn add_extras(model: &SurveyModel, m: &mut MonthAcc, answers: &[Ans]) {
         match answers[slot] {
             Ans::Blank => {}
             Ans::Point(k) => m.counts[slot * model.span + usize::from(k)] += 1,
-            Ans::Value(v) => add_value(&mut m.items[slot], v, model.max),
+            Ans::Value(v) => add_value(&mut m.items[slot], v, model.slot_max[slot]),
         }
         slot += 1;
     }
@@ -332,6 +437,149 @@ pub struct SurveyAcc {
     dims: Vec<(usize, usize)>,
     span: usize,
     keep: usize,
+    segments: usize,
+    /// How many bands a segment group counts its respondents in.
+    bands: usize,
+    /// The moment terms of the current row, shared by the month and its segments.
+    terms: Scratch,
+}
+
+/// A reused buffer: not part of the aggregate (always equal).
+#[derive(Debug, Clone, Default)]
+struct Scratch(super::moments::RowTerms);
+
+impl PartialEq for Scratch {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// The respondent's own score, as `tally` computes it (the same operations in the same
+/// order, so the same bits), without counting anything.
+fn respondent_score(model: &SurveyModel, answers: &[Ans]) -> Option<f64> {
+    let (mut num, mut den) = (0.0, 0.0);
+    for d in &model.dims {
+        let (mut points, mut n, mut mixed) = (0usize, 0u32, false);
+        for a in &answers[d.start..d.end] {
+            match *a {
+                Ans::Blank => continue,
+                Ans::Point(k) => points += usize::from(k),
+                Ans::Value(_) => mixed = true,
+            }
+            n += 1;
+        }
+        if n == 0 {
+            continue;
+        }
+        let table = (!mixed).then(|| model.point_means.get(n as usize * model.point_sums + points)).flatten();
+        let mean = match table {
+            Some(mean) => *mean,
+            None => {
+                let (mut sum, mut weights) = (0.0, 0.0);
+                for (i, a) in answers.iter().enumerate().take(d.end).skip(d.start) {
+                    if let Some(x) = model.score_of(i, *a) {
+                        let w = model.item_weights[i];
+                        sum += w * x;
+                        weights += w;
+                    }
+                }
+                sum / weights
+            }
+        };
+        num += d.weight * mean;
+        den += d.weight;
+    }
+    (den > 0.0).then(|| num / den)
+}
+
+/// Adds a valid questionnaire to `m` as `tally` does, with its score and (for a row of whole
+/// points) its moment terms computed once for the month and its segments.
+fn apply(
+    model: &SurveyModel,
+    m: &mut MonthAcc,
+    answers: &[Ans],
+    score: Option<f64>,
+    terms: Option<&super::moments::RowTerms>,
+) {
+    let n_items = model.items.len();
+    m.valid += 1;
+    match terms {
+        Some(t) => m.moments.add_terms(&answers[..n_items], t),
+        None => m.moments.add(&answers[..n_items], &model.slot_min_micro),
+    }
+    add_extras(model, m, answers);
+    for (i, a) in answers[..n_items].iter().enumerate() {
+        match *a {
+            Ans::Blank => {}
+            Ans::Point(k) => m.counts[i * model.span + usize::from(k)] += 1,
+            Ans::Value(v) => add_value(&mut m.items[i], v, model.slot_max[i]),
+        }
+    }
+    if let Some(score) = score {
+        let t = tenths(score);
+        let bin = if m.banded { band_of_tenths(t, &model.band_mins) } else { usize::from(t) };
+        m.score_hist[bin] += 1;
+    }
+}
+
+/// Folds the answers of one questionnaire into `m`: the valid count, moments, point counts,
+/// the overall and recommend answers, and the respondent's score in the histogram. Returns
+/// the score; `None` for a questionnaire that is not valid (or scores nothing).
+fn tally(model: &SurveyModel, m: &mut MonthAcc, answers: &[Ans]) -> Option<f64> {
+    let span = model.span;
+    let items = &answers[..model.items.len()];
+    let answered = items.iter().filter(|a| **a != Ans::Blank).count();
+    if answered < model.required {
+        return None;
+    }
+    m.valid += 1;
+    m.moments.add(items, &model.slot_min_micro);
+    add_extras(model, m, answers);
+    // One pass counts each answer and computes the respondent's own score: per dimension
+    // the weighted mean of the rescaled items answered (item weights), then the weighted
+    // mean over the dimensions answered at all (weights renormalise over those, as
+    // `stats::weighted_mean`).
+    let (mut num, mut den) = (0.0, 0.0);
+    for d in &model.dims {
+        let (mut points, mut n, mut mixed) = (0usize, 0u32, false);
+        for (i, a) in answers.iter().enumerate().take(d.end).skip(d.start) {
+            match *a {
+                Ans::Blank => continue,
+                Ans::Point(k) => {
+                    m.counts[i * span + usize::from(k)] += 1;
+                    points += usize::from(k);
+                }
+                Ans::Value(v) => {
+                    add_value(&mut m.items[i], v, model.slot_max[i]);
+                    mixed = true;
+                }
+            }
+            n += 1;
+        }
+        if n == 0 {
+            continue;
+        }
+        let table = (!mixed).then(|| model.point_means.get(n as usize * model.point_sums + points)).flatten();
+        let mean = match table {
+            Some(mean) => *mean,
+            None => {
+                let (mut sum, mut weights) = (0.0, 0.0);
+                for (i, a) in answers.iter().enumerate().take(d.end).skip(d.start) {
+                    if let Some(x) = model.score_of(i, *a) {
+                        let w = model.item_weights[i];
+                        sum += w * x;
+                        weights += w;
+                    }
+                }
+                sum / weights
+            }
+        };
+        num += d.weight * mean;
+        den += d.weight;
+    }
+    let score = (den > 0.0).then(|| num / den)?;
+    m.score_hist[usize::from(tenths(score))] += 1;
+    Some(score)
 }
 
 impl SurveyAcc {
@@ -343,67 +591,45 @@ impl SurveyAcc {
             dims: model.dim_ranges(),
             span: model.span,
             keep: model.comments_kept,
+            segments: model.segments.len(),
+            bands: model.band_mins.len(),
+            terms: Scratch::default(),
         }
     }
 
     pub fn add(&mut self, model: &SurveyModel, row: &SurveyRow) {
         let (n_items, slots, span, dims) = (self.n_items, self.slots, self.span, &self.dims);
-        let m = self.months.entry(row.date.month_key()).or_insert_with(|| MonthAcc::new(n_items, slots, span, dims));
+        let (segments, bands) = (self.segments, self.bands);
+        let m = self
+            .months
+            .entry(row.date.month_key())
+            .or_insert_with(|| MonthAcc::new(n_items, slots, span, dims, segments, None));
         m.returned += 1;
         m.note_row(row.pos);
-        let items = &row.answers[..n_items];
-        let answered = items.iter().filter(|a| **a != Ans::Blank).count();
-        if answered < model.required {
-            return;
-        }
-        m.valid += 1;
-        m.moments.add(items, model.min_micro);
-        add_extras(model, m, row.answers);
-        // One pass counts each answer and computes the respondent's own score: per dimension
-        // the mean of the rescaled items answered, then the weighted mean over the dimensions
-        // answered at all (weights renormalise over those, as `stats::weighted_mean`).
-        let (mut num, mut den) = (0.0, 0.0);
-        for d in &model.dims {
-            let (mut points, mut n, mut mixed) = (0usize, 0u32, false);
-            for (i, a) in row.answers.iter().enumerate().take(d.end).skip(d.start) {
-                match *a {
-                    Ans::Blank => continue,
-                    Ans::Point(k) => {
-                        m.counts[i * span + usize::from(k)] += 1;
-                        points += usize::from(k);
-                    }
-                    Ans::Value(v) => {
-                        add_value(&mut m.items[i], v, model.max);
-                        mixed = true;
-                    }
-                }
-                n += 1;
+        let score = if segments == 0 {
+            tally(model, m, row.answers)
+        } else {
+            // Each segment column's value is one more keyed aggregate of the month; the row's
+            // score and moment terms are computed once for all of them.
+            let answered = row.answers[..n_items].iter().filter(|a| **a != Ans::Blank).count();
+            let valid = answered >= model.required;
+            let score = valid.then(|| respondent_score(model, row.answers)).flatten();
+            let terms = &mut self.terms.0;
+            let whole = valid && m.moments.terms(&row.answers[..n_items], terms);
+            let terms = whole.then_some(&*terms);
+            if valid {
+                apply(model, m, row.answers, score, terms);
             }
-            if n == 0 {
-                continue;
-            }
-            let table = (!mixed).then(|| model.point_means.get(n as usize * model.point_sums + points)).flatten();
-            let mean = match table {
-                Some(mean) => *mean,
-                None => {
-                    let mut sum = 0.0;
-                    for a in &row.answers[d.start..d.end] {
-                        sum += match *a {
-                            Ans::Blank => continue,
-                            Ans::Point(k) => model.point_scores[usize::from(k)],
-                            Ans::Value(v) => rescale(v, model.min, model.max),
-                        };
-                    }
-                    sum / f64::from(n)
+            for (map, value) in m.segments.iter_mut().zip(row.segments) {
+                let seg = segment_of(map, value, row.pos, || MonthAcc::new(n_items, slots, span, dims, 0, Some(bands)));
+                seg.acc.returned += 1;
+                if valid {
+                    apply(model, &mut seg.acc, row.answers, score, terms);
                 }
-            };
-            num += d.weight * mean;
-            den += d.weight;
-        }
-        let Some(score) = (den > 0.0).then(|| num / den) else {
-            return;
+            }
+            score
         };
-        m.score_hist[usize::from(tenths(score))] += 1;
+        let Some(score) = score else { return };
         let Some(text) = row.comment else { return };
         // Kept are the lowest (score, position): a row beyond the last kept cannot enter. (Rows
         // mostly come in input order; held rows with a possibly repeated id come later.)
@@ -436,6 +662,9 @@ impl SurveyAcc {
             }
             for p in &mut m.first_rows {
                 p.line += by;
+            }
+            for seg in m.segments.iter_mut().flat_map(|map| map.values_mut()) {
+                seg.first.line += by;
             }
         }
     }
@@ -652,6 +881,9 @@ pub struct SurveyResult {
     pub year_ago: Option<YearAgo>,
     pub trend: Vec<PeriodIndex>,
     pub comments: Vec<LowComment>,
+    /// Per `[survey] segments` column (config order): its values' figures, by valid
+    /// questionnaires descending, ties in order of first appearance in the input.
+    pub segments: Segments,
 }
 
 /// The index of the same period a year earlier and the change against it.
@@ -670,24 +902,31 @@ fn ratio(a: u64, b: Option<u64>) -> Option<f64> {
     b.filter(|b| *b > 0).map(|b| a as f64 / b as f64)
 }
 
-struct Scores {
+pub(super) struct Scores {
     /// Per answer slot: the items, then the overall item.
-    items_and_overall: Vec<Option<f64>>,
-    dims: Vec<Option<f64>>,
-    index: Option<f64>,
+    pub(super) items_and_overall: Vec<Option<f64>>,
+    pub(super) dims: Vec<Option<f64>>,
+    pub(super) index: Option<f64>,
 }
 
-fn scores(model: &SurveyModel, m: &MonthAcc) -> Scores {
-    let items: Vec<Option<f64>> =
-        (0..model.slots()).map(|i| m.item_mean(i, model).1.map(|x| rescale(x, model.min, model.max))).collect();
-    let dims: Vec<Option<f64>> =
-        model.dims.iter().map(|d| weighted_mean(items[d.start..d.end].iter().map(|s| (1.0, *s)))).collect();
+pub(super) fn scores(model: &SurveyModel, m: &MonthAcc) -> Scores {
+    let items: Vec<Option<f64>> = (0..model.slots())
+        .map(|i| m.item_mean(i, model).1.map(|x| rescale(x, model.slot_min[i], model.slot_max[i])))
+        .collect();
+    let dims: Vec<Option<f64>> = model
+        .dims
+        .iter()
+        .map(|d| {
+            let weights = &model.item_weights[d.start..d.end];
+            weighted_mean(weights.iter().zip(&items[d.start..d.end]).map(|(w, s)| (*w, *s)))
+        })
+        .collect();
     let index = weighted_mean(model.dims.iter().zip(&dims).map(|(d, s)| (d.weight, *s)));
     Scores { items_and_overall: items, dims, index }
 }
 
 /// score − margin and score + margin.
-fn bounds(score: Option<f64>, margin: Option<f64>) -> (Option<f64>, Option<f64>) {
+pub(super) fn bounds(score: Option<f64>, margin: Option<f64>) -> (Option<f64>, Option<f64>) {
     match score.zip(margin) {
         Some((s, e)) => (Some(s - e), Some(s + e)),
         None => (None, None),
@@ -723,7 +962,7 @@ fn item_result(
     }
 }
 
-fn diff(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+pub(super) fn diff(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     Some(a? - b?)
 }
 
@@ -818,12 +1057,13 @@ pub fn summarize(
         previous: prev.map(|(s, valid, _)| PeriodIndex { period: prev_period, index: s.index, valid }),
         year_ago,
         trend,
+        segments: super::segments::segment_results(model, &m, acc.period(prev_period).as_ref()),
         comments: m.low_comments,
     })
 }
 
 /// Dimension and item scores with their intervals and change against the previous period's.
-fn dimension_results(
+pub(super) fn dimension_results(
     model: &SurveyModel,
     m: &MonthAcc,
     (cur, est): (&Scores, &Estimates),
@@ -865,10 +1105,14 @@ fn dimension_results(
 }
 
 /// Respondents per band, from the histogram of their scores in tenths.
-fn band_results(model: &SurveyModel, m: &MonthAcc) -> Vec<BandResult> {
+pub(super) fn band_results(model: &SurveyModel, m: &MonthAcc) -> Vec<BandResult> {
     let mut band_counts = vec![0u64; model.band_mins.len()];
-    for (t, count) in m.score_hist.iter().enumerate().filter(|(_, c)| **c > 0) {
-        band_counts[band_of_tenths(t as u16, &model.band_mins)] += count;
+    if m.banded {
+        band_counts.copy_from_slice(&m.score_hist);
+    } else {
+        for (t, count) in m.score_hist.iter().enumerate().filter(|(_, c)| **c > 0) {
+            band_counts[band_of_tenths(t as u16, &model.band_mins)] += count;
+        }
     }
     model
         .band_labels
@@ -961,7 +1205,7 @@ mod tests {
     fn add_rows(m: &SurveyModel, acc: &mut SurveyAcc, date: Date, rows: &[Vec<Ans>]) {
         for (line, answers) in rows.iter().enumerate() {
             let pos = RowPos { file: 0, line: line as u64 + 2 };
-            acc.add(m, &SurveyRow { pos, id: "", id_is_line: false, date, answers, comment: None });
+            acc.add(m, &SurveyRow { pos, id: "", id_is_line: false, date, answers, comment: None, segments: &[] });
         }
     }
 
@@ -1061,6 +1305,7 @@ mod tests {
                 date,
                 answers: &answers,
                 comment: Some("x"),
+                segments: &[],
             };
             a.add(&with, &row);
             b.add(&without, &row);
@@ -1075,7 +1320,18 @@ mod tests {
         let date = Date::new(2026, 3, 1).unwrap();
         let add = |acc: &mut SurveyAcc, line: u64| {
             let pos = RowPos { file: 0, line };
-            acc.add(&m, &SurveyRow { pos, id: "", id_is_line: false, date, answers: &[Ans::Point(1)], comment: None });
+            acc.add(
+                &m,
+                &SurveyRow {
+                    pos,
+                    id: "",
+                    id_is_line: false,
+                    date,
+                    answers: &[Ans::Point(1)],
+                    comment: None,
+                    segments: &[],
+                },
+            );
         };
         let (mut whole, mut early, mut late) = (SurveyAcc::new(&m), SurveyAcc::new(&m), SurveyAcc::new(&m));
         for line in [9, 3, 12, 2, 8, 7, 30, 4] {
@@ -1103,7 +1359,10 @@ mod tests {
         for (line, v) in [(2, 4.5f64), (3, 5.0), (4, 2.0)] {
             let answers = [if v.fract() == 0.0 { Ans::Point((v - 1.0) as u8) } else { Ans::Value(v) }];
             let pos = RowPos { file: 0, line };
-            acc.add(&m, &SurveyRow { pos, id: "", id_is_line: false, date, answers: &answers, comment: None });
+            acc.add(
+                &m,
+                &SurveyRow { pos, id: "", id_is_line: false, date, answers: &answers, comment: None, segments: &[] },
+            );
         }
         let month = acc.period(crate::period::Period::Year(2026)).unwrap();
         let (n, mean) = month.item_mean(0, &m);
@@ -1121,6 +1380,7 @@ mod tests {
                 date,
                 answers: &[Ans::Value(4.5)],
                 comment: None,
+                segments: &[],
             },
         );
         b.add(
@@ -1132,6 +1392,7 @@ mod tests {
                 date,
                 answers: &[Ans::Point(4)],
                 comment: None,
+                segments: &[],
             },
         );
         b.add(
@@ -1143,6 +1404,7 @@ mod tests {
                 date,
                 answers: &[Ans::Point(1)],
                 comment: None,
+                segments: &[],
             },
         );
         a.merge(&b);

@@ -48,7 +48,7 @@ pub(super) fn on_axis(v: f64, lo: f64, hi: f64) -> f64 {
 }
 
 /// One bar of a horizontal bar chart.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Bar {
     pub label: String,
     /// `None` draws no bar.
@@ -57,7 +57,14 @@ pub struct Bar {
     pub text: String,
     /// Colour group (e.g. the dimension an item belongs to).
     pub group: usize,
+    /// An interval drawn as a whisker over the bar (low, high).
+    pub whisker: Option<(f64, f64)>,
+    /// Drawn grey and pale (e.g. a segment too small to compare).
+    pub muted: bool,
 }
+
+/// The grey of muted bars.
+const MUTED: RGBColor = RGBColor(200, 200, 200);
 
 /// A horizontal bar chart on a fixed 0..max axis, bars top to bottom in the given order.
 #[derive(Debug, Clone)]
@@ -106,17 +113,33 @@ pub fn render_bar_chart(spec: &BarChart) -> Result<String, String> {
         let bars = spec.bars.iter().enumerate().filter_map(|(i, b)| {
             let (y0, y1) = slot(i, n, true);
             let v = b.value?;
-            let mut r =
-                Rectangle::new([(0.0, y0), (on_axis(v, 0.0, max), y1)], PALETTE[b.group % PALETTE.len()].filled());
+            let colour = if b.muted { MUTED } else { PALETTE[b.group % PALETTE.len()] };
+            let mut r = Rectangle::new([(0.0, y0), (on_axis(v, 0.0, max), y1)], colour.filled());
             let pad = ((row - bar_px) / 2.0).floor() as u32;
             r.set_margin(pad, pad, 0, 0);
             Some(r)
         });
         chart.draw_series(bars).map_err(err)?;
+        // Whiskers: the interval as a line through the bar's middle with end ticks.
+        let whisker_style = ShapeStyle::from(&INK).stroke_width(1);
+        for (i, b) in spec.bars.iter().enumerate() {
+            let Some((lo, hi)) = b.whisker else { continue };
+            let (y0, y1) = slot(i, n, true);
+            let (lo, hi) = (on_axis(lo, 0.0, max), on_axis(hi, 0.0, max));
+            let (mid, pad) = ((y0 + y1) / 2.0, (y1 - y0) * 0.25);
+            let lines = [
+                vec![(lo, mid), (hi, mid)],
+                vec![(lo, mid - pad), (lo, mid + pad)],
+                vec![(hi, mid - pad), (hi, mid + pad)],
+            ];
+            chart.draw_series(lines.into_iter().map(|l| PathElement::new(l, whisker_style))).map_err(err)?;
+        }
         let value_style = text_style(VALUE_PX, &INK, Pos::new(HPos::Left, VPos::Center));
         let texts = spec.bars.iter().enumerate().map(|(i, b)| {
             let (y0, y1) = slot(i, n, true);
-            let x = b.value.map_or(0.0, |v| on_axis(v, 0.0, max));
+            // With a whisker the value follows the interval's end.
+            let end = b.whisker.map_or(b.value, |(_, hi)| b.value.map(|v| v.max(hi)));
+            let x = end.map_or(0.0, |v| on_axis(v, 0.0, max));
             EmptyElement::at((x, (y0 + y1) / 2.0)) + Text::new(b.text.clone(), (5, 0), value_style.clone())
         });
         chart.draw_series(texts).map_err(err)?;
@@ -449,8 +472,16 @@ mod tests {
         let spec = BarChart {
             title: "维度得分".into(),
             bars: vec![
-                Bar { label: "<script>".into(), value: Some(83.25), text: "83.3".into(), group: 0 },
-                Bar { label: "服务质量".into(), value: None, text: "无数据".into(), group: 1 },
+                Bar {
+                    label: "<script>".into(),
+                    value: Some(83.25),
+                    text: "83.3".into(),
+                    group: 0,
+                    ..Default::default()
+                },
+                Bar {
+                    label: "服务质量".into(), value: None, text: "无数据".into(), group: 1, ..Default::default()
+                },
             ],
             max: 100.0,
         };
@@ -554,7 +585,7 @@ mod axis_tests {
             ends(format!("line chart of {v}"), move || render_line_chart(&line)).unwrap();
             let bars = BarChart {
                 title: "b".into(),
-                bars: vec![Bar { label: "a".into(), value: Some(v), text: "v".into(), group: 0 }],
+                bars: vec![Bar { label: "a".into(), value: Some(v), text: "v".into(), group: 0, ..Default::default() }],
                 max: v,
             };
             ends(format!("bar chart of {v}"), move || render_bar_chart(&bars)).unwrap();
@@ -618,7 +649,13 @@ mod layout_tests {
         // negative height, so not at all).
         let spec = BarChart {
             title: "各维度满意度得分".into(),
-            bars: vec![Bar { label: "总体".into(), value: Some(80.0), text: "80.0".into(), group: 0 }],
+            bars: vec![Bar {
+                label: "总体".into(),
+                value: Some(80.0),
+                text: "80.0".into(),
+                group: 0,
+                ..Default::default()
+            }],
             max: 100.0,
         };
         let svg = render_bar_chart(&spec).unwrap();

@@ -24,8 +24,9 @@ use panels::{render_histogram, render_panel_chart, HistogramChart, PanelChart};
 /// One drawn chart. Templates reach it as `charts["<name>"]`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Chart {
-    /// Key in `charts`: `dimensions`, `items`, `bands`, `trend`, `pareto-<column>`,
-    /// `pareto-<column>-weighted`, `pareto-groups`, `pareto-change`, `close-days`, `control-c`, `control-u`, `control-p`, `control-laney-u` or
+    /// Key in `charts`: `dimensions`, `items`, `bands`, `segments-<column>`, `trend`, `pareto-<column>`,
+    /// `pareto-<column>-weighted`, `pareto-groups`, `pareto-change`, `close-days`, `control-c`,
+    /// `control-u`, `control-p`, `control-laney-u` or
     /// `control-laney-p`.
     pub name: String,
     /// Path of the chart file in the period's folder, e.g. `charts/pareto-1.svg`.
@@ -84,11 +85,23 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
     let dims = s.dimensions.iter().enumerate();
     let dim_bars = dims
         .clone()
-        .map(|(j, d)| Bar { label: d.name.clone(), value: d.score, text: score_text(d.score, &no_data), group: j })
+        .map(|(j, d)| Bar {
+            label: d.name.clone(),
+            value: d.score,
+            text: score_text(d.score, &no_data),
+            group: j,
+            ..Default::default()
+        })
         .collect();
     let item_bars = dims
         .flat_map(|(j, d)| d.items.iter().map(move |i| (j, i)))
-        .map(|(j, i)| Bar { label: i.name.clone(), value: i.score, text: score_text(i.score, &no_data), group: j })
+        .map(|(j, i)| Bar {
+            label: i.name.clone(),
+            value: i.score,
+            text: score_text(i.score, &no_data),
+            group: j,
+            ..Default::default()
+        })
         .collect();
     let band_bars = s
         .bands
@@ -96,8 +109,15 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
         .map(|b| Bar {
             label: b.label.clone(),
             value: b.share.map(|x| x * 100.0),
-            text: format!("{} ({})", b.share.map_or_else(|| DASH.to_string(), |v| number::pct(v, 1)), b.count),
+            text: format!(
+                "{}{}{}{}",
+                b.share.map_or_else(|| DASH.to_string(), |v| number::pct(v, 1)),
+                t.get("lparen"),
+                b.count,
+                t.get("rparen")
+            ),
             group: 0,
+            ..Default::default()
         })
         .collect();
     let (dt, it, bt) = (t.get("dimension_chart"), t.get("item_chart"), t.get("band_chart"));
@@ -110,6 +130,7 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
         bars_chart("items", it, item_bars)?,
         bars_chart("bands", bt, band_bars)?,
     ];
+    charts.extend(segment_charts(s, t)?);
     if s.trend.len() >= 2 {
         let lo = s.trend.iter().filter_map(|p| p.index).fold(100.0, f64::min);
         let line = LineChart {
@@ -120,6 +141,40 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
         };
         let desc = data_words(line.points.iter().map(|p| (p.0.as_str(), p.2.clone())), t);
         charts.push(chart("trend", "trend", line.title.clone(), render_line_chart(&line))?.described(&desc));
+    }
+    Ok(charts)
+}
+
+/// Per segment column: the index of each value with its 95% interval as a whisker, in the
+/// table's order; values too small to compare are grey.
+fn segment_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
+    let mut charts = Vec::new();
+    for (k, (column, values)) in s.segments.0.iter().enumerate() {
+        let bars: Vec<Bar> = values
+            .iter()
+            .map(|v| {
+                let mut text = score_text(v.index, &t.get("no_data"));
+                if let Some(m) = v.margin {
+                    text.push_str(&format!(" ±{}", number::fixed(m, 1)));
+                }
+                text.push_str(&format!("{}n = {}{}", t.get("lparen"), v.n, t.get("rparen")));
+                if v.small {
+                    text.push_str(&t.get("seg_small_short"));
+                }
+                Bar {
+                    label: v.value.clone().unwrap_or_else(|| t.get("seg_not_given")),
+                    value: v.index,
+                    text,
+                    group: 0,
+                    whisker: v.low.zip(v.high),
+                    muted: v.small,
+                }
+            })
+            .collect();
+        let title = t.fill("seg_chart", &[("column", column)]);
+        let desc = data_words(bars.iter().map(|b: &Bar| (b.label.as_str(), b.text.clone())), t);
+        let svg = render_bar_chart(&BarChart { title: title.clone(), bars, max: 100.0 });
+        charts.push(chart(format!("segments-{column}"), &format!("segments-{}", k + 1), title, svg)?.described(&desc));
     }
     Ok(charts)
 }

@@ -492,6 +492,21 @@ pub struct SurveyConfig {
     pub duration: Option<String>,
     /// Dimensions (综合评价法), each with a weight and its items.
     pub dimensions: Vec<Dimension>,
+    /// Segment columns (产品类型, 客户类型, 地区 ...): every figure is also broken down by each
+    /// column's values, in this order; at most `MAX_SEGMENTS`.
+    #[serde(default)]
+    pub segments: Vec<String>,
+    /// Segments with fewer valid questionnaires are shown greyed, flagged too small to compare
+    /// and left out of the lowest-cell marking (default 30).
+    #[serde(default = "default_min_segment_n")]
+    pub min_segment_n: u64,
+}
+
+/// At most this many `[survey] segments` columns.
+pub const MAX_SEGMENTS: usize = 8;
+
+fn default_min_segment_n() -> u64 {
+    30
 }
 
 fn default_max_rejected_share() -> f64 {
@@ -520,7 +535,7 @@ pub enum RateBasis {
     ValidRate,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scale {
     /// Lowest answer value (rescaled to 0).
@@ -557,8 +572,73 @@ pub struct Dimension {
     pub name: String,
     /// Weight λ in the index; equal weights when no dimension has one.
     pub weight: Option<f64>,
-    /// Item columns, as named in the header.
-    pub items: Vec<String>,
+    /// Item columns, as named in the header, or tables with the item's own settings.
+    pub items: Vec<ItemEntry>,
+}
+
+/// One item of a dimension: a column name, or a table
+/// `{ column, name, scale = { min, max, labels }, weight, reverse }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemEntry {
+    /// The column, as named in the header (resolved like a plain item, platform aliases too).
+    pub column: String,
+    /// The name shown wherever the item is; the column name when absent.
+    pub name: Option<String>,
+    /// The item's own answer scale; `[survey] scale` when absent.
+    pub scale: Option<Scale>,
+    /// Its weight inside its dimension (dimension score = weighted mean of item scores);
+    /// 1 when absent.
+    pub weight: Option<f64>,
+    /// Reverse scoring: an answer x counts as min + max − x.
+    pub reverse: bool,
+}
+
+impl ItemEntry {
+    /// The name shown in the report.
+    pub fn shown(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.column)
+    }
+
+    /// Whether the entry sets anything beyond its column.
+    pub fn has_settings(&self) -> bool {
+        self.name.is_some() || self.scale.is_some() || self.weight.is_some() || self.reverse
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Table {
+            column: String,
+            name: Option<String>,
+            scale: Option<Scale>,
+            weight: Option<f64>,
+            #[serde(default)]
+            reverse: bool,
+        }
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ItemEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an item column name, or a table { column, name, scale, weight, reverse }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<ItemEntry, E> {
+                Ok(ItemEntry::from(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<ItemEntry, A::Error> {
+                let t = Table::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(ItemEntry { column: t.column, name: t.name, scale: t.scale, weight: t.weight, reverse: t.reverse })
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl From<&str> for ItemEntry {
+    fn from(column: &str) -> Self {
+        ItemEntry { column: column.to_string(), name: None, scale: None, weight: None, reverse: false }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -658,9 +738,37 @@ impl SurveyConfig {
         toml::from_str("files = []\nid = \"\"\ndate = \"\"\ndimensions = []").expect("the empty survey reads")
     }
 
-    /// All items in dimension order.
+    /// All item columns in dimension order.
     pub fn items(&self) -> impl Iterator<Item = &str> {
-        self.dimensions.iter().flat_map(|d| d.items.iter().map(String::as_str))
+        self.item_entries().map(|i| i.column.as_str())
+    }
+
+    /// All items with their settings, in dimension order.
+    pub fn item_entries(&self) -> impl Iterator<Item = &ItemEntry> {
+        self.dimensions.iter().flat_map(|d| d.items.iter())
+    }
+
+    /// The answer scale of an item: its own, else `[survey] scale`.
+    pub fn scale_of<'a>(&'a self, item: &'a ItemEntry) -> &'a Scale {
+        item.scale.as_ref().unwrap_or(&self.scale)
+    }
+
+    /// The labels an item reads, as (label, value on the item's scale): its own scale's
+    /// labels; for an item with its own scale but no labels, `[survey] scale`'s labels mapped
+    /// linearly onto it (min to min, max to max); else `[survey] scale`'s.
+    pub fn labels_of(&self, item: &ItemEntry) -> Vec<(String, f64)> {
+        match &item.scale {
+            Some(own) if !own.labels.is_empty() => own.labels.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            Some(own) => {
+                let (a, b) = (self.scale.min, self.scale.max);
+                self.scale
+                    .labels
+                    .iter()
+                    .map(|(k, v)| (k.clone(), own.min + (v - a) / (b - a) * (own.max - own.min)))
+                    .collect()
+            }
+            None => self.scale.labels.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        }
     }
 
     pub fn item_count(&self) -> usize {

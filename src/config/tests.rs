@@ -127,8 +127,8 @@ fn every_type_error_of_one_section_is_reported() {
         messages(&text),
         [
             "manyi.toml:6:26: invalid type: string \"5\", expected f64",
-            "manyi.toml:7:1: unknown field `minimum`, expected one of `files`, `encoding`, `delimiter`, `sheet`, `filters`, `max_rejected_share`, `format`, `id`, `date`, `comment`, `overall`, `recommend`, `scale`, `min_answered`, `check_duplicate_ids`, `not_answered`, `not_answered_builtin`, `required_rate`, `required_rate_basis`, `plans`, `min_seconds`, `duration`, `dimensions`",
-            "manyi.toml:10:16: invalid type: integer `4`, expected a string",
+            "manyi.toml:7:1: unknown field `minimum`, expected one of `files`, `encoding`, `delimiter`, `sheet`, `filters`, `max_rejected_share`, `format`, `id`, `date`, `comment`, `overall`, `recommend`, `scale`, `min_answered`, `check_duplicate_ids`, `not_answered`, `not_answered_builtin`, `required_rate`, `required_rate_basis`, `plans`, `min_seconds`, `duration`, `dimensions`, `segments`, `min_segment_n`",
+            "manyi.toml:10:16: invalid type: integer `4`, expected an item column name, or a table { column, name, scale, weight, reverse }",
             "manyi.toml:12:10: plan period \"2026-Q5\" is not a period",
             "manyi.toml:16:10: invalid type: string \"ten\", expected u64",
         ]
@@ -463,4 +463,67 @@ fn repeat_and_effect_problems_are_reported_at_their_values() {
     let text = format!("{REGISTER}[actions]\nfiles = [\"a.csv\"]\neffect_months = 3\n");
     assert_eq!(locations(&text), ["manyi.toml:9:17"]);
     assert!(messages(&text)[0].contains("effect_months is set but category is not"));
+}
+
+#[test]
+fn an_item_table_gives_its_own_scale_weight_reverse_and_name() {
+    let text = MINIMAL
+        .replace("date = \"日期\"", "date = \"日期\"\nscale = { min = 1, max = 5, labels = { \"很满意\" = 5, \"很不满意\" = 1 } }")
+        .replace(
+            "items = [\"性能\", \"外观\"]",
+            "items = [\"性能\", { column = \"WiFi_Service\", name = \"机上WiFi\", scale = { min = 0, max = 5 }, weight = 2, reverse = true }]",
+        );
+    let c = parse_config(&text, "manyi.toml").unwrap();
+    let s = c.survey.unwrap();
+    let items: Vec<&ItemEntry> = s.item_entries().collect();
+    assert_eq!(items[0], &ItemEntry::from("性能"));
+    assert_eq!(items[1].column, "WiFi_Service");
+    assert_eq!(items[1].shown(), "机上WiFi");
+    assert_eq!(items[1].weight, Some(2.0));
+    assert!(items[1].reverse);
+    assert_eq!((s.scale_of(items[1]).min, s.scale_of(items[1]).max), (0.0, 5.0));
+    assert_eq!(s.scale_of(items[0]).min, 1.0);
+    // [survey] scale's labels map onto the item's own 0–5 scale: 5 → 5, 1 → 0.
+    assert_eq!(s.labels_of(items[1]), vec![("很不满意".to_string(), 0.0), ("很满意".to_string(), 5.0)]);
+    assert_eq!(s.labels_of(items[0]), vec![("很不满意".to_string(), 1.0), ("很满意".to_string(), 5.0)]);
+    assert_eq!(s.segments, Vec::<String>::new());
+    assert_eq!(s.min_segment_n, 30);
+}
+
+#[test]
+fn bad_item_tables_are_reported_at_their_values() {
+    let unknown = MINIMAL.replace("items = [\"性能\", \"外观\"]", "items = [\"性能\", { column = \"A\", wieght = 2 }]");
+    assert_eq!(
+        messages(&unknown),
+        ["manyi.toml:8:32: unknown field `wieght`, expected one of `column`, `name`, `scale`, `weight`, `reverse`"]
+    );
+    let text = MINIMAL.replace(
+        "items = [\"性能\", \"外观\"]",
+        "items = [\"性能\",\n  { column = \"B\", weight = 0 },\n  { column = \"C\", scale = { min = 5, max = 5 } },\n  { column = \"D\", name = \"性能\" }]",
+    );
+    assert_eq!(
+        messages(&text),
+        [
+            "manyi.toml:9:28: item \"B\": weight 0 must be positive",
+            "manyi.toml:10:44: item \"C\": scale max (5) must be greater than min (5)",
+            "manyi.toml:11:3: two items are shown as \"性能\"",
+        ]
+    );
+}
+
+#[test]
+fn segments_are_listed_once_and_at_most_eight() {
+    let text = MINIMAL.replace(
+        "date = \"日期\"",
+        "date = \"日期\"\nsegments = [\"地区\", \"产品类型\", \"地区\"]\nmin_segment_n = 20",
+    );
+    assert_eq!(messages(&text), ["manyi.toml:6:27: [survey] segments lists \"地区\" twice"]);
+    let ok =
+        MINIMAL.replace("date = \"日期\"", "date = \"日期\"\nsegments = [\"地区\", \"产品类型\"]\nmin_segment_n = 20");
+    let s = parse_config(&ok, "manyi.toml").unwrap().survey.unwrap();
+    assert_eq!(s.segments, ["地区", "产品类型"]);
+    assert_eq!(s.min_segment_n, 20);
+    let many: Vec<String> = (0..9).map(|i| format!("\"s{i}\"")).collect();
+    let text = MINIMAL.replace("date = \"日期\"", &format!("date = \"日期\"\nsegments = [{}]", many.join(", ")));
+    assert_eq!(messages(&text), ["manyi.toml:6:61: [survey] segments lists 9 columns; at most 8 are broken down"]);
 }

@@ -109,6 +109,7 @@ pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
     }
     validate_dimensions(&s.dimensions, p);
     validate_extra_items(s, p);
+    validate_segments(s, p);
     let mut seen_periods = BTreeSet::new();
     for (i, plan) in s.plans.iter().enumerate() {
         if plan.issued == 0 {
@@ -146,7 +147,7 @@ pub(super) fn validate_survey(s: &SurveyConfig, p: &mut Problems<'_>) {
 fn validate_extra_items(s: &SurveyConfig, p: &mut Problems<'_>) {
     for (key, column) in [("overall", &s.overall), ("recommend", &s.recommend)] {
         let Some(column) = column else { continue };
-        if let Some(d) = s.dimensions.iter().find(|d| d.items.contains(column)) {
+        if let Some(d) = s.dimensions.iter().find(|d| d.items.iter().any(|i| &i.column == column)) {
             p.at(
                 path!["survey", key],
                 format!("[survey] {key} = \"{column}\" is also an item of dimension \"{}\"", d.name),
@@ -226,6 +227,7 @@ pub(super) fn validate_dimensions(dims: &[Dimension], p: &mut Problems<'_>) {
         );
     }
     let mut seen_items = BTreeSet::new();
+    let mut seen_names = BTreeSet::new();
     let mut seen_dims = BTreeSet::new();
     for (i, d) in dims.iter().enumerate() {
         if !seen_dims.insert(d.name.as_str()) {
@@ -252,13 +254,82 @@ pub(super) fn validate_dimensions(dims: &[Dimension], p: &mut Problems<'_>) {
             );
         }
         for (j, item) in d.items.iter().enumerate() {
-            if !seen_items.insert(item.as_str()) {
+            let column = &item.column;
+            if !seen_items.insert(column.as_str()) {
                 p.at(
                     path!["survey", "dimensions", i, "items", j],
-                    format!("item \"{item}\" appears in more than one dimension"),
+                    format!("item \"{column}\" appears in more than one dimension"),
                     "each item column belongs to one dimension",
                 );
+            } else if !seen_names.insert(item.shown()) {
+                p.at(
+                    path!["survey", "dimensions", i, "items", j],
+                    format!("two items are shown as \"{}\"", item.shown()),
+                    "give each item a distinct name = \"...\"",
+                );
             }
+            validate_item(i, j, item, p);
+        }
+    }
+}
+
+/// An item's own settings: a positive weight, a scale with max above min and labels on it.
+fn validate_item(i: usize, j: usize, item: &ItemEntry, p: &mut Problems<'_>) {
+    let column = &item.column;
+    if let Some(w) = item.weight {
+        if !(w > 0.0 && w.is_finite()) {
+            p.at(
+                path!["survey", "dimensions", i, "items", j, "weight"],
+                format!("item \"{column}\": weight {w} must be positive"),
+                "item weights are relative within their dimension (default 1), e.g. weight = 2",
+            );
+        }
+    }
+    let Some(scale) = &item.scale else { return };
+    let (min, max) = (scale.min, scale.max);
+    if !(min.is_finite() && max.is_finite() && max > min) {
+        let key = if min.is_finite() { "max" } else { "min" };
+        p.at(
+            path!["survey", "dimensions", i, "items", j, "scale", key],
+            format!("item \"{column}\": scale max ({max}) must be greater than min ({min})"),
+            "e.g. scale = { min = 0, max = 5 }",
+        );
+        return;
+    }
+    for (label, v) in &scale.labels {
+        if !(min..=max).contains(v) {
+            p.at(
+                path!["survey", "dimensions", i, "items", j, "scale", "labels", label],
+                format!("item \"{column}\": scale label \"{label}\" = {v} lies outside its scale {min}–{max}"),
+                "label values are answer values on the item's scale, not 0–100 scores",
+            );
+        }
+    }
+}
+
+/// Segment columns: at most `MAX_SEGMENTS`, each once.
+fn validate_segments(s: &SurveyConfig, p: &mut Problems<'_>) {
+    if s.segments.len() > MAX_SEGMENTS {
+        p.at(
+            path!["survey", "segments", MAX_SEGMENTS],
+            format!("[survey] segments lists {} columns; at most {MAX_SEGMENTS} are broken down", s.segments.len()),
+            "keep the segment columns the report needs, e.g. segments = [\"产品类型\", \"客户类型\", \"地区\"]",
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for (i, column) in s.segments.iter().enumerate() {
+        if column.trim().is_empty() {
+            p.at(
+                path!["survey", "segments", i],
+                "[survey] segments: a column name is empty",
+                "name a column of the survey files",
+            );
+        } else if !seen.insert(column.as_str()) {
+            p.at(
+                path!["survey", "segments", i],
+                format!("[survey] segments lists \"{column}\" twice"),
+                "list each segment column once",
+            );
         }
     }
 }

@@ -421,7 +421,7 @@ fn settle_held<S: RowSink>(part: &mut Part<S>, seen: &mut HashSet<String>) {
     }
     for h in std::mem::take(&mut part.held) {
         if seen.insert(h.id.clone()) {
-            part.sink.add(&h.row());
+            h.with_row(|r| part.sink.add(r));
         } else {
             part.account.used -= 1;
             part.account.rejected += 1;

@@ -21,6 +21,8 @@ pub struct SurveyRow<'a> {
     pub date: Date,
     pub answers: &'a [Ans],
     pub comment: Option<&'a str>,
+    /// The trimmed values of the `[survey] segments` columns, in config order (`""` = blank).
+    pub segments: &'a [&'a str],
 }
 
 struct Columns {
@@ -39,6 +41,8 @@ struct Columns {
     items: Vec<usize>,
     /// The `recommend` column (0–10), read after the items.
     recommend: Option<usize>,
+    /// The `[survey] segments` columns, in config order.
+    segments: Vec<usize>,
     /// Where the response time is read and the minimum seconds, with `min_seconds`.
     duration: Option<(Duration, f64)>,
 }
@@ -74,6 +78,7 @@ pub struct HeldRow {
     pub date: Date,
     pub answers: Vec<Ans>,
     pub comment: Option<String>,
+    pub segments: Vec<String>,
     /// The id column: index, header name, and the worksheet, for the rejection.
     pub col: usize,
     pub column: String,
@@ -81,15 +86,18 @@ pub struct HeldRow {
 }
 
 impl HeldRow {
-    pub fn row(&self) -> SurveyRow<'_> {
-        SurveyRow {
+    /// Passes the held row on as a `SurveyRow`.
+    pub fn with_row(&self, f: impl FnOnce(&SurveyRow)) {
+        let segments: Vec<&str> = self.segments.iter().map(String::as_str).collect();
+        f(&SurveyRow {
             pos: self.pos,
             id: &self.id,
             id_is_line: false,
             date: self.date,
             answers: &self.answers,
             comment: self.comment.as_deref(),
-        }
+            segments: &segments,
+        })
     }
 
     /// The rejection of this row as a repeat of an earlier one.
@@ -108,10 +116,12 @@ impl HeldRow {
 /// Reads survey tables: the answer reader and item columns, resolved once from the config.
 pub struct SurveyReader<'c> {
     cfg: &'c SurveyConfig,
-    answers: AnswerReader,
-    /// When `format` is not configured: the answer reader of files detected as each format
+    /// One answer reader per answer slot (the items, then `overall`): each item's own scale,
+    /// labels and reverse scoring.
+    answers: Vec<AnswerReader>,
+    /// When `format` is not configured: the slot readers of files detected as each format
     /// (with its skip codes), in `platform::FORMATS` order.
-    detected: Vec<AnswerReader>,
+    detected: Vec<Vec<AnswerReader>>,
     /// The readers of the 0–10 `recommend` column: with the configured format's skip codes,
     /// then per detected format (as `detected`).
     recommend: AnswerReader,
@@ -125,21 +135,10 @@ pub struct SurveyReader<'c> {
 
 impl<'c> SurveyReader<'c> {
     pub fn new(cfg: &'c SurveyConfig) -> Self {
-        let labels: Vec<(String, f64)> = cfg.scale.labels.iter().map(|(k, v)| (k.clone(), *v)).collect();
         SurveyReader {
             cfg,
-            answers: AnswerReader::new(
-                &cfg.not_answered_codes(cfg.platform_skip_codes()),
-                &labels,
-                cfg.scale.min,
-                cfg.scale.max,
-            ),
-            detected: crate::platform::FORMATS
-                .iter()
-                .map(|f| {
-                    AnswerReader::new(&cfg.not_answered_codes(f.skip_codes), &labels, cfg.scale.min, cfg.scale.max)
-                })
-                .collect(),
+            answers: slot_readers(cfg, cfg.platform_skip_codes()),
+            detected: crate::platform::FORMATS.iter().map(|f| slot_readers(cfg, f.skip_codes)).collect(),
             recommend: AnswerReader::new(&cfg.not_answered_codes(cfg.platform_skip_codes()), &[], 0.0, 10.0),
             detected_recommend: crate::platform::FORMATS
                 .iter()
@@ -273,6 +272,7 @@ impl<'c> SurveyReader<'c> {
                 .chain(cfg.overall.as_deref().map(|c| table.column(c, "[survey] overall")))
                 .collect::<Result<_>>()?,
             recommend: cfg.recommend.as_deref().map(|c| table.column(c, "[survey] recommend")).transpose()?,
+            segments: cfg.segments.iter().map(|c| table.column(c, "[survey] segments")).collect::<Result<_>>()?,
         })
     }
 
@@ -309,7 +309,12 @@ impl<'c> SurveyReader<'c> {
                     too_fast += 1;
                     return Err(fast);
                 }
-                let (id, date, comment) = parse_row(row, cols, [reader, recommend], &mut answers)?;
+                let mut segments = [""; crate::config::MAX_SEGMENTS];
+                let segments = &mut segments[..cols.segments.len()];
+                for (value, &idx) in segments.iter_mut().zip(&cols.segments) {
+                    *value = row.text(idx)?;
+                }
+                let (id, date, comment) = parse_row(row, cols, (reader.as_slice(), recommend), &mut answers)?;
                 if !id.is_empty() {
                     match &mut ids {
                         IdCheck::Skip => {}
@@ -322,6 +327,7 @@ impl<'c> SurveyReader<'c> {
                                     date,
                                     answers: answers.clone(),
                                     comment: comment.map(str::to_string),
+                                    segments: segments.iter().map(|s| s.to_string()).collect(),
                                     col: cols.id.unwrap_or(0),
                                     column: id_column.clone(),
                                     sheet: sheet.clone(),
@@ -332,7 +338,7 @@ impl<'c> SurveyReader<'c> {
                     }
                 }
                 let id_is_line = cols.id.is_none();
-                on_row(&SurveyRow { pos, id, id_is_line, date, answers: &answers, comment });
+                on_row(&SurveyRow { pos, id, id_is_line, date, answers: &answers, comment, segments });
                 Ok(())
             },
             on_reject,
@@ -340,6 +346,21 @@ impl<'c> SurveyReader<'c> {
         account.too_fast = too_fast;
         Ok(account)
     }
+}
+
+/// The answer readers of the slots (the items, then `overall`) with a platform's skip codes:
+/// each item on its own scale with its labels (see `SurveyConfig::labels_of`), reversed when
+/// set; `overall` on `[survey] scale`.
+fn slot_readers(cfg: &SurveyConfig, skip_codes: &[&str]) -> Vec<AnswerReader> {
+    let codes = cfg.not_answered_codes(skip_codes);
+    let global: Vec<(String, f64)> = cfg.scale.labels.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    cfg.item_entries()
+        .map(|item| {
+            let scale = cfg.scale_of(item);
+            AnswerReader::new(&codes, &cfg.labels_of(item), scale.min, scale.max).reversed(item.reverse)
+        })
+        .chain(cfg.overall.iter().map(|_| AnswerReader::new(&codes, &global, cfg.scale.min, cfg.scale.max)))
+        .collect()
 }
 
 /// The too-fast check of `min_seconds`: `Ok(Some(reason))` for a row completed faster than
@@ -404,7 +425,7 @@ fn check_duration(row: &Row, cols: &Columns) -> std::result::Result<Option<CellE
 fn parse_row<'r>(
     row: &Row<'r>,
     cols: &Columns,
-    [reader, recommend]: [&AnswerReader; 2],
+    (readers, recommend): (&[AnswerReader], &AnswerReader),
     answers: &mut [Ans],
 ) -> std::result::Result<(&'r str, Date, Option<&'r str>), CellError> {
     let id = match cols.id {
@@ -425,7 +446,7 @@ fn parse_row<'r>(
         (None, Some(p)) => p.first_day(),
         (None, None) => unreachable!("a file without a period has a date column"),
     };
-    for (slot, &idx) in answers.iter_mut().zip(&cols.items) {
+    for ((slot, &idx), reader) in answers.iter_mut().zip(&cols.items).zip(readers) {
         let cell = row.bytes(idx);
         *slot = match reader.quick(cell) {
             Some(a) => a,

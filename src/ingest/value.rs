@@ -143,6 +143,8 @@ pub struct AnswerReader {
     /// For each ASCII digit, how it reads when it is the whole cell: `Ans::Blank` when it is a
     /// not-answered code, the `Ans::Point` it is on this scale, or `None` (read the slow way).
     digit: [Option<Ans>; 10],
+    /// Reverse scoring: an answer x is returned as min + max − x (see `reversed`).
+    reverse: bool,
 }
 
 impl AnswerReader {
@@ -165,7 +167,23 @@ impl AnswerReader {
             min,
             max,
             points,
+            reverse: false,
         }
+    }
+
+    /// The reader of a reverse-scored item (when `on`): every answer x is returned as
+    /// min + max − x, a whole point k as point (points − 1 − k); not-answered codes stay blank.
+    pub fn reversed(mut self, on: bool) -> Self {
+        if on && !self.reverse {
+            self.reverse = true;
+            let last = self.points.saturating_sub(1) as u8;
+            for d in self.digit.iter_mut() {
+                if let Some(Ans::Point(k)) = *d {
+                    *d = Some(Ans::Point(last - k));
+                }
+            }
+        }
+        self
     }
 
     /// The common cells, a blank or one digit on the scale, read without decoding.
@@ -188,6 +206,7 @@ impl AnswerReader {
         match self.read(text) {
             Answer::NotAnswered => Ok(Ans::Blank),
             Answer::Value(v) => {
+                let v = if self.reverse { self.min + self.max - v } else { v };
                 let k = v - self.min;
                 Ok(if k >= 0.0 && k.fract() == 0.0 && (k as usize) < self.points {
                     Ans::Point(k as u8)
@@ -359,6 +378,25 @@ mod tests {
         assert_eq!(r10.answer(b"10"), Ok(Ans::Point(10)));
         let rd = AnswerReader::new(&[], &[], 0.5, 5.0);
         assert_eq!(rd.answer(b"3"), Ok(Ans::Value(3.0)));
+    }
+
+    #[test]
+    fn a_reversed_reader_returns_min_plus_max_minus_the_answer() {
+        // 1–5 reversed: 1 → 5 (point 4), 5 → 1, a label worth 5 → 1, 4.5 → 1.5; codes stay blank.
+        let labels = [("很满意".to_string(), 5.0)];
+        let r = AnswerReader::new(&["".into(), "0".into()], &labels, 1.0, 5.0).reversed(true);
+        assert_eq!(r.answer(b"1"), Ok(Ans::Point(4)));
+        assert_eq!(r.answer(b"5"), Ok(Ans::Point(0)));
+        assert_eq!(r.answer(b" 2 "), Ok(Ans::Point(3)));
+        assert_eq!(r.answer("很满意".as_bytes()), Ok(Ans::Point(0)));
+        assert_eq!(r.answer(b"4.5"), Ok(Ans::Value(1.5)));
+        assert_eq!(r.answer(b"0"), Ok(Ans::Blank));
+        assert_eq!(r.answer(b""), Ok(Ans::Blank));
+        assert!(r.answer(b"6").unwrap_err().contains("outside the scale"));
+        // 0–5 (its own scale): 0 → 5, 3 → 2.
+        let r = AnswerReader::new(&[], &[], 0.0, 5.0).reversed(true);
+        assert_eq!(r.answer(b"0"), Ok(Ans::Point(5)));
+        assert_eq!(r.answer(b"3"), Ok(Ans::Point(2)));
     }
 }
 

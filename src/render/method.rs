@@ -110,7 +110,11 @@ fn survey_notes(c: &SurveyConfig, s: &SurveyResult, platform: &[&str], t: &Label
         ],
     ));
     notes.push(t.get("m_item"));
-    notes.push(t.get("m_dimension"));
+    // With item weights the rule is the weighted mean (`m_item_weights`, after the settings).
+    if c.item_entries().all(|i| i.weight.is_none()) {
+        notes.push(t.get("m_dimension"));
+    }
+    notes.extend(item_setting_notes(c, t));
     let weights: Vec<String> = s
         .dimensions
         .iter()
@@ -135,7 +139,69 @@ fn survey_notes(c: &SurveyConfig, s: &SurveyResult, platform: &[&str], t: &Label
         notes.push(t.fill("m_change", &[("previous", &p.period.to_string())]));
         notes.push(t.get("m_significance"));
     }
+    if !c.segments.is_empty() {
+        let columns = c.segments.join(&t.get("m_list_sep"));
+        notes.push(t.fill("m_segments", &[("columns", &columns), ("min", &c.min_segment_n.to_string())]));
+        if let Some(p) = &s.previous {
+            notes.push(t.fill("m_segments_change", &[("previous", &p.period.to_string())]));
+        }
+    }
     notes.push(t.get("m_rounding"));
+    notes
+}
+
+/// The items with their own settings, each as applied (its column, scale, labels, weight and
+/// share of its dimension's item weights, reverse scoring), then the weighting rule when an
+/// item has a weight and the α rule when a dimension mixes scales.
+fn item_setting_notes(c: &SurveyConfig, t: &Labels) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut weighted = false;
+    let mut mixed = false;
+    for d in &c.dimensions {
+        let total: f64 = d.items.iter().map(|i| i.weight.unwrap_or(1.0)).sum();
+        let scales: Vec<(f64, f64)> = d.items.iter().map(|i| (c.scale_of(i).min, c.scale_of(i).max)).collect();
+        mixed |= scales.windows(2).any(|w| w[0] != w[1]);
+        for item in d.items.iter().filter(|i| i.has_settings()) {
+            let scale = c.scale_of(item);
+            let (min, max) = (number::shortest(scale.min), number::shortest(scale.max));
+            let mut parts = Vec::new();
+            if item.name.is_some() {
+                parts.push(t.fill("m_item_column", &[("column", &item.column)]));
+            }
+            if item.scale.is_some() {
+                let top = number::shortest(scale.max - 1.0);
+                parts.push(t.fill("m_item_scale", &[("min", &min), ("max", &max), ("top", &top)]));
+                let mut labels = c.labels_of(item);
+                if !labels.is_empty() {
+                    labels.sort_by(|a, b| b.1.total_cmp(&a.1));
+                    let list: Vec<String> =
+                        labels.iter().map(|(l, v)| format!("{l} = {}", number::shortest(*v))).collect();
+                    parts.push(t.fill("m_item_labels", &[("labels", &list.join(&t.get("m_list_sep")))]));
+                }
+            }
+            if let Some(w) = item.weight {
+                weighted = true;
+                let share = pct(w / total);
+                let weight = number::shortest(w);
+                parts.push(t.fill("m_item_weight", &[("weight", &weight), ("dimension", &d.name), ("share", &share)]));
+            }
+            if item.reverse {
+                parts.push(t.fill("m_item_reverse", &[("min", &min), ("max", &max)]));
+            }
+            let lp = t.get("lparen");
+            items.push(format!("{}{lp}{}{}", item.shown(), parts.join(&t.get("m_test_sep")), t.get("rparen")));
+        }
+    }
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let mut notes = vec![t.fill("m_item_settings", &[("items", &items.join(&t.get("m_test_sep")))])];
+    if weighted {
+        notes.push(t.get("m_item_weights"));
+    }
+    if mixed {
+        notes.push(t.get("m_item_alpha"));
+    }
     notes
 }
 
