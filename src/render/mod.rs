@@ -191,16 +191,18 @@ impl Renderer for SummaryJson {
 }
 
 impl Renderer for RejectedCsv {
-    /// Every rejected row: file, line, column, reason (UTF-8 with BOM so Excel shows Chinese).
-    /// A cell a spreadsheet would run as a formula is written as text (see `csv_cell`).
+    /// Every rejected row: file, line, column, reason (in the report's language), code (the
+    /// stable name of the reason, `reason_<code>` its label), UTF-8 with BOM so Excel shows
+    /// Chinese. A cell a spreadsheet would run as a formula is written as text (see `csv_cell`).
     fn render(&self, page: &Page, _: &serde_json::Value) -> Result<Vec<OutputFile>> {
-        let mut out = String::from("\u{FEFF}file,line,column,reason\n");
+        let mut out = String::from("\u{FEFF}file,line,column,reason,code\n");
         for r in page.figures.data_quality.rejections.iter() {
             let cells = [
                 csv_cell(&r.file),
                 r.line.to_string(),
                 csv_cell(r.column.as_deref().unwrap_or("")),
-                csv_cell(&r.reason),
+                csv_cell(&page.labels.reason(r.reason.code.as_str(), r.reason.params())),
+                r.reason.code.as_str().to_string(),
             ];
             out.push_str(&cells.join(","));
             out.push('\n');
