@@ -313,9 +313,11 @@ fn rejected_csv_cells_cannot_start_a_formula() {
     }
     // Prefixed with ' and quoted; the line numbers stay numbers.
     assert!(text.contains("\"'@survey.csv\",3,\"'=日期\","), "{text}");
-    assert!(text.contains("\"'@survey.csv\",4,\"'+q1\",\"'-3 lies outside the scale 1–5\""), "{text}");
-    assert!(text.contains(",5,\"'-q2\",\"'+7 lies outside the scale 1–5\""), "{text}");
-    assert!(text.starts_with("file,line,column,reason\n"), "{text}");
+    // The reason is worded in the report's language (zh-CN here) from the cell value: a value
+    // at its start is prefixed too.
+    assert!(text.contains("\"'@survey.csv\",4,\"'+q1\",\"'-3 超出量表范围 1–5\",outside_scale\n"), "{text}");
+    assert!(text.contains(",5,\"'-q2\",\"'+7 超出量表范围 1–5\",outside_scale\n"), "{text}");
+    assert!(text.starts_with("file,line,column,reason,code\n"), "{text}");
 }
 
 // ---------------------------------------------------------------------------------------------
