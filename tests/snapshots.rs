@@ -117,6 +117,7 @@ fn build(project: &Path, period: Option<&str>, threads: usize) -> Built {
             content: &inputs.content,
             labels: &labels,
             templates: &templates,
+            pdf: false,
         })
         .unwrap_or_else(|e| panic!("{e}"));
         let text = |name: &str| {

@@ -35,6 +35,8 @@ pub struct Page<'a> {
     pub content: &'a [crate::ingest::TextFile],
     pub labels: &'a Labels,
     pub templates: &'a Templates,
+    /// Whether report.pdf is printed beside the page (`--pdf`): the navigation links it.
+    pub pdf: bool,
 }
 
 /// The variables every template sees (documented in docs/templates.md).
@@ -50,6 +52,8 @@ struct TemplateData<'a> {
     conclusions: Option<Conclusions>,
     /// The content pages: `front` (files named `00-…`) and `main`.
     content: content::Content,
+    /// Whether report.pdf is built beside the page (`--pdf`).
+    pdf: bool,
     css: &'a str,
 }
 
@@ -141,6 +145,7 @@ impl Page<'_> {
                 .conclusions
                 .map(|m| Conclusions { html: markdown::to_safe_html(m), md: markdown::to_safe_markdown(m) }),
             content,
+            pdf: self.pdf,
             css: &self.templates.css,
         };
         serde_json::to_value(&data).map_err(|e| Error::data(Location::file("report"), e.to_string()))
