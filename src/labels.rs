@@ -206,7 +206,10 @@ mod tests {
             }
         }
         let zh = Labels::for_language(Language::ZhCn);
-        assert_eq!(zh.reason("not_a_date", [("value", "2026-13-01")]), "“2026-13-01”不是日期（应为 2026-03-01、2026/3/1 或 2026年3月1日 等格式）");
+        assert_eq!(
+            zh.reason("not_a_date", [("value", "2026-13-01")]),
+            "“2026-13-01”不是日期（应为 2026-03-01、2026/3/1 或 2026年3月1日 等格式）"
+        );
         let en = Labels::for_language(Language::En);
         assert_eq!(en.reason("blank_row", []), "blank row");
     }

@@ -173,7 +173,8 @@ fn every_link_of_the_archive_and_its_pages_resolves() {
             let path = out.join(period).join(page);
             let (broken, hrefs) = common::broken_links(&path);
             assert!(broken.is_empty(), "{period}/{page}: {broken:#?}");
-            for want in ["../index.html", "report.md", "#basics", "#complaints", "#conclusions", "#method", "#quality"] {
+            for want in ["../index.html", "report.md", "#basics", "#complaints", "#conclusions", "#method", "#quality"]
+            {
                 assert!(hrefs.iter().any(|h| h == want), "{period}/{page} links {want}: {hrefs:?}");
             }
             assert!(!hrefs.iter().any(|h| h.contains("report.pdf")), "no report.pdf without --pdf");
@@ -188,7 +189,10 @@ fn every_link_of_the_archive_and_its_pages_resolves() {
             assert_eq!(sections.len(), html.matches("<section ").count(), "{period}: every section has an id");
             assert!(sections.len() >= 9, "{period}: {sections:?}");
             for id in sections {
-                assert!(id == "kpis" || nav.contains(&format!("href=\"#{id}\"")), "{period}: section {id} not in the bar");
+                assert!(
+                    id == "kpis" || nav.contains(&format!("href=\"#{id}\"")),
+                    "{period}: section {id} not in the bar"
+                );
             }
         }
     }

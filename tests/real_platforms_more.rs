@@ -250,7 +250,10 @@ fn qualtrics_with_format_gives_the_hand_figures() {
     );
     // The too-fast row is the file's line 9 (three header rows): rejected.csv says so.
     let rejected = std::fs::read_to_string(common::report_dir(&p.join("public")).join("rejected.csv")).unwrap();
-    assert!(rejected.contains(",9,Duration (in seconds),答题用时 12 秒，短于最短答题时间 30 秒,too_fast\n"), "{rejected}");
+    assert!(
+        rejected.contains(",9,Duration (in seconds),答题用时 12 秒，短于最短答题时间 30 秒,too_fast\n"),
+        "{rejected}"
+    );
     let md = std::fs::read_to_string(common::report_dir(&p.join("public")).join("report.md")).unwrap();
     assert!(md.contains("Qualtrics"), "format shown in the data-quality section");
     assert!(md.contains("Survey Preview"), "exclusion reasons shown:\n{md}");

@@ -241,8 +241,7 @@ mod tests {
 
     #[test]
     fn many_rows_show_the_first_lines_and_a_count() {
-        let rs: Vec<Rejection> =
-            (0..1284).map(|i| rej(i + 2, Some("Seat"), not(&format!("v{}", i % 9)))).collect();
+        let rs: Vec<Rejection> = (0..1284).map(|i| rej(i + 2, Some("Seat"), not(&format!("v{}", i % 9)))).collect();
         let w: Vec<Diagnostic> = warnings(&rs).collect();
         assert_eq!(w.len(), 1);
         assert_eq!(

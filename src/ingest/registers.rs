@@ -239,7 +239,10 @@ pub fn read_complaints(
             };
             if let Some(cl) = closed {
                 if cl < received {
-                    return Err((c.closed, super::Reason::new(super::Code::ClosedBeforeReceived).with(cl).with(received)));
+                    return Err((
+                        c.closed,
+                        super::Reason::new(super::Code::ClosedBeforeReceived).with(cl).with(received),
+                    ));
                 }
             }
             let category = check_category(row.text(c.category)?, c.category, cfg, &allowed)?;
@@ -342,9 +345,8 @@ pub fn read_volumes(
         },
         |row, &(m, n), _| {
             let text = row.text(m)?;
-            let month = parse_year_month(text).ok_or_else(|| {
-                (Some(m), super::Reason::new(super::Code::NotAMonth).with(text))
-            })?;
+            let month = parse_year_month(text)
+                .ok_or_else(|| (Some(m), super::Reason::new(super::Code::NotAMonth).with(text)))?;
             let count = parse_quantity(row.text(n)?, Quantity::Volume)
                 .map_err(|e| (Some(n), e))?
                 .ok_or_else(|| (Some(n), super::Reason::new(super::Code::VolumeEmpty)))?;

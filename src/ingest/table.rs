@@ -1,7 +1,7 @@
 //! Reading one table file into header + rows, with the file's own line numbers.
 
-use super::records::{Mark, Record, RecordReader};
 use super::reason::{Code, Reason};
+use super::records::{Mark, Record, RecordReader};
 use super::value::{normalize_header, parse_number, parse_yes_no, quote, suggest};
 use super::{FileAccount, Rejection, RowPos, SourceFile};
 use crate::config::ReadOptions;

@@ -222,7 +222,9 @@ fn reason(v: &Value, t: &Labels) -> TeraResult<String> {
         .and_then(|p| {
             p.as_map().map(|m| {
                 m.iter()
-                    .map(|(k, val)| (k.as_str().unwrap_or_default().to_string(), val.as_str().unwrap_or_default().to_string()))
+                    .map(|(k, val)| {
+                        (k.as_str().unwrap_or_default().to_string(), val.as_str().unwrap_or_default().to_string())
+                    })
                     .collect()
             })
         })
@@ -266,9 +268,7 @@ pub fn register(tera: &mut Tera, labels: &Arc<Labels>, lang: &'static str) {
         })
     });
     let t = Arc::clone(labels);
-    tera.register_filter("reason", move |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
-        reason(v, &t)
-    });
+    tera.register_filter("reason", move |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> { reason(v, &t) });
     let t = Arc::clone(labels);
     tera.register_filter("yes_no", move |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
         defined(v, "yes_no")?;

@@ -98,8 +98,12 @@ pub fn built_dir(o: &std::process::Output, out: &Path) -> std::path::PathBuf {
 /// target page. Returns the broken ones with why; also the hrefs found, for further checks.
 pub fn broken_links(page: &Path) -> (Vec<String>, Vec<String>) {
     let html = std::fs::read_to_string(page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
-    let hrefs: Vec<String> =
-        html.split("href=\"").skip(1).filter_map(|rest| rest.split('"').next()).map(|h| h.replace("&amp;", "&")).collect();
+    let hrefs: Vec<String> = html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|h| h.replace("&amp;", "&"))
+        .collect();
     let ids = |text: &str| -> Vec<String> {
         text.split(" id=\"").skip(1).filter_map(|rest| rest.split('"').next()).map(String::from).collect()
     };
