@@ -178,7 +178,7 @@ fn hostile_links_in_the_conclusions_leave_neither_the_page_nor_report_md() {
 
     // The page: every URL of the conclusions section is allowed; the safe ones are links.
     let html = read(out.join("index.html"));
-    let start = html.find("<section class=\"conclusions\">").expect("conclusions section");
+    let start = html.find("<section class=\"conclusions\" id=\"conclusions\">").expect("conclusions section");
     let section = &html[start..start + html[start..].find("</section>").unwrap()];
     for url in url_attributes(section) {
         assert!(allowed(&url), "index.html keeps a dangerous URL {url:?}\n{section}");
