@@ -130,6 +130,11 @@ impl Labels {
         }
     }
 
+    /// A rejected row's reason in this language: label `reason_<code>` with its parameters.
+    pub fn reason<'a>(&self, code: &str, params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+        fill_placeholders(self.get(&format!("reason_{code}")), params)
+    }
+
     /// The label with `{name}` placeholders filled.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
         fill_placeholders(self.get(key), args.iter().copied())
@@ -179,6 +184,34 @@ mod tests {
         let en = Labels::for_language(Language::En);
         assert_eq!(zh.0.keys().collect::<Vec<_>>(), en.0.keys().collect::<Vec<_>>());
         assert_eq!(zh.fill("report_period", &[("period", "2026")]), "报告期：2026");
+    }
+
+    /// Every reason a row can be rejected for has a label in both languages, with exactly the
+    /// code's parameters as placeholders; no `reason_` label is left without a code.
+    #[test]
+    fn every_rejection_code_has_labels_with_its_parameters() {
+        use crate::ingest::Code;
+        for lang in [Language::ZhCn, Language::En] {
+            let t = Labels::for_language(lang);
+            for code in Code::ALL {
+                let key = format!("reason_{}", code.as_str());
+                let text = t.0.get(&key).unwrap_or_else(|| panic!("{lang:?}: no label {key}"));
+                let mut want: Vec<&str> = code.params().to_vec();
+                want.sort_unstable();
+                assert_eq!(placeholders(text), want, "{lang:?}: {key} = {text:?}");
+            }
+            let codes: Vec<String> = Code::ALL.iter().map(|c| format!("reason_{}", c.as_str())).collect();
+            for key in t.keys().filter(|k| k.starts_with("reason_")) {
+                assert!(codes.iter().any(|c| c == key), "{lang:?}: {key} names no rejection code");
+            }
+        }
+        let zh = Labels::for_language(Language::ZhCn);
+        assert_eq!(
+            zh.reason("not_a_date", [("value", "2026-13-01")]),
+            "“2026-13-01”不是日期（应为 2026-03-01、2026/3/1 或 2026年3月1日 等格式）"
+        );
+        let en = Labels::for_language(Language::En);
+        assert_eq!(en.reason("blank_row", []), "blank row");
     }
 
     #[test]

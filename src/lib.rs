@@ -279,6 +279,7 @@ fn render(
             content: &inputs.content,
             labels,
             templates,
+            pdf: settings.pdf_browser.is_some(),
         })
     });
     let mut files = Vec::new();

@@ -145,3 +145,55 @@ fn several_periods_from_the_command_line_or_the_config() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("\"2025-Q5\" is not a period"), "{}", stderr(&o));
 }
+
+/// Navigation (issue 13): the root index links each period; each period page has a bar with a
+/// link back to the archive, to each of its sections and to report.md, all relative, so the
+/// site works from file:// and under any intranet sub-path. Every href of the root index and
+/// of each period page resolves to an existing file and anchor; report.pdf is linked only when
+/// built (`--pdf`, tests/browser.rs).
+#[test]
+fn every_link_of_the_archive_and_its_pages_resolves() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("archive-links");
+    let _ = std::fs::remove_dir_all(&dir);
+    // The example of `manyi init` has a survey, complaints, actions and conclusions.
+    assert!(manyi(&["init", dir.to_str().unwrap()]).status.success());
+    for period in ["2026", "2025", "2026-Q2"] {
+        build(&dir, period);
+    }
+    let out = dir.join("public");
+    // The check itself finds a missing anchor, a missing file and absolute links.
+    let bad = dir.join("bad.html");
+    std::fs::write(&bad, "<a href=\"#nope\"></a><a href=\"gone.md\"></a><a href=\"/2026/index.html\"></a><a href=\"http://x/\"></a><p id=\"here\"><a href=\"#here\"></a>").unwrap();
+    assert_eq!(common::broken_links(&bad).0.len(), 4, "{:?}", common::broken_links(&bad));
+    let (broken, hrefs) = common::broken_links(&out.join("index.html"));
+    assert!(broken.is_empty(), "root index.html: {broken:#?}");
+    for period in ["2026", "2025", "2026-Q2"] {
+        assert!(hrefs.contains(&format!("{period}/index.html")), "the root links {period}: {hrefs:?}");
+        for page in ["index.html", "report.html"] {
+            let path = out.join(period).join(page);
+            let (broken, hrefs) = common::broken_links(&path);
+            assert!(broken.is_empty(), "{period}/{page}: {broken:#?}");
+            for want in ["../index.html", "report.md", "#basics", "#complaints", "#conclusions", "#method", "#quality"]
+            {
+                assert!(hrefs.iter().any(|h| h == want), "{period}/{page} links {want}: {hrefs:?}");
+            }
+            assert!(!hrefs.iter().any(|h| h.contains("report.pdf")), "no report.pdf without --pdf");
+            // Every section can be reached from the bar.
+            let html = std::fs::read_to_string(&path).unwrap();
+            let nav = html.split("<nav class=\"page-nav\"").nth(1).and_then(|r| r.split("</nav>").next()).unwrap();
+            let sections: Vec<&str> = html
+                .split("<section ")
+                .skip(1)
+                .filter_map(|s| s.split('>').next()?.split("id=\"").nth(1)?.split('"').next())
+                .collect();
+            assert_eq!(sections.len(), html.matches("<section ").count(), "{period}: every section has an id");
+            assert!(sections.len() >= 9, "{period}: {sections:?}");
+            for id in sections {
+                assert!(
+                    id == "kpis" || nav.contains(&format!("href=\"#{id}\"")),
+                    "{period}: section {id} not in the bar"
+                );
+            }
+        }
+    }
+}

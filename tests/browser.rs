@@ -112,6 +112,12 @@ fn sample_site_and_pdf_in_a_real_browser() {
     let (_, log) = chromium(&browser, &format!("file://{}", out.join("report.html").display()), &tmp.join("profile2"));
     assert!(!log.contains("CONSOLE"), "{log}");
 
+    // With --pdf the page's navigation links report.pdf, and every link resolves.
+    for page in ["index.html", "report.html"] {
+        let (broken, hrefs) = common::broken_links(&out.join(page));
+        assert!(broken.is_empty(), "{page}: {broken:#?}");
+        assert!(hrefs.iter().any(|h| h == "report.pdf") && hrefs.iter().any(|h| h == "../index.html"), "{hrefs:?}");
+    }
     let pdf = std::fs::read(out.join("report.pdf")).expect("report.pdf printed");
     assert!(pdf.starts_with(b"%PDF-"));
     let text = String::from_utf8_lossy(&pdf);

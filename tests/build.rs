@@ -93,9 +93,17 @@ fn hand_fixture_figures_match_hand_computation() {
     assert_eq!(q["rows_read"], 8);
     assert_eq!(q["rows_used"], 6);
     assert_eq!(q["rows_rejected"], 2);
+    // Reasons in the report's language (zh-CN) with their stable code.
     let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
-    assert!(rejected.contains("data/2026.csv,6,项目甲,6 lies outside the scale 1–5"), "{rejected}");
-    assert!(rejected.contains("data/2026.csv,7,日期,\"\"\"2026-13-01\"\" is not a date"), "{rejected}");
+    assert!(rejected.starts_with("\u{FEFF}file,line,column,reason,code\n"), "{rejected}");
+    assert!(rejected.contains("data/2026.csv,6,项目甲,6 超出量表范围 1–5,outside_scale\n"), "{rejected}");
+    assert!(rejected.contains("data/2026.csv,7,日期,“2026-13-01”不是日期（"), "{rejected}");
+    assert!(rejected.contains("等格式）,not_a_date\n"), "{rejected}");
+    for page in ["index.html", "report.md"] {
+        let text = std::fs::read_to_string(out.join(page)).unwrap();
+        assert!(text.contains("6 超出量表范围 1–5") && text.contains("不是日期"), "{page}");
+        assert!(!text.contains("lies outside the scale") && !text.contains("is not a date"), "{page}");
+    }
 }
 
 #[test]

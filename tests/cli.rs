@@ -133,6 +133,72 @@ fn english_report_of_the_example_has_no_chinese_labels() {
     }
 }
 
+/// The mirror of the English check: a zh-CN build of the example shows no English label word.
+/// Markup, entities, the stylesheet and file paths (data/survey.csv, charts/items.svg) are left
+/// out; the ASCII words that remain must be data, units or codes listed here: formula symbols of
+/// the method notes (Var, Cov, t(min …), s_T, S_j), config keys the notes name (min_answered),
+/// the encoding (UTF-8), the not-answered value NA, the term top-2-box, the acronym CSI, the
+/// formats Markdown and PDF, and manyi. Dates in prose are written the Chinese way (2026年12月31日).
+#[test]
+fn chinese_report_of_the_example_has_no_english_labels() {
+    let dir = tmp("chinese");
+    assert!(manyi(&["init", "--language", "zh-CN", dir.to_str().unwrap()]).status.success());
+    assert!(manyi(&["build", dir.to_str().unwrap()]).status.success());
+    const ALLOWED: [&str; 17] = [
+        "Var",
+        "Cov",
+        "min",
+        "s_T",
+        "Sj",
+        "min_answered",
+        "UTF",
+        "NA",
+        "top",
+        "box",
+        "CSI",
+        "Markdown",
+        "PDF",
+        "manyi",
+        "nbsp",
+        "quot",
+        "gt",
+    ];
+    for page in ["index.html", "report.md"] {
+        let text = std::fs::read_to_string(common::report_dir(&dir.join("public")).join(page)).unwrap();
+        assert!(text.contains("办结状态截至 2026年12月31日"), "{page}: the status date in the Chinese long form");
+        let mut rest = text.as_str();
+        let mut visible = String::new();
+        // Drop the stylesheet, then every tag with its attributes.
+        if let (Some(a), Some(b)) = (rest.find("<style"), rest.find("</style>")) {
+            visible.push_str(&rest[..a]);
+            rest = &rest[b..];
+        }
+        visible.push_str(rest);
+        let mut words = String::new();
+        let mut in_tag = false;
+        for c in visible.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => {
+                    in_tag = false;
+                    words.push(' ');
+                }
+                _ if !in_tag => words.push(c),
+                _ => {}
+            }
+        }
+        let words = words.replace('\\', ""); // Markdown escapes (min\_answered)
+        let found: Vec<&str> = words
+            .split(|c: char| c.is_whitespace() || ('\u{3000}'..='\u{ffef}').contains(&c) || "()（）|,;:=".contains(c))
+            .filter(|w| !w.contains('/') && !w.contains(".csv") && !w.contains(".json") && !w.contains(".svg"))
+            .flat_map(|w| w.split(|c: char| !(c.is_ascii_alphabetic() || c == '_')))
+            .filter(|w| w.len() >= 2)
+            .filter(|w| !ALLOWED.contains(w))
+            .collect();
+        assert!(found.is_empty(), "{page}: English words on a Chinese page: {found:?}");
+    }
+}
+
 /// A GET on loopback with a bare HTTP/1.0 request: (status code, body).
 fn get(addr: &str, path: &str) -> (u16, String) {
     use std::io::{Read, Write};

@@ -178,7 +178,7 @@ fn hostile_links_in_the_conclusions_leave_neither_the_page_nor_report_md() {
 
     // The page: every URL of the conclusions section is allowed; the safe ones are links.
     let html = read(out.join("index.html"));
-    let start = html.find("<section class=\"conclusions\">").expect("conclusions section");
+    let start = html.find("<section class=\"conclusions\" id=\"conclusions\">").expect("conclusions section");
     let section = &html[start..start + html[start..].find("</section>").unwrap()];
     for url in url_attributes(section) {
         assert!(allowed(&url), "index.html keeps a dangerous URL {url:?}\n{section}");
@@ -313,9 +313,11 @@ fn rejected_csv_cells_cannot_start_a_formula() {
     }
     // Prefixed with ' and quoted; the line numbers stay numbers.
     assert!(text.contains("\"'@survey.csv\",3,\"'=日期\","), "{text}");
-    assert!(text.contains("\"'@survey.csv\",4,\"'+q1\",\"'-3 lies outside the scale 1–5\""), "{text}");
-    assert!(text.contains(",5,\"'-q2\",\"'+7 lies outside the scale 1–5\""), "{text}");
-    assert!(text.starts_with("file,line,column,reason\n"), "{text}");
+    // The reason is worded in the report's language (zh-CN here) from the cell value: a value
+    // at its start is prefixed too.
+    assert!(text.contains("\"'@survey.csv\",4,\"'+q1\",\"'-3 超出量表范围 1–5\",outside_scale\n"), "{text}");
+    assert!(text.contains(",5,\"'-q2\",\"'+7 超出量表范围 1–5\",outside_scale\n"), "{text}");
+    assert!(text.starts_with("file,line,column,reason,code\n"), "{text}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -233,7 +233,7 @@ fn a_date_column_wins_unless_the_entry_says_use_date_false() {
     // 2026 keeps R2–R4: 项目甲 mean(75, 50, 0) = 41.67 … only the counts are checked here.
     assert_eq!(s["survey"]["returned"], 3);
     let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
-    assert!(rejected.contains("date 2025-12-31 lies outside the file's period 2026"), "{rejected}");
+    assert!(rejected.contains("日期 2025-12-31 不在该文件的期间 2026 内,date_outside_period"), "{rejected}");
     assert!(rejected.contains("2026-13-01"), "R6 is still rejected for its date: {rejected}");
 
     // use_date = false: the period decides, R1 and R6 count in 2026, the date column is not read.
@@ -282,9 +282,9 @@ fn questionnaires_answered_too_fast_are_rejected_and_counted() {
     );
     assert_eq!((q["rows_too_fast"].as_u64(), q["files"][0]["too_fast"].as_u64()), (Some(2), Some(2)));
     let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
-    assert!(rejected.contains("answered in 8 s, below the 30 s minimum"), "{rejected}");
-    assert!(rejected.contains("answered in 29 s, below the 30 s minimum"), "{rejected}");
-    assert!(rejected.contains("data/s.csv,7,所用时间,\"\"\"fast\"\" is not a duration"), "{rejected}");
+    assert!(rejected.contains(",3,所用时间,答题用时 8 秒，短于最短答题时间 30 秒,too_fast\n"), "{rejected}");
+    assert!(rejected.contains(",5,所用时间,答题用时 29 秒，短于最短答题时间 30 秒,too_fast\n"), "{rejected}");
+    assert!(rejected.contains("data/s.csv,7,所用时间,“fast”不是以秒计的答题时长,not_a_duration\n"), "{rejected}");
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     // The method notes state the rule the computation applied, with its minimum and column.
     assert!(

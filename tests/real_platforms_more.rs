@@ -250,7 +250,10 @@ fn qualtrics_with_format_gives_the_hand_figures() {
     );
     // The too-fast row is the file's line 9 (three header rows): rejected.csv says so.
     let rejected = std::fs::read_to_string(common::report_dir(&p.join("public")).join("rejected.csv")).unwrap();
-    assert!(rejected.contains(",9,") && rejected.contains("answered in 12 s, below the 30 s minimum"), "{rejected}");
+    assert!(
+        rejected.contains(",9,Duration (in seconds),答题用时 12 秒，短于最短答题时间 30 秒,too_fast\n"),
+        "{rejected}"
+    );
     let md = std::fs::read_to_string(common::report_dir(&p.join("public")).join("report.md")).unwrap();
     assert!(md.contains("Qualtrics"), "format shown in the data-quality section");
     assert!(md.contains("Survey Preview"), "exclusion reasons shown:\n{md}");
@@ -344,7 +347,7 @@ fn surveymonkey_with_format_gives_the_hand_figures() {
     assert_eq!(s["data_quality"]["rows_too_fast"], 1);
     assert_eq!(s["data_quality"]["files"][0]["format"], "surveymonkey");
     let rejected = std::fs::read_to_string(common::report_dir(&p.join("public")).join("rejected.csv")).unwrap();
-    assert!(rejected.contains(",8,") && rejected.contains("answered in 20 s, below the 30 s minimum"), "{rejected}");
+    assert!(rejected.contains(",8,End Date,答题用时 20 秒，短于最短答题时间 30 秒,too_fast\n"), "{rejected}");
     let md = std::fs::read_to_string(common::report_dir(&p.join("public")).join("report.md")).unwrap();
     assert!(md.contains("SurveyMonkey"), "format shown in the data-quality section");
     assert!(md.contains("End Date − Start Date"), "the duration rule is in the method notes:\n{md}");

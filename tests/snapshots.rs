@@ -117,6 +117,7 @@ fn build(project: &Path, period: Option<&str>, threads: usize) -> Built {
             content: &inputs.content,
             labels: &labels,
             templates: &templates,
+            pdf: false,
         })
         .unwrap_or_else(|e| panic!("{e}"));
         let text = |name: &str| {
@@ -331,7 +332,10 @@ fn register_complaint_section_en_and_zh() {
 fn register_method_notes_en_and_zh() {
     let en = build(&fixture("register", "method-en", unchanged), None, 1);
     insta::assert_snapshot!("register_en_md_method", md_section(&en.only().md, &en.labels.get("method")));
-    insta::assert_snapshot!("register_en_html_method", html_section(&en.only().html, "<section class=\"method\">"));
+    insta::assert_snapshot!(
+        "register_en_html_method",
+        html_section(&en.only().html, "<section class=\"method\" id=\"method\">")
+    );
     let zh = build(&fixture("register", "method-zh", to_chinese), None, 1);
     insta::assert_snapshot!("register_zh_md_method", md_section(&zh.only().md, &zh.labels.get("method")));
 }
@@ -363,7 +367,10 @@ fn register_actions_and_quality_sections() {
     let r = b.only();
     insta::assert_snapshot!("register_en_md_actions", md_section(&r.md, &b.labels.get("actions")));
     insta::assert_snapshot!("register_en_md_quality", md_section(&r.md, &b.labels.get("quality")));
-    insta::assert_snapshot!("register_en_html_quality", html_section(&r.html, "<section class=\"quality\">"));
+    insta::assert_snapshot!(
+        "register_en_html_quality",
+        html_section(&r.html, "<section class=\"quality\" id=\"quality\">")
+    );
 }
 
 #[test]
@@ -401,7 +408,7 @@ fn output_does_not_depend_on_thread_count() {
 fn hand_kpis_comments_method_and_quality() {
     let b = build(&fixture("hand", "sections", unchanged), None, 1);
     let r = b.only();
-    insta::assert_snapshot!("hand_html_kpis", html_section(&r.html, "<section class=\"kpis\">"));
+    insta::assert_snapshot!("hand_html_kpis", html_section(&r.html, "<section class=\"kpis\" id=\"kpis\">"));
     insta::assert_snapshot!("hand_md_comments", md_section(&r.md, &b.labels.get("comments")));
     insta::assert_snapshot!(
         "hand_html_comments",
@@ -409,7 +416,7 @@ fn hand_kpis_comments_method_and_quality() {
     );
     insta::assert_snapshot!("hand_md_method", md_section(&r.md, &b.labels.get("method")));
     insta::assert_snapshot!("hand_md_quality", md_section(&r.md, &b.labels.get("quality")));
-    insta::assert_snapshot!("hand_html_quality", html_section(&r.html, "<section class=\"quality\">"));
+    insta::assert_snapshot!("hand_html_quality", html_section(&r.html, "<section class=\"quality\" id=\"quality\">"));
 }
 
 #[test]
@@ -429,7 +436,7 @@ fn edges_complaint_section_zh_and_en() {
     insta::assert_snapshot!("edges_zh_md_complaints", md_section(&zh.only().md, &zh.labels.get("complaints")));
     insta::assert_snapshot!(
         "edges_zh_html_complaints",
-        html_section(&zh.only().html, "<section class=\"complaints\">")
+        html_section(&zh.only().html, "<section class=\"complaints\" id=\"complaints\">")
     );
     let en = build(&fixture("snap-edges", "en", to_english), None, 1);
     insta::assert_snapshot!("edges_en_md_complaints", md_section(&en.only().md, &en.labels.get("complaints")));
@@ -442,7 +449,10 @@ fn edges_actions_section() {
     let b = build(&fixture("snap-edges", "actions", unchanged), None, 1);
     let r = b.only();
     insta::assert_snapshot!("edges_zh_md_actions", md_section(&r.md, &b.labels.get("actions")));
-    insta::assert_snapshot!("edges_zh_html_actions", html_section(&r.html, "<section class=\"actions\">"));
+    insta::assert_snapshot!(
+        "edges_zh_html_actions",
+        html_section(&r.html, "<section class=\"actions\" id=\"actions\">")
+    );
     insta::assert_snapshot!("edges_zh_md_quality", md_section(&r.md, &b.labels.get("quality")));
 }
 

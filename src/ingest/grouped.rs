@@ -75,7 +75,7 @@ pub fn group(rejections: &[Rejection]) -> Vec<RejectionGroup<'_>> {
     let mut values: Vec<Vec<String>> = Vec::new();
     let mut index: HashMap<GroupKey, usize> = HashMap::new();
     for r in rejections {
-        let (kind, value) = reason_kind(&r.reason);
+        let (kind, value) = reason_kind(&r.reason.english());
         let key = (r.file.as_str(), r.sheet.as_deref(), r.column.as_deref(), kind);
         let i = *index.entry(key).or_insert_with(|| {
             groups.push(RejectionGroup { first: r, count: 0, lines: Vec::new(), others: Vec::new(), other_count: 0 });
@@ -110,7 +110,7 @@ impl RejectionGroup<'_> {
         let r = self.first;
         let what = match &r.column {
             Some(c) => format!("column {c}: {}", r.reason),
-            None => r.reason.clone(),
+            None => r.reason.english(),
         };
         let message = if self.count == 1 {
             format!("row rejected: {what}")
@@ -138,44 +138,37 @@ impl RejectionGroup<'_> {
 /// How to fix a rejected row, worded for the kind of cell (or row) at fault. A required cell
 /// (a date, an id, a category, a volume) is never told to be left blank.
 pub fn hint(r: &Rejection) -> String {
-    let reason = r.reason.as_str();
-    let has = |s: &str| reason.contains(s);
-    let hint = if has("is not an answer") {
-        "map the text with `scale.labels` or add it to `not_answered`"
-    } else if has("lies outside the scale") {
-        "fix the answer; if the value is a code for \"not applicable\" or \"not answered\", add it to `not_answered`"
-    } else if reason == super::value::NOT_UTF8 {
-        "set `encoding` for this file set in manyi.toml (e.g. \"gbk\"), or save the file as UTF-8"
-    } else if has("is empty; expected a date") {
-        "fill in the date: a row without one cannot be placed in a period"
-    } else if has("is not a date") {
-        "write the date as 2026-03-01, 2026/3/1 or 2026年3月1日 (in a workbook, format the column as dates)"
-    } else if has("is before the received date") {
-        "fix one of the two dates"
-    } else if has("duplicate id") {
-        "give each row its own id, or delete the repeated row (the first row with the id is counted)"
-    } else if has("is not a yes/no value") {
-        "write 是/否, Y/N or yes/no; leave the cell blank when it is not known"
-    } else if has("is not a month") {
-        "write the month as 2026-03, 2026/3 or 2026年3月"
-    } else if has("expected the volume of the month") {
-        "fill in the month's volume, or delete the row"
-    } else if has("is not a configured category") {
-        "fix the category, or add it to [complaints] categories"
-    } else if has("expected a category") || has("expected one of [complaints] categories") {
-        "fill in the category: every complaint needs one"
-    } else if has("is not a number") || has("is too large") || has("is too small") || has("is negative") {
-        "write a plain number (digits and a decimal point, no units or thousands separators)"
-    } else if reason == "blank row" {
-        "delete the blank row; it is counted as read but holds nothing"
-    } else if has("fields but the header has") {
-        "give the row one value per column: quote a value that holds the delimiter, or complete the row"
-    } else if has("is a quote unbalanced") {
-        "close the quote that opens the value, or remove it"
-    } else if r.column.is_some() {
-        "fix the cell"
-    } else {
-        "fix the row, or delete it"
+    use super::Code::*;
+    let hint = match r.reason.code {
+        NotAnAnswer | NotAnAnswerOrBlank | NotAnAnswerLabels | NotAnAnswerLabelsOrBlank => {
+            "map the text with `scale.labels` or add it to `not_answered`"
+        }
+        OutsideScale => {
+            "fix the answer; if the value is a code for \"not applicable\" or \"not answered\", add it to `not_answered`"
+        }
+        NotUtf8 => "set `encoding` for this file set in manyi.toml (e.g. \"gbk\"), or save the file as UTF-8",
+        DateEmpty => "fill in the date: a row without one cannot be placed in a period",
+        NotADate | NotADateTime => {
+            "write the date as 2026-03-01, 2026/3/1 or 2026年3月1日 (in a workbook, format the column as dates)"
+        }
+        ClosedBeforeReceived => "fix one of the two dates",
+        DuplicateId => "give each row its own id, or delete the repeated row (the first row with the id is counted)",
+        NotYesNo => "write 是/否, Y/N or yes/no; leave the cell blank when it is not known",
+        NotAMonth => "write the month as 2026-03, 2026/3 or 2026年3月",
+        VolumeEmpty => "fill in the month's volume, or delete the row",
+        CategoryUnknown => "fix the category, or add it to [complaints] categories",
+        CategoryEmpty | CategoryEmptyListed => "fill in the category: every complaint needs one",
+        NotANumber | VolumeNotANumber | VolumeNegative | VolumeTooLarge | VolumeTooSmall | AmountNotANumber
+        | AmountNegative | AmountTooLarge => {
+            "write a plain number (digits and a decimal point, no units or thousands separators)"
+        }
+        BlankRow => "delete the blank row; it is counted as read but holds nothing",
+        FieldsMissing | FieldsExtra => {
+            "give the row one value per column: quote a value that holds the delimiter, or complete the row"
+        }
+        QuoteUnbalanced => "close the quote that opens the value, or remove it",
+        _ if r.column.is_some() => "fix the cell",
+        _ => "fix the row, or delete it",
     };
     hint.to_string()
 }
@@ -188,16 +181,21 @@ pub fn warnings(rejections: &[Rejection]) -> impl Iterator<Item = Diagnostic> + 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::{Code, Reason};
 
-    fn rej(line: u64, column: Option<&str>, reason: &str) -> Rejection {
+    fn rej(line: u64, column: Option<&str>, reason: Reason) -> Rejection {
         Rejection {
             file: "data/s.csv".into(),
             line,
             col: column.map(|_| 3),
             column: column.map(String::from),
             sheet: None,
-            reason: reason.into(),
+            reason,
         }
+    }
+
+    fn not(v: &str) -> Reason {
+        Reason::new(Code::NotAnAnswerOrBlank).with_value(v).with(1).with(5)
     }
 
     #[test]
@@ -221,14 +219,12 @@ mod tests {
     /// Three "Poor"/"Good" answers and a 9 in one column, a blank row: three messages.
     #[test]
     fn same_column_same_kind_is_one_message() {
-        let not =
-            |v: &str| format!("\"{v}\" is not an answer; expected a number from 1 to 5, or blank when not answered");
         let rs = vec![
-            rej(2, Some("Seat"), &not("Poor")),
-            rej(3, Some("Seat"), &not("Good")),
-            rej(4, Some("Seat"), "9 lies outside the scale 1–5"),
-            rej(5, Some("Seat"), &not("Poor")),
-            rej(6, None, "blank row"),
+            rej(2, Some("Seat"), not("Poor")),
+            rej(3, Some("Seat"), not("Good")),
+            rej(4, Some("Seat"), Reason::new(Code::OutsideScale).with(9).with(1).with(5)),
+            rej(5, Some("Seat"), not("Poor")),
+            rej(6, None, Reason::new(Code::BlankRow)),
         ];
         let w: Vec<Diagnostic> = warnings(&rs).collect();
         assert_eq!(w.len(), 3);
@@ -245,27 +241,27 @@ mod tests {
 
     #[test]
     fn many_rows_show_the_first_lines_and_a_count() {
-        let rs: Vec<Rejection> =
-            (0..1284).map(|i| rej(i + 2, Some("Seat"), &format!("\"v{}\" is not an answer", i % 9))).collect();
+        let rs: Vec<Rejection> = (0..1284).map(|i| rej(i + 2, Some("Seat"), not(&format!("v{}", i % 9)))).collect();
         let w: Vec<Diagnostic> = warnings(&rs).collect();
         assert_eq!(w.len(), 1);
         assert_eq!(
             w[0].message,
-            "1,284 rows rejected — column Seat: \"v0\" is not an answer; other values: \"v1\", \"v2\", \"v3\", \
-             \"v4\", \"v5\" and 3 more; first at lines 2, 3, 4, 5, 6"
+            "1,284 rows rejected — column Seat: \"v0\" is not an answer; expected a number from 1 to 5, or blank \
+             when not answered; other values: \"v1\", \"v2\", \"v3\", \"v4\", \"v5\" and 3 more; first at lines 2, 3, 4, 5, 6"
         );
     }
 
     #[test]
     fn required_cells_are_never_told_to_stay_blank() {
         for reason in [
-            "is empty; expected a date such as 2026-03-01, 2026/3/1 or 2026年3月1日",
-            "\"2026/13/01\" is not a date; expected a date such as 2026-03-01",
-            "duplicate id \"E1\": an earlier row has the same id; this row is not counted",
-            "is empty; expected a category",
-            "is empty; expected the volume of the month",
+            Reason::new(Code::DateEmpty),
+            Reason::new(Code::NotADate).with_value("2026/13/01"),
+            Reason::new(Code::DuplicateId).with_value("E1"),
+            Reason::new(Code::CategoryEmpty),
+            Reason::new(Code::CategoryEmptyListed).with("A / B"),
+            Reason::new(Code::VolumeEmpty),
         ] {
-            let h = hint(&rej(2, Some("c"), reason));
+            let h = hint(&rej(2, Some("c"), reason.clone()));
             assert!(!h.contains("blank"), "{reason}: {h}");
         }
     }

@@ -8,6 +8,7 @@ mod decode;
 mod grouped;
 mod ids;
 pub mod load;
+mod reason;
 mod records;
 pub mod registers;
 pub mod survey;
@@ -21,6 +22,7 @@ use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
 
 pub use load::{load_inputs, Inputs, Quality, ReadPlan, RowSink};
+pub use reason::{Code, Reason};
 
 /// One input file, with the name it is shown under in messages.
 #[derive(Debug, Clone)]
@@ -54,7 +56,9 @@ pub struct Rejection {
     /// Worksheet, for workbooks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
-    pub reason: String,
+    /// Serialised as `reason` (the English text), `code` and `params`.
+    #[serde(flatten)]
+    pub reason: Reason,
 }
 
 impl Rejection {
@@ -121,7 +125,7 @@ pub struct SeenIds {
 
 impl SeenIds {
     /// `Err` with the reason when `id` was seen before; blank ids are not checked.
-    pub fn check(&mut self, id: &str, col: usize) -> Result<(), (Option<usize>, String)> {
+    pub fn check(&mut self, id: &str, col: usize) -> Result<(), (Option<usize>, Reason)> {
         if id.is_empty() {
             return Ok(());
         }
@@ -163,8 +167,8 @@ impl std::hash::Hasher for TextHasher {
     }
 }
 
-pub fn duplicate_reason(id: &str) -> String {
-    format!("duplicate id {}: an earlier row has the same id; this row is not counted", value::quote(id))
+pub fn duplicate_reason(id: &str) -> Reason {
+    Reason::new(Code::DuplicateId).with_value(id)
 }
 
 /// FNV-1a then a 64-bit finaliser (murmur3 fmix64): fast on short ids, well spread, and
@@ -673,7 +677,7 @@ mod seen_ids_tests {
         let mut ids = SeenIds::default();
         assert!(ids.check("C1", 0).is_ok());
         assert!(ids.check("", 0).is_ok() && ids.check("", 0).is_ok());
-        assert!(ids.check("C1", 3).unwrap_err().1.contains("duplicate id \"C1\""));
+        assert!(ids.check("C1", 3).unwrap_err().1.english().contains("duplicate id \"C1\""));
         // Make "C2" collide with "C1": its hash points at C1's text.
         let c1 = ids.by_hash[&hash_id(b"C1")];
         ids.by_hash.insert(hash_id(b"C2"), c1);

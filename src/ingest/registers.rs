@@ -125,17 +125,17 @@ fn check_category<'r>(
     allowed: &[String],
 ) -> std::result::Result<&'r str, CellError> {
     if category.is_empty() {
-        let hint = if cfg.categories.is_empty() {
-            "expected a category".to_string()
+        let reason = if cfg.categories.is_empty() {
+            super::Reason::new(super::Code::CategoryEmpty)
         } else {
-            format!("expected one of [complaints] categories: {}", cfg.categories.join(" / "))
+            super::Reason::new(super::Code::CategoryEmptyListed).with(cfg.categories.join(" / "))
         };
-        return Err((Some(col), format!("is empty; {hint}")));
+        return Err((Some(col), reason));
     }
     if !allowed.is_empty() && !allowed.contains(&normalize_header(category)) {
         return Err((
             Some(col),
-            format!("\"{category}\" is not a configured category; expected one of {}", cfg.categories.join(" / ")),
+            super::Reason::new(super::Code::CategoryUnknown).with(category).with(cfg.categories.join(" / ")),
         ));
     }
     Ok(category)
@@ -241,9 +241,7 @@ pub fn read_complaints(
                 if cl < received {
                     return Err((
                         c.closed,
-                        format!(
-                            "closed date {cl} is before the received date {received}; expected a date on or after it"
-                        ),
+                        super::Reason::new(super::Code::ClosedBeforeReceived).with(cl).with(received),
                     ));
                 }
             }
@@ -347,12 +345,11 @@ pub fn read_volumes(
         },
         |row, &(m, n), _| {
             let text = row.text(m)?;
-            let month = parse_year_month(text).ok_or_else(|| {
-                (Some(m), format!("\"{text}\" is not a month; expected 2026-03, 2026/3 or 2026年3月"))
-            })?;
+            let month = parse_year_month(text)
+                .ok_or_else(|| (Some(m), super::Reason::new(super::Code::NotAMonth).with(text)))?;
             let count = parse_quantity(row.text(n)?, Quantity::Volume)
                 .map_err(|e| (Some(n), e))?
-                .ok_or_else(|| (Some(n), "is empty; expected the volume of the month".to_string()))?;
+                .ok_or_else(|| (Some(n), super::Reason::new(super::Code::VolumeEmpty)))?;
             *out.entry(month).or_insert(0.0) += count;
             Ok(())
         },

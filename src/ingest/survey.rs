@@ -3,7 +3,7 @@
 use super::ids::IdCollector;
 use super::table::{read_table, CellError, Row, Table};
 use super::value::{Ans, AnswerReader};
-use super::{duplicate_reason, hash_id, FileAccount, Rejection, RowPos, SourceFile};
+use super::{duplicate_reason, hash_id, Code, FileAccount, Reason, Rejection, RowPos, SourceFile};
 use crate::config::SurveyConfig;
 use crate::diag::Result;
 use crate::period::{Date, Period};
@@ -374,15 +374,8 @@ fn check_duration(row: &Row, cols: &Columns) -> std::result::Result<Option<CellE
                 if text.is_empty() {
                     return Ok(None);
                 }
-                let seconds = super::value::parse_duration(text).ok_or_else(|| {
-                    (
-                        Some(idx),
-                        format!(
-                            "{} is not a duration; expected seconds such as 80, 80秒, 1分20秒 or 00:01:20",
-                            super::value::quote(text)
-                        ),
-                    )
-                })?;
+                let seconds = super::value::parse_duration(text)
+                    .ok_or_else(|| (Some(idx), Reason::new(Code::NotADuration).with_value(text)))?;
                 (seconds, idx)
             }
             Duration::Between { start, end } => {
@@ -391,19 +384,13 @@ fn check_duration(row: &Row, cols: &Columns) -> std::result::Result<Option<CellE
                     if text.is_empty() {
                         return Ok(None);
                     }
-                    crate::period::parse_moment(text, cols.month_first).map(Some).ok_or_else(|| {
-                        (
-                            Some(idx),
-                            format!(
-                                "{} is not a date and time; expected one such as 04/18/2026 08:03:32 AM or 2026-04-18 08:03:32",
-                                super::value::quote(text)
-                            ),
-                        )
-                    })
+                    crate::period::parse_moment(text, cols.month_first)
+                        .map(Some)
+                        .ok_or_else(|| (Some(idx), Reason::new(Code::NotADateTime).with_value(text)))
                 };
                 let (Some(a), Some(b)) = (moment(start)?, moment(end)?) else { return Ok(None) };
                 if b < a {
-                    return Err((Some(end), format!("the end time is {} s before the start time", a - b)));
+                    return Err((Some(end), Reason::new(Code::EndBeforeStart).with(a - b)));
                 }
                 ((b - a) as f64, end)
             }
@@ -411,11 +398,7 @@ fn check_duration(row: &Row, cols: &Columns) -> std::result::Result<Option<CellE
         if seconds < min {
             return Ok(Some((
                 Some(idx),
-                format!(
-                    "answered in {} s, below the {} s minimum",
-                    crate::number::shortest(seconds),
-                    crate::number::shortest(min)
-                ),
+                Reason::new(Code::TooFast).with(crate::number::shortest(seconds)).with(crate::number::shortest(min)),
             )));
         }
     }
@@ -439,7 +422,7 @@ fn parse_row<'r>(
                 other => other?,
             };
             if let Some(p) = period.filter(|p| !p.contains(date.month_key())) {
-                return Err((Some(idx), format!("date {date} lies outside the file's period {p}")));
+                return Err((Some(idx), Reason::new(Code::DateOutsidePeriod).with(date).with(p)));
             }
             date
         }

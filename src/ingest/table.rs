@@ -1,5 +1,6 @@
 //! Reading one table file into header + rows, with the file's own line numbers.
 
+use super::reason::{Code, Reason};
 use super::records::{Mark, Record, RecordReader};
 use super::value::{normalize_header, parse_number, parse_yes_no, quote, suggest};
 use super::{FileAccount, Rejection, RowPos, SourceFile};
@@ -1053,7 +1054,7 @@ fn cell_text(c: &calamine::Data) -> String {
 }
 
 /// Why a row cannot be used: the column index at fault (if one) and the reason.
-pub type CellError = (Option<usize>, String);
+pub type CellError = (Option<usize>, Reason);
 
 impl<'a> Row<'a> {
     /// The cell at `idx` as bytes; a missing cell (short row) reads as empty.
@@ -1069,7 +1070,7 @@ impl<'a> Row<'a> {
     }
     /// The trimmed text of a cell.
     pub fn text(&self, idx: usize) -> std::result::Result<&'a str, CellError> {
-        self.cell(idx).map(trim_cell).map_err(|_| (Some(idx), super::value::NOT_UTF8.to_string()))
+        self.cell(idx).map(trim_cell).map_err(|_| (Some(idx), Reason::new(Code::NotUtf8)))
     }
     /// A date cell; blank is `None`.
     pub fn date(&self, idx: usize) -> std::result::Result<Option<Date>, CellError> {
@@ -1077,18 +1078,11 @@ impl<'a> Row<'a> {
         if t.is_empty() {
             return Ok(None);
         }
-        parse_date(t).map(Some).ok_or_else(|| {
-            (
-                Some(idx),
-                format!("{} is not a date; expected a date such as 2026-03-01, 2026/3/1 or 2026年3月1日", quote(t)),
-            )
-        })
+        parse_date(t).map(Some).ok_or_else(|| (Some(idx), Reason::new(Code::NotADate).with_value(t)))
     }
     /// A date cell that must not be blank.
     pub fn required_date(&self, idx: usize) -> std::result::Result<Date, CellError> {
-        self.date(idx)?.ok_or_else(|| {
-            (Some(idx), "is empty; expected a date such as 2026-03-01, 2026/3/1 or 2026年3月1日".to_string())
-        })
+        self.date(idx)?.ok_or_else(|| (Some(idx), Reason::new(Code::DateEmpty)))
     }
     pub fn yes_no(&self, idx: usize) -> std::result::Result<Option<bool>, CellError> {
         parse_yes_no(self.text(idx)?).map_err(|e| (Some(idx), e))
@@ -1099,7 +1093,7 @@ impl<'a> Row<'a> {
         if t.is_empty() {
             return Ok(None);
         }
-        parse_number(t).map(Some).ok_or_else(|| (Some(idx), format!("{} is not a number", quote(t))))
+        parse_number(t).map(Some).ok_or_else(|| (Some(idx), Reason::new(Code::NotANumber).with_value(t)))
     }
 }
 
@@ -1142,7 +1136,7 @@ pub fn read_table<C>(
         account.read += 1;
         let pos = RowPos { file: file_index, line: row.line };
         let outcome = if row.is_blank() {
-            Err((None, "blank row".to_string()))
+            Err((None, Reason::new(Code::BlankRow)))
         } else if let Some(problem) = ragged(&row, header_len).or_else(|| swallowed_rows(&row, delimiter, header_len)) {
             Err((None, problem))
         } else if let Some((col, value)) = excluded_by(&exclusions, &row) {
@@ -1175,16 +1169,12 @@ pub fn read_table<C>(
 
 /// A row whose field count disagrees with the header: short rows (a truncated file or an
 /// unbalanced quote) and rows with extra non-empty fields (a stray delimiter).
-fn ragged(row: &Row, header_len: usize) -> Option<String> {
+fn ragged(row: &Row, header_len: usize) -> Option<Reason> {
     let n = row.record.len();
     if n < header_len {
-        Some(format!(
-            "the row has {n} fields but the header has {header_len}; is the file truncated or a quote unbalanced?"
-        ))
+        Some(Reason::new(Code::FieldsMissing).with(n).with(header_len))
     } else if n > header_len && row.record.iter().skip(header_len).any(|f| f.iter().any(|b| !b.is_ascii_whitespace())) {
-        Some(format!(
-            "the row has {n} fields but the header has {header_len}; is a delimiter inside an unquoted value?"
-        ))
+        Some(Reason::new(Code::FieldsExtra).with(n).with(header_len))
     } else {
         None
     }
@@ -1194,7 +1184,7 @@ fn ragged(row: &Row, header_len: usize) -> Option<String> {
 /// not valid CSV: a quote opened and never closed swallows the following rows into one cell,
 /// up to the next quote in the file or its end. A correctly quoted value is never flagged,
 /// whatever its lines look like.
-fn swallowed_rows(row: &Row, delimiter: u8, header_len: usize) -> Option<String> {
+fn swallowed_rows(row: &Row, delimiter: u8, header_len: usize) -> Option<Reason> {
     if header_len < 2 || !row.record.bad_quotes() {
         return None;
     }
@@ -1208,9 +1198,7 @@ fn swallowed_rows(row: &Row, delimiter: u8, header_len: usize) -> Option<String>
             .filter(|l| l.iter().filter(|b| **b == delimiter).count() + 1 >= header_len)
             .count();
         if rows > 0 {
-            return Some(format!(
-                "a quoted value runs over {rows} line(s) that look like rows; is a quote unbalanced (a \" opened and never closed)?"
-            ));
+            return Some(Reason::new(Code::QuoteUnbalanced).with(rows));
         }
     }
     None

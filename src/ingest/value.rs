@@ -54,17 +54,23 @@ pub enum Quantity {
 }
 
 impl Quantity {
-    fn expected(self) -> &'static str {
+    /// The reason codes of a cell that is not a number, negative, too large, too small.
+    fn codes(self) -> [Code; 4] {
         match self {
-            Quantity::Volume => "expected 0 or a volume from 0.000001 to 1000000000000",
-            Quantity::Amount => "expected an amount from 0 to 1000000000000",
+            Quantity::Volume => {
+                [Code::VolumeNotANumber, Code::VolumeNegative, Code::VolumeTooLarge, Code::VolumeTooSmall]
+            }
+            Quantity::Amount => {
+                // An amount has no lower bound above 0: the fourth code is never used.
+                [Code::AmountNotANumber, Code::AmountNegative, Code::AmountTooLarge, Code::AmountTooLarge]
+            }
         }
     }
 }
 
 /// Reads a volume or amount cell: `Ok(None)` when blank, else a finite number within the
 /// bounds of `kind` (`-0` reads as 0), or the reason it is not one.
-pub fn parse_quantity(cell: &str, kind: Quantity) -> Result<Option<f64>, String> {
+pub fn parse_quantity(cell: &str, kind: Quantity) -> Result<Option<f64>, Reason> {
     let t = cell.trim();
     if t.is_empty() {
         return Ok(None);
@@ -76,21 +82,22 @@ pub fn parse_quantity(cell: &str, kind: Quantity) -> Result<Option<f64>, String>
         folded = fold_width(t);
         folded.trim()
     };
-    let expected = kind.expected();
+    let [not_number, negative, too_large, too_small] = kind.codes();
+    let reason = |code| Reason::new(code).with_value(t);
     // `f64::from_str` also takes "inf", "infinity" and "NaN": not numbers in a register.
     let parsed = text.bytes().any(|b| b.is_ascii_digit()).then(|| text.parse::<f64>().ok()).flatten();
     let v = match parsed {
         Some(v) if !v.is_nan() => v,
-        _ => return Err(format!("{} is not a number: {expected}", quote(t))),
+        _ => return Err(reason(not_number)),
     };
     if v < 0.0 {
-        return Err(format!("{} is negative: {expected}", quote(t)));
+        return Err(reason(negative));
     }
     if v > MAX_QUANTITY {
-        return Err(format!("{} is too large: {expected}", quote(t)));
+        return Err(reason(too_large));
     }
     if kind == Quantity::Volume && v > 0.0 && v < MIN_VOLUME {
-        return Err(format!("{} is too small: {expected}", quote(t)));
+        return Err(reason(too_small));
     }
     Ok(Some(v + 0.0)) // -0 + 0 = +0
 }
@@ -100,7 +107,7 @@ pub fn parse_quantity(cell: &str, kind: Quantity) -> Result<Option<f64>, String>
 pub enum Answer {
     NotAnswered,
     Value(f64),
-    Invalid(String),
+    Invalid(Reason),
 }
 
 /// One item's answer as the aggregation takes it.
@@ -198,11 +205,11 @@ impl AnswerReader {
 
     /// An item cell as bytes, the common one-digit and blank cells without decoding; the
     /// error says why the cell is not an answer.
-    pub fn answer(&self, cell: &[u8]) -> Result<Ans, String> {
+    pub fn answer(&self, cell: &[u8]) -> Result<Ans, Reason> {
         if let Some(a) = self.quick(cell) {
             return Ok(a);
         }
-        let text = std::str::from_utf8(cell).map_err(|_| NOT_UTF8.to_string())?;
+        let text = std::str::from_utf8(cell).map_err(|_| Reason::new(Code::NotUtf8))?;
         match self.read(text) {
             Answer::NotAnswered => Ok(Ans::Blank),
             Answer::Value(v) => {
@@ -247,20 +254,27 @@ impl AnswerReader {
             return if v >= self.min && v <= self.max {
                 Answer::Value(v)
             } else {
-                Answer::Invalid(format!("{} lies outside the scale {}–{}", t, shortest(self.min), shortest(self.max)))
+                Answer::Invalid(
+                    Reason::new(Code::OutsideScale).with(t).with(shortest(self.min)).with(shortest(self.max)),
+                )
             };
         }
         let norm = normalize_header(t);
         if let Some((_, v)) = self.labels.iter().find(|(l, _)| *l == norm) {
             return Answer::Value(*v);
         }
-        let mut expected = format!("a number from {} to {}", shortest(self.min), shortest(self.max));
+        let code = match (self.labels.is_empty(), self.blank) {
+            (true, false) => Code::NotAnAnswer,
+            (true, true) => Code::NotAnAnswerOrBlank,
+            (false, false) => Code::NotAnAnswerLabels,
+            (false, true) => Code::NotAnAnswerLabelsOrBlank,
+        };
+        let mut reason = Reason::new(code).with_value(t).with(shortest(self.min)).with(shortest(self.max));
         if !self.labels.is_empty() {
             let names: Vec<&str> = self.labels.iter().map(|(l, _)| l.as_str()).collect();
-            expected.push_str(&format!(", one of the labels {}", names.join(" / ")));
+            reason = reason.with(names.join(" / "));
         }
-        let blank = if self.blank { ", or blank when not answered" } else { "" };
-        Answer::Invalid(format!("{} is not an answer; expected {expected}{blank}", quote(t)))
+        Answer::Invalid(reason)
     }
 }
 
@@ -279,6 +293,7 @@ pub fn quote(t: &str) -> String {
     }
 }
 
+use super::reason::{Code, Reason};
 use crate::number::shortest;
 
 #[cfg(test)]
@@ -312,8 +327,8 @@ mod tests {
         for blank in ["", "  ", "N/A", "n/a", "NA", "-", "不适用"] {
             assert_eq!(r.read(blank), Answer::NotAnswered, "{blank:?}");
         }
-        assert!(matches!(r.read("6"), Answer::Invalid(m) if m.contains("outside the scale 1–5")));
-        assert!(matches!(r.read("good"), Answer::Invalid(m) if m.contains("not an answer")));
+        assert!(matches!(r.read("6"), Answer::Invalid(m) if m.english().contains("outside the scale 1–5")));
+        assert!(matches!(r.read("good"), Answer::Invalid(m) if m.english().contains("not an answer")));
     }
 
     #[test]
@@ -325,11 +340,11 @@ mod tests {
         }
         assert_eq!(r.quick(b"0"), Some(Ans::Blank));
         assert_eq!(r.answer(b"5"), Ok(Ans::Point(4)));
-        assert!(r.answer(b"N/A").unwrap_err().contains("\"N/A\" is not an answer"), "no built-ins given");
+        assert!(r.answer(b"N/A").unwrap_err().english().contains("\"N/A\" is not an answer"), "no built-ins given");
         // Without a blank in the list, a blank cell is not an answer either.
         let strict = AnswerReader::new(&["0".to_string()], &[], 1.0, 5.0);
         assert_eq!(strict.quick(b""), None);
-        let err = strict.answer(b"").unwrap_err();
+        let err = strict.answer(b"").unwrap_err().english();
         assert!(err.starts_with("\"\" is not an answer") && !err.contains("blank"), "{err}");
     }
 
@@ -344,7 +359,7 @@ mod tests {
         assert_eq!(parse_quantity("1e-320", Amount), Ok(Some(1e-320)), "amounts are only summed");
         let zero = parse_quantity("-0", Volume).unwrap().unwrap();
         assert!(zero == 0.0 && zero.is_sign_positive());
-        let err = |s: &str, k| parse_quantity(s, k).unwrap_err();
+        let err = |s: &str, k| parse_quantity(s, k).unwrap_err().english();
         assert_eq!(
             err("1e-320", Volume),
             "\"1e-320\" is too small: expected 0 or a volume from 0.000001 to 1000000000000"
@@ -369,9 +384,9 @@ mod tests {
         assert_eq!(r.answer(b""), Ok(Ans::Blank));
         assert_eq!(r.answer(b"N/A"), Ok(Ans::Blank));
         assert_eq!(r.answer(b"4.5"), Ok(Ans::Value(4.5)));
-        assert!(r.answer(b"0").unwrap_err().contains("outside the scale 1\u{2013}5"));
-        assert!(r.answer(b"6").unwrap_err().contains("outside the scale"));
-        assert_eq!(r.answer(b"\xff").unwrap_err(), NOT_UTF8);
+        assert!(r.answer(b"0").unwrap_err().english().contains("outside the scale 1\u{2013}5"));
+        assert!(r.answer(b"6").unwrap_err().english().contains("outside the scale"));
+        assert_eq!(r.answer(b"\xff").unwrap_err().english(), NOT_UTF8);
         // A 0–10 scale counts eleven points; a decimal scale none.
         let r10 = AnswerReader::new(&[], &[], 0.0, 10.0);
         assert_eq!(r10.answer(b"0"), Ok(Ans::Point(0)));
@@ -402,7 +417,7 @@ mod tests {
 
 /// Reads yes/no cells in Chinese and English. `Ok(None)` for a blank cell,
 /// `Err` with the expected forms for anything else.
-pub fn parse_yes_no(cell: &str) -> Result<Option<bool>, String> {
+pub fn parse_yes_no(cell: &str) -> Result<Option<bool>, Reason> {
     const YES: [&str; 14] =
         ["是", "满意", "非常满意", "比较满意", "基本满意", "y", "yes", "true", "1", "有", "√", "✓", "已回访满意", "ok"];
     const NO: [&str; 12] = ["否", "不满意", "很不满意", "非常不满意", "n", "no", "false", "0", "无", "×", "✗", "x"];
@@ -423,10 +438,7 @@ pub fn parse_yes_no(cell: &str) -> Result<Option<bool>, String> {
     } else if NO.contains(&t.as_str()) {
         Ok(Some(false))
     } else {
-        Err(format!(
-            "\"{}\" is not a yes/no value; expected 是/否, 满意/不满意, Y/N, yes/no or true/false (blank when unknown)",
-            cell.trim()
-        ))
+        Err(Reason::new(Code::NotYesNo).with(cell.trim()))
     }
 }
 
@@ -443,7 +455,7 @@ mod yes_no_tests {
             assert_eq!(parse_yes_no(n), Ok(Some(false)), "{n}");
         }
         assert_eq!(parse_yes_no("  "), Ok(None));
-        assert!(parse_yes_no("maybe").unwrap_err().contains("expected 是/否"));
+        assert!(parse_yes_no("maybe").unwrap_err().english().contains("expected 是/否"));
     }
 }
 

@@ -206,6 +206,32 @@ fn css_string_text(v: &str) -> String {
     out
 }
 
+/// `reason`: a rejected row (`rejections.shown[]`, with its `code` and `params`) as its
+/// reason in the report's language: label `reason_<code>` with the parameters filled.
+fn reason(v: &Value, t: &Labels) -> TeraResult<String> {
+    defined(v, "reason")?;
+    let map = v.as_map();
+    let field = |k: &str| map.and_then(|m| m.get(&tera::value::Key::Str(k)).cloned());
+    let Some(code) = field("code").and_then(|c| c.as_str().map(str::to_string)) else {
+        return Err(tera::Error::message(format!(
+            "`reason` expects a rejected row such as rejections.shown[0], got {}",
+            v.name()
+        )));
+    };
+    let params: Vec<(String, String)> = field("params")
+        .and_then(|p| {
+            p.as_map().map(|m| {
+                m.iter()
+                    .map(|(k, val)| {
+                        (k.as_str().unwrap_or_default().to_string(), val.as_str().unwrap_or_default().to_string())
+                    })
+                    .collect()
+            })
+        })
+        .unwrap_or_default();
+    Ok(t.reason(&code, params.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
+}
+
 /// Registers every filter; `category`, `significance` and `yes_no` name values in the report's language.
 pub fn register(tera: &mut Tera, labels: &Arc<Labels>, lang: &'static str) {
     tera.register_filter("num", num);
@@ -241,6 +267,8 @@ pub fn register(tera: &mut Tera, labels: &Arc<Labels>, lang: &'static str) {
             (None, false) => DASH.to_string(),
         })
     });
+    let t = Arc::clone(labels);
+    tera.register_filter("reason", move |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> { reason(v, &t) });
     let t = Arc::clone(labels);
     tera.register_filter("yes_no", move |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
         defined(v, "yes_no")?;

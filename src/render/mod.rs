@@ -35,6 +35,8 @@ pub struct Page<'a> {
     pub content: &'a [crate::ingest::TextFile],
     pub labels: &'a Labels,
     pub templates: &'a Templates,
+    /// Whether report.pdf is printed beside the page (`--pdf`): the navigation links it.
+    pub pdf: bool,
 }
 
 /// The variables every template sees (documented in docs/templates.md).
@@ -50,6 +52,8 @@ struct TemplateData<'a> {
     conclusions: Option<Conclusions>,
     /// The content pages: `front` (files named `00-…`) and `main`.
     content: content::Content,
+    /// Whether report.pdf is built beside the page (`--pdf`).
+    pdf: bool,
     css: &'a str,
 }
 
@@ -141,6 +145,7 @@ impl Page<'_> {
                 .conclusions
                 .map(|m| Conclusions { html: markdown::to_safe_html(m), md: markdown::to_safe_markdown(m) }),
             content,
+            pdf: self.pdf,
             css: &self.templates.css,
         };
         serde_json::to_value(&data).map_err(|e| Error::data(Location::file("report"), e.to_string()))
@@ -191,16 +196,18 @@ impl Renderer for SummaryJson {
 }
 
 impl Renderer for RejectedCsv {
-    /// Every rejected row: file, line, column, reason (UTF-8 with BOM so Excel shows Chinese).
-    /// A cell a spreadsheet would run as a formula is written as text (see `csv_cell`).
+    /// Every rejected row: file, line, column, reason (in the report's language), code (the
+    /// stable name of the reason, `reason_<code>` its label), UTF-8 with BOM so Excel shows
+    /// Chinese. A cell a spreadsheet would run as a formula is written as text (see `csv_cell`).
     fn render(&self, page: &Page, _: &serde_json::Value) -> Result<Vec<OutputFile>> {
-        let mut out = String::from("\u{FEFF}file,line,column,reason\n");
+        let mut out = String::from("\u{FEFF}file,line,column,reason,code\n");
         for r in page.figures.data_quality.rejections.iter() {
             let cells = [
                 csv_cell(&r.file),
                 r.line.to_string(),
                 csv_cell(r.column.as_deref().unwrap_or("")),
-                csv_cell(&r.reason),
+                csv_cell(&page.labels.reason(r.reason.code.as_str(), r.reason.params())),
+                r.reason.code.as_str().to_string(),
             ];
             out.push_str(&cells.join(","));
             out.push('\n');

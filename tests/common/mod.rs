@@ -91,3 +91,40 @@ pub fn built_dir(o: &std::process::Output, out: &Path) -> std::path::PathBuf {
         out.join(periods)
     }
 }
+
+/// Every `href` of an HTML file that does not resolve: each must be relative (no scheme, no
+/// leading `/`, so the site works from file:// and under any sub-path), name a file that exists
+/// beside or below the page's folder (`../` allowed), and its `#anchor`, if any, an `id` in the
+/// target page. Returns the broken ones with why; also the hrefs found, for further checks.
+pub fn broken_links(page: &Path) -> (Vec<String>, Vec<String>) {
+    let html = std::fs::read_to_string(page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+    let hrefs: Vec<String> = html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|h| h.replace("&amp;", "&"))
+        .collect();
+    let ids = |text: &str| -> Vec<String> {
+        text.split(" id=\"").skip(1).filter_map(|rest| rest.split('"').next()).map(String::from).collect()
+    };
+    let mut broken = Vec::new();
+    for href in &hrefs {
+        if href.contains("://") || href.starts_with('/') || href.starts_with("mailto:") {
+            broken.push(format!("{href}: not a relative link"));
+            continue;
+        }
+        let (file, anchor) = href.split_once('#').map_or((href.as_str(), None), |(f, a)| (f, Some(a)));
+        let target = if file.is_empty() { page.to_path_buf() } else { page.parent().unwrap().join(file) };
+        if !target.is_file() {
+            broken.push(format!("{href}: no file {}", target.display()));
+            continue;
+        }
+        if let Some(a) = anchor {
+            let text = std::fs::read_to_string(&target).unwrap_or_default();
+            if !ids(&text).iter().any(|id| id == a) {
+                broken.push(format!("{href}: no id \"{a}\" in {}", target.display()));
+            }
+        }
+    }
+    (broken, hrefs)
+}
