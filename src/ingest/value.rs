@@ -407,7 +407,7 @@ mod tests {
         assert_eq!(r.answer(b"4.5"), Ok(Ans::Value(1.5)));
         assert_eq!(r.answer(b"0"), Ok(Ans::Blank));
         assert_eq!(r.answer(b""), Ok(Ans::Blank));
-        assert!(r.answer(b"6").unwrap_err().contains("outside the scale"));
+        assert!(r.answer(b"6").unwrap_err().to_string().contains("outside the scale"));
         // 0–5 (its own scale): 0 → 5, 3 → 2.
         let r = AnswerReader::new(&[], &[], 0.0, 5.0).reversed(true);
         assert_eq!(r.answer(b"0"), Ok(Ans::Point(5)));
