@@ -148,12 +148,48 @@ pub fn build_with_progress(settings: &Settings, progress: &dyn Fn(&str)) -> Resu
     let mut diagnostics = diagnostics(&settings.config, &inputs);
     diagnostics.extend(figures.iter().filter_map(over_returned));
     diagnostics.extend(figures.iter().flat_map(low_alpha));
+    diagnostics.extend(figures.iter().filter_map(p_chart_over_one));
+    diagnostics.extend(figures.iter().filter_map(as_of_before_period));
     Ok(BuildOutcome {
         output: settings.output.clone(),
         periods: periods.iter().map(|p| p.to_string()).collect(),
         diagnostics,
         rows_rejected: inputs.quality.rows_rejected(),
         timings: steps.timings,
+    })
+}
+
+/// A warning when a p chart (complaints as a share of the volume) has a month with more
+/// complaints than units: the volume is not a count of the things complained about, and the
+/// chart is meaningless (a share over 100%); a u chart (rate per unit) fits such a volume.
+fn p_chart_over_one(f: &Figures) -> Option<Diagnostic> {
+    let ch = f.complaints.as_ref()?.rate_chart.as_ref()?;
+    if !matches!(ch.kind, "p" | "laney-p") {
+        return None;
+    }
+    let months: Vec<&str> = ch.points.iter().filter(|p| p.value > 1.0).map(|p| p.label.as_str()).collect();
+    let first = months.first()?;
+    let message = format!(
+        "{}: the {} chart has {} month(s) with more complaints than volume units (first {first}): a share over 100%",
+        f.period,
+        ch.kind,
+        months.len()
+    );
+    Some(Diagnostic::warning(diag::Location::file(config::CONFIG_FILE), message).with_hint(
+        "use chart = \"u\" (or \"laney-u\") under [complaints.volume] when the volume is not the number of units complaints are counted among",
+    ))
+}
+
+/// A warning when the status date lies before the period starts: every complaint of the
+/// period would count as received after it.
+fn as_of_before_period(f: &Figures) -> Option<Diagnostic> {
+    let as_of = f.complaints.as_ref().map(|c| c.as_of).or(f.actions.as_ref().map(|a| a.as_of))?;
+    (as_of < f.period.first_day()).then(|| {
+        Diagnostic::warning(
+            diag::Location::file("--as-of"),
+            format!("{}: the status date {as_of} is before the period starts ({})", f.period, f.period.first_day()),
+        )
+        .with_hint("choose a status date inside or after the period (--as-of or [report] cutoff)")
     })
 }
 

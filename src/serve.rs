@@ -119,10 +119,24 @@ pub fn serve(
 
     ready(addr);
     for request in server.incoming_requests() {
-        let response = respond(&output, request.url(), &status);
+        let host = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str().to_string());
+        let response = if host.as_deref().is_some_and(|h| local_host(h, addr.port())) {
+            respond(&output, request.url(), &status)
+        } else {
+            // A page of another site that got its name resolved to 127.0.0.1 (DNS rebinding)
+            // must not read the reports: only requests naming this server are answered.
+            with_type(tiny_http::Response::from_data(b"forbidden host".to_vec()).with_status_code(403), "text/plain")
+        };
         let _ = request.respond(response);
     }
     Ok(())
+}
+
+/// Whether a `Host` header names this loopback server (`127.0.0.1`, `localhost` or `[::1]`,
+/// with its port or none).
+fn local_host(host: &str, port: u16) -> bool {
+    let name = host.strip_suffix(&format!(":{port}")).unwrap_or(host);
+    matches!(name.to_ascii_lowercase().as_str(), "127.0.0.1" | "localhost" | "[::1]")
 }
 
 /// Runs a build and records its outcome; prints one line either way.
@@ -265,6 +279,16 @@ mod tests {
             assert_eq!(resolve(&dir, bad), None, "{bad}");
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_requests_naming_the_loopback_server_are_answered() {
+        assert!(local_host("127.0.0.1:1111", 1111));
+        assert!(local_host("localhost:1111", 1111));
+        assert!(local_host("LOCALHOST", 1111));
+        assert!(!local_host("evil.example:1111", 1111));
+        assert!(!local_host("127.0.0.1:2222", 1111));
+        assert!(!local_host("127.0.0.1.evil.example", 1111));
     }
 
     #[test]

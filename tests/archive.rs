@@ -197,3 +197,61 @@ fn every_link_of_the_archive_and_its_pages_resolves() {
         }
     }
 }
+
+/// A quarter's complaints received a year earlier are the year-ago quarter's own `received`;
+/// a year-ago quarter before the register begins (the sample's starts in January 2024) has
+/// none: null, not 0.
+#[test]
+fn complaints_a_year_earlier_only_where_the_register_reaches() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let p = Path::new(env!("CARGO_TARGET_TMPDIR")).join("archive-sample-year-ago");
+    let _ = std::fs::remove_dir_all(&p);
+    copy_dir(&src, &p);
+    build(&p, "2024-Q2,2025-Q2");
+    let q24 = json(p.join("public/2024-Q2/summary.json"));
+    let q25 = json(p.join("public/2025-Q2/summary.json"));
+    assert!(q24["complaints"]["year_ago"].is_null(), "{}", q24["complaints"]["year_ago"]);
+    assert_eq!(q25["complaints"]["year_ago"]["period"], "2024-Q2");
+    assert_eq!(q25["complaints"]["year_ago"]["received"], q24["complaints"]["received"]);
+    assert!(q24["complaints"]["received"].as_u64().unwrap() > 0);
+}
+
+/// What the web server needs beside the reports (a CNAME, a period folder someone emptied)
+/// stays through a build of another period; files of the earlier single-report layout at the
+/// root are replaced by the archive's.
+#[test]
+fn other_files_in_the_output_are_kept() {
+    let p = project("foreign");
+    build(&p, "2025");
+    let out = p.join("public");
+    std::fs::write(out.join("CNAME"), "reports.example.com\n").unwrap();
+    std::fs::create_dir_all(out.join("2024")).unwrap();
+    std::fs::write(out.join("2024/notes.txt"), "kept").unwrap();
+    std::fs::write(out.join("report.md"), "old single-report layout").unwrap();
+    build(&p, "2026");
+    assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "reports.example.com\n");
+    assert_eq!(std::fs::read_to_string(out.join("2024/notes.txt")).unwrap(), "kept");
+    assert!(!out.join("report.md").exists(), "the old layout's root report is not carried along");
+    let archive = json(out.join("archive.json"));
+    let listed: Vec<&str> =
+        archive["periods"].as_array().unwrap().iter().map(|e| e["period"].as_str().unwrap()).collect();
+    assert_eq!(listed, ["2026", "2025"], "a folder without a summary is kept but not listed");
+}
+
+/// A period folder written by an older version (its summary without the newer fields) still
+/// lists in the root index; building another period does not fail on it.
+#[test]
+fn an_older_period_summary_still_lists() {
+    let p = project("older");
+    build(&p, "2025");
+    let path = p.join("public/2025/summary.json");
+    let mut s = json(path.clone());
+    let survey = s["survey"].as_object_mut().unwrap();
+    for k in ["index_margin", "verdict", "valid", "year_ago"] {
+        survey.remove(k);
+    }
+    std::fs::write(&path, serde_json::to_string(&s).unwrap()).unwrap();
+    build(&p, "2026");
+    let index = std::fs::read_to_string(p.join("public/index.html")).unwrap();
+    assert!(index.contains("href=\"2025/index.html\"") && index.contains("46.9"), "{index}");
+}

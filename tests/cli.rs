@@ -32,6 +32,7 @@ fn init_then_build_works_in_both_languages() {
         }
         let o = manyi(&["build", dir.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("warning"), "the example builds without a warning: {}", stderr(&o));
         let s = summary(&dir);
         assert_eq!(s["period"], "2026");
         assert!(s["survey"]["index"].as_f64().is_some_and(|i| i > 0.0 && i < 100.0), "{}", s["survey"]["index"]);
@@ -250,6 +251,15 @@ fn serve_rebuilds_when_a_data_file_changes() {
     let status = |addr: &str| -> serde_json::Value { serde_json::from_str(&get(addr, "/__manyi/status").1).unwrap() };
     assert_eq!(status(&addr)["build"], 1);
     assert_eq!(get(&addr, "/../manyi.toml").0, 404);
+    // A request naming another host (DNS rebinding) is refused.
+    {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(s, "GET / HTTP/1.0\r\nHost: evil.example:80\r\n\r\n").unwrap();
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).unwrap();
+        assert!(raw.starts_with("HTTP/1.0 403") || raw.starts_with("HTTP/1.1 403"), "{raw}");
+    }
     assert_eq!(get(&addr, "/%2e%2e/manyi.toml").0, 404);
 
     // Wait until the server has run a build after `after` whose status satisfies `ok` (an
@@ -315,4 +325,34 @@ fn a_terminal_sees_the_steps_a_pipe_does_not() {
     assert_eq!(run("--quiet"), "", "quiet on a terminal too");
     let piped = manyi(&["build", dir.to_str().unwrap()]);
     assert!(!stderr(&piped).contains("reading the input files"), "{}", stderr(&piped));
+}
+
+/// Two ways to ask for meaningless figures are warned about: a status date before the period
+/// starts, and a p chart whose volume is smaller than the complaints (a share over 100%).
+#[test]
+fn meaningless_status_dates_and_p_charts_are_warned_about() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let dir = tmp("warnings");
+    common::copy_dir(&src, &dir);
+    let o = manyi(&["build", dir.to_str().unwrap(), "--as-of", "2025-06-15", "--period", "2026"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2026: the status date 2025-06-15 is before the period starts (2026-01-01)"),
+        "{}",
+        stderr(&o)
+    );
+    let cfg = dir.join("manyi.toml");
+    std::fs::write(&cfg, std::fs::read_to_string(&cfg).unwrap().replace("chart = \"u\"", "chart = \"p\"")).unwrap();
+    let o = manyi(&["build", dir.to_str().unwrap()]);
+    assert!(!stderr(&o).contains("share over 100%"), "orders outnumber complaints: {}", stderr(&o));
+    let orders = dir.join("data/orders.csv");
+    let text = std::fs::read_to_string(&orders).unwrap();
+    let tiny: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { format!("{l}\n") } else { format!("{},3\n", l.split(',').next().unwrap()) })
+        .collect();
+    std::fs::write(&orders, tiny).unwrap();
+    let o = manyi(&["build", dir.to_str().unwrap()]);
+    assert!(stderr(&o).contains("the p chart has") && stderr(&o).contains("share over 100%"), "{}", stderr(&o));
 }

@@ -145,3 +145,34 @@ fn zh_report_says_no_significant_change_in_words() {
     assert!(md.contains("样本量小（n = 7，不足 30）"), "{md}");
     assert!(md.contains("有限总体校正"), "the method notes name the correction");
 }
+
+/// Top-2-box follows the scale's labels: with METHODS' non-linear map 很满意 100, 较满意 80,
+/// 满意 60, 不满意 30, 很不满意 0 (scale 0–100) the top two points are 100 and 80. Answers
+/// 很满意, 较满意, 满意, 不满意, 较满意 → 3 of 5 = 0.6 (counting answers ≥ 99 gave 0.2); the
+/// method note names 80.
+#[test]
+fn top2_box_uses_the_two_highest_label_values() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("precision-top2-labels");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(
+        dir.join("manyi.toml"),
+        "[survey]\nfiles = [\"data/s.csv\"]\nid = \"编号\"\ndate = \"日期\"\n\
+         scale = { min = 0, max = 100, labels = { \"很满意\" = 100, \"较满意\" = 80, \"满意\" = 60, \"不满意\" = 30, \"很不满意\" = 0 } }\n\
+         [[survey.dimensions]]\nname = \"总体\"\nitems = [\"评价\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("data/s.csv"),
+        "编号,日期,评价\n1,2026-03-01,很满意\n2,2026-03-01,较满意\n3,2026-03-01,满意\n4,2026-03-01,不满意\n5,2026-03-01,较满意\n",
+    )
+    .unwrap();
+    let o = manyi(&["build", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = common::built_dir(&o, &dir.join("public"));
+    let j: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    near(&j["survey"]["dimensions"][0]["items"][0]["top2"], 0.6, 1e-12);
+    near(&j["survey"]["dimensions"][0]["top2"], 0.6, 1e-12);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("取值不低于 80"), "the note names the threshold");
+}

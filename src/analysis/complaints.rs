@@ -244,10 +244,15 @@ pub fn summarize_complaints(
     let satisfied = known_if(known && cfg.followup_satisfied.is_some(), status.satisfied);
     let rate = |a: Option<u64>, b: Option<u64>| a.zip(b).and_then(|(a, b)| ratio(a, b));
     let closure_rate = rate(closed, Some(received));
-    let year_ago = (!matches!(period, Period::Year(_))).then(|| {
-        let ya = period.year_ago();
+    // Only when the register reaches back to the start of the year-ago period: a register
+    // that begins later would count 0 (or a part) for a period it does not cover.
+    let first_month = data.months.iter().min().copied();
+    let year_ago = (!matches!(period, Period::Year(_))).then_some(period.year_ago()).and_then(|ya| {
         let (lo, hi) = (ya.first_day().month_key().ordinal(), ya.last_day().month_key().ordinal());
-        ReceivedIn { period: ya, received: data.months.iter().filter(|m| (lo..=hi).contains(*m)).count() as u64 }
+        (first_month? <= lo).then(|| ReceivedIn {
+            period: ya,
+            received: data.months.iter().filter(|m| (lo..=hi).contains(*m)).count() as u64,
+        })
     });
     ComplaintResult {
         period,

@@ -40,6 +40,10 @@ pub struct SurveyModel {
     pub slot_max: Vec<f64>,
     pub slot_min_micro: Vec<i64>,
     pub slot_points: Vec<usize>,
+    /// Per slot: the lowest answer in the top two scale points (top-2-box), on the slot's
+    /// scale after reverse scoring: with labels, the second-highest label value (reversed:
+    /// min + max − the second-lowest); without, max − 1.
+    pub slot_top2_from: Vec<f64>,
     /// Items a questionnaire must answer to be valid.
     pub required: usize,
     pub band_labels: Vec<String>,
@@ -129,6 +133,14 @@ impl SurveyModel {
             .map(|sc| (sc.min, sc.max))
             .collect();
         let slot_points: Vec<usize> = scales.iter().map(|(a, b)| whole_points(*a, *b)).collect();
+        let slot_top2_from: Vec<f64> = s
+            .item_entries()
+            .map(|i| top2_from(&s.labels_of(i), s.scale_of(i), i.reverse))
+            .chain(s.overall.iter().map(|_| {
+                let labels: Vec<(String, f64)> = s.scale.labels.iter().map(|(k, v)| (k.clone(), *v)).collect();
+                top2_from(&labels, &s.scale, false)
+            }))
+            .collect();
         let span = slot_points.iter().copied().max().unwrap_or(0);
         let point_scores =
             scales.iter().flat_map(|(a, b)| (0..span).map(move |k| rescale(a + k as f64, *a, *b))).collect();
@@ -142,6 +154,7 @@ impl SurveyModel {
             slot_max: scales.iter().map(|x| x.1).collect(),
             slot_min_micro: scales.iter().map(|x| (x.0 * MICRO).round() as i64).collect(),
             slot_points,
+            slot_top2_from,
             required: required_answers(s.min_answered, s.item_count()),
             band_labels: c.bands.levels.iter().map(|b| b.label.clone()).collect(),
             // The lowest band takes every score below the next one up: it starts at 0.
@@ -310,10 +323,11 @@ impl MonthAcc {
         (n, sum, sq)
     }
 
-    /// Answers to slot `i` in the top two scale points (at least max − 1).
+    /// Answers to slot `i` in the top two scale points (at least `slot_top2_from`).
     pub fn item_top2(&self, i: usize, model: &SurveyModel) -> u64 {
         let (span, points) = (model.span, model.slot_points[i]);
-        self.items[i].top2 + self.counts[i * span..i * span + points].iter().skip(points.saturating_sub(2)).sum::<u64>()
+        let first = (model.slot_top2_from[i] - model.slot_min[i]).ceil().max(0.0) as usize;
+        self.items[i].top2 + self.counts[i * span..i * span + points].iter().skip(first).sum::<u64>()
     }
 
     /// Answers to item `i`: how many, and their mean on the raw scale.
@@ -386,12 +400,25 @@ fn segment_of<'m>(
 }
 
 /// An answer that is not a whole point, summed in micro-units.
-fn add_value(acc: &mut ItemAcc, v: f64, max: f64) {
+fn add_value(acc: &mut ItemAcc, v: f64, top2_from: f64) {
     let x = (v * MICRO).round() as i64;
     acc.n += 1;
     acc.sum_micro += x;
     acc.sq_micro += i128::from(x) * i128::from(x);
-    acc.top2 += u64::from(v >= max - 1.0);
+    acc.top2 += u64::from(v >= top2_from - 1e-9);
+}
+
+/// The lowest answer counted in the top two scale points: the second-highest distinct label
+/// value when the scale maps labels (a reversed item: its two lowest, reversed), else max − 1.
+fn top2_from(labels: &[(String, f64)], scale: &crate::config::Scale, reverse: bool) -> f64 {
+    let mut values: Vec<f64> = labels.iter().map(|(_, v)| *v).collect();
+    values.sort_by(|a, b| a.total_cmp(b));
+    values.dedup();
+    match (values.len() >= 2, reverse) {
+        (true, false) => values[values.len() - 2],
+        (true, true) => scale.min + scale.max - values[1],
+        (false, _) => scale.max - 1.0,
+    }
 }
 
 /// The answers after the items of a valid questionnaire: `overall` (counted as an item in
@@ -402,7 +429,7 @@ fn add_extras(model: &SurveyModel, m: &mut MonthAcc, answers: &[Ans]) {
         match answers[slot] {
             Ans::Blank => {}
             Ans::Point(k) => m.counts[slot * model.span + usize::from(k)] += 1,
-            Ans::Value(v) => add_value(&mut m.items[slot], v, model.slot_max[slot]),
+            Ans::Value(v) => add_value(&mut m.items[slot], v, model.slot_top2_from[slot]),
         }
         slot += 1;
     }
@@ -512,7 +539,7 @@ fn apply(
         match *a {
             Ans::Blank => {}
             Ans::Point(k) => m.counts[i * model.span + usize::from(k)] += 1,
-            Ans::Value(v) => add_value(&mut m.items[i], v, model.slot_max[i]),
+            Ans::Value(v) => add_value(&mut m.items[i], v, model.slot_top2_from[i]),
         }
     }
     if let Some(score) = score {
@@ -550,7 +577,7 @@ fn tally(model: &SurveyModel, m: &mut MonthAcc, answers: &[Ans]) -> Option<f64> 
                     points += usize::from(k);
                 }
                 Ans::Value(v) => {
-                    add_value(&mut m.items[i], v, model.slot_max[i]);
+                    add_value(&mut m.items[i], v, model.slot_top2_from[i]);
                     mixed = true;
                 }
             }

@@ -123,7 +123,13 @@ fn survey_notes(c: &SurveyConfig, s: &SurveyResult, platform: &[&str], t: &Label
     notes.push(t.fill("m_index", &[("weights", &weights.join("; "))]));
     notes.push(interval_note(s, t));
     notes.push(t.get("m_alpha"));
-    notes.push(t.fill("m_top2", &[("from", &number::shortest(c.scale.max - 1.0))]));
+    // The same rule as the computation (analysis::survey::top2_from), for [survey] scale.
+    let mut label_values: Vec<f64> = c.scale.labels.values().copied().collect();
+    label_values.sort_by(|a, b| a.total_cmp(b));
+    label_values.dedup();
+    let top2_key = if label_values.len() >= 2 { "m_top2_labels" } else { "m_top2" };
+    let from = if label_values.len() >= 2 { label_values[label_values.len() - 2] } else { c.scale.max - 1.0 };
+    notes.push(t.fill(top2_key, &[("from", &number::shortest(from))]));
     if let Some(column) = &c.overall {
         notes.push(t.fill("m_overall", &[("column", column)]));
     }

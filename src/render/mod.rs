@@ -286,6 +286,7 @@ pub fn render_archive(
             .with_hint("build that period again (manyi build --period …), or delete its folder from the output")
         })?;
         let Some(period) = crate::period::Period::parse(folder) else { continue };
+        let figures = headline(folder, &figures);
         entries.push((period, Entry { period: folder.clone(), href: format!("{folder}/index.html"), figures }));
     }
     entries.sort_by(|a, b| crate::period::Period::newest_first(&a.0, &b.0));
@@ -308,20 +309,11 @@ pub fn render_archive(
     let summary: Vec<serde_json::Value> = list
         .iter()
         .map(|e| {
-            let f = &e.figures;
-            let pick = |section: &str, keys: &[&str]| -> serde_json::Value {
-                match f.get(section).filter(|v| !v.is_null()) {
-                    None => serde_json::Value::Null,
-                    Some(v) => serde_json::Value::Object(
-                        keys.iter().map(|k| (k.to_string(), v.get(*k).cloned().unwrap_or_default())).collect(),
-                    ),
-                }
-            };
             serde_json::json!({
                 "period": e.period,
                 "href": e.href,
-                "survey": pick("survey", &["index", "index_margin", "index_band", "valid", "returned"]),
-                "complaints": pick("complaints", &["received", "closed", "closure_rate", "as_of"]),
+                "survey": e.figures["survey"],
+                "complaints": e.figures["complaints"],
             })
         })
         .collect();
@@ -331,6 +323,34 @@ pub fn render_archive(
         OutputFile { path: "index.html".into(), bytes: html.into_bytes() },
         OutputFile { path: "archive.json".into(), bytes: json.into_bytes() },
     ])
+}
+
+/// The headline figures the archive shows of one period, taken from its summary.json with
+/// every field present (`null` when the summary lacks it): a period folder written by an
+/// older version, or edited by hand, still lists.
+fn headline(folder: &str, f: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let get = |section: &str, key: &str| f.get(section).and_then(|s| s.get(key)).cloned().unwrap_or(Value::Null);
+    let present = |section: &str| f.get(section).is_some_and(|s| s.is_object());
+    let survey = present("survey").then(|| {
+        json!({
+            "index": get("survey", "index"),
+            "index_margin": get("survey", "index_margin"),
+            "index_band": get("survey", "index_band"),
+            "valid": get("survey", "valid"),
+            "returned": get("survey", "returned"),
+            "verdict": { "status": f.pointer("/survey/verdict/status").cloned().unwrap_or(Value::Null) },
+        })
+    });
+    let complaints = present("complaints").then(|| {
+        json!({
+            "received": get("complaints", "received"),
+            "closed": get("complaints", "closed"),
+            "closure_rate": get("complaints", "closure_rate"),
+            "as_of": get("complaints", "as_of"),
+        })
+    });
+    json!({ "period": folder, "survey": survey, "complaints": complaints })
 }
 
 /// Escapes user text for Markdown: ASCII punctuation that could start markup is
