@@ -311,7 +311,7 @@ fn register_fixture_figures_match_hand_computation() {
         "{md}"
     );
     assert!(md.contains("Categories beyond the first 3 are merged into one bar, \"Other (merged)\""), "{md}");
-    let notes = &md[md.find("## Method notes").unwrap()..md.find("## Data quality").unwrap()];
+    let notes = &md[md.find("Method notes\n").unwrap()..md.find("Data quality\n").unwrap()];
     assert!(!notes.contains('—'), "no placeholder for an unset rule: {notes}");
     assert_eq!((c["received"].as_u64(), c["closed"].as_u64(), c["open"].as_u64()), (Some(8), Some(5), Some(3)));
     close(&c["closure_rate"], 0.625);

@@ -137,9 +137,9 @@ fn a_theme_and_label_overrides_take_effect() {
     let page = read(out.join("2026/index.html"));
     assert!(page.contains("body { font-family: \"House Sans\", sans-serif; color: #123456; }"), "theme CSS");
     assert!(!page.contains(".kpi-main"), "the default stylesheet is replaced");
-    assert!(page.contains("<h2>Data quality (house style)</h2>"), "theme label");
-    assert!(page.contains("<h2>How the figures were computed</h2>"), "[labels] override");
-    assert!(read(out.join("2026/report.md")).contains("## How the figures were computed\n"));
+    assert!(page.contains("Appendix B: Data quality (house style)</h2>"), "theme label");
+    assert!(page.contains("Appendix A: How the figures were computed</h2>"), "[labels] override");
+    assert!(read(out.join("2026/report.md")).contains("## Appendix A: How the figures were computed\n"));
     let archive = read(out.join("index.html"));
     assert!(archive.contains("<main class=\"house-archive\"><h1>Reports by year</h1>"), "theme template: {archive}");
     assert!(page.contains("<h2>Complaint analysis</h2>"), "report.html stays the default");
@@ -155,7 +155,7 @@ fn a_theme_and_label_overrides_take_effect() {
     let dir = project("no-theme");
     edit(&dir.join("manyi.toml"), "theme = \"house\"\n", "");
     let page = read(built(&dir, &[]).join("index.html"));
-    assert!(page.contains(".kpi-main") && page.contains("<h2>Data quality</h2>"));
+    assert!(page.contains(".kpi-main") && page.contains("Appendix B: Data quality</h2>"));
 }
 
 /// `[labels]` keys are checked against the default theme's labels and their placeholders, at

@@ -154,12 +154,17 @@ impl Built {
     }
 }
 
-/// The `## {heading}` section of report.md, up to the next `## ` heading.
+/// The `## {heading}` section of report.md (an appendix's heading may carry its letter before
+/// the title: `## 附录 A　方法说明`), up to the next `## ` heading.
 fn md_section(md: &str, heading: &str) -> String {
-    let head = format!("\n## {heading}\n");
-    let start = md.find(&head).unwrap_or_else(|| panic!("no section {heading:?} in report.md")) + 1;
+    let start = md
+        .match_indices("\n## ")
+        .map(|(i, _)| i + 1)
+        .find(|&i| md[i..].split('\n').next().is_some_and(|line| line.ends_with(heading)))
+        .unwrap_or_else(|| panic!("no section {heading:?} in report.md"));
     let rest = &md[start..];
-    let end = rest[head.len() - 1..].find("\n## ").map_or(rest.len(), |i| i + head.len());
+    let first_line = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    let end = rest[first_line - 1..].find("\n## ").map_or(rest.len(), |i| i + first_line);
     format!("{}\n", rest[..end].trim_end())
 }
 
