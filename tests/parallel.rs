@@ -279,8 +279,8 @@ fn generate_register(dir: &Path) -> Vec<(String, u64, String, bool)> {
         for r in 0..3000u64 {
             let id = match next() % 400 {
                 0 => format!("K{f}-{}", r.saturating_sub(1 + next() % 50)), // a repeat in the file
-                1 if f > 0 => format!("K0-{}", next() % 3000),           // a repeat of file 0
-                2 => String::new(),                                          // a blank id (not checked)
+                1 if f > 0 => format!("K0-{}", next() % 3000),              // a repeat of file 0
+                2 => String::new(),                                         // a blank id (not checked)
                 _ => format!("K{f}-{r}"),
             };
             let (y, m, d) = (2024 + next() % 3, 1 + next() % 12, 1 + next() % 28);

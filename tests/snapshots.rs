@@ -225,8 +225,7 @@ fn dump_registers(project: &Path) -> String {
         let files = resolve_files(root, &k.files, "[complaints] files").unwrap();
         let mut rejected = Vec::new();
         let plan = manyi::ingest::ReadPlan { threads: 1, range_bytes: None };
-        let (data, accounts) =
-            read_complaints(&files, k, plan, |r| rejected.push(r)).unwrap_or_else(|e| panic!("{e}"));
+        let (data, accounts) = read_complaints(&files, k, plan, |r| rejected.push(r)).unwrap_or_else(|e| panic!("{e}"));
         writeln!(out, "complaints ({} read, {} symbols):", data.complaints.len(), data.symbols.len()).unwrap();
         let sym = |k: Option<u32>| k.map_or_else(|| "-".to_string(), |k| format!("{:?}", data.symbols.name(k)));
         let flag = |b: Option<bool>| b.map_or("-", |b| if b { "yes" } else { "no" });

@@ -1,4 +1,4 @@
-//! Reading the complaint register fast: its files are cut into byte ranges read in parallel
+//! Reading the complaint register: each row typed (`ComplaintRows`), and fast: its files are cut into byte ranges read in parallel
 //! (as the survey's, see `load`), each range into its own `ComplaintData`, merged in input
 //! order (symbol tables in order of first appearance, lines shifted). Repeated ids are found
 //! in flat memory: the read only collects the ids (`ids::IdCollector`: a bitmap for numbered
@@ -8,14 +8,223 @@
 use super::ids::IdCollector;
 use super::load::ReadPlan;
 use super::records::Mark;
-use super::registers::{ComplaintData, ComplaintRows};
-use super::table::{Layout, Table};
+use super::registers::{optional, ComplaintData, Parsed, StatusMatcher, NONE};
+use super::table::{read_table, CellError, Layout, Table};
+use super::value::{normalize_header, parse_quantity, Quantity};
 use super::{duplicate_reason, hash_id, FileAccount, Rejection, SourceFile};
 use crate::config::ComplaintsConfig;
 use crate::diag::Result;
 use crate::parallel::parallel_map;
 use std::collections::HashSet;
 use std::sync::Mutex;
+
+/// A category cell: never blank, and one of `[complaints] categories` when those are given.
+fn check_category<'r>(
+    category: &'r str,
+    col: usize,
+    cfg: &ComplaintsConfig,
+    allowed: &[String],
+) -> std::result::Result<&'r str, CellError> {
+    if category.is_empty() {
+        let hint = if cfg.categories.is_empty() {
+            "expected a category".to_string()
+        } else {
+            format!("expected one of [complaints] categories: {}", cfg.categories.join(" / "))
+        };
+        return Err((Some(col), format!("is empty; {hint}")));
+    }
+    if !allowed.is_empty() && !allowed.contains(&normalize_header(category)) {
+        return Err((
+            Some(col),
+            format!("\"{category}\" is not a configured category; expected one of {}", cfg.categories.join(" / ")),
+        ));
+    }
+    Ok(category)
+}
+
+pub(super) struct ComplaintCols {
+    pub id: usize,
+    received: usize,
+    closed: Option<usize>,
+    category: usize,
+    nature: Option<usize>,
+    department: Option<usize>,
+    channel: Option<usize>,
+    deadline: Option<usize>,
+    followup: Option<usize>,
+    reopened: Option<usize>,
+    weight: Option<usize>,
+    status: Option<usize>,
+    on_time: Option<usize>,
+    pareto: Vec<usize>,
+    customer: Option<usize>,
+    group: Option<usize>,
+}
+
+impl ComplaintCols {
+    /// The configured columns in a table's header.
+    fn find(t: &Table, cfg: &ComplaintsConfig) -> Result<ComplaintCols> {
+        Ok(ComplaintCols {
+            id: t.column(&cfg.id, "[complaints] id")?,
+            received: t.column(&cfg.received, "[complaints] received")?,
+            closed: optional(t, &cfg.closed, "[complaints] closed")?,
+            category: t.column(&cfg.category, "[complaints] category")?,
+            nature: optional(t, &cfg.nature, "[complaints] nature")?,
+            department: optional(t, &cfg.department, "[complaints] department")?,
+            channel: optional(t, &cfg.channel, "[complaints] channel")?,
+            deadline: optional(t, &cfg.deadline, "[complaints] deadline")?,
+            followup: optional(t, &cfg.followup_satisfied, "[complaints] followup_satisfied")?,
+            reopened: optional(t, &cfg.reopened, "[complaints] reopened")?,
+            weight: optional(t, &cfg.weight, "[complaints] weight")?,
+            status: optional(t, &cfg.status, "[complaints] status")?,
+            on_time: optional(t, &cfg.on_time, "[complaints] on_time")?,
+            pareto: cfg.pareto.iter().map(|c| t.column(c, "[complaints] pareto")).collect::<Result<_>>()?,
+            customer: optional(t, &cfg.customer, "[complaints] customer")?,
+            group: optional(t, &cfg.pareto_by, "[complaints] pareto_by")?,
+        })
+    }
+}
+
+/// Parses complaint rows into a `ComplaintData`: one per byte range of the register when it is
+/// read in parallel (see `complaints::read_complaints`), merged in input order.
+pub(super) struct ComplaintRows<'a> {
+    pub cfg: &'a ComplaintsConfig,
+    allowed: Vec<String>,
+    closed_statuses: StatusMatcher,
+}
+
+impl<'a> ComplaintRows<'a> {
+    pub fn new(cfg: &'a ComplaintsConfig) -> Self {
+        ComplaintRows {
+            cfg,
+            allowed: cfg.categories.iter().map(|c| normalize_header(c)).collect(),
+            closed_statuses: StatusMatcher::new(&cfg.closed_statuses),
+        }
+    }
+
+    /// The configured columns of an opened table (whole file or range).
+    pub fn columns(&self, table: &mut Table) -> Result<ComplaintCols> {
+        table.all_columns(|t| ComplaintCols::find(t, self.cfg))
+    }
+
+    /// Reads the rows of `table` into `data`. The ids of the rows kept go to `ids`, which
+    /// only tells which ids may repeat; the caller rejects the later rows of a repeated id
+    /// once every row is read (see `complaints::reject_repeats`).
+    pub fn read(
+        &self,
+        table: &mut Table,
+        file_index: u32,
+        c: &ComplaintCols,
+        data: &mut ComplaintData,
+        ids: &mut IdCollector,
+        on_reject: impl FnMut(Rejection),
+    ) -> Result<FileAccount> {
+        let cfg = self.cfg;
+        let mut pareto: Vec<u32> = Vec::with_capacity(cfg.pareto.len());
+        read_table(
+            table,
+            file_index,
+            c,
+            |row, c, pos| {
+                let received = row.required_date(c.received)?;
+                let closed = match c.closed {
+                    Some(i) => row.date(i)?,
+                    None => None,
+                };
+                if let Some(cl) = closed {
+                    if cl < received {
+                        return Err((
+                            c.closed,
+                            format!(
+                                "closed date {cl} is before the received date {received}; expected a date on or after it"
+                            ),
+                        ));
+                    }
+                }
+                let category = check_category(row.text(c.category)?, c.category, cfg, &self.allowed)?;
+                let deadline = match c.deadline {
+                    Some(i) => row.date(i)?,
+                    None => None,
+                };
+                let weight = match c.weight {
+                    Some(i) => parse_quantity(row.text(i)?, Quantity::Amount).map_err(|e| (Some(i), e))?,
+                    None => None,
+                };
+                let flag = |i: Option<usize>| -> std::result::Result<Option<bool>, CellError> {
+                    i.map(|i| row.yes_no(i)).transpose().map(Option::flatten)
+                };
+                let followup = flag(c.followup)?;
+                let reopened = flag(c.reopened)?.unwrap_or(false);
+                let on_time = flag(c.on_time)?;
+                let status_closed = match c.status {
+                    Some(i) => self.closed_statuses.is_closed(row.text(i)?),
+                    None => false,
+                };
+                // Pareto columns are usually also the category or department column: each column
+                // is interned once per row.
+                let category_id = data.symbols.intern(category);
+                let mut done = [(c.category, category_id); 8];
+                let mut n_done = 1;
+                let mut sym_at = |i: usize| -> std::result::Result<u32, CellError> {
+                    if let Some(&(_, id)) = done[..n_done].iter().find(|(col, _)| *col == i) {
+                        return Ok(id);
+                    }
+                    let id = data.symbols.intern(row.text(i)?);
+                    if n_done < done.len() {
+                        done[n_done] = (i, id);
+                        n_done += 1;
+                    }
+                    Ok(id)
+                };
+                let nature = c.nature.map(&mut sym_at).transpose()?;
+                let department = c.department.map(&mut sym_at).transpose()?;
+                let channel = c.channel.map(&mut sym_at).transpose()?;
+                pareto.clear();
+                for &i in &c.pareto {
+                    pareto.push(sym_at(i)?);
+                }
+                let group = match c.group {
+                    Some(i) if !row.text(i)?.trim().is_empty() => Some(sym_at(i)?),
+                    _ => None,
+                };
+                let customer = match c.customer {
+                    Some(i) => Some(row.text(i)?.trim()).filter(|v| !v.is_empty()).map(|v| data.customers.intern(v)),
+                    None => None,
+                };
+                let id = row.text(c.id)?;
+                // Blank ids are not checked.
+                if !id.is_empty() {
+                    ids.add(id.as_bytes());
+                }
+                let id_start = data.ids.len() as u32;
+                data.ids.push_str(id);
+                let key = |k: Option<u32>| k.unwrap_or(NONE);
+                let complaint = Parsed {
+                    pos,
+                    id: (id_start, data.ids.len() as u32),
+                    received,
+                    closed: closed.map(|d| d.days() as i32),
+                    deadline: deadline.map(|d| d.days() as i32).or_else(|| {
+                        // Saturating: a deadline of billions of days lies after every date there is.
+                        cfg.deadline_days
+                            .map(|n| (received.days() as i32).saturating_add(n.min(i32::MAX as u32) as i32))
+                    }),
+                    keys: [category_id, key(nature), key(department), key(channel)],
+                    weight,
+                    followup,
+                    reopened,
+                    status_closed,
+                    on_time,
+                    customer,
+                    group,
+                };
+                data.push(complaint, &pareto);
+                Ok(())
+            },
+            on_reject,
+        )
+    }
+}
 
 /// A range of a register file read as one task (see `load::Piece`).
 struct Piece {

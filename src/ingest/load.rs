@@ -178,8 +178,7 @@ pub fn load_inputs<S: RowSink>(
             let files = super::resolve_files_in(scope, &survey_cfg.files, "[survey] files")?;
             let reader = SurveyReader::new(survey_cfg);
             let survey = SurveyLoad { reader: &reader, files: &files, plan, new_sink: &new_sink };
-            let (survey, registers) =
-                survey.load(survey_cfg.check_duplicate_ids, || load_registers(scope, cfg, plan));
+            let (survey, registers) = survey.load(survey_cfg.check_duplicate_ids, || load_registers(scope, cfg, plan));
             let (survey, registers) = (survey?, registers?);
             (files, survey, registers, reader.undated())
         }
