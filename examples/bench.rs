@@ -5,6 +5,8 @@
 //!
 //!     bench/run.sh                      # sizes 100k, 1M, 5M responses (complaints = responses / 5, at most 200k)
 //!     bench/run.sh 1000000              # one size
+//!     bench/run.sh 200000:2000000       # responses:complaints (a complaint-heavy shape)
+//!     BENCH_COMPLAINTS=1 bench/run.sh   # 200k responses with 1M, 2M and 5M complaints
 //!
 //! Each size is also built with `check_duplicate_ids = false`, and with `segments` (its three
 //! segment columns), on the same files.
@@ -67,10 +69,22 @@ fn count_rows(dir: &Path) -> u64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let sizes: Vec<u64> = if args.is_empty() {
-        vec![100_000, 1_000_000, 5_000_000]
+    // (responses, complaints): complaints = responses / 5, at most 200k, unless given as N:M.
+    let default_complaints = |n: u64| (n / 5).min(200_000);
+    let sizes: Vec<(u64, u64)> = if !args.is_empty() {
+        args.iter()
+            .map(|a| match a.split_once(':') {
+                Some((n, m)) => (n.parse().expect("N:M are counts"), m.parse().expect("N:M are counts")),
+                None => {
+                    let n = a.parse().expect("sizes are response counts (or responses:complaints)");
+                    (n, default_complaints(n))
+                }
+            })
+            .collect()
+    } else if std::env::var("BENCH_COMPLAINTS").is_ok_and(|v| !v.is_empty() && v != "0") {
+        vec![(200_000, 1_000_000), (200_000, 2_000_000), (200_000, 5_000_000)]
     } else {
-        args.iter().map(|a| a.parse().expect("sizes are response counts")).collect()
+        [100_000, 1_000_000, 5_000_000].into_iter().map(|n| (n, default_complaints(n))).collect()
     };
     let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -78,9 +92,11 @@ fn main() {
     let gen = root.join("target/release/examples/gen");
     let floor = root.join("target/release/examples/floor");
     let work = root.join("target/bench-data");
+    // BENCH_BASELINE=path/to/an/older/manyi: that binary is timed too, interleaved, on the same files.
+    let baseline = std::env::var_os("BENCH_BASELINE").filter(|v| !v.is_empty()).map(PathBuf::from);
     println!(
-        "{:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>7} {:>12} {:>10} {:>10}",
-        "responses",
+        "{:>18} {:>10} {:>10} {:>10} {:>10} {:>10} {:>7} {:>12} {:>10} {:>10}",
+        "responses+compl.",
         "rows",
         "floor ms",
         "floor cpu",
@@ -91,17 +107,18 @@ fn main() {
         "floor MB",
         "build MB"
     );
-    for n in sizes {
-        let dir = work.join(format!("r{n}"));
+    for (n, c) in sizes {
+        // The default shapes keep their folder names (r1000000), others name both counts.
+        let name = if c == default_complaints(n) { format!("r{n}") } else { format!("r{n}-c{c}") };
+        let dir = work.join(&name);
         if !dir.join("manyi.toml").exists() {
-            let c = (n / 5).min(200_000).to_string();
-            run(Command::new(&gen).args(["--responses", &n.to_string(), "--complaints", &c]).arg(&dir));
+            run(Command::new(&gen).args(["--responses", &n.to_string(), "--complaints", &c.to_string()]).arg(&dir));
         }
         let rows = count_rows(&dir);
-        let out = work.join(format!("out{n}"));
+        let out = work.join(format!("out-{name}"));
         // The same project with check_duplicate_ids = false, reading the same files through a
         // symlink (which leads outside the project folder, so it is allowed explicitly).
-        let noids = work.join(format!("r{n}-noids"));
+        let noids = work.join(format!("{name}-noids"));
         let cfg_noids = noids.join("manyi.toml");
         if !std::fs::read_to_string(&cfg_noids).is_ok_and(|c| c.contains("allow_outside_project")) {
             let _ = std::fs::remove_dir_all(&noids);
@@ -137,11 +154,13 @@ fn main() {
         let (mut tn, mut mn) = (Vec::new(), 0);
         let (mut ts, mut mseg) = (Vec::new(), 0);
         let (mut cf, mut cb, mut cn, mut cs) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let build = |project: &Path| {
-            let mut cmd = Command::new(&bin);
+        let build_with = |bin: &Path, project: &Path| {
+            let mut cmd = Command::new(bin);
             cmd.args(["build", project.to_str().unwrap(), "--period", "all", "--output", out.to_str().unwrap()]);
             run(&mut cmd)
         };
+        let build = |project: &Path| build_with(&bin, project);
+        let (mut tz, mut cz, mut mz) = (Vec::new(), Vec::new(), 0);
         // One untimed warm-up of each, so both read the files from the page cache.
         run(Command::new(&floor).arg(&dir));
         build(&dir);
@@ -153,6 +172,12 @@ fn main() {
             ts.push(g.wall);
             cs.push(g.cpu);
             mseg = mseg.max(g.max_rss_kb);
+            if let Some(base) = &baseline {
+                let z = build_with(base, &dir);
+                tz.push(z.wall);
+                cz.push(z.cpu);
+                mz = mz.max(z.max_rss_kb);
+            }
             tf.push(f.wall);
             tb.push(b.wall);
             tn.push(x.wall);
@@ -166,8 +191,8 @@ fn main() {
         let (f, b, x) = (median(tf), median(tb), median(tn));
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
-            "{:>10} {:>10} {:>10.0} {:>10.0} {:>10.0} {:>10.0} {:>7.2} {:>12.0} {:>10.1} {:>10.1}",
-            n,
+            "{:>18} {:>10} {:>10.0} {:>10.0} {:>10.0} {:>10.0} {:>7.2} {:>12.0} {:>10.1} {:>10.1}",
+            format!("{n}+{c}"),
             rows,
             ms(f),
             ms(median(cf)),
@@ -179,7 +204,7 @@ fn main() {
             mb as f64 / 1024.0
         );
         println!(
-            "{:>10} {:>10} {:>10} {:>10} {:>10.0} {:>10.0} {:>7.2} {:>12.0} {:>10} {:>10.1}   (check_duplicate_ids = false)",
+            "{:>18} {:>10} {:>10} {:>10} {:>10.0} {:>10.0} {:>7.2} {:>12.0} {:>10} {:>10.1}   (check_duplicate_ids = false)",
             "",
             "",
             "",
@@ -205,6 +230,22 @@ fn main() {
             "",
             mseg as f64 / 1024.0
         );
+        if !tz.is_empty() {
+            let z = median(tz);
+            println!(
+                "{:>18} {:>10} {:>10} {:>10} {:>10.0} {:>10.0} {:>7.2} {:>12.0} {:>10} {:>10.1}   (BENCH_BASELINE)",
+                "",
+                "",
+                "",
+                "",
+                ms(z),
+                ms(median(cz)),
+                z.as_secs_f64() / f.as_secs_f64(),
+                rows as f64 / z.as_secs_f64(),
+                "",
+                mz as f64 / 1024.0
+            );
+        }
     }
     println!(
         "(medians of {runs} interleaved runs after one warm-up; ms = wall time, cpu = user + system ms; \

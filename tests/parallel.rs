@@ -287,3 +287,124 @@ fn precision_fixture_builds_the_same_in_parallel() {
     std::fs::copy(src.join("data/survey.csv"), dir.join("data/survey.csv")).unwrap();
     assert_parallel_equals_sequential(&dir, "precision");
 }
+
+/// A complaint-only project: 3 register files (one with CRLF ends) with every figure's
+/// columns, multi-line quoted descriptions, bad rows, blank ids and repeated ids (within a
+/// file and across files, some on rows rejected for another reason first). Returns every
+/// row as written: file, the line it starts on, its id, and whether it is rejected for a cell.
+fn generate_register(dir: &Path) -> Vec<(String, u64, String, bool)> {
+    let mut rows = Vec::new();
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let mut state = 11u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let cats = ["产品质量", "服务态度", "交货延误", "包装破损", "其他"];
+    let depts = ["生产部", "客服部", "物流部"];
+    let channels = ["电话", "网络", "门店", ""];
+    for f in 0..3 {
+        let mut text = String::from("编号,受理日期,类别,部门,渠道,客户,描述,处理期限,办结日期,回访,重开,金额\n");
+        let mut line = 2u64;
+        for r in 0..3000u64 {
+            let id = match next() % 400 {
+                0 => format!("K{f}-{}", r.saturating_sub(1 + next() % 50)), // a repeat in the file
+                1 if f > 0 => format!("K0-{}", next() % 3000),              // a repeat of file 0
+                2 => String::new(),                                         // a blank id (not checked)
+                _ => format!("K{f}-{r}"),
+            };
+            let (y, m, d) = (2024 + next() % 3, 1 + next() % 12, 1 + next() % 28);
+            let closed = match next() % 10 {
+                0 => String::new(),
+                1 if next() % 30 == 0 => format!("{}-{m:02}-{d:02}", y - 1), // closed before received: rejected
+                _ => format!("{y}-{m:02}-{:02}", (d + next() % 3).min(28)),
+            };
+            let bad = closed.starts_with(&(y - 1).to_string());
+            let desc = match next() % 40 {
+                0..=2 => format!("\"描述{}\n第二行,有逗号\n\"\"引号\"\",\"", next() % 9),
+                _ => format!("描述{}", next() % 9),
+            };
+            let _ = writeln!(
+                text,
+                "{id},{y}-{m:02}-{d:02},{},{},{},客户{},{desc},{y}-{m:02}-{:02},{closed},{},{},{}",
+                cats[(next() % 5) as usize],
+                depts[(next() % 3) as usize],
+                channels[(next() % 4) as usize],
+                next() % 700,
+                (d + 5).min(28),
+                ["满意", "不满意", ""][(next() % 3) as usize],
+                ["是", "否"][(next() % 2) as usize],
+                next() % 50 * 100,
+            );
+            rows.push((format!("data/k{f}.csv"), line, id, bad));
+            line += 1 + desc.matches('\n').count() as u64;
+            if next() % 300 == 0 {
+                text.push('\n');
+                line += 1;
+            }
+        }
+        if f == 2 {
+            text = text.replace('\n', "\r\n");
+        }
+        std::fs::write(dir.join(format!("data/k{f}.csv")), text).unwrap();
+    }
+    let mut orders = String::from("月份,订单数\n");
+    for y in 2024..=2026 {
+        for m in 1..=12 {
+            let _ = writeln!(orders, "{y}-{m:02},{}", 5000 + next() % 500);
+        }
+    }
+    std::fs::write(dir.join("data/orders.csv"), orders).unwrap();
+    std::fs::write(
+        dir.join("data/actions.csv"),
+        "编号,问题,责任人,完成期限,状态,完成日期,针对类别\nA1,检验加严,张工,2025-06-30,已完成,2025-06-15,产品质量\n\
+         A2,礼仪培训,李经理,2026-03-31,已完成,2026-03-10,服务态度\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("manyi.toml"),
+        "[report]\ncutoff = \"2026-11-20\"\n\n[complaints]\nfiles = [\"data/k*.csv\"]\nid = \"编号\"\nreceived = \"受理日期\"\n\
+         closed = \"办结日期\"\ncategory = \"类别\"\npareto = [\"类别\", \"部门\"]\ndepartment = \"部门\"\nchannel = \"渠道\"\n\
+         pareto_by = \"渠道\"\ncustomer = \"客户\"\ndeadline = \"处理期限\"\nfollowup_satisfied = \"回访\"\nreopened = \"重开\"\n\
+         weight = \"金额\"\nmax_rejected_share = 0.5\n\n[complaints.volume]\nfiles = [\"data/orders.csv\"]\nmonth = \"月份\"\n\
+         count = \"订单数\"\n\n[actions]\nfiles = [\"data/actions.csv\"]\ncompleted = \"完成日期\"\ncategory = \"针对类别\"\n",
+    )
+    .unwrap();
+    rows
+}
+
+#[test]
+fn complaint_register_builds_the_same_in_parallel() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = tmp.join("register-parallel");
+    let rows = generate_register(&dir);
+    let rejected = assert_parallel_equals_sequential(&dir, "register");
+    // Exactly the later rows of each repeated id (blank ids aside), in input order over the
+    // files, are rejected as repeats; rows rejected for a bad cell are not counted as seen.
+    let mut seen = std::collections::HashSet::new();
+    let mut expected = Vec::new();
+    for (name, line, id, bad) in &rows {
+        if !bad && !id.is_empty() && !seen.insert(id) {
+            expected.push(format!("{name},{line}"));
+        }
+    }
+    let got: Vec<String> = rejected
+        .lines()
+        .filter(|l| l.ends_with(",duplicate_id"))
+        .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(","))
+        .collect();
+    assert!(expected.len() > 20, "{expected:?}");
+    assert_eq!(got, expected);
+    // The other rejections (closed before received) are listed too, in input order with them.
+    let bad: Vec<String> = rows.iter().filter(|r| r.3).map(|r| format!("{},{}", r.0, r.1)).collect();
+    let got_bad: Vec<String> = rejected
+        .lines()
+        .filter(|l| l.ends_with(",closed_before_received"))
+        .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(","))
+        .collect();
+    assert!(!bad.is_empty());
+    assert_eq!(got_bad, bad);
+}

@@ -28,7 +28,8 @@ mod common;
 use manyi::analysis::survey::SurveyModel;
 use manyi::analysis::{choose_periods, summarize_period, Figures};
 use manyi::charts::{draw_charts, Chart};
-use manyi::ingest::registers::{read_actions, read_complaints, read_volumes, NONE};
+use manyi::ingest::complaints::read_complaints;
+use manyi::ingest::registers::{read_actions, read_volumes, NONE};
 use manyi::ingest::{resolve_files, FileAccount, Rejection};
 use manyi::labels::Labels;
 use manyi::period::{Date, YearMonth};
@@ -229,19 +230,17 @@ fn dump_registers(project: &Path) -> String {
     if let Some(k) = &cfg.complaints {
         let files = resolve_files(root, &k.files, "[complaints] files").unwrap();
         let mut rejected = Vec::new();
-        let (data, accounts) = read_complaints(&files, k, |r| rejected.push(r)).unwrap_or_else(|e| panic!("{e}"));
+        let plan = manyi::ingest::ReadPlan { threads: 1, range_bytes: None };
+        let (data, accounts) = read_complaints(&files, k, plan, |r| rejected.push(r)).unwrap_or_else(|e| panic!("{e}"));
         writeln!(out, "complaints ({} read, {} symbols):", data.complaints.len(), data.symbols.len()).unwrap();
         let sym = |k: Option<u32>| k.map_or_else(|| "-".to_string(), |k| format!("{:?}", data.symbols.name(k)));
         let flag = |b: Option<bool>| b.map_or("-", |b| if b { "yes" } else { "no" });
         for (i, c) in data.complaints.iter().enumerate() {
-            assert_eq!(c.received_day as i64, c.received.days());
-            assert_eq!(YearMonth::from_ordinal(data.months[i]), c.received.month_key());
+            assert_eq!(c.received_day as i64, c.received().days());
+            assert_eq!(YearMonth::from_ordinal(data.months[i]), c.received().month_key());
             let key = |k: u32| if k == NONE { None } else { Some(k) };
-            assert_eq!(
-                data.keys[i],
-                [c.category, c.nature.unwrap_or(NONE), c.department.unwrap_or(NONE), c.channel.unwrap_or(NONE)]
-            );
-            assert_eq!(data.weights[i], c.weight.unwrap_or(0.0));
+            let keys = data.keys[i];
+            assert_eq!(data.weights[i], data.weight(i).unwrap_or(0.0));
             let pareto: Vec<String> = data.pareto_of(i).iter().map(|k| sym(key(*k))).collect();
             writeln!(
                 out,
@@ -250,16 +249,16 @@ fn dump_registers(project: &Path) -> String {
                 data.id(c),
                 c.pos.file,
                 c.pos.line,
-                c.received,
-                c.closed_day.map_or_else(|| "-".to_string(), |d| date_of(d).to_string()),
-                c.deadline_day.map_or_else(|| "-".to_string(), |d| date_of(d).to_string()),
-                sym(Some(c.category)),
-                sym(c.nature),
-                sym(c.department),
-                sym(c.channel),
-                flag(c.followup),
-                if c.reopened { "yes" } else { "no" },
-                c.weight.map_or_else(|| "-".to_string(), |w| w.to_string()),
+                c.received(),
+                c.closed_day().map_or_else(|| "-".to_string(), |d| date_of(d).to_string()),
+                c.deadline_day().map_or_else(|| "-".to_string(), |d| date_of(d).to_string()),
+                sym(Some(keys[0])),
+                sym(key(keys[1])),
+                sym(key(keys[2])),
+                sym(key(keys[3])),
+                flag(c.followup()),
+                if c.reopened() { "yes" } else { "no" },
+                data.weight(i).map_or_else(|| "-".to_string(), |w| w.to_string()),
                 pareto.join(", "),
             )
             .unwrap();

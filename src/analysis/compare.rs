@@ -89,7 +89,7 @@ pub fn grouped_pareto(column: &str, category_column: &str, data: &ComplaintData,
     for &i in in_period {
         let cat = data.keys[i][0];
         overall.add(cat);
-        let g = data.complaints[i].group;
+        let g = data.complaints[i].group();
         let slot = match g {
             Some(k) => &mut slot_of[k as usize],
             None => &mut blank,

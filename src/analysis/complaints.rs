@@ -224,7 +224,7 @@ pub fn summarize_complaints(
             .iter()
             .filter_map(|&(i, age)| {
                 let c = &data.complaints[i];
-                c.deadline_day.map(|dl| (age, i64::from(dl) - i64::from(c.received_day)))
+                c.deadline_day().map(|dl| (age, i64::from(dl) - i64::from(c.received_day)))
             })
             .collect();
         promise_figures(&status.promised, &open)
@@ -341,32 +341,33 @@ fn count_status(data: &ComplaintData, in_period: &[usize], as_of: Date) -> Statu
         let c = &data.complaints[i];
         // A closed date decides; without one, a status that says closed does (it has no date,
         // so it counts whatever the as-of date, and not in days to close).
-        let closed = match c.closed_day {
+        let (deadline_day, closed_day) = (c.deadline_day(), c.closed_day());
+        let closed = match closed_day {
             Some(d) => (d <= as_of_day).then_some(Some(d)),
-            None => c.status_closed.then_some(None),
+            None => c.status_closed().then_some(None),
         };
         match closed {
             Some(closed_day) => {
                 s.closed += 1;
                 // Reopen rate = reopened / closed: the numerator counts among the closed.
-                s.reopened += u64::from(c.reopened);
+                s.reopened += u64::from(c.reopened());
                 if let Some(d) = closed_day {
                     s.days.push(f64::from(d - c.received_day));
-                    if let Some(dl) = c.deadline_day {
+                    if let Some(dl) = deadline_day {
                         s.promised.push((i64::from(d - c.received_day), i64::from(dl) - i64::from(c.received_day)));
                     }
                 }
                 // On time by the deadline where there is one and a closed date to compare,
                 // else by the on-time column.
-                let on_time = match (closed_day, c.deadline_day) {
+                let on_time = match (closed_day, deadline_day) {
                     (Some(d), Some(dl)) => Some(d <= dl),
-                    _ => c.on_time,
+                    _ => c.on_time(),
                 };
                 if let Some(ok) = on_time {
                     s.closed_with_deadline += 1;
                     s.on_time += u64::from(ok);
                 }
-                if let Some(f) = c.followup {
+                if let Some(f) = c.followup() {
                     s.followed_up += 1;
                     s.satisfied += u64::from(f);
                 }
@@ -411,14 +412,14 @@ fn open_cases(data: &ComplaintData, status_ages: &[(usize, i64)], as_of_day: i32
         .iter()
         .take(OLDEST_SHOWN)
         .map(|&(i, age_days)| {
-            let c = &data.complaints[i];
+            let (c, keys) = (&data.complaints[i], data.keys[i]);
             OpenCase {
                 id: data.id(c).to_string(),
-                received: c.received,
-                category: sym(c.category),
-                department: c.department.map(sym),
+                received: c.received(),
+                category: sym(keys[0]),
+                department: (keys[2] != crate::ingest::registers::NONE).then(|| sym(keys[2])),
                 age_days,
-                overdue: c.deadline_day.map(|dl| as_of_day > dl),
+                overdue: c.deadline_day().map(|dl| as_of_day > dl),
             }
         })
         .collect();

@@ -43,12 +43,12 @@ pub struct RepeatResult {
 /// received at most `days` days earlier (the latest earlier complaint decides).
 fn repeats(data: &ComplaintData, days: u32) -> Vec<bool> {
     let n = data.complaints.len();
-    let mut order: Vec<usize> = (0..n).filter(|&i| data.complaints[i].customer.is_some()).collect();
-    order.sort_by_key(|&i| (data.complaints[i].customer, data.complaints[i].received_day, i));
+    let mut order: Vec<usize> = (0..n).filter(|&i| data.complaints[i].customer().is_some()).collect();
+    order.sort_by_key(|&i| (data.complaints[i].customer(), data.complaints[i].received_day, i));
     let mut out = vec![false; n];
     for w in order.windows(2) {
         let (a, b) = (&data.complaints[w[0]], &data.complaints[w[1]]);
-        if a.customer == b.customer && i64::from(b.received_day) - i64::from(a.received_day) <= i64::from(days) {
+        if a.customer() == b.customer() && i64::from(b.received_day) - i64::from(a.received_day) <= i64::from(days) {
             out[w[1]] = true;
         }
     }
@@ -62,7 +62,7 @@ pub fn summarize_repeats(column: &str, days: u32, data: &ComplaintData, in_perio
     let mut first_seen: Vec<u32> = Vec::new();
     let mut with_customer = 0;
     for &i in in_period {
-        if let Some(c) = data.complaints[i].customer {
+        if let Some(c) = data.complaints[i].customer() {
             with_customer += 1;
             if counts[c as usize] == 0 {
                 first_seen.push(c);

@@ -178,12 +178,12 @@ pub fn load_inputs<S: RowSink>(
             let files = super::resolve_files_in(scope, &survey_cfg.files, "[survey] files")?;
             let reader = SurveyReader::new(survey_cfg);
             let survey = SurveyLoad { reader: &reader, files: &files, plan, new_sink: &new_sink };
-            let (survey, registers) = survey.load(survey_cfg.check_duplicate_ids, || load_registers(scope, cfg));
+            let (survey, registers) = survey.load(survey_cfg.check_duplicate_ids, || load_registers(scope, cfg, plan));
             let (survey, registers) = (survey?, registers?);
             (files, survey, registers, reader.undated())
         }
         // No survey: an empty sink, and the registers alone.
-        None => (Vec::new(), (new_sink(), Vec::new(), Vec::new()), load_registers(scope, cfg)?, Vec::new()),
+        None => (Vec::new(), (new_sink(), Vec::new(), Vec::new()), load_registers(scope, cfg, plan)?, Vec::new()),
     };
     accounts.extend(registers.accounts);
     rejections.extend(registers.rejections);
@@ -397,13 +397,7 @@ impl<S: RowSink, F: Fn() -> S + Sync> SurveyLoad<'_, S, F> {
             }
             settle_held(&mut part, &mut seen);
             let account = accounts.last_mut().expect("a file's first part opens its account");
-            account.read += part.account.read;
-            account.used += part.account.used;
-            account.rejected += part.account.rejected;
-            for e in &part.account.excluded_by {
-                account.exclude(&e.column, e.value, e.rows);
-            }
-            account.too_fast += part.account.too_fast;
+            account.add_counts(&part.account);
             sink.merge(&part.sink);
             rejections.extend(part.rejections);
             ids.merge(part.ids);
@@ -435,7 +429,7 @@ fn settle_held<S: RowSink>(part: &mut Part<S>, seen: &mut HashSet<String>) {
 /// tasks per thread over all files (enough for both cores to finish together, few enough
 /// that the parts' sinks held until the merge stay small however large the input), and at
 /// least 4 MB.
-fn range_bytes(files: &[SourceFile], threads: usize) -> u64 {
+pub(super) fn range_bytes(files: &[SourceFile], threads: usize) -> u64 {
     let total: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
     (total / (threads as u64 * 8)).max(4 << 20)
 }
@@ -475,12 +469,15 @@ impl Registers {
     }
 }
 
-fn load_registers(scope: &Scope, cfg: &Config) -> Result<Registers> {
-    use super::registers::{read_actions, read_complaints, read_volumes};
+/// The registers, read while the survey is (as task 0 of its read): the complaint register
+/// in ranges on `plan.threads` threads of its own, the small ones sequentially.
+fn load_registers(scope: &Scope, cfg: &Config, plan: ReadPlan) -> Result<Registers> {
+    use super::complaints::read_complaints;
+    use super::registers::{read_actions, read_volumes};
     let mut r = Registers::default();
     if let Some(k) = &cfg.complaints {
         let data = r.read_set(scope, &k.files, "[complaints] files", k.max_rejected_share, |f, rej| {
-            read_complaints(f, k, |x| rej.push(x))
+            read_complaints(f, k, plan, |x| rej.push(x))
         })?;
         r.complaints = Some(data);
         if let Some(v) = &k.volume {

@@ -4,6 +4,7 @@
 //! columns against the header, and turns every row into typed values, or into a
 //! `Rejection` with its reason. Rows are streamed to the caller, never all held.
 
+pub mod complaints;
 mod decode;
 mod grouped;
 mod ids;
@@ -18,7 +19,6 @@ pub mod value;
 use crate::config::FileEntry;
 use crate::diag::{Error, Location, Result};
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
 
 pub use load::{load_inputs, Inputs, Quality, ReadPlan, RowSink};
@@ -109,43 +109,16 @@ impl FileAccount {
             None => self.excluded_by.push(Excluded { column: column.to_string(), value, rows }),
         }
     }
-}
 
-/// Finds repeated ids in a register by comparing the ids themselves (registers hold
-/// thousands of rows, not millions; the survey uses the two-pass check in `survey::IdCheck`).
-/// The ids are kept back to back in one string, indexed by their hash.
-#[derive(Debug, Default)]
-pub struct SeenIds {
-    text: String,
-    /// Hash of an id → where the first id with that hash sits in `text`.
-    by_hash: HashMap<u64, (u32, u32), BuildHasherDefault<TextHasher>>,
-    /// Ids whose hash equals that of a different id seen before (practically never).
-    collided: std::collections::HashSet<Box<str>>,
-}
-
-impl SeenIds {
-    /// `Err` with the reason when `id` was seen before; blank ids are not checked.
-    pub fn check(&mut self, id: &str, col: usize) -> Result<(), (Option<usize>, Reason)> {
-        if id.is_empty() {
-            return Ok(());
+    /// Adds the row counts of a later part of the same file (read in ranges).
+    pub fn add_counts(&mut self, part: &FileAccount) {
+        self.read += part.read;
+        self.used += part.used;
+        self.rejected += part.rejected;
+        for e in &part.excluded_by {
+            self.exclude(&e.column, e.value, e.rows);
         }
-        let fresh = match self.by_hash.entry(hash_id(id.as_bytes())) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                let start = self.text.len() as u32;
-                self.text.push_str(id);
-                v.insert((start, self.text.len() as u32));
-                true
-            }
-            std::collections::hash_map::Entry::Occupied(o) => {
-                let (start, end) = *o.get();
-                &self.text[start as usize..end as usize] != id && self.collided.insert(id.into())
-            }
-        };
-        if fresh {
-            Ok(())
-        } else {
-            Err((Some(col), duplicate_reason(id)))
-        }
+        self.too_fast += part.too_fast;
     }
 }
 
@@ -665,24 +638,6 @@ pub(crate) fn nul_hint(prefix: &[u8]) -> &'static str {
         "the file looks like UTF-16 text without a byte-order mark: set encoding = \"utf-16be\" for this file set in manyi.toml (or save it as UTF-8)"
     } else {
         "export the data as CSV (or point files at the .xlsx workbook itself)"
-    }
-}
-
-#[cfg(test)]
-mod seen_ids_tests {
-    use super::*;
-
-    #[test]
-    fn repeats_are_found_and_a_hash_collision_is_not_a_repeat() {
-        let mut ids = SeenIds::default();
-        assert!(ids.check("C1", 0).is_ok());
-        assert!(ids.check("", 0).is_ok() && ids.check("", 0).is_ok());
-        assert!(ids.check("C1", 3).unwrap_err().1.english().contains("duplicate id \"C1\""));
-        // Make "C2" collide with "C1": its hash points at C1's text.
-        let c1 = ids.by_hash[&hash_id(b"C1")];
-        ids.by_hash.insert(hash_id(b"C2"), c1);
-        assert!(ids.check("C2", 0).is_ok(), "a different id with the same hash is new");
-        assert!(ids.check("C2", 0).is_err(), "and its own repeat is still found");
     }
 }
 

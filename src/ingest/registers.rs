@@ -3,8 +3,8 @@
 
 use super::table::{read_rows, CellError, Table};
 use super::value::{normalize_header, parse_quantity, Quantity};
-use super::{FileAccount, Rejection, RowPos, SeenIds, SourceFile, TextHasher};
-use crate::config::{ActionsConfig, ComplaintsConfig, VolumeConfig};
+use super::{FileAccount, Rejection, RowPos, SourceFile, TextHasher};
+use crate::config::{ActionsConfig, VolumeConfig};
 use crate::diag::Result;
 use crate::period::{parse_year_month, Date, YearMonth};
 use std::collections::HashMap;
@@ -37,33 +37,96 @@ impl Symbols {
     }
 }
 
-/// One complaint, typed. Dates are also kept as day numbers (days since 1970-01-01),
-/// computed once here, because every period's figures compare them.
+/// One complaint, typed and packed (about 48 bytes: a register may hold millions). Dates are
+/// day numbers (days since 1970-01-01), computed once here, because every period's figures
+/// compare them. The category, nature, department, channel and weight are in the compact
+/// columns of `ComplaintData` (`keys`, `weights`), not here.
 #[derive(Debug, Clone)]
 pub struct Complaint {
     pub pos: RowPos,
     /// Where the id sits in `ComplaintData::ids` (see `ComplaintData::id`).
     pub id: (u32, u32),
-    pub received: Date,
     pub received_day: i32,
-    pub closed_day: Option<i32>,
-    /// Deadline from the deadline column, else received + `deadline_days`.
-    pub deadline_day: Option<i32>,
-    pub category: u32,
-    pub nature: Option<u32>,
-    pub department: Option<u32>,
-    pub channel: Option<u32>,
-    pub followup: Option<bool>,
-    pub reopened: bool,
-    pub weight: Option<f64>,
-    /// The status column says closed (`[complaints] status` and `closed_statuses`).
-    pub status_closed: bool,
-    /// The on-time column's answer (`[complaints] on_time`).
-    pub on_time: Option<bool>,
+    /// `NO_DAY` when blank.
+    closed_day: i32,
+    /// Deadline from the deadline column, else received + `deadline_days`; `NO_DAY` when none.
+    deadline_day: i32,
+    /// Index into `ComplaintData::customers`, `NONE` without a customer.
+    customer: u32,
+    /// The `[complaints] pareto_by` value (a symbol), `NONE` when blank or not configured.
+    group: u32,
+    /// The yes/no columns, see the `F_*` bits.
+    flags: u8,
+}
+
+const NO_DAY: i32 = i32::MIN;
+const F_FOLLOWUP_KNOWN: u8 = 1;
+const F_FOLLOWUP_YES: u8 = 2;
+const F_REOPENED: u8 = 4;
+const F_STATUS_CLOSED: u8 = 8;
+const F_ON_TIME_KNOWN: u8 = 16;
+const F_ON_TIME_YES: u8 = 32;
+const F_WEIGHT: u8 = 64;
+
+fn some_day(d: i32) -> Option<i32> {
+    (d != NO_DAY).then_some(d)
+}
+
+fn some_key(k: u32) -> Option<u32> {
+    (k != NONE).then_some(k)
+}
+
+impl Complaint {
+    pub fn received(&self) -> Date {
+        Date::from_days(i64::from(self.received_day)).expect("a received date read from the register")
+    }
+    pub fn closed_day(&self) -> Option<i32> {
+        some_day(self.closed_day)
+    }
+    pub fn deadline_day(&self) -> Option<i32> {
+        some_day(self.deadline_day)
+    }
     /// The customer (`[complaints] customer`) as an index into `ComplaintData::customers`;
     /// `None` when the cell is blank or there is no such column.
+    pub fn customer(&self) -> Option<u32> {
+        some_key(self.customer)
+    }
+    pub fn group(&self) -> Option<u32> {
+        some_key(self.group)
+    }
+    fn flag(&self, known: u8, yes: u8) -> Option<bool> {
+        (self.flags & known != 0).then_some(self.flags & yes != 0)
+    }
+    pub fn followup(&self) -> Option<bool> {
+        self.flag(F_FOLLOWUP_KNOWN, F_FOLLOWUP_YES)
+    }
+    pub fn reopened(&self) -> bool {
+        self.flags & F_REOPENED != 0
+    }
+    /// The status column says closed (`[complaints] status` and `closed_statuses`).
+    pub fn status_closed(&self) -> bool {
+        self.flags & F_STATUS_CLOSED != 0
+    }
+    /// The on-time column's answer (`[complaints] on_time`).
+    pub fn on_time(&self) -> Option<bool> {
+        self.flag(F_ON_TIME_KNOWN, F_ON_TIME_YES)
+    }
+}
+
+/// A complaint's fields as parsed, before packing.
+pub(super) struct Parsed {
+    pub pos: RowPos,
+    pub id: (u32, u32),
+    pub received: Date,
+    pub closed: Option<i32>,
+    pub deadline: Option<i32>,
+    pub keys: [u32; 4],
+    pub weight: Option<f64>,
+    pub followup: Option<bool>,
+    pub reopened: bool,
+    pub status_closed: bool,
+    pub on_time: Option<bool>,
     pub customer: Option<u32>,
-    /// The `[complaints] pareto_by` value (a symbol); `None` when blank or not configured.
     pub group: Option<u32>,
 }
 
@@ -82,8 +145,8 @@ pub struct ComplaintData {
     /// filters scan instead of the records.
     pub months: Vec<i32>,
     /// Each complaint's breakdown keys: category, nature, department, channel (`NONE` when
-    /// absent), and weight (0 when absent): the columns the per-period tallies read, kept
-    /// compact so a period's pass does not stream whole records.
+    /// absent), and weight (0 when absent, see `weight`): the columns the per-period tallies
+    /// read, kept compact so a period's pass does not stream whole records.
     pub keys: Vec<[u32; 4]>,
     pub weights: Vec<f64>,
     /// Customers as written (trimmed), apart from the other symbols: there may be one per
@@ -99,6 +162,11 @@ impl ComplaintData {
         &self.ids[c.id.0 as usize..c.id.1 as usize]
     }
 
+    /// The weight of complaint `i`; `None` when the cell was blank or there is no column.
+    pub fn weight(&self, i: usize) -> Option<f64> {
+        (self.complaints[i].flags & F_WEIGHT != 0).then_some(self.weights[i])
+    }
+
     /// The Pareto column values of complaint `i`.
     pub fn pareto_of(&self, i: usize) -> &[u32] {
         &self.pareto[i * self.pareto_columns..(i + 1) * self.pareto_columns]
@@ -106,81 +174,71 @@ impl ComplaintData {
 }
 
 impl ComplaintData {
-    /// Appends a complaint and its compact columns (month, keys, weight, Pareto values).
-    fn push(&mut self, complaint: Complaint, pareto: &[u32]) {
+    /// Appends a complaint: packed, and its compact columns (month, keys, weight, Pareto values).
+    pub(super) fn push(&mut self, p: Parsed, pareto: &[u32]) {
         self.pareto.extend_from_slice(pareto);
-        self.months.push(complaint.received.month_key().ordinal());
-        let key = |k: Option<u32>| k.unwrap_or(NONE);
-        self.keys.push([complaint.category, key(complaint.nature), key(complaint.department), key(complaint.channel)]);
-        self.weights.push(complaint.weight.unwrap_or(0.0));
-        self.complaints.push(complaint);
+        self.months.push(p.received.month_key().ordinal());
+        self.keys.push(p.keys);
+        self.weights.push(p.weight.unwrap_or(0.0));
+        let bit = |on: bool, b: u8| if on { b } else { 0 };
+        let flag = |v: Option<bool>, known: u8, yes: u8| bit(v.is_some(), known) | bit(v == Some(true), yes);
+        self.complaints.push(Complaint {
+            pos: p.pos,
+            id: p.id,
+            received_day: p.received.days() as i32,
+            closed_day: p.closed.unwrap_or(NO_DAY),
+            deadline_day: p.deadline.unwrap_or(NO_DAY),
+            customer: p.customer.unwrap_or(NONE),
+            group: p.group.unwrap_or(NONE),
+            flags: flag(p.followup, F_FOLLOWUP_KNOWN, F_FOLLOWUP_YES)
+                | flag(p.on_time, F_ON_TIME_KNOWN, F_ON_TIME_YES)
+                | bit(p.reopened, F_REOPENED)
+                | bit(p.status_closed, F_STATUS_CLOSED)
+                | bit(p.weight.is_some(), F_WEIGHT),
+        });
     }
-}
 
-/// A category cell: never blank, and one of `[complaints] categories` when those are given.
-fn check_category<'r>(
-    category: &'r str,
-    col: usize,
-    cfg: &ComplaintsConfig,
-    allowed: &[String],
-) -> std::result::Result<&'r str, CellError> {
-    if category.is_empty() {
-        let reason = if cfg.categories.is_empty() {
-            super::Reason::new(super::Code::CategoryEmpty)
-        } else {
-            super::Reason::new(super::Code::CategoryEmptyListed).with(cfg.categories.join(" / "))
-        };
-        return Err((Some(col), reason));
+    /// Appends the complaints of a later part of the input, whose lines are `shift` lines
+    /// down. Its symbols and customers join these tables in their own order of first
+    /// appearance, so the merged tables are those a sequential read builds.
+    pub(super) fn append(&mut self, later: ComplaintData, shift: u64) {
+        let map: Vec<u32> = later.symbols.names.iter().map(|n| self.symbols.intern(n)).collect();
+        let customers: Vec<u32> = later.customers.names.iter().map(|n| self.customers.intern(n)).collect();
+        let sym = |k: u32| map[k as usize];
+        let offset = self.ids.len() as u32;
+        self.ids.push_str(&later.ids);
+        self.complaints.extend(later.complaints.into_iter().map(|mut c| {
+            c.pos.line += shift;
+            c.id = (c.id.0 + offset, c.id.1 + offset);
+            c.group = if c.group == NONE { NONE } else { sym(c.group) };
+            c.customer = if c.customer == NONE { NONE } else { customers[c.customer as usize] };
+            c
+        }));
+        self.pareto.extend(later.pareto.iter().map(|&k| sym(k)));
+        self.months.extend_from_slice(&later.months);
+        self.keys.extend(later.keys.iter().map(|ks| ks.map(|k| if k == NONE { NONE } else { sym(k) })));
+        self.weights.extend_from_slice(&later.weights);
     }
-    if !allowed.is_empty() && !allowed.contains(&normalize_header(category)) {
-        return Err((
-            Some(col),
-            super::Reason::new(super::Code::CategoryUnknown).with(category).with(cfg.categories.join(" / ")),
-        ));
-    }
-    Ok(category)
-}
 
-struct ComplaintCols {
-    id: usize,
-    received: usize,
-    closed: Option<usize>,
-    category: usize,
-    nature: Option<usize>,
-    department: Option<usize>,
-    channel: Option<usize>,
-    deadline: Option<usize>,
-    followup: Option<usize>,
-    reopened: Option<usize>,
-    weight: Option<usize>,
-    status: Option<usize>,
-    on_time: Option<usize>,
-    pareto: Vec<usize>,
-    customer: Option<usize>,
-    group: Option<usize>,
-}
-
-impl ComplaintCols {
-    /// The configured columns in a table's header.
-    fn find(t: &Table, cfg: &ComplaintsConfig) -> Result<ComplaintCols> {
-        Ok(ComplaintCols {
-            id: t.column(&cfg.id, "[complaints] id")?,
-            received: t.column(&cfg.received, "[complaints] received")?,
-            closed: optional(t, &cfg.closed, "[complaints] closed")?,
-            category: t.column(&cfg.category, "[complaints] category")?,
-            nature: optional(t, &cfg.nature, "[complaints] nature")?,
-            department: optional(t, &cfg.department, "[complaints] department")?,
-            channel: optional(t, &cfg.channel, "[complaints] channel")?,
-            deadline: optional(t, &cfg.deadline, "[complaints] deadline")?,
-            followup: optional(t, &cfg.followup_satisfied, "[complaints] followup_satisfied")?,
-            reopened: optional(t, &cfg.reopened, "[complaints] reopened")?,
-            weight: optional(t, &cfg.weight, "[complaints] weight")?,
-            status: optional(t, &cfg.status, "[complaints] status")?,
-            on_time: optional(t, &cfg.on_time, "[complaints] on_time")?,
-            pareto: cfg.pareto.iter().map(|c| t.column(c, "[complaints] pareto")).collect::<Result<_>>()?,
-            customer: optional(t, &cfg.customer, "[complaints] customer")?,
-            group: optional(t, &cfg.pareto_by, "[complaints] pareto_by")?,
-        })
+    /// Keeps the complaints whose `keep` is true, in order (their ids stay in `ids`).
+    pub(super) fn retain(&mut self, keep: &[bool]) {
+        let pc = self.pareto_columns;
+        let mut j = 0;
+        for (i, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+            if i != j {
+                self.complaints.swap(i, j);
+                self.months[j] = self.months[i];
+                self.keys[j] = self.keys[i];
+                self.weights[j] = self.weights[i];
+                self.pareto.copy_within(i * pc..(i + 1) * pc, j * pc);
+            }
+            j += 1;
+        }
+        self.complaints.truncate(j);
+        self.months.truncate(j);
+        self.keys.truncate(j);
+        self.weights.truncate(j);
+        self.pareto.truncate(j * pc);
     }
 }
 
@@ -212,121 +270,8 @@ impl StatusMatcher {
     }
 }
 
-fn optional(table: &Table, col: &Option<String>, key: &str) -> Result<Option<usize>> {
+pub(super) fn optional(table: &Table, col: &Option<String>, key: &str) -> Result<Option<usize>> {
     col.as_deref().map(|c| table.column(c, key)).transpose()
-}
-
-pub fn read_complaints(
-    files: &[SourceFile],
-    cfg: &ComplaintsConfig,
-    on_reject: impl FnMut(Rejection),
-) -> Result<(ComplaintData, Vec<FileAccount>)> {
-    let mut data = ComplaintData { pareto_columns: cfg.pareto.len(), ..Default::default() };
-    let mut pareto: Vec<u32> = Vec::with_capacity(cfg.pareto.len());
-    let allowed: Vec<String> = cfg.categories.iter().map(|c| normalize_header(c)).collect();
-    let mut ids = SeenIds::default();
-    let closed_statuses = StatusMatcher::new(&cfg.closed_statuses);
-    let accounts = read_rows(
-        files,
-        0,
-        &cfg.read_options(),
-        |t| ComplaintCols::find(t, cfg),
-        |row, c, pos| {
-            let received = row.required_date(c.received)?;
-            let closed = match c.closed {
-                Some(i) => row.date(i)?,
-                None => None,
-            };
-            if let Some(cl) = closed {
-                if cl < received {
-                    return Err((
-                        c.closed,
-                        super::Reason::new(super::Code::ClosedBeforeReceived).with(cl).with(received),
-                    ));
-                }
-            }
-            let category = check_category(row.text(c.category)?, c.category, cfg, &allowed)?;
-            let deadline = match c.deadline {
-                Some(i) => row.date(i)?,
-                None => None,
-            };
-            let weight = match c.weight {
-                Some(i) => parse_quantity(row.text(i)?, Quantity::Amount).map_err(|e| (Some(i), e))?,
-                None => None,
-            };
-            let flag = |i: Option<usize>| -> std::result::Result<Option<bool>, CellError> {
-                i.map(|i| row.yes_no(i)).transpose().map(Option::flatten)
-            };
-            let followup = flag(c.followup)?;
-            let reopened = flag(c.reopened)?.unwrap_or(false);
-            let on_time = flag(c.on_time)?;
-            let status_closed = match c.status {
-                Some(i) => closed_statuses.is_closed(row.text(i)?),
-                None => false,
-            };
-            // Pareto columns are usually also the category or department column: each column
-            // is interned once per row.
-            let category_id = data.symbols.intern(category);
-            let mut done = [(c.category, category_id); 8];
-            let mut n_done = 1;
-            let mut sym_at = |i: usize| -> std::result::Result<u32, CellError> {
-                if let Some(&(_, id)) = done[..n_done].iter().find(|(col, _)| *col == i) {
-                    return Ok(id);
-                }
-                let id = data.symbols.intern(row.text(i)?);
-                if n_done < done.len() {
-                    done[n_done] = (i, id);
-                    n_done += 1;
-                }
-                Ok(id)
-            };
-            let nature = c.nature.map(&mut sym_at).transpose()?;
-            let department = c.department.map(&mut sym_at).transpose()?;
-            let channel = c.channel.map(&mut sym_at).transpose()?;
-            pareto.clear();
-            for &i in &c.pareto {
-                pareto.push(sym_at(i)?);
-            }
-            let group = match c.group {
-                Some(i) if !row.text(i)?.trim().is_empty() => Some(sym_at(i)?),
-                _ => None,
-            };
-            let customer = match c.customer {
-                Some(i) => Some(row.text(i)?.trim()).filter(|v| !v.is_empty()).map(|v| data.customers.intern(v)),
-                None => None,
-            };
-            let id = row.text(c.id)?;
-            ids.check(id, c.id)?;
-            let id_start = data.ids.len() as u32;
-            data.ids.push_str(id);
-            let complaint = Complaint {
-                pos,
-                id: (id_start, data.ids.len() as u32),
-                received,
-                received_day: received.days() as i32,
-                closed_day: closed.map(|d| d.days() as i32),
-                deadline_day: deadline.map(|d| d.days() as i32).or_else(|| {
-                    // Saturating: a deadline of billions of days lies after every date there is.
-                    cfg.deadline_days.map(|n| (received.days() as i32).saturating_add(n.min(i32::MAX as u32) as i32))
-                }),
-                category: category_id,
-                nature,
-                department,
-                channel,
-                followup,
-                reopened,
-                weight,
-                status_closed,
-                on_time,
-                customer,
-                group,
-            };
-            data.push(complaint, &pareto);
-            Ok(())
-        },
-        on_reject,
-    )?;
-    Ok((data, accounts))
 }
 
 /// Units (orders, deliveries) per month; a month given twice is summed.

@@ -1,0 +1,401 @@
+//! Reading the complaint register: each row typed (`ComplaintRows`), and fast: its files are cut into byte ranges read in parallel
+//! (as the survey's, see `load`), each range into its own `ComplaintData`, merged in input
+//! order (symbol tables in order of first appearance, lines shifted). Repeated ids are found
+//! in flat memory: the read only collects the ids (`ids::IdCollector`: a bitmap for numbered
+//! ids, else 64-bit hashes); only if some id may repeat are the ids of those complaints
+//! compared exactly, and every later row of a repeated id rejected.
+
+use super::ids::IdCollector;
+use super::load::ReadPlan;
+use super::records::Mark;
+use super::registers::{optional, ComplaintData, Parsed, StatusMatcher, NONE};
+use super::table::{read_table, CellError, Layout, Table};
+use super::value::{normalize_header, parse_quantity, Quantity};
+use super::{duplicate_reason, hash_id, FileAccount, Rejection, SourceFile};
+use crate::config::ComplaintsConfig;
+use crate::diag::Result;
+use crate::parallel::parallel_map;
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+/// A category cell: never blank, and one of `[complaints] categories` when those are given.
+fn check_category<'r>(
+    category: &'r str,
+    col: usize,
+    cfg: &ComplaintsConfig,
+    allowed: &[String],
+) -> std::result::Result<&'r str, CellError> {
+    if category.is_empty() {
+        let reason = if cfg.categories.is_empty() {
+            super::Reason::new(super::Code::CategoryEmpty)
+        } else {
+            super::Reason::new(super::Code::CategoryEmptyListed).with(cfg.categories.join(" / "))
+        };
+        return Err((Some(col), reason));
+    }
+    if !allowed.is_empty() && !allowed.contains(&normalize_header(category)) {
+        return Err((
+            Some(col),
+            super::Reason::new(super::Code::CategoryUnknown).with(category).with(cfg.categories.join(" / ")),
+        ));
+    }
+    Ok(category)
+}
+
+pub(super) struct ComplaintCols {
+    pub id: usize,
+    received: usize,
+    closed: Option<usize>,
+    category: usize,
+    nature: Option<usize>,
+    department: Option<usize>,
+    channel: Option<usize>,
+    deadline: Option<usize>,
+    followup: Option<usize>,
+    reopened: Option<usize>,
+    weight: Option<usize>,
+    status: Option<usize>,
+    on_time: Option<usize>,
+    pareto: Vec<usize>,
+    customer: Option<usize>,
+    group: Option<usize>,
+}
+
+impl ComplaintCols {
+    /// The configured columns in a table's header.
+    fn find(t: &Table, cfg: &ComplaintsConfig) -> Result<ComplaintCols> {
+        Ok(ComplaintCols {
+            id: t.column(&cfg.id, "[complaints] id")?,
+            received: t.column(&cfg.received, "[complaints] received")?,
+            closed: optional(t, &cfg.closed, "[complaints] closed")?,
+            category: t.column(&cfg.category, "[complaints] category")?,
+            nature: optional(t, &cfg.nature, "[complaints] nature")?,
+            department: optional(t, &cfg.department, "[complaints] department")?,
+            channel: optional(t, &cfg.channel, "[complaints] channel")?,
+            deadline: optional(t, &cfg.deadline, "[complaints] deadline")?,
+            followup: optional(t, &cfg.followup_satisfied, "[complaints] followup_satisfied")?,
+            reopened: optional(t, &cfg.reopened, "[complaints] reopened")?,
+            weight: optional(t, &cfg.weight, "[complaints] weight")?,
+            status: optional(t, &cfg.status, "[complaints] status")?,
+            on_time: optional(t, &cfg.on_time, "[complaints] on_time")?,
+            pareto: cfg.pareto.iter().map(|c| t.column(c, "[complaints] pareto")).collect::<Result<_>>()?,
+            customer: optional(t, &cfg.customer, "[complaints] customer")?,
+            group: optional(t, &cfg.pareto_by, "[complaints] pareto_by")?,
+        })
+    }
+}
+
+/// Parses complaint rows into a `ComplaintData`: one per byte range of the register when it is
+/// read in parallel (see `complaints::read_complaints`), merged in input order.
+pub(super) struct ComplaintRows<'a> {
+    pub cfg: &'a ComplaintsConfig,
+    allowed: Vec<String>,
+    closed_statuses: StatusMatcher,
+}
+
+impl<'a> ComplaintRows<'a> {
+    pub fn new(cfg: &'a ComplaintsConfig) -> Self {
+        ComplaintRows {
+            cfg,
+            allowed: cfg.categories.iter().map(|c| normalize_header(c)).collect(),
+            closed_statuses: StatusMatcher::new(&cfg.closed_statuses),
+        }
+    }
+
+    /// The configured columns of an opened table (whole file or range).
+    pub fn columns(&self, table: &mut Table) -> Result<ComplaintCols> {
+        table.all_columns(|t| ComplaintCols::find(t, self.cfg))
+    }
+
+    /// Reads the rows of `table` into `data`. The ids of the rows kept go to `ids`, which
+    /// only tells which ids may repeat; the caller rejects the later rows of a repeated id
+    /// once every row is read (see `complaints::reject_repeats`).
+    pub fn read(
+        &self,
+        table: &mut Table,
+        file_index: u32,
+        c: &ComplaintCols,
+        data: &mut ComplaintData,
+        ids: &mut IdCollector,
+        on_reject: impl FnMut(Rejection),
+    ) -> Result<FileAccount> {
+        let cfg = self.cfg;
+        let mut pareto: Vec<u32> = Vec::with_capacity(cfg.pareto.len());
+        read_table(
+            table,
+            file_index,
+            c,
+            |row, c, pos| {
+                let received = row.required_date(c.received)?;
+                let closed = match c.closed {
+                    Some(i) => row.date(i)?,
+                    None => None,
+                };
+                if let Some(cl) = closed {
+                    if cl < received {
+                        return Err((
+                            c.closed,
+                            super::Reason::new(super::Code::ClosedBeforeReceived).with(cl).with(received),
+                        ));
+                    }
+                }
+                let category = check_category(row.text(c.category)?, c.category, cfg, &self.allowed)?;
+                let deadline = match c.deadline {
+                    Some(i) => row.date(i)?,
+                    None => None,
+                };
+                let weight = match c.weight {
+                    Some(i) => parse_quantity(row.text(i)?, Quantity::Amount).map_err(|e| (Some(i), e))?,
+                    None => None,
+                };
+                let flag = |i: Option<usize>| -> std::result::Result<Option<bool>, CellError> {
+                    i.map(|i| row.yes_no(i)).transpose().map(Option::flatten)
+                };
+                let followup = flag(c.followup)?;
+                let reopened = flag(c.reopened)?.unwrap_or(false);
+                let on_time = flag(c.on_time)?;
+                let status_closed = match c.status {
+                    Some(i) => self.closed_statuses.is_closed(row.text(i)?),
+                    None => false,
+                };
+                // Pareto columns are usually also the category or department column: each column
+                // is interned once per row.
+                let category_id = data.symbols.intern(category);
+                let mut done = [(c.category, category_id); 8];
+                let mut n_done = 1;
+                let mut sym_at = |i: usize| -> std::result::Result<u32, CellError> {
+                    if let Some(&(_, id)) = done[..n_done].iter().find(|(col, _)| *col == i) {
+                        return Ok(id);
+                    }
+                    let id = data.symbols.intern(row.text(i)?);
+                    if n_done < done.len() {
+                        done[n_done] = (i, id);
+                        n_done += 1;
+                    }
+                    Ok(id)
+                };
+                let nature = c.nature.map(&mut sym_at).transpose()?;
+                let department = c.department.map(&mut sym_at).transpose()?;
+                let channel = c.channel.map(&mut sym_at).transpose()?;
+                pareto.clear();
+                for &i in &c.pareto {
+                    pareto.push(sym_at(i)?);
+                }
+                let group = match c.group {
+                    Some(i) if !row.text(i)?.trim().is_empty() => Some(sym_at(i)?),
+                    _ => None,
+                };
+                let customer = match c.customer {
+                    Some(i) => Some(row.text(i)?.trim()).filter(|v| !v.is_empty()).map(|v| data.customers.intern(v)),
+                    None => None,
+                };
+                let id = row.text(c.id)?;
+                // Blank ids are not checked.
+                if !id.is_empty() {
+                    ids.add(id.as_bytes());
+                }
+                let id_start = data.ids.len() as u32;
+                data.ids.push_str(id);
+                let key = |k: Option<u32>| k.unwrap_or(NONE);
+                let complaint = Parsed {
+                    pos,
+                    id: (id_start, data.ids.len() as u32),
+                    received,
+                    closed: closed.map(|d| d.days() as i32),
+                    deadline: deadline.map(|d| d.days() as i32).or_else(|| {
+                        // Saturating: a deadline of billions of days lies after every date there is.
+                        cfg.deadline_days
+                            .map(|n| (received.days() as i32).saturating_add(n.min(i32::MAX as u32) as i32))
+                    }),
+                    keys: [category_id, key(nature), key(department), key(channel)],
+                    weight,
+                    followup,
+                    reopened,
+                    status_closed,
+                    on_time,
+                    customer,
+                    group,
+                };
+                data.push(complaint, &pareto);
+                Ok(())
+            },
+            on_reject,
+        )
+    }
+}
+
+/// A range of a register file read as one task (see `load::Piece`).
+struct Piece {
+    file: usize,
+    start: u64,
+    stop: u64,
+    /// The file's first range, already open.
+    table: Mutex<Option<Table>>,
+}
+
+/// What one range contributes; its lines count from its own start until merged.
+struct Part {
+    data: ComplaintData,
+    account: FileAccount,
+    rejections: Vec<Rejection>,
+    ids: IdCollector,
+    /// The id column: index, header name, worksheet (for the repeat rejections).
+    id_column: (usize, String, Option<String>),
+    first: Option<Mark>,
+    end: Option<Mark>,
+}
+
+/// Reads every complaint file, in ranges on `plan.threads` threads; the result equals a
+/// sequential read, rejected rows (and repeated ids) included, in input order.
+pub fn read_complaints(
+    files: &[SourceFile],
+    cfg: &ComplaintsConfig,
+    plan: ReadPlan,
+    mut on_reject: impl FnMut(Rejection),
+) -> Result<(ComplaintData, Vec<FileAccount>)> {
+    let rows = ComplaintRows::new(cfg);
+    let (pieces, layouts) = plan_pieces(files, cfg, plan)?;
+    let read = |table: &mut Table, file: usize| -> Result<Part> {
+        let mut data = ComplaintData { pareto_columns: cfg.pareto.len(), ..Default::default() };
+        let (mut rejections, mut ids) = (Vec::new(), IdCollector::default());
+        let first = table.next_start()?;
+        let cols = rows.columns(table)?;
+        let id_column = (cols.id, table.header.get(cols.id).cloned().unwrap_or_default(), table.sheet.clone());
+        let account = rows.read(table, file as u32, &cols, &mut data, &mut ids, |r| rejections.push(r))?;
+        let end = table.next_start()?;
+        Ok(Part { data, account, rejections, ids, id_column, first, end })
+    };
+    let parts = parallel_map(pieces.len(), plan.threads, |i| {
+        let piece = &pieces[i];
+        let taken = piece.table.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let table = match taken {
+            Some(t) => Ok(t),
+            None => layouts[piece.file].open_range(piece.start, piece.stop),
+        };
+        table.and_then(|mut t| read(&mut t, piece.file))
+    });
+    // Merge in input order (as `load::SurveyLoad::merge_parts` does for the survey).
+    let mut data = ComplaintData { pareto_columns: cfg.pareto.len(), ..Default::default() };
+    let (mut accounts, mut rejections) = (Vec::<FileAccount>::new(), Vec::<(u32, Rejection)>::new());
+    let mut id_columns = Vec::new();
+    let mut ids = IdCollector::default();
+    let mut file = usize::MAX;
+    let (mut end, mut done): (Option<Mark>, bool) = (None, false);
+    for (piece, part) in pieces.iter().zip(parts) {
+        let mut part = part?; // the first failing range, as a sequential read would report it
+        let shift = if piece.file != file {
+            file = piece.file;
+            done = false;
+            accounts.push(FileAccount {
+                file: part.account.file.clone(),
+                encoding: part.account.encoding,
+                format: part.account.format,
+                ..Default::default()
+            });
+            id_columns.push(part.id_column.clone());
+            0
+        } else if done {
+            continue;
+        } else {
+            match (end, part.first) {
+                (None, _) => {
+                    done = true; // the range before read to the end of the file
+                    continue;
+                }
+                (Some(e), Some(f)) if e.byte == f.byte => e.line - f.line,
+                (Some(e), _) => {
+                    // The range began inside a quoted value over lines: read again from the
+                    // true record start where the range before ended.
+                    let mut table = layouts[file].open_range(e.byte, piece.stop)?;
+                    part = read(&mut table, file)?;
+                    e.line - 1
+                }
+            }
+        };
+        let account = accounts.last_mut().expect("a file's first range opens its account");
+        account.add_counts(&part.account);
+        rejections.extend(part.rejections.into_iter().map(|mut r| {
+            r.line += shift;
+            (file as u32, r)
+        }));
+        data.append(part.data, shift);
+        ids.merge(part.ids);
+        end = part.end.map(|m| Mark { byte: m.byte, line: m.line + shift });
+    }
+    let repeated = ids.finish();
+    if !repeated.is_empty() {
+        reject_repeats(&mut data, &repeated, &id_columns, &mut accounts, &mut rejections);
+    }
+    for (_, r) in rejections {
+        on_reject(r);
+    }
+    Ok((data, accounts))
+}
+
+/// Opens every register file (in order, so the first bad file is the one reported) and,
+/// when reading in parallel, splits large ones into byte ranges.
+fn plan_pieces(files: &[SourceFile], cfg: &ComplaintsConfig, plan: ReadPlan) -> Result<(Vec<Piece>, Vec<Layout>)> {
+    let (mut pieces, mut layouts) = (Vec::new(), Vec::new());
+    let target = plan.range_bytes.unwrap_or_else(|| super::load::range_bytes(files, plan.threads));
+    for (i, f) in files.iter().enumerate() {
+        let mut table = Table::open(f, &cfg.read_options())?;
+        let ranges = if plan.threads > 1 { table.ranges(target)? } else { vec![(0, u64::MAX)] };
+        layouts.push(table.layout());
+        table.set_stop(ranges[0].1);
+        let mut first = Some(table);
+        for &(start, stop) in &ranges {
+            pieces.push(Piece { file: i, start, stop, table: Mutex::new(first.take()) });
+        }
+    }
+    Ok((pieces, layouts))
+}
+
+/// Rejects every complaint whose id an earlier kept complaint has (in input order over the
+/// files), comparing the ids themselves for the complaints whose id hash may repeat.
+fn reject_repeats(
+    data: &mut ComplaintData,
+    repeated: &HashSet<u64>,
+    id_columns: &[(usize, String, Option<String>)],
+    accounts: &mut [FileAccount],
+    rejections: &mut Vec<(u32, Rejection)>,
+) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut keep = vec![true; data.complaints.len()];
+    let mut found: Vec<(u32, Rejection)> = Vec::new();
+    for (i, c) in data.complaints.iter().enumerate() {
+        let id = data.id(c);
+        if id.is_empty() || !repeated.contains(&hash_id(id.as_bytes())) || seen.insert(id) {
+            continue;
+        }
+        keep[i] = false;
+        let (col, column, sheet) = &id_columns[c.pos.file as usize];
+        let account = &mut accounts[c.pos.file as usize];
+        account.used -= 1;
+        account.rejected += 1;
+        found.push((
+            c.pos.file,
+            Rejection {
+                file: account.file.clone(),
+                line: c.pos.line,
+                col: Some(*col as u64 + 1),
+                column: Some(column.clone()),
+                sheet: sheet.clone(),
+                reason: duplicate_reason(id),
+            },
+        ));
+    }
+    data.retain(&keep);
+    // Both lists are in input order: merge them by (file, line).
+    let earlier = std::mem::take(rejections);
+    let mut a = earlier.into_iter().peekable();
+    let mut b = found.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => (x.0, x.1.line) <= (y.0, y.1.line),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        rejections.extend(if take_a { a.next() } else { b.next() });
+    }
+}
