@@ -3,6 +3,7 @@
 //! Rows are folded into `SurveyAcc`, one `MonthAcc` per calendar month. Answers are summed
 //! as integers (micro-units of the scale), so merging is exact and order-independent.
 
+use super::importance::{self, ImportanceSums};
 use super::moments::Moments;
 use super::precision::{
     compare, estimates, nps_result, reliability, top2, Comparison, Estimates, NpsResult, Reliability,
@@ -157,6 +158,8 @@ pub struct LowComment {
     pub id: String,
     pub date: Date,
     pub text: String,
+    /// The dimension the respondent rated lowest (the first in config order of equals).
+    pub dimension: Option<String>,
     #[serde(skip)]
     pub pos: RowPos,
     /// The id is the line number (a file without id column), moved with it by `shift_lines`.
@@ -177,6 +180,8 @@ pub struct MonthAcc {
     pub counts: Vec<u64>,
     /// Pair and Cronbach's α sums of the items (intervals, reliability).
     pub moments: Moments,
+    /// Each item against the overall item or the respondent score (derived importance).
+    pub importance: ImportanceSums,
     /// `recommend` answers of valid questionnaires: promoters (9–10), passives (7–8),
     /// detractors (0–6).
     pub nps: [u64; 3],
@@ -198,6 +203,7 @@ impl MonthAcc {
             items: vec![ItemAcc::default(); slots],
             counts: vec![0; slots * span],
             moments: Moments::new(n_items, dims),
+            importance: ImportanceSums::new(n_items),
             nps: [0; 3],
             score_hist: vec![0; HIST_BINS],
             low_comments: Vec::new(),
@@ -262,6 +268,7 @@ impl MonthAcc {
             a.top2 += b.top2;
         }
         self.moments.merge(&other.moments);
+        self.importance.merge(&other.importance);
         for (a, b) in self.nps.iter_mut().zip(&other.nps) {
             *a += b;
         }
@@ -363,7 +370,9 @@ impl SurveyAcc {
         // the mean of the rescaled items answered, then the weighted mean over the dimensions
         // answered at all (weights renormalise over those, as `stats::weighted_mean`).
         let (mut num, mut den) = (0.0, 0.0);
-        for d in &model.dims {
+        // The dimension this respondent rated lowest (the first of equals), for its comment.
+        let mut lowest: Option<(f64, usize)> = None;
+        for (j, d) in model.dims.iter().enumerate() {
             let (mut points, mut n, mut mixed) = (0usize, 0u32, false);
             for (i, a) in row.answers.iter().enumerate().take(d.end).skip(d.start) {
                 match *a {
@@ -399,11 +408,15 @@ impl SurveyAcc {
             };
             num += d.weight * mean;
             den += d.weight;
+            if lowest.is_none_or(|(low, _)| mean < low) {
+                lowest = Some((mean, j));
+            }
         }
         let Some(score) = (den > 0.0).then(|| num / den) else {
             return;
         };
         m.score_hist[usize::from(tenths(score))] += 1;
+        m.importance.add(items, importance::target(model, row.answers, score), model.min_micro);
         let Some(text) = row.comment else { return };
         // Kept are the lowest (score, position): a row beyond the last kept cannot enter. (Rows
         // mostly come in input order; held rows with a possibly repeated id come later.)
@@ -415,6 +428,7 @@ impl SurveyAcc {
             id: if row.id_is_line { row.pos.line.to_string() } else { row.id.to_string() },
             date: row.date,
             text: text.to_string(),
+            dimension: lowest.map(|(_, j)| model.dims[j].name.clone()),
             pos: row.pos,
             id_is_line: row.id_is_line,
         });
@@ -601,7 +615,20 @@ pub struct ItemRef {
 pub struct PeriodIndex {
     pub period: Period,
     pub index: Option<f64>,
+    /// 0 for a published figure (`source = "history"`).
     pub valid: u64,
+    /// Where the figure comes from: this build's data, or `[history] file`.
+    pub source: Source,
+}
+
+/// Where a period's figure comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Computed from the responses read.
+    Data,
+    /// Published, from `[history] file` (no interval, so never tested for significance).
+    History,
 }
 
 /// Every survey figure of one period.
@@ -652,6 +679,12 @@ pub struct SurveyResult {
     pub year_ago: Option<YearAgo>,
     pub trend: Vec<PeriodIndex>,
     pub comments: Vec<LowComment>,
+    /// The same comments under the dimension each respondent rated lowest, in config order.
+    pub comment_groups: Vec<super::findings::CommentGroup>,
+    /// Derived importance and the importance–performance matrix.
+    pub importance: Option<super::importance::ImportanceResult>,
+    /// What `[history] file` supplied to this report; `null` without one.
+    pub history: Option<super::history::HistoryUse>,
 }
 
 /// The index of the same period a year earlier and the change against it.
@@ -664,6 +697,7 @@ pub struct YearAgo {
     pub change: Option<f64>,
     /// The change with its 95% margin and whether it is significant.
     pub comparison: Option<Comparison>,
+    pub source: Source,
 }
 
 fn ratio(a: u64, b: Option<u64>) -> Option<f64> {
@@ -761,7 +795,7 @@ pub fn summarize(
         .into_iter()
         .filter_map(|p| {
             let pm = acc.period(p)?;
-            Some(PeriodIndex { period: p, index: scores(model, &pm).index, valid: pm.valid })
+            Some(PeriodIndex { period: p, index: scores(model, &pm).index, valid: pm.valid, source: Source::Data })
         })
         .collect();
     let year_ago = match period {
@@ -777,6 +811,7 @@ pub fn summarize(
                     valid: p.valid,
                     change: diff(cur.index, s.index),
                     comparison: compare(cur_est.index.as_ref(), e.index.as_ref()),
+                    source: Source::Data,
                 }
             })
         }
@@ -815,10 +850,13 @@ pub fn summarize(
         lowest_items,
         largest_rise,
         largest_fall,
-        previous: prev.map(|(s, valid, _)| PeriodIndex { period: prev_period, index: s.index, valid }),
+        previous: prev.map(|(s, valid, _)| PeriodIndex { period: prev_period, index: s.index, valid, source: Source::Data }),
         year_ago,
         trend,
+        comment_groups: super::findings::comment_groups(model, &m.low_comments),
         comments: m.low_comments,
+        importance: None,
+        history: None,
     })
 }
 
@@ -885,7 +923,7 @@ fn band_results(model: &SurveyModel, m: &MonthAcc) -> Vec<BandResult> {
 }
 
 /// The lowest-scoring items (ties in config order), and the largest rise and fall.
-fn special_items(dimensions: &[DimensionResult], lowest: usize) -> (Vec<ItemRef>, Option<ItemRef>, Option<ItemRef>) {
+pub(crate) fn special_items(dimensions: &[DimensionResult], lowest: usize) -> (Vec<ItemRef>, Option<ItemRef>, Option<ItemRef>) {
     let mut refs: Vec<ItemRef> = dimensions
         .iter()
         .flat_map(|d| d.items.iter().map(move |it| (d, it)))

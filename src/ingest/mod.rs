@@ -6,6 +6,7 @@
 
 mod decode;
 mod grouped;
+pub mod history;
 mod ids;
 pub mod load;
 mod records;
