@@ -18,7 +18,8 @@ pub struct HistoryUse {
     /// Periods whose figures in this report come from the file (trend, previous period,
     /// year-ago period), oldest first.
     pub periods: Vec<Period>,
-    /// Periods of the report's kind the file also gives, whose raw data was used instead.
+    /// Periods of the report's kind the file also gives (this one included), whose responses
+    /// were used instead.
     pub replaced: Vec<Period>,
     /// Rows of `segment:` metrics in the file (read and checked; segment results are not part
     /// of this report, so they are not used).
@@ -43,7 +44,7 @@ pub fn apply(s: &mut SurveyResult, h: &History, lowest_items: usize) {
     let raw: Vec<Period> = s.trend.iter().map(|p| p.period).collect();
     let mut used = Vec::new();
     let mut replaced = Vec::new();
-    for (p, metrics) in h.points.range(..period).filter(|(p, _)| same_kind(**p, period)) {
+    for (p, metrics) in h.points.range(..=period).filter(|(p, _)| same_kind(**p, period)) {
         let Some(index) = metrics.get(&Metric::Index) else { continue };
         if raw.contains(p) {
             replaced.push(*p);

@@ -148,11 +148,10 @@ fn importance_notes(c: &SurveyConfig, s: &SurveyResult, t: &Labels) -> Vec<Strin
             Some(column) => t.fill("m_importance_overall", &[("column", column)]),
             None => t.get("m_importance_score"),
         });
-        let crosshair = match &imp.crosshair {
-            Some(cross) => crate::charts::crosshair_text(cross, t),
-            None => t.get("ipa_none"),
-        };
-        notes.push(t.fill("m_ipa", &[("crosshair", &crosshair)]));
+        notes.push(match &imp.crosshair {
+            Some(cross) => t.fill("m_ipa", &[("crosshair", &crate::charts::crosshair_text(cross, t))]),
+            None => t.get("m_ipa_none"),
+        });
     }
     notes.push(t.get("m_findings"));
     if !s.comments.is_empty() {
