@@ -130,3 +130,88 @@ pub fn comment_groups(model: &SurveyModel, comments: &[LowComment]) -> Vec<Comme
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::survey::{summarize, SurveyAcc};
+    use crate::ingest::survey::SurveyRow;
+    use crate::ingest::value::Ans;
+    use crate::ingest::RowPos;
+    use crate::period::Date;
+
+    fn kinds(f: &[Finding]) -> Vec<String> {
+        f.iter().map(|x| serde_json::to_value(x).unwrap()["kind"].as_str().unwrap().to_string()).collect()
+    }
+
+    #[test]
+    fn findings_pick_the_largest_significant_change_not_the_largest() {
+        // Items x (dimension D1) and y (D2) on 1–5. 2025: five respondents answer 1 and 1.
+        // 2026: x = 1,5,1,5,5 → 60, s² = 3000, margin t(4)·√(3000/5) = 68.0: +60 not significant;
+        // y = 3,3,3,3,4 → 55, s² = 125, margin t(4)·√(125/5) = 13.9: +55 significant.
+        // 2027 repeats 2026: no item changes significantly.
+        let cfg = crate::config::parse_config(
+            "[survey]\nfiles = [\"x.csv\"]\nid = \"id\"\ndate = \"d\"\n\
+             [[survey.dimensions]]\nname = \"D1\"\nitems = [\"x\"]\n[[survey.dimensions]]\nname = \"D2\"\nitems = [\"y\"]\n",
+            "manyi.toml",
+        )
+        .unwrap();
+        let model = SurveyModel::from_config(&cfg);
+        let mut acc = SurveyAcc::new(&model);
+        let mut line = 1;
+        let mut add = |year: i32, x: u8, y: u8| {
+            line += 1;
+            let answers = [Ans::Point(x - 1), Ans::Point(y - 1)];
+            let date = Date::new(year, 3, 1).unwrap();
+            let pos = RowPos { file: 0, line };
+            acc.add(&model, &SurveyRow { pos, id: "", id_is_line: false, date, answers: &answers, comment: None });
+        };
+        for _ in 0..5 {
+            add(2025, 1, 1);
+        }
+        for year in [2026, 2027] {
+            for (x, y) in [(1, 3), (5, 3), (1, 3), (5, 3), (5, 4)] {
+                add(year, x, y);
+            }
+        }
+        let s = summarize(&model, &acc, Period::Year(2026), None, &|_| None).unwrap();
+        assert_eq!(s.largest_rise.as_ref().unwrap().item, "x", "the survey's largest rise ignores significance");
+        let f = survey_findings(&s);
+        assert_eq!(kinds(&f), ["index", "lowest_item", "lowest_dimension", "largest_rise", "verdict"]);
+        let Finding::LargestRise { item, change, .. } = &f[3] else { panic!("{f:?}") };
+        assert_eq!(item, "y");
+        assert!((change - 55.0).abs() < 1e-9, "{change}");
+        let Finding::LowestItem { item, score, .. } = &f[1] else { panic!("{f:?}") };
+        assert_eq!(item, "y");
+        assert!((score - 55.0).abs() < 1e-9, "{score}");
+        let s = summarize(&model, &acc, Period::Year(2027), None, &|_| None).unwrap();
+        let f = survey_findings(&s);
+        assert_eq!(kinds(&f), ["index", "lowest_item", "lowest_dimension", "no_significant_item_change", "verdict"]);
+    }
+
+    #[test]
+    fn comments_group_under_their_lowest_dimension_in_config_order() {
+        let cfg = crate::config::parse_config(
+            "[survey]\nfiles = [\"x.csv\"]\nid = \"id\"\ndate = \"d\"\n\
+             [[survey.dimensions]]\nname = \"A\"\nitems = [\"a\"]\n[[survey.dimensions]]\nname = \"B\"\nitems = [\"b\"]\n",
+            "manyi.toml",
+        )
+        .unwrap();
+        let model = SurveyModel::from_config(&cfg);
+        let c = |score: f64, id: &str, dim: Option<&str>| LowComment {
+            score,
+            id: id.into(),
+            date: Date::new(2026, 1, 1).unwrap(),
+            text: String::new(),
+            dimension: dim.map(String::from),
+            pos: RowPos { file: 0, line: 2 },
+            id_is_line: false,
+        };
+        let groups = comment_groups(&model, &[c(10.0, "1", Some("B")), c(20.0, "2", Some("A")), c(30.0, "3", Some("B"))]);
+        let shown: Vec<(Option<&str>, Vec<&str>)> = groups
+            .iter()
+            .map(|g| (g.dimension.as_deref(), g.comments.iter().map(|c| c.id.as_str()).collect()))
+            .collect();
+        assert_eq!(shown, [(Some("A"), vec!["2"]), (Some("B"), vec!["1", "3"])]);
+    }
+}
