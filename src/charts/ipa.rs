@@ -105,14 +105,20 @@ pub fn render_ipa_chart(spec: &IpaChart) -> Result<String, String> {
             (&spec.quadrants[2], x0, y0, HPos::Left, VPos::Bottom, OTHER),
             (&spec.quadrants[3], x0, y1, HPos::Left, VPos::Top, TRIVIAL),
         ];
+        // Their boxes are taken first, so no item's label is written over them.
+        let mut boxes: Boxes = Vec::new();
         for (name, x, y, h, v, c) in corners {
             let (px, py) = chart.backend_coord(&(x, y));
-            let dx = if matches!(h, HPos::Right) { -6 } else { 6 };
-            let dy = if matches!(v, VPos::Top) { 6 } else { -6 };
+            let right = matches!(h, HPos::Right);
+            let top = matches!(v, VPos::Top);
+            let (dx, dy) = (if right { -6 } else { 6 }, if top { 6 } else { -6 });
             let style = text_style(LABEL_PX, &c, Pos::new(h, v));
             root.draw(&Text::new(name.clone(), (px + dx, py + dy), style)).map_err(err)?;
+            let (w, x0, y0) = (text_px(name, LABEL_PX), f64::from(px + dx), f64::from(py + dy));
+            let bx = if right { x0 - w } else { x0 };
+            let by = if top { y0 } else { y0 - LABEL_PX - 2.0 };
+            boxes.push((bx, by, bx + w, by + LABEL_PX + 2.0));
         }
-        let mut boxes: Boxes = Vec::new();
         // Labels placed top to bottom, so a crowded cluster spreads downwards.
         let mut order: Vec<usize> = (0..spec.points.len()).collect();
         order.sort_by(|a, b| spec.points[*b].2.total_cmp(&spec.points[*a].2).then(a.cmp(b)));
