@@ -92,7 +92,16 @@ fn importance_quadrants_findings_comments_and_history_match_hand_computation() {
     let kinds: Vec<&str> = s26["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
-        ["index", "lowest_item", "lowest_dimension", "largest_rise", "largest_fall", "improve_first", "verdict", "low_reliability"]
+        [
+            "index",
+            "lowest_item",
+            "lowest_dimension",
+            "largest_rise",
+            "largest_fall",
+            "improve_first",
+            "verdict",
+            "low_reliability"
+        ]
     );
     let f = &s26["findings"];
     near(&f[0]["index"], 61.25);
@@ -109,7 +118,9 @@ fn importance_quadrants_findings_comments_and_history_match_hand_computation() {
     assert_eq!(f[7]["dimensions"], serde_json::json!(["服务"]));
 
     let groups = &s26["survey"]["comment_groups"];
-    let ids = |g: &Value| g["comments"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let ids = |g: &Value| {
+        g["comments"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
     assert_eq!((groups[0]["dimension"].as_str(), ids(&groups[0])), (Some("产品质量"), vec!["R5".into(), "R4".into()]));
     assert_eq!((groups[1]["dimension"].as_str(), ids(&groups[1])), (Some("服务"), vec!["R2".into()]));
     near(&groups[1]["comments"][0]["score"], 68.75);
@@ -118,12 +129,18 @@ fn importance_quadrants_findings_comments_and_history_match_hand_computation() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["period"].as_str().unwrap().into(), p["index"].as_f64().unwrap(), p["source"].as_str().unwrap().into()))
+        .map(|p| {
+            (p["period"].as_str().unwrap().into(), p["index"].as_f64().unwrap(), p["source"].as_str().unwrap().into())
+        })
         .collect();
-    let expect = [("2023", 58.5, "history"), ("2024", 60.0, "history"), ("2025", 56.25, "data"), ("2026", 61.25, "data")];
+    let expect =
+        [("2023", 58.5, "history"), ("2024", 60.0, "history"), ("2025", 56.25, "data"), ("2026", 61.25, "data")];
     assert_eq!(trend, expect.map(|(p, i, s)| (p.to_string(), i, s.to_string())));
     let h = &s26["survey"]["history"];
-    assert_eq!((&h["periods"], &h["replaced"], &h["segment_rows"]), (&serde_json::json!(["2023", "2024"]), &serde_json::json!(["2025"]), &Value::from(1)));
+    assert_eq!(
+        (&h["periods"], &h["replaced"], &h["segment_rows"]),
+        (&serde_json::json!(["2023", "2024"]), &serde_json::json!(["2025"]), &Value::from(1))
+    );
 
     // The English page: findings worded, the matrix with its quadrants and crosshair rule, the
     // improve-first item heading the key problems, comments under their dimension, the notes.
@@ -145,7 +162,9 @@ fn importance_quadrants_findings_comments_and_history_match_hand_computation() {
         assert!(page.contains(text), "missing: {text}");
     }
     let svg = std::fs::read_to_string(out.join("2026/charts/ipa.svg")).unwrap();
-    for text in ["Improve first", "Keep up", "Low priority", "Possible overkill", "性能", "价格", "importance 0.90, score 60.0"] {
+    for text in
+        ["Improve first", "Keep up", "Low priority", "Possible overkill", "性能", "价格", "importance 0.90, score 60.0"]
+    {
         assert!(svg.contains(text), "chart lacks {text}");
     }
     let improve = page.find("Improve first: high importance, low score").expect("improve-first heading");
@@ -167,9 +186,18 @@ fn importance_quadrants_findings_comments_and_history_match_hand_computation() {
     near(&s["overall"]["change"], 50.0 - 66.0);
     assert!(s["importance"]["crosshair"].is_null());
     assert_eq!(s25["findings"][0]["previous_source"], "history");
-    assert!(s25["findings"].as_array().unwrap().iter().all(|f| f["kind"] != "largest_rise" && f["kind"] != "no_significant_item_change"));
+    assert!(s25["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["kind"] != "largest_rise" && f["kind"] != "no_significant_item_change"));
     let page = std::fs::read_to_string(out.join("2025/index.html")).unwrap();
-    assert!(page.contains("Against the published index of 2024 (60.0) it changed by -3.8; a published figure has no interval"), "{page}");
+    assert!(
+        page.contains(
+            "Against the published index of 2024 (60.0) it changed by -3.8; a published figure has no interval"
+        ),
+        "{page}"
+    );
     assert!(page.contains("Fewer than two items have both an importance and a score: the matrix is not drawn."));
 }
 
@@ -184,12 +212,19 @@ fn mean_crosshairs_by_default_and_chinese_labels() {
     assert_eq!(imp["crosshair"]["rule"], "mean");
     assert!((imp["crosshair"]["at_importance"].as_f64().unwrap() - 0.486228).abs() < 1e-6);
     near(&imp["crosshair"]["at_performance"], 61.25);
-    let quadrants: Vec<&str> = imp["items"].as_array().unwrap().iter().map(|i| i["quadrant"].as_str().unwrap()).collect();
+    let quadrants: Vec<&str> =
+        imp["items"].as_array().unwrap().iter().map(|i| i["quadrant"].as_str().unwrap()).collect();
     assert_eq!(quadrants, ["improve_first", "improve_first", "keep_up", "possible_overkill"]);
-    let first: Vec<&str> = imp["improve_first"].as_array().unwrap().iter().map(|i| i["item"].as_str().unwrap()).collect();
+    let first: Vec<&str> =
+        imp["improve_first"].as_array().unwrap().iter().map(|i| i["item"].as_str().unwrap()).collect();
     assert_eq!(first, ["性能", "外观"], "most important first");
     let page = std::fs::read_to_string(out.join("2026/index.html")).unwrap();
-    for text in ["重点改进区（重要性高、得分低）：性能、外观。", "十字线位于各项目的均值：重要性 0.49，得分 61.3", "评分最低的维度：产品质量（2 条）", "维持区"] {
+    for text in [
+        "重点改进区（重要性高、得分低）：性能、外观。",
+        "十字线位于各项目的均值：重要性 0.49，得分 61.3",
+        "评分最低的维度：产品质量（2 条）",
+        "维持区",
+    ] {
         assert!(page.contains(text), "missing: {text}");
     }
 }
@@ -197,12 +232,19 @@ fn mean_crosshairs_by_default_and_chinese_labels() {
 #[test]
 fn history_errors_name_file_line_column_and_a_near_miss() {
     let project = fixture("errors");
-    std::fs::write(project.join("data/history.csv"), "period,metric,value\n2024,index,60\n2024,item:性 能,70\n2024,dimensoin:服务,70\n").unwrap();
+    std::fs::write(
+        project.join("data/history.csv"),
+        "period,metric,value\n2024,index,60\n2024,item:性 能,70\n2024,dimensoin:服务,70\n",
+    )
+    .unwrap();
     let out = project.join("public");
     let o = manyi(&["build", project.to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("data/history.csv:3:6: error: metric \"item:性 能\": no item named \"性 能\" in manyi.toml"), "{err}");
+    assert!(
+        err.contains("data/history.csv:3:6: error: metric \"item:性 能\": no item named \"性 能\" in manyi.toml"),
+        "{err}"
+    );
     assert!(err.contains("did you mean \"item:性能\"?"), "{err}");
     assert!(err.contains("data/history.csv:4:6: error: unknown metric \"dimensoin:服务\""), "{err}");
     assert!(err.contains("did you mean \"dimension:服务\"?"), "{err}");

@@ -25,18 +25,48 @@ pub enum Finding {
         previous_source: Option<Source>,
     },
     /// The lowest-scoring item (the first in config order of equals).
-    LowestItem { dimension: String, item: String, score: f64 },
-    LowestDimension { dimension: String, score: f64 },
+    LowestItem {
+        dimension: String,
+        item: String,
+        score: f64,
+    },
+    LowestDimension {
+        dimension: String,
+        score: f64,
+    },
     /// The item with the largest significant rise (none when no rise is significant).
-    LargestRise { dimension: String, item: String, score: f64, change: f64, margin: f64 },
-    LargestFall { dimension: String, item: String, score: f64, change: f64, margin: f64 },
+    LargestRise {
+        dimension: String,
+        item: String,
+        score: f64,
+        change: f64,
+        margin: f64,
+    },
+    LargestFall {
+        dimension: String,
+        item: String,
+        score: f64,
+        change: f64,
+        margin: f64,
+    },
     /// Against the previous period's data, no item changed significantly.
-    NoSignificantItemChange { previous_period: Period },
+    NoSignificantItemChange {
+        previous_period: Period,
+    },
     /// The items of the improve-first quadrant (重点改进区), most important first.
-    ImproveFirst { items: Vec<String> },
-    Verdict { status: VerdictStatus, basis: RateBasis, rate: Option<f64>, required: f64 },
+    ImproveFirst {
+        items: Vec<String>,
+    },
+    Verdict {
+        status: VerdictStatus,
+        basis: RateBasis,
+        rate: Option<f64>,
+        required: f64,
+    },
     /// Dimensions whose Cronbach's α is below 0.6.
-    LowReliability { dimensions: Vec<String> },
+    LowReliability {
+        dimensions: Vec<String>,
+    },
 }
 
 /// The largest significant change in direction `sign` (+1 rise, −1 fall): (dimension, item,
@@ -76,14 +106,13 @@ pub fn survey_findings(s: &SurveyResult) -> Vec<Finding> {
     if let Some(low) = s.lowest_items.first() {
         out.push(Finding::LowestItem { dimension: low.dimension.clone(), item: low.item.clone(), score: low.score });
     }
-    let lowest_dim = s
-        .dimensions
-        .iter()
-        .filter_map(|d| Some((d, d.score?)))
-        .fold(None::<(&super::survey::DimensionResult, f64)>, |best, (d, x)| match best {
+    let lowest_dim = s.dimensions.iter().filter_map(|d| Some((d, d.score?))).fold(
+        None::<(&super::survey::DimensionResult, f64)>,
+        |best, (d, x)| match best {
             Some((_, b)) if b <= x => best,
             _ => Some((d, x)),
-        });
+        },
+    );
     if let Some((d, score)) = lowest_dim.filter(|_| s.dimensions.len() > 1) {
         out.push(Finding::LowestDimension { dimension: d.name.clone(), score });
     }
@@ -207,7 +236,8 @@ mod tests {
             pos: RowPos { file: 0, line: 2 },
             id_is_line: false,
         };
-        let groups = comment_groups(&model, &[c(10.0, "1", Some("B")), c(20.0, "2", Some("A")), c(30.0, "3", Some("B"))]);
+        let groups =
+            comment_groups(&model, &[c(10.0, "1", Some("B")), c(20.0, "2", Some("A")), c(30.0, "3", Some("B"))]);
         let shown: Vec<(Option<&str>, Vec<&str>)> = groups
             .iter()
             .map(|g| (g.dimension.as_deref(), g.comments.iter().map(|c| c.id.as_str()).collect()))

@@ -30,7 +30,9 @@ pub struct HistoryUse {
 fn same_kind(a: Period, b: Period) -> bool {
     matches!(
         (a, b),
-        (Period::Year(_), Period::Year(_)) | (Period::Quarter(..), Period::Quarter(..)) | (Period::Month(..), Period::Month(..))
+        (Period::Year(_), Period::Year(_))
+            | (Period::Quarter(..), Period::Quarter(..))
+            | (Period::Month(..), Period::Month(..))
     )
 }
 
@@ -57,7 +59,8 @@ pub fn apply(s: &mut SurveyResult, h: &History, lowest_items: usize) {
     let prev_period = period.previous();
     if s.previous.is_none() {
         if let Some(index) = h.get(prev_period, &Metric::Index) {
-            s.previous = Some(PeriodIndex { period: prev_period, index: Some(index), valid: 0, source: Source::History });
+            s.previous =
+                Some(PeriodIndex { period: prev_period, index: Some(index), valid: 0, source: Source::History });
             s.index_change = diff(s.index, Some(index));
             used.push(prev_period);
         }

@@ -14,6 +14,15 @@ use serde::Serialize;
 
 const MICRO: i128 = 1_000_000;
 
+/// Σk, Σk², Σk·y of one item's whole-point answers (one struct per item: a row walks them in
+/// step with its answers).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct PointSums {
+    k: u64,
+    kk: u64,
+    ky: i128,
+}
+
 /// Sums of the answer x of every item against the target y (the overall item, or the
 /// respondent score), over the valid questionnaires that have a target.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,9 +36,7 @@ pub struct ImportanceSums {
     miss_y: Vec<i128>,
     miss_yy: Vec<i128>,
     /// Per item, whole-point answers as offsets k from the scale minimum: Σk, Σk², Σk·y.
-    k: Vec<u64>,
-    kk: Vec<u64>,
-    ky: Vec<i128>,
+    points: Vec<PointSums>,
     /// Per item, other answers in micro-units: [Σx, Σx², Σx·y]; empty until the first.
     micro: Vec<[i128; 3]>,
 }
@@ -40,9 +47,7 @@ impl ImportanceSums {
             blank: vec![0; n_items],
             miss_y: vec![0; n_items],
             miss_yy: vec![0; n_items],
-            k: vec![0; n_items],
-            kk: vec![0; n_items],
-            ky: vec![0; n_items],
+            points: vec![PointSums::default(); n_items],
             ..Default::default()
         }
     }
@@ -56,13 +61,13 @@ impl ImportanceSums {
         self.rows += 1;
         self.sy += y128;
         self.syy += y128 * y128;
-        for (i, a) in items.iter().enumerate() {
+        for (i, (a, s)) in items.iter().zip(self.points.iter_mut()).enumerate() {
             match *a {
                 Ans::Point(p) => {
                     let k = u64::from(p);
-                    self.k[i] += k;
-                    self.kk[i] += k * k;
-                    self.ky[i] += i128::from(k as i64 * y);
+                    s.k += k;
+                    s.kk += k * k;
+                    s.ky += i128::from(k as i64 * y);
                 }
                 Ans::Blank => {
                     self.blank[i] += 1;
@@ -87,15 +92,15 @@ impl ImportanceSums {
         self.rows += o.rows;
         self.sy += o.sy;
         self.syy += o.syy;
-        for (a, b) in self.blank.iter_mut().zip(&o.blank).chain(self.k.iter_mut().zip(&o.k)) {
+        for (a, b) in self.blank.iter_mut().zip(&o.blank) {
             *a += b;
         }
-        for (a, b) in self.kk.iter_mut().zip(&o.kk) {
-            *a += b;
+        for (a, b) in self.points.iter_mut().zip(&o.points) {
+            a.k += b.k;
+            a.kk += b.kk;
+            a.ky += b.ky;
         }
-        for (a, b) in
-            self.miss_y.iter_mut().zip(&o.miss_y).chain(self.miss_yy.iter_mut().zip(&o.miss_yy)).chain(self.ky.iter_mut().zip(&o.ky))
-        {
+        for (a, b) in self.miss_y.iter_mut().zip(&o.miss_y).chain(self.miss_yy.iter_mut().zip(&o.miss_yy)) {
             *a += b;
         }
         if self.micro.is_empty() {
@@ -114,10 +119,10 @@ impl ImportanceSums {
     pub fn pair(&self, i: usize) -> [i128; 6] {
         let mut s = [
             i128::from(self.rows - self.blank[i]),
-            i128::from(self.k[i]) * MICRO,
+            i128::from(self.points[i].k) * MICRO,
             self.sy - self.miss_y[i],
-            self.ky[i] * MICRO,
-            i128::from(self.kk[i]) * MICRO * MICRO,
+            self.points[i].ky * MICRO,
+            i128::from(self.points[i].kk) * MICRO * MICRO,
             self.syy - self.miss_yy[i],
         ];
         if let Some(m) = self.micro.get(i) {

@@ -850,7 +850,12 @@ pub fn summarize(
         lowest_items,
         largest_rise,
         largest_fall,
-        previous: prev.map(|(s, valid, _)| PeriodIndex { period: prev_period, index: s.index, valid, source: Source::Data }),
+        previous: prev.map(|(s, valid, _)| PeriodIndex {
+            period: prev_period,
+            index: s.index,
+            valid,
+            source: Source::Data,
+        }),
         year_ago,
         trend,
         comment_groups: super::findings::comment_groups(model, &m.low_comments),
@@ -923,7 +928,10 @@ fn band_results(model: &SurveyModel, m: &MonthAcc) -> Vec<BandResult> {
 }
 
 /// The lowest-scoring items (ties in config order), and the largest rise and fall.
-pub(crate) fn special_items(dimensions: &[DimensionResult], lowest: usize) -> (Vec<ItemRef>, Option<ItemRef>, Option<ItemRef>) {
+pub(crate) fn special_items(
+    dimensions: &[DimensionResult],
+    lowest: usize,
+) -> (Vec<ItemRef>, Option<ItemRef>, Option<ItemRef>) {
     let mut refs: Vec<ItemRef> = dimensions
         .iter()
         .flat_map(|d| d.items.iter().map(move |it| (d, it)))

@@ -55,7 +55,9 @@ type Boxes = Vec<(f64, f64, f64, f64)>;
 /// down or up a line at a time until it overlaps no label placed before.
 fn place(boxes: &mut Boxes, x: f64, y: f64, w: f64, right_edge: f64) -> (f64, f64) {
     let h = LABEL_PX + 2.0;
-    let overlaps = |b: &Boxes, x0: f64, y0: f64| b.iter().any(|(a0, b0, a1, b1)| x0 < *a1 && x0 + w > *a0 && y0 < *b1 && y0 + h > *b0);
+    let overlaps = |b: &Boxes, x0: f64, y0: f64| {
+        b.iter().any(|(a0, b0, a1, b1)| x0 < *a1 && x0 + w > *a0 && y0 < *b1 && y0 + h > *b0)
+    };
     let left = x + 8.0 + w > right_edge;
     for step in [0.0, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0] {
         let x0 = if left { x - 8.0 - w } else { x + 8.0 };
@@ -94,7 +96,9 @@ pub fn render_ipa_chart(spec: &IpaChart) -> Result<String, String> {
             .map_err(err)?;
         let (cx, cy) = (on_axis(spec.cross.0, x0, x1), on_axis(spec.cross.1, y0, y1));
         // The improve-first quadrant tinted: right of the vertical line, below the horizontal one.
-        chart.draw_series(std::iter::once(Rectangle::new([(cx, y0), (x1, cy)], VITAL.mix(0.07).filled()))).map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(cx, y0), (x1, cy)], VITAL.mix(0.07).filled())))
+            .map_err(err)?;
         let dashed = INK.mix(0.7).stroke_width(1);
         chart.draw_series(DashedLineSeries::new([(cx, y0), (cx, y1)], 6, 4, dashed)).map_err(err)?;
         chart.draw_series(DashedLineSeries::new([(x0, cy), (x1, cy)], 6, 4, dashed)).map_err(err)?;
@@ -133,7 +137,9 @@ pub fn render_ipa_chart(spec: &IpaChart) -> Result<String, String> {
             root.draw(&Text::new(label.clone(), (lx.round() as i32, ly.round() as i32), style)).map_err(err)?;
         }
         let style = text_style(VALUE_PX, &INK, Pos::new(HPos::Center, VPos::Center));
-        below.draw(&Text::new(spec.cross_text.clone(), ((WIDTH / 2) as i32, (LEGEND_PX / 2) as i32), style)).map_err(err)?;
+        below
+            .draw(&Text::new(spec.cross_text.clone(), ((WIDTH / 2) as i32, (LEGEND_PX / 2) as i32), style))
+            .map_err(err)?;
         Ok(())
     })
 }
@@ -169,7 +175,15 @@ mod tests {
             y_desc: "Performance".into(),
         };
         let svg = render_ipa_chart(&spec).unwrap();
-        for text in ["Delivery", "Price", "Improve first", "Keep up", "Low priority", "Possible overkill", "Crosshairs at the mean"] {
+        for text in [
+            "Delivery",
+            "Price",
+            "Improve first",
+            "Keep up",
+            "Low priority",
+            "Possible overkill",
+            "Crosshairs at the mean",
+        ] {
             assert!(svg.contains(text), "{text}");
         }
     }

@@ -135,18 +135,18 @@ pub fn crosshair_text(c: &crate::analysis::importance::Crosshair, t: &Labels) ->
         crate::config::IpaCrosshair::Median => "ipa_cross_median",
         crate::config::IpaCrosshair::Fixed { .. } => "ipa_cross_fixed",
     };
-    t.fill(key, &[("importance", &number::fixed(c.at_importance, 2)), ("performance", &number::fixed(c.at_performance, 1))])
+    t.fill(
+        key,
+        &[("importance", &number::fixed(c.at_importance, 2)), ("performance", &number::fixed(c.at_performance, 1))],
+    )
 }
 
 /// The importance–performance matrix, when at least two items have both coordinates.
 fn ipa_chart(s: &SurveyResult, t: &Labels) -> Result<Option<Chart>> {
     let Some(imp) = &s.importance else { return Ok(None) };
     let Some(cross) = &imp.crosshair else { return Ok(None) };
-    let points: Vec<(String, f64, f64, crate::analysis::importance::Quadrant)> = imp
-        .items
-        .iter()
-        .filter_map(|i| Some((i.item.clone(), i.importance?, i.performance?, i.quadrant?)))
-        .collect();
+    let points: Vec<(String, f64, f64, crate::analysis::importance::Quadrant)> =
+        imp.items.iter().filter_map(|i| Some((i.item.clone(), i.importance?, i.performance?, i.quadrant?))).collect();
     let spec = ipa::IpaChart {
         title: t.get("ipa_chart"),
         points,

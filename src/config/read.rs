@@ -7,7 +7,8 @@ use super::*;
 // Reading: each top-level section on its own, from the spanned tree.
 
 /// The top-level sections, in the order serde names them in "unknown field" messages.
-pub(super) const SECTIONS: &[&str] = &["site", "survey", "bands", "report", "complaints", "actions", "build", "history", "labels"];
+pub(super) const SECTIONS: &[&str] =
+    &["site", "survey", "bands", "report", "complaints", "actions", "build", "history", "labels"];
 
 /// At most this many attempts per section while collecting its type errors.
 pub(super) const MAX_ATTEMPTS: usize = 32;

@@ -149,10 +149,7 @@ pub(super) fn ipa_crosshair<'de, D: Deserializer<'de>>(d: D) -> Result<super::Ip
                 };
                 if !(lo..=hi).contains(&v) {
                     let shown = crate::number::shortest(v);
-                    return Err(invalid(
-                        format!("[survey] ipa_crosshair.{k} = {shown} is outside {lo} to {hi}"),
-                        HINT,
-                    ));
+                    return Err(invalid(format!("[survey] ipa_crosshair.{k} = {shown} is outside {lo} to {hi}"), HINT));
                 }
                 Ok(v)
             };

@@ -18,7 +18,10 @@ pub enum Metric {
     /// An item (or the overall item).
     Item(String),
     /// A segment's index: `segment:<field>=<value>`.
-    Segment { field: String, value: String },
+    Segment {
+        field: String,
+        value: String,
+    },
 }
 
 /// The published figures, by period and metric.
@@ -138,9 +141,7 @@ pub fn parse_history(text: &str, shown: &str, cfg: &Config) -> Result<History> {
     let survey = cfg.survey.as_ref();
     let names = Names {
         dims: survey.map(|s| s.dimensions.iter().map(|d| d.name.as_str()).collect()).unwrap_or_default(),
-        items: survey
-            .map(|s| s.items().chain(s.overall.as_deref()).collect())
-            .unwrap_or_default(),
+        items: survey.map(|s| s.items().chain(s.overall.as_deref()).collect()).unwrap_or_default(),
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut problems: Vec<Diagnostic> = Vec::new();
@@ -204,7 +205,9 @@ pub fn parse_history(text: &str, shown: &str, cfg: &Config) -> Result<History> {
         };
         let value = v.0.parse::<f64>().ok().filter(|x| x.is_finite());
         match value {
-            None => problem(line_no, v.1, format!("\"{}\" is not a number", v.0), "write the published score, e.g. 82.5"),
+            None => {
+                problem(line_no, v.1, format!("\"{}\" is not a number", v.0), "write the published score, e.g. 82.5")
+            }
             Some(x) if !(0.0..=100.0).contains(&x) => problem(
                 line_no,
                 v.1,

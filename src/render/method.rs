@@ -158,7 +158,9 @@ fn importance_notes(c: &SurveyConfig, s: &SurveyResult, t: &Labels) -> Vec<Strin
         notes.push(t.fill("m_comments", &[("n", &s.comments.len().to_string())]));
     }
     if let Some(h) = &s.history {
-        let list = |ps: &[crate::period::Period]| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(&t.get("m_list_sep"));
+        let list = |ps: &[crate::period::Period]| {
+            ps.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(&t.get("m_list_sep"))
+        };
         if !h.periods.is_empty() {
             notes.push(t.fill("m_history", &[("file", &h.file), ("periods", &list(&h.periods))]));
         }
