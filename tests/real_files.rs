@@ -69,6 +69,11 @@ fn survey_figures(s: &Value) -> Value {
     for c in v["comments"].as_array_mut().unwrap() {
         c.as_object_mut().unwrap().remove("date");
     }
+    for g in v["comment_groups"].as_array_mut().unwrap() {
+        for c in g["comments"].as_array_mut().unwrap() {
+            c.as_object_mut().unwrap().remove("date");
+        }
+    }
     v
 }
 

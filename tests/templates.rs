@@ -185,7 +185,7 @@ fn key_paths(v: &serde_json::Value, path: &str, out: &mut std::collections::BTre
 fn every_figure_is_documented() {
     let docs = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md"));
     let mut paths = std::collections::BTreeSet::new();
-    for src in ["sample-data", "tests/fixtures/register", "tests/fixtures/depth"] {
+    for src in ["sample-data", "tests/fixtures/register", "tests/fixtures/depth", "tests/fixtures/ipa"] {
         let dir = project(src, &format!("documented-{}", src.replace('/', "-")));
         let o = build(&dir);
         assert!(o.status.success(), "{}", stderr(&o));

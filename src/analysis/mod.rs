@@ -7,6 +7,9 @@ pub mod compare;
 pub mod complaints;
 pub mod control;
 pub mod effect;
+pub mod findings;
+pub mod history;
+pub mod importance;
 pub mod moments;
 pub mod pareto;
 pub mod periods;
@@ -42,6 +45,8 @@ pub struct Figures {
     pub complaints: Option<ComplaintResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<ActionResult>,
+    /// The key findings the report opens with (`kind` names each); empty without a survey.
+    pub findings: Vec<findings::Finding>,
     pub data_quality: DataQuality,
 }
 
@@ -82,10 +87,18 @@ pub fn summarize_period(
     period: Period,
 ) -> Result<Figures> {
     let survey = match &cfg.survey {
-        Some(s) => Some(
-            summarize(model, &inputs.survey.acc, period, s.issued_for(period), &|p| s.population_for(p))
-                .ok_or_else(|| no_data(inputs, period))?,
-        ),
+        Some(s) => {
+            let acc = &inputs.survey.acc;
+            let mut r = summarize(model, acc, period, s.issued_for(period), &|p| s.population_for(p))
+                .ok_or_else(|| no_data(inputs, period))?;
+            if let Some(h) = &inputs.history {
+                history::apply(&mut r, h, model.lowest_items);
+            }
+            if let Some(m) = acc.period(period) {
+                r.importance = importance::analyse(model, &m, &r, s.ipa_crosshair);
+            }
+            Some(r)
+        }
         None => None,
     };
     if survey.is_none() && !complaint_months(inputs).any(|m| period.contains(m)) {
@@ -120,6 +133,7 @@ pub fn summarize_period(
     Ok(Figures {
         period,
         manyi_version: env!("CARGO_PKG_VERSION"),
+        findings: survey.as_ref().map(findings::survey_findings).unwrap_or_default(),
         survey,
         complaints,
         actions,

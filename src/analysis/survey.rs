@@ -3,6 +3,7 @@
 //! Rows are folded into `SurveyAcc`, one `MonthAcc` per calendar month. Answers are summed
 //! as integers (micro-units of the scale), so merging is exact and order-independent.
 
+use super::importance::{self, ImportanceSums};
 use super::moments::Moments;
 use super::precision::{
     compare, estimates, nps_result, reliability, top2, Comparison, Estimates, NpsResult, Reliability,
@@ -223,6 +224,8 @@ pub struct LowComment {
     pub id: String,
     pub date: Date,
     pub text: String,
+    /// The dimension the respondent rated lowest (the first in config order of equals).
+    pub dimension: Option<String>,
     #[serde(skip)]
     pub pos: RowPos,
     /// The id is the line number (a file without id column), moved with it by `shift_lines`.
@@ -243,6 +246,8 @@ pub struct MonthAcc {
     pub counts: Vec<u64>,
     /// Pair and Cronbach's α sums of the items (intervals, reliability).
     pub moments: Moments,
+    /// Each item against the overall item or the respondent score (derived importance).
+    pub importance: ImportanceSums,
     /// `recommend` answers of valid questionnaires: promoters (9–10), passives (7–8),
     /// detractors (0–6).
     pub nps: [u64; 3],
@@ -285,6 +290,7 @@ impl MonthAcc {
             items: vec![ItemAcc::default(); slots],
             counts: vec![0; slots * span],
             moments: Moments::new(n_items, dims),
+            importance: ImportanceSums::new(n_items),
             nps: [0; 3],
             score_hist: vec![0; bands.unwrap_or(HIST_BINS)],
             banded: bands.is_some(),
@@ -352,6 +358,7 @@ impl MonthAcc {
             a.top2 += b.top2;
         }
         self.moments.merge(&other.moments);
+        self.importance.merge(&other.importance);
         for (a, b) in self.nps.iter_mut().zip(&other.nps) {
             *a += b;
         }
@@ -552,6 +559,32 @@ fn apply(
 /// Folds the answers of one questionnaire into `m`: the valid count, moments, point counts,
 /// the overall and recommend answers, and the respondent's score in the histogram. Returns
 /// the score; `None` for a questionnaire that is not valid (or scores nothing).
+/// The dimension a respondent rated lowest (the first of equals): per dimension the weighted
+/// mean of its rescaled items answered, as in the respondent's score.
+fn lowest_dimension(model: &SurveyModel, answers: &[Ans]) -> Option<usize> {
+    let mut lowest: Option<(f64, usize)> = None;
+    for (j, d) in model.dims.iter().enumerate() {
+        let (mut num, mut den) = (0.0, 0.0);
+        for i in d.start..d.end {
+            let x = match answers[i] {
+                Ans::Blank => continue,
+                Ans::Point(k) => model.slot_min[i] + f64::from(k),
+                Ans::Value(v) => v,
+            };
+            let w = model.item_weights[i];
+            num += w * rescale(x, model.slot_min[i], model.slot_max[i]);
+            den += w;
+        }
+        if den > 0.0 {
+            let mean = num / den;
+            if lowest.is_none_or(|(low, _)| mean < low) {
+                lowest = Some((mean, j));
+            }
+        }
+    }
+    lowest.map(|(_, j)| j)
+}
+
 fn tally(model: &SurveyModel, m: &mut MonthAcc, answers: &[Ans]) -> Option<f64> {
     let span = model.span;
     let items = &answers[..model.items.len()];
@@ -657,6 +690,8 @@ impl SurveyAcc {
             score
         };
         let Some(score) = score else { return };
+        // Derived importance: each item against the overall item (or the respondent's score).
+        m.importance.add(&row.answers[..n_items], importance::target(model, row.answers, score), &model.slot_min_micro);
         let Some(text) = row.comment else { return };
         // Kept are the lowest (score, position): a row beyond the last kept cannot enter. (Rows
         // mostly come in input order; held rows with a possibly repeated id come later.)
@@ -668,6 +703,7 @@ impl SurveyAcc {
             id: if row.id_is_line { row.pos.line.to_string() } else { row.id.to_string() },
             date: row.date,
             text: text.to_string(),
+            dimension: lowest_dimension(model, row.answers).map(|j| model.dims[j].name.clone()),
             pos: row.pos,
             id_is_line: row.id_is_line,
         });
@@ -857,7 +893,20 @@ pub struct ItemRef {
 pub struct PeriodIndex {
     pub period: Period,
     pub index: Option<f64>,
+    /// 0 for a published figure (`source = "history"`).
     pub valid: u64,
+    /// Where the figure comes from: this build's data, or `[history] file`.
+    pub source: Source,
+}
+
+/// Where a period's figure comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Computed from the responses read.
+    Data,
+    /// Published, from `[history] file` (no interval, so never tested for significance).
+    History,
 }
 
 /// Every survey figure of one period.
@@ -911,6 +960,12 @@ pub struct SurveyResult {
     /// Per `[survey] segments` column (config order): its values' figures, by valid
     /// questionnaires descending, ties in order of first appearance in the input.
     pub segments: Segments,
+    /// The same comments under the dimension each respondent rated lowest, in config order.
+    pub comment_groups: Vec<super::findings::CommentGroup>,
+    /// Derived importance and the importance–performance matrix.
+    pub importance: Option<super::importance::ImportanceResult>,
+    /// What `[history] file` supplied to this report; `null` without one.
+    pub history: Option<super::history::HistoryUse>,
 }
 
 /// The index of the same period a year earlier and the change against it.
@@ -923,6 +978,7 @@ pub struct YearAgo {
     pub change: Option<f64>,
     /// The change with its 95% margin and whether it is significant.
     pub comparison: Option<Comparison>,
+    pub source: Source,
 }
 
 fn ratio(a: u64, b: Option<u64>) -> Option<f64> {
@@ -1027,7 +1083,7 @@ pub fn summarize(
         .into_iter()
         .filter_map(|p| {
             let pm = acc.period(p)?;
-            Some(PeriodIndex { period: p, index: scores(model, &pm).index, valid: pm.valid })
+            Some(PeriodIndex { period: p, index: scores(model, &pm).index, valid: pm.valid, source: Source::Data })
         })
         .collect();
     let year_ago = match period {
@@ -1043,6 +1099,7 @@ pub fn summarize(
                     valid: p.valid,
                     change: diff(cur.index, s.index),
                     comparison: compare(cur_est.index.as_ref(), e.index.as_ref()),
+                    source: Source::Data,
                 }
             })
         }
@@ -1081,11 +1138,19 @@ pub fn summarize(
         lowest_items,
         largest_rise,
         largest_fall,
-        previous: prev.map(|(s, valid, _)| PeriodIndex { period: prev_period, index: s.index, valid }),
+        previous: prev.map(|(s, valid, _)| PeriodIndex {
+            period: prev_period,
+            index: s.index,
+            valid,
+            source: Source::Data,
+        }),
         year_ago,
         trend,
         segments: super::segments::segment_results(model, &m, acc.period(prev_period).as_ref()),
+        comment_groups: super::findings::comment_groups(model, &m.low_comments),
         comments: m.low_comments,
+        importance: None,
+        history: None,
     })
 }
 
@@ -1156,7 +1221,10 @@ pub(super) fn band_results(model: &SurveyModel, m: &MonthAcc) -> Vec<BandResult>
 }
 
 /// The lowest-scoring items (ties in config order), and the largest rise and fall.
-fn special_items(dimensions: &[DimensionResult], lowest: usize) -> (Vec<ItemRef>, Option<ItemRef>, Option<ItemRef>) {
+pub(crate) fn special_items(
+    dimensions: &[DimensionResult],
+    lowest: usize,
+) -> (Vec<ItemRef>, Option<ItemRef>, Option<ItemRef>) {
     let mut refs: Vec<ItemRef> = dimensions
         .iter()
         .flat_map(|d| d.items.iter().map(move |it| (d, it)))

@@ -3,6 +3,7 @@
 //! files; titles and axis texts come from the labels of the report's language.
 
 mod draw;
+mod ipa;
 mod panels;
 pub mod style;
 
@@ -24,9 +25,9 @@ use panels::{render_histogram, render_panel_chart, HistogramChart, PanelChart};
 /// One drawn chart. Templates reach it as `charts["<name>"]`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Chart {
-    /// Key in `charts`: `dimensions`, `items`, `bands`, `segments-<column>`, `trend`, `pareto-<column>`,
-    /// `pareto-<column>-weighted`, `pareto-groups`, `pareto-change`, `close-days`, `control-c`,
-    /// `control-u`, `control-p`, `control-laney-u` or
+    /// Key in `charts`: `dimensions`, `items`, `bands`, `segments-<column>`, `trend`, `ipa`,
+    /// `pareto-<column>`, `pareto-<column>-weighted`, `pareto-groups`, `pareto-change`,
+    /// `close-days`, `control-c`, `control-u`, `control-p`, `control-laney-u` or
     /// `control-laney-p`.
     pub name: String,
     /// Path of the chart file in the period's folder, e.g. `charts/pareto-1.svg`.
@@ -142,6 +143,9 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
         let desc = data_words(line.points.iter().map(|p| (p.0.as_str(), p.2.clone())), t);
         charts.push(chart("trend", "trend", line.title.clone(), render_line_chart(&line))?.described(&desc));
     }
+    if let Some(c) = ipa_chart(s, t)? {
+        charts.push(c);
+    }
     Ok(charts)
 }
 
@@ -177,6 +181,61 @@ fn segment_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
         charts.push(chart(format!("segments-{column}"), &format!("segments-{}", k + 1), title, svg)?.described(&desc));
     }
     Ok(charts)
+}
+
+/// The crosshairs' rule and values in words (chart, notes).
+pub fn crosshair_text(c: &crate::analysis::importance::Crosshair, t: &Labels) -> String {
+    let key = match c.rule {
+        crate::config::IpaCrosshair::Mean => "ipa_cross_mean",
+        crate::config::IpaCrosshair::Median => "ipa_cross_median",
+        crate::config::IpaCrosshair::Fixed { .. } => "ipa_cross_fixed",
+    };
+    t.fill(
+        key,
+        &[("importance", &number::fixed(c.at_importance, 2)), ("performance", &number::fixed(c.at_performance, 1))],
+    )
+}
+
+/// The importance–performance matrix, when at least two items have both coordinates.
+fn ipa_chart(s: &SurveyResult, t: &Labels) -> Result<Option<Chart>> {
+    let Some(imp) = &s.importance else { return Ok(None) };
+    let Some(cross) = &imp.crosshair else { return Ok(None) };
+    let points: Vec<(String, f64, f64, crate::analysis::importance::Quadrant)> =
+        imp.items.iter().filter_map(|i| Some((i.item.clone(), i.importance?, i.performance?, i.quadrant?))).collect();
+    let spec = ipa::IpaChart {
+        title: t.get("ipa_chart"),
+        points,
+        cross: (cross.at_importance, cross.at_performance),
+        cross_text: crosshair_text(cross, t),
+        quadrants: ["q_improve_first", "q_keep_up", "q_low_priority", "q_possible_overkill"].map(|k| t.get(k)),
+        x_desc: t.get(if imp.basis == crate::analysis::importance::ImportanceBasis::Overall {
+            "ipa_x_overall"
+        } else {
+            "ipa_x_score"
+        }),
+        y_desc: t.get("ipa_y"),
+    };
+    let desc = data_words(
+        spec.points.iter().map(|(name, x, y, q)| {
+            let quadrant = t.get(&format!("q_{}", quadrant_key(*q)));
+            let sep = t.get("clause_sep");
+            (name.as_str(), format!("r = {}{sep}{}{sep}{quadrant}", number::fixed(*x, 2), number::fixed(*y, 1)))
+        }),
+        t,
+    );
+    let title = spec.title.clone();
+    Ok(Some(chart("ipa", "ipa", title, ipa::render_ipa_chart(&spec))?.described(&desc)))
+}
+
+/// The `summary.json` name of a quadrant (its label is `q_<name>`).
+pub fn quadrant_key(q: crate::analysis::importance::Quadrant) -> &'static str {
+    use crate::analysis::importance::Quadrant;
+    match q {
+        Quadrant::ImproveFirst => "improve_first",
+        Quadrant::KeepUp => "keep_up",
+        Quadrant::LowPriority => "low_priority",
+        Quadrant::PossibleOverkill => "possible_overkill",
+    }
 }
 
 fn complaint_charts(c: &ComplaintResult, pareto_columns: &[String], t: &Labels) -> Result<Vec<Chart>> {

@@ -44,11 +44,36 @@ pub struct Config {
     /// Build defaults (the periods built when `--period` is not given).
     #[serde(default)]
     pub build: BuildConfig,
+    /// Published figures of earlier periods (`[history] file`), for the trend and comparisons
+    /// where those periods' raw data is absent.
+    pub history: Option<HistoryConfig>,
     /// Labels replaced one by one (`[labels] toc = "Overview"`): each key a label of the
     /// default theme, each text with the placeholders of the text it replaces (checked when
     /// read). Applied over the theme's labels.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+}
+
+/// `[history]`: earlier periods' published figures.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryConfig {
+    /// A UTF-8 CSV file (relative to the project) with the header `period,metric,value` and
+    /// one published figure per row.
+    pub file: String,
+}
+
+/// Where the crosshairs of the importance–performance matrix go.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "rule")]
+pub enum IpaCrosshair {
+    /// At the mean importance and the mean performance of the items (default).
+    #[default]
+    Mean,
+    /// At the medians.
+    Median,
+    /// At fixed values: importance (Pearson r, −1 to 1) and performance (score, 0–100).
+    Fixed { importance: f64, performance: f64 },
 }
 
 /// `[build]`: what a plain `manyi build` builds.
@@ -492,6 +517,10 @@ pub struct SurveyConfig {
     pub duration: Option<String>,
     /// Dimensions (综合评价法), each with a weight and its items.
     pub dimensions: Vec<Dimension>,
+    /// Crosshairs of the importance–performance matrix: `"mean"` (default), `"median"`, or
+    /// `{ importance = 0.5, performance = 80 }`.
+    #[serde(default, deserialize_with = "values::ipa_crosshair")]
+    pub ipa_crosshair: IpaCrosshair,
     /// Segment columns (产品类型, 客户类型, 地区 ...): every figure is also broken down by each
     /// column's values, in this order; at most `MAX_SEGMENTS`.
     #[serde(default)]

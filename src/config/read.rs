@@ -7,7 +7,8 @@ use super::*;
 // Reading: each top-level section on its own, from the spanned tree.
 
 /// The top-level sections, in the order serde names them in "unknown field" messages.
-pub(super) const SECTIONS: &[&str] = &["site", "survey", "bands", "report", "complaints", "actions", "build", "labels"];
+pub(super) const SECTIONS: &[&str] =
+    &["site", "survey", "bands", "report", "complaints", "actions", "build", "history", "labels"];
 
 /// At most this many attempts per section while collecting its type errors.
 pub(super) const MAX_ATTEMPTS: usize = 32;
@@ -209,6 +210,7 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
     let complaints = p.section::<ComplaintsConfig>("complaints");
     let actions = p.section::<ActionsConfig>("actions");
     let build = p.section::<BuildConfig>("build").map(Option::unwrap_or_default);
+    let history = p.section::<HistoryConfig>("history");
     if matches!((&survey, &complaints), (Ok(None), Ok(None))) {
         p.push(
             0,
@@ -220,6 +222,13 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
 
     if let Ok(Some(s)) = &survey {
         validate_survey(s, p);
+    }
+    if let (Ok(Some(_)), Ok(None)) = (&history, &survey) {
+        p.at(
+            path!["history"],
+            "[history] gives earlier survey figures, but there is no [survey]",
+            "add the [survey] section, or remove [history]",
+        );
     }
     if let Ok(Some(k)) = &complaints {
         validate_complaints(k, p);
@@ -251,6 +260,7 @@ pub(super) fn read_config(p: &mut Problems<'_>) -> Option<Config> {
         complaints: complaints.ok()?,
         actions: actions.ok()?,
         build: build.ok()?,
+        history: history.ok()?,
         labels: labels.ok()?,
     })
 }

@@ -127,7 +127,7 @@ fn every_type_error_of_one_section_is_reported() {
         messages(&text),
         [
             "manyi.toml:6:26: invalid type: string \"5\", expected f64",
-            "manyi.toml:7:1: unknown field `minimum`, expected one of `files`, `encoding`, `delimiter`, `sheet`, `filters`, `max_rejected_share`, `format`, `id`, `date`, `comment`, `overall`, `recommend`, `scale`, `min_answered`, `check_duplicate_ids`, `not_answered`, `not_answered_builtin`, `required_rate`, `required_rate_basis`, `plans`, `min_seconds`, `duration`, `dimensions`, `segments`, `min_segment_n`",
+            "manyi.toml:7:1: unknown field `minimum`, expected one of `files`, `encoding`, `delimiter`, `sheet`, `filters`, `max_rejected_share`, `format`, `id`, `date`, `comment`, `overall`, `recommend`, `scale`, `min_answered`, `check_duplicate_ids`, `not_answered`, `not_answered_builtin`, `required_rate`, `required_rate_basis`, `plans`, `min_seconds`, `duration`, `dimensions`, `ipa_crosshair`, `segments`, `min_segment_n`",
             "manyi.toml:10:16: invalid type: integer `4`, expected an item column name, or a table { column, name, scale, weight, reverse }",
             "manyi.toml:12:10: plan period \"2026-Q5\" is not a period",
             "manyi.toml:16:10: invalid type: string \"ten\", expected u64",
@@ -268,7 +268,7 @@ fn missing_and_unknown_sections_are_reported() {
         messages("[sitee]\ntitle = \"x\"\n"),
         [
             "manyi.toml:1:1: the config has neither [survey] nor [complaints]: there is nothing to report",
-            "manyi.toml:1:2: unknown field `sitee`, expected one of `site`, `survey`, `bands`, `report`, `complaints`, `actions`, `build`, `labels`",
+            "manyi.toml:1:2: unknown field `sitee`, expected one of `site`, `survey`, `bands`, `report`, `complaints`, `actions`, `build`, `history`, `labels`",
         ]
     );
 }
@@ -526,4 +526,35 @@ fn segments_are_listed_once_and_at_most_eight() {
     let many: Vec<String> = (0..9).map(|i| format!("\"s{i}\"")).collect();
     let text = MINIMAL.replace("date = \"日期\"", &format!("date = \"日期\"\nsegments = [{}]", many.join(", ")));
     assert_eq!(messages(&text), ["manyi.toml:6:61: [survey] segments lists 9 columns; at most 8 are broken down"]);
+}
+
+#[test]
+fn ipa_crosshair_reads_its_three_forms_and_reports_bad_values_at_the_value() {
+    let with = |v: &str| MINIMAL.replace("date = \"日期\"", &format!("date = \"日期\"\nipa_crosshair = {v}"));
+    let get = |v: &str| parse_config(&with(v), "manyi.toml").unwrap().survey.unwrap().ipa_crosshair;
+    assert_eq!(parse_config(MINIMAL, "manyi.toml").unwrap().survey.unwrap().ipa_crosshair, IpaCrosshair::Mean);
+    assert_eq!(get("\"median\""), IpaCrosshair::Median);
+    assert_eq!(
+        get("{ importance = 0.5, performance = 80 }"),
+        IpaCrosshair::Fixed { importance: 0.5, performance: 80.0 }
+    );
+    for (bad, says) in [
+        ("\"avg\"", "ipa_crosshair = \"avg\" is not a crosshair rule"),
+        ("{ importance = 2, performance = 80 }", "ipa_crosshair.importance = 2 is outside -1 to 1"),
+        ("{ importance = 0.5 }", "ipa_crosshair has no performance"),
+        ("{ importance = 0.5, performance = 80, x = 1 }", "unknown key \"x\""),
+        ("3", "must be \"mean\", \"median\" or a table"),
+    ] {
+        let err = parse_config(&with(bad), "manyi.toml").unwrap_err().to_string();
+        assert!(err.starts_with("manyi.toml:6:17: error: "), "{bad}: {err}");
+        assert!(err.contains(says), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn history_section_names_its_file() {
+    let text = format!("{MINIMAL}\n[history]\nfile = \"data/history.csv\"\n");
+    assert_eq!(parse_config(&text, "manyi.toml").unwrap().history.unwrap().file, "data/history.csv");
+    let err = parse_config(&format!("{MINIMAL}\n[history]\nfiles = \"x\"\n"), "manyi.toml").unwrap_err();
+    assert!(err.to_string().contains("unknown field `files`"), "{err}");
 }

@@ -119,3 +119,44 @@ pub(super) fn cutoff_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Dat
         None => Err(invalid(format!("[report] cutoff \"{text}\" is not a date"), "write it as 2026-11-30")),
     }
 }
+
+/// `"mean"`, `"median"` or `{ importance = r, performance = score }` (r in −1..1, score in 0..100).
+pub(super) fn ipa_crosshair<'de, D: Deserializer<'de>>(d: D) -> Result<super::IpaCrosshair, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Rule(String),
+        Fixed(BTreeMap<String, toml::Value>),
+    }
+    const HINT: &str = "write ipa_crosshair = \"mean\", \"median\" or { importance = 0.5, performance = 80 } \
+                        (importance a correlation from -1 to 1, performance a score from 0 to 100)";
+    let raw = Raw::deserialize(d)
+        .map_err(|_| invalid("[survey] ipa_crosshair must be \"mean\", \"median\" or a table".to_string(), HINT))?;
+    match raw {
+        Raw::Rule(r) if r == "mean" => Ok(super::IpaCrosshair::Mean),
+        Raw::Rule(r) if r == "median" => Ok(super::IpaCrosshair::Median),
+        Raw::Rule(r) => Err(invalid(format!("[survey] ipa_crosshair = \"{r}\" is not a crosshair rule"), HINT)),
+        Raw::Fixed(t) => {
+            if let Some(k) = t.keys().find(|k| *k != "importance" && *k != "performance") {
+                return Err(invalid(format!("[survey] ipa_crosshair has an unknown key \"{k}\""), HINT));
+            }
+            let num = |k: &str, lo: f64, hi: f64| -> Result<f64, D::Error> {
+                let v = match t.get(k) {
+                    Some(toml::Value::Float(f)) => *f,
+                    Some(toml::Value::Integer(i)) => *i as f64,
+                    Some(_) => return Err(invalid(format!("[survey] ipa_crosshair.{k} must be a number"), HINT)),
+                    None => return Err(invalid(format!("[survey] ipa_crosshair has no {k}"), HINT)),
+                };
+                if !(lo..=hi).contains(&v) {
+                    let shown = crate::number::shortest(v);
+                    return Err(invalid(format!("[survey] ipa_crosshair.{k} = {shown} is outside {lo} to {hi}"), HINT));
+                }
+                Ok(v)
+            };
+            Ok(super::IpaCrosshair::Fixed {
+                importance: num("importance", -1.0, 1.0)?,
+                performance: num("performance", 0.0, 100.0)?,
+            })
+        }
+    }
+}

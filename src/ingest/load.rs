@@ -162,6 +162,8 @@ pub struct Inputs<S> {
     /// Survey files dated by their `files` entry's period alone (no date column), with it:
     /// their rows sit in the period's first month.
     pub undated: Vec<(String, crate::period::Period)>,
+    /// Earlier periods' published figures (`[history] file`).
+    pub history: Option<super::history::History>,
 }
 
 /// Reads every input of the project: survey files in parallel ranges, the registers
@@ -200,6 +202,7 @@ pub fn load_inputs<S: RowSink>(
         None => None,
     };
     let content = super::read_content(scope)?;
+    let history = super::history::read_history(scope, cfg)?;
     Ok(Inputs {
         survey: sink,
         complaints: registers.complaints,
@@ -210,6 +213,7 @@ pub fn load_inputs<S: RowSink>(
         content,
         files: shown,
         undated,
+        history,
     })
 }
 

@@ -7,6 +7,7 @@
 pub mod complaints;
 mod decode;
 mod grouped;
+pub mod history;
 mod ids;
 pub mod load;
 mod reason;

@@ -152,6 +152,7 @@ fn survey_notes(c: &SurveyConfig, s: &SurveyResult, platform: &[&str], t: &Label
             notes.push(t.fill("m_segments_change", &[("previous", &p.period.to_string())]));
         }
     }
+    notes.extend(importance_notes(c, s, t));
     notes.push(t.get("m_rounding"));
     notes
 }
@@ -207,6 +208,40 @@ fn item_setting_notes(c: &SurveyConfig, t: &Labels) -> Vec<String> {
     }
     if mixed {
         notes.push(t.get("m_item_alpha"));
+    }
+    notes
+}
+
+/// The rules of the importance–performance matrix, the findings, the comments and the history.
+fn importance_notes(c: &SurveyConfig, s: &SurveyResult, t: &Labels) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(imp) = &s.importance {
+        notes.push(match &c.overall {
+            Some(column) => t.fill("m_importance_overall", &[("column", column)]),
+            None => t.get("m_importance_score"),
+        });
+        notes.push(match &imp.crosshair {
+            Some(cross) => t.fill("m_ipa", &[("crosshair", &crate::charts::crosshair_text(cross, t))]),
+            None => t.get("m_ipa_none"),
+        });
+    }
+    notes.push(t.get("m_findings"));
+    if !s.comments.is_empty() {
+        notes.push(t.fill("m_comments", &[("n", &s.comments.len().to_string())]));
+    }
+    if let Some(h) = &s.history {
+        let list = |ps: &[crate::period::Period]| {
+            ps.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(&t.get("m_list_sep"))
+        };
+        if !h.periods.is_empty() {
+            notes.push(t.fill("m_history", &[("file", &h.file), ("periods", &list(&h.periods))]));
+        }
+        if !h.replaced.is_empty() {
+            notes.push(t.fill("m_history_replaced", &[("periods", &list(&h.replaced))]));
+        }
+        if h.segment_rows > 0 {
+            notes.push(t.fill("m_history_segments", &[("n", &h.segment_rows.to_string())]));
+        }
     }
     notes
 }
