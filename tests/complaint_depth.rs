@@ -301,3 +301,26 @@ fn depth_sections_in_english() {
     assert!(read(out.join("charts/close-days.svg")).contains("median promise 10 days"));
     assert!(!md.contains("c_") && !md.contains("a_verdict") && !md.contains("m_"), "a label key shows unfilled");
 }
+
+/// A promised date before the complaint was received is rejected like a closed date before
+/// it (the row named with both dates), not counted as a negative promised time.
+#[test]
+fn a_deadline_before_the_received_date_is_rejected() {
+    let project = fixture("deadline-before");
+    let path = project.join("data/complaints.csv");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("T9999,2026-05-10,产品质量,C0001,电话,2026-05-01,2026-05-12\n");
+    std::fs::write(&path, text).unwrap();
+    let (out, s) = build(&project);
+    let rejected = read(out.join("rejected.csv"));
+    let line = rejected
+        .lines()
+        .find(|l| l.ends_with(",deadline_before_received"))
+        .unwrap_or_else(|| panic!("the row is rejected: {rejected}"));
+    assert!(line.contains("2026-05-01") && line.contains("2026-05-10"), "{line}");
+    assert!(
+        s["complaints"]["promise"]["promise_min"].as_f64().is_none_or(|m| m >= 0.0),
+        "{}",
+        s["complaints"]["promise"]
+    );
+}

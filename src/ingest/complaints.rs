@@ -144,6 +144,14 @@ impl<'a> ComplaintRows<'a> {
                     Some(i) => row.date(i)?,
                     None => None,
                 };
+                // A promise before the complaint arrived is a slip in one of the two dates (as
+                // a closed date before it): rejected, not a negative promised time.
+                if let Some(dl) = deadline.filter(|dl| *dl < received) {
+                    return Err((
+                        c.deadline,
+                        super::Reason::new(super::Code::DeadlineBeforeReceived).with(dl).with(received),
+                    ));
+                }
                 let weight = match c.weight {
                     Some(i) => parse_quantity(row.text(i)?, Quantity::Amount).map_err(|e| (Some(i), e))?,
                     None => None,

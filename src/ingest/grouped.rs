@@ -151,7 +151,7 @@ pub fn hint(r: &Rejection) -> String {
         NotADate | NotADateTime => {
             "write the date as 2026-03-01, 2026/3/1 or 2026年3月1日 (in a workbook, format the column as dates)"
         }
-        ClosedBeforeReceived => "fix one of the two dates",
+        ClosedBeforeReceived | DeadlineBeforeReceived => "fix one of the two dates",
         DuplicateId => "give each row its own id, or delete the repeated row (the first row with the id is counted)",
         NotYesNo => "write 是/否, Y/N or yes/no; leave the cell blank when it is not known",
         NotAMonth => "write the month as 2026-03, 2026/3 or 2026年3月",

@@ -64,6 +64,7 @@ codes! {
     CategoryEmptyListed = "category_empty_listed" ["categories"];
     CategoryUnknown = "category_unknown" ["value", "categories"];
     ClosedBeforeReceived = "closed_before_received" ["closed", "received"];
+    DeadlineBeforeReceived = "deadline_before_received" ["deadline", "received"];
     NotAMonth = "not_a_month" ["value"];
     VolumeEmpty = "volume_empty" [];
     VolumeNotANumber = "volume_not_a_number" ["value"];
@@ -193,6 +194,11 @@ impl Reason {
             CategoryEmpty => "is empty; expected a category".to_string(),
             CategoryEmptyListed => format!("is empty; expected one of [complaints] categories: {}", v(0)),
             CategoryUnknown => format!("{} is not a configured category; expected one of {}", q(0), v(1)),
+            DeadlineBeforeReceived => format!(
+                "deadline {} is before the received date {}; expected a date on or after it",
+                v(0),
+                v(1)
+            ),
             ClosedBeforeReceived => format!(
                 "closed date {} is before the received date {}; expected a date on or after it",
                 v(0),
