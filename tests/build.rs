@@ -516,3 +516,22 @@ fn sample_charts_have_title_desc_and_a_data_table() {
         );
     }
 }
+
+/// The respondent-score histogram counts every valid questionnaire once, in ten-point bins
+/// that agree with the bands (the sample's bands are 95/80/70/60: the [80, 90) and [90, 100]
+/// bins together hold exactly the 非常满意 and 满意 respondents).
+#[test]
+fn score_histogram_counts_every_valid_questionnaire() {
+    let project = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sample-scores");
+    let _ = std::fs::remove_dir_all(&project);
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data"), &project);
+    let s = summary(&build_ok(&project, &[]));
+    let bins = s["survey"]["score_histogram"].as_array().unwrap();
+    let from: Vec<u64> = bins.iter().map(|b| b["from"].as_u64().unwrap()).collect();
+    assert_eq!(from, [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    let count = |i: usize| bins[i]["count"].as_u64().unwrap();
+    assert_eq!((0..10).map(count).sum::<u64>(), s["survey"]["valid"].as_u64().unwrap());
+    let band = |i: usize| s["survey"]["bands"][i]["count"].as_u64().unwrap();
+    assert_eq!(count(8) + count(9), band(0) + band(1), "scores from 80 up = the two top bands");
+    assert_eq!(count(7), band(2), "[70, 80) = the third band");
+}

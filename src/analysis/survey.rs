@@ -948,6 +948,9 @@ pub struct SurveyResult {
     /// Dimensions whose Cronbach's α is below 0.6 (warned), in config order.
     pub low_reliability: Vec<String>,
     pub bands: Vec<BandResult>,
+    /// Valid questionnaires by respondent score in ten-point bins `[from, from + 10)` (the
+    /// last one `[90, 100]`), the score rounded to one decimal as for the bands.
+    pub score_histogram: Vec<ScoreBin>,
     pub lowest_items: Vec<ItemRef>,
     pub largest_rise: Option<ItemRef>,
     pub largest_fall: Option<ItemRef>,
@@ -1135,6 +1138,7 @@ pub fn summarize(
             .collect(),
         dimensions,
         bands: band_results(model, &m),
+        score_histogram: score_bins(&m),
         lowest_items,
         largest_rise,
         largest_fall,
@@ -1197,6 +1201,22 @@ pub(super) fn dimension_results(
 }
 
 /// Respondents per band, from the histogram of their scores in tenths.
+/// Valid questionnaires with a respondent score in `[from, from + 10)` (`[90, 100]` last).
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreBin {
+    pub from: u8,
+    pub count: u64,
+}
+
+/// The ten-point bins of the respondent scores (tenths of a point, `score_hist`).
+fn score_bins(m: &MonthAcc) -> Vec<ScoreBin> {
+    let mut counts = [0u64; 10];
+    for (t, c) in m.score_hist.iter().enumerate().filter(|(_, c)| **c > 0) {
+        counts[(t / 100).min(9)] += c;
+    }
+    counts.iter().enumerate().map(|(i, c)| ScoreBin { from: (i * 10) as u8, count: *c }).collect()
+}
+
 pub(super) fn band_results(model: &SurveyModel, m: &MonthAcc) -> Vec<BandResult> {
     let mut band_counts = vec![0u64; model.band_mins.len()];
     if m.banded {

@@ -131,6 +131,28 @@ fn survey_charts(s: &SurveyResult, t: &Labels) -> Result<Vec<Chart>> {
         bars_chart("items", it, item_bars)?,
         bars_chart("bands", bt, band_bars)?,
     ];
+    if s.valid > 0 {
+        // Respondent scores in ten-point bins, drawn as a histogram over 0–100.
+        let title = t.get("score_chart");
+        let spec = HistogramChart {
+            title: title.clone(),
+            bins: s
+                .score_histogram
+                .iter()
+                .map(|b| (i64::from(b.from), if b.from >= 90 { 100 } else { i64::from(b.from) + 9 }, b.count))
+                .collect(),
+            mark: None,
+            x_desc: t.get("score_axis"),
+            y_desc: t.get("respondents_axis"),
+        };
+        let ranges: Vec<String> = s
+            .score_histogram
+            .iter()
+            .map(|b| format!("{}–{}", b.from, if b.from >= 90 { 100 } else { u16::from(b.from) + 10 }))
+            .collect();
+        let desc = data_words(ranges.iter().zip(&s.score_histogram).map(|(r, b)| (r.as_str(), b.count.to_string())), t);
+        charts.push(chart("scores", "scores", title, render_histogram(&spec))?.described(&desc));
+    }
     charts.extend(segment_charts(s, t)?);
     if s.trend.len() >= 2 {
         let lo = s.trend.iter().filter_map(|p| p.index).fold(100.0, f64::min);
