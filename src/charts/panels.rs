@@ -130,7 +130,8 @@ pub fn render_histogram(spec: &HistogramChart) -> Result<String, String> {
             .disable_x_mesh()
             .x_labels(12)
             .x_label_formatter(&|v| if v.fract() == 0.0 && *v >= 0.0 { number::fixed(*v, 0) } else { String::new() })
-            .y_label_formatter(&|v| number::trimmed(*v, 2))
+            // Counts: whole ticks only (a small sample would otherwise show 0.5, 1.5).
+            .y_label_formatter(&|v| if v.fract() == 0.0 { number::fixed(*v, 0) } else { String::new() })
             .x_desc(spec.x_desc.as_str())
             .y_desc(spec.y_desc.as_str())
             .draw()
