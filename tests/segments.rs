@@ -183,3 +183,32 @@ fn a_segment_column_missing_from_the_header_is_named() {
         stderr(&o)
     );
 }
+
+/// A segment value whose previous period has no raw data takes the published index of the
+/// history file (`segment:<column>=<value>`): its change is the difference, untested for
+/// significance; values the file does not name keep no previous figure. Built for 2025, the
+/// fixture's first year, with 2024 published: 区域=北 at 50.
+#[test]
+fn history_gives_segment_values_their_previous_index() {
+    let project = fixture("history");
+    std::fs::write(project.join("history.csv"), "period,metric,value\n2024,index,60\n2024,segment:区域=北,50\n")
+        .unwrap();
+    let cfg = project.join("manyi.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}\n[history]\nfile = \"history.csv\"\n")).unwrap();
+    let out = project.join("out");
+    let o = manyi(&["build", project.to_str().unwrap(), "--period", "2025", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = common::built_dir(&o, &out);
+    let j: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let values = j["survey"]["segments"]["区域"].as_array().unwrap();
+    let north = values.iter().find(|v| v["value"] == "北").unwrap();
+    assert_eq!(north["previous"], 50.0);
+    let change = north["change"].as_f64().unwrap();
+    assert!((change - (north["index"].as_f64().unwrap() - 50.0)).abs() < 1e-9);
+    assert!(north["comparison"].is_null(), "no significance against a published figure");
+    for v in values.iter().filter(|v| v["value"] != "北") {
+        assert!(v["previous"].is_null(), "{v}");
+    }
+    assert_eq!(j["survey"]["history"]["segment_rows_used"], 1);
+}

@@ -21,9 +21,11 @@ pub struct HistoryUse {
     /// Periods of the report's kind the file also gives (this one included), whose responses
     /// were used instead.
     pub replaced: Vec<Period>,
-    /// Rows of `segment:` metrics in the file (read and checked; segment results are not part
-    /// of this report, so they are not used).
+    /// Rows of `segment:` metrics in the file for the previous period of this report's kind
+    /// that gave a segment value its previous index (none from the raw data): how many were used,
+    /// and how many others the file holds (other periods, or a value or column not in the report).
     pub segment_rows: u64,
+    pub segment_rows_used: u64,
 }
 
 /// Whether two periods are of the same kind (years with years, quarters with quarters ...).
@@ -86,6 +88,22 @@ pub fn apply(s: &mut SurveyResult, h: &History, lowest_items: usize) {
         let (lowest, rise, fall) = super::survey::special_items(&s.dimensions, lowest_items);
         (s.lowest_items, s.largest_rise, s.largest_fall) = (lowest, rise, fall);
     }
+    // Segment values without a previous period in the raw data take the published one.
+    let mut segment_rows_used = 0;
+    for (field, values) in &mut s.segments.0 {
+        for v in values.iter_mut().filter(|v| v.previous.is_none()) {
+            let Some(value) = &v.value else { continue };
+            let metric = Metric::Segment { field: field.clone(), value: value.clone() };
+            if let Some(index) = h.get(prev_period, &metric) {
+                v.previous = Some(index);
+                v.change = diff(v.index, Some(index));
+                segment_rows_used += 1;
+                if !used.contains(&prev_period) {
+                    used.push(prev_period);
+                }
+            }
+        }
+    }
     if !matches!(period, Period::Year(_)) && s.year_ago.is_none() {
         let ya = period.year_ago();
         if let Some(index) = h.get(ya, &Metric::Index) {
@@ -104,5 +122,5 @@ pub fn apply(s: &mut SurveyResult, h: &History, lowest_items: usize) {
     used.dedup();
     let segment_rows =
         h.points.values().flat_map(|m| m.keys()).filter(|m| matches!(m, Metric::Segment { .. })).count() as u64;
-    s.history = Some(HistoryUse { file: h.file.clone(), periods: used, replaced, segment_rows });
+    s.history = Some(HistoryUse { file: h.file.clone(), periods: used, replaced, segment_rows, segment_rows_used });
 }

@@ -240,7 +240,10 @@ fn importance_notes(c: &SurveyConfig, s: &SurveyResult, t: &Labels) -> Vec<Strin
             notes.push(t.fill("m_history_replaced", &[("periods", &list(&h.replaced))]));
         }
         if h.segment_rows > 0 {
-            notes.push(t.fill("m_history_segments", &[("n", &h.segment_rows.to_string())]));
+            notes.push(t.fill(
+                "m_history_segments",
+                &[("n", &h.segment_rows.to_string()), ("used", &h.segment_rows_used.to_string())],
+            ));
         }
     }
     notes
