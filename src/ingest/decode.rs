@@ -254,7 +254,56 @@ mod tests {
         }
     }
 
+    #[test]
+    fn every_two_bytes_decode_as_in_one_piece() {
+        // Each lead byte with every second byte (the pair table's domain and its edges), then
+        // cut by a line end, by another lead, and by the end of the input.
+        for lead in [0x80u8, 0x81, 0xA1, 0xB0, 0xD6, 0xF8, 0xFE, 0xFF] {
+            let mut data = Vec::new();
+            for trail in 0..=0xFFu8 {
+                if trail != b'\n' && trail != b'\r' {
+                    data.extend_from_slice(&[b'a', lead, trail, lead, b'\n']);
+                }
+            }
+            data.push(lead);
+            for buf in [64, 1 << 12] {
+                check(&data, buf);
+            }
+        }
+    }
+
+    #[test]
+    fn survey_text_decodes_as_in_one_piece() {
+        let text = "问卷编号,调查日期,客户类型,意见建议\r\nR00000002,2024-01-05,工程项目客户,产品质量稳定。\n\
+                    R00000008,2024-12-17,OEM客户,\"价格“偏高”，交货慢\"\n";
+        let data = GB18030.encode(&text.repeat(40)).0.into_owned();
+        for buf in [64, 100, 1 << 12, 1 << 16] {
+            check(&data, buf);
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn gbk_text_with_noise_decodes_from_any_line_start_as_in_one_piece(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "中".as_bytes(), "价格,".as_bytes(), "a,".as_bytes(), "\n".as_bytes(), "\r\n".as_bytes(),
+                    b"\x81", b"\x81\x30", b"\x81\x30\x81\x30", b"\x80", b"\xff", b"\xd6\xd0", b"\xa1\xa1",
+                    b"\xfe\xfe", b"\x81\x40", b"\xa2\xa0", b"\xd6\x7f",
+                ]), 0..200),
+            buf in 64usize..300,
+        ) {
+            let mut data = Vec::new();
+            for p in parts {
+                // Chinese as GB18030, the byte strings as they are.
+                match std::str::from_utf8(p) {
+                    Ok(s) if !s.is_ascii() => data.extend_from_slice(&GB18030.encode(s).0),
+                    _ => data.extend_from_slice(p),
+                }
+            }
+            check(&data, buf);
+        }
+
         #[test]
         fn any_bytes_decode_from_any_line_start_as_in_one_piece(
             data in proptest::collection::vec(
