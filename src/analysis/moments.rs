@@ -62,8 +62,10 @@ fn lane_of(w: Lane, l: usize) -> u64 {
 /// A whole-point row's points, its products and blanks (see `Moments::terms`); a reused buffer.
 #[derive(Debug, Clone, Default)]
 pub struct RowTerms {
-    /// The row as lanes (`Moments::row_lanes`) and its products, laid out as `Moments::pending`.
+    /// The row as lanes (`Moments::row_lanes`): its points and its blanks, and its products
+    /// laid out as `Moments::pending`.
     lanes: Vec<Lane>,
+    blank_lanes: Vec<Lane>,
     prod: Vec<Lane>,
     /// The largest product of the row (its highest point squared).
     bound: u32,
@@ -82,7 +84,9 @@ pub struct RowTerms {
 /// u16 lanes (`pending`, a row of lanes per item i: lane j holds Σkᵢkⱼ, lane n Σkᵢ), four
 /// to a u64 multiply-add, and the lanes are flushed into the u64 totals before any could
 /// overflow: `bound` is the sum of the rows' largest products since the last flush. Every
-/// reader takes total + pending, so when a flush happens does not change any figure.
+/// reader takes total + pending, so when a flush happens does not change any figure. The blank
+/// corrections are kept in lanes too: a blank answer j adds the row's points (and a 1 for the
+/// row) and its blank marks to row j of `miss_pending` and `both_pending`.
 #[derive(Debug, Clone)]
 pub struct Moments {
     n_items: usize,
@@ -107,6 +111,10 @@ pub struct Moments {
     /// Lane j % L of `pending[i * chunks + j / L]`: Σ kᵢkⱼ since the last flush, for j ≥ i rounded
     /// down to a multiple of L (j = n: Σ kᵢ).
     pending: Vec<Lane>,
+    /// Laid out alike, row j: lane i holds Σ kᵢ over the rows leaving j blank (lane n: those
+    /// rows), and the rows leaving both i and j blank.
+    miss_pending: Vec<Lane>,
+    both_pending: Vec<Lane>,
     bound: u32,
     /// Rows with another value; `None` until the first.
     micro: Option<Box<MicroSums>>,
@@ -149,6 +157,8 @@ impl Moments {
             excl: dims.iter().map(|(s, e)| AlphaSums::new(e - s)).collect(),
             chunks,
             pending: vec![0; n_items * chunks],
+            miss_pending: vec![0; n_items * chunks],
+            both_pending: vec![0; n_items * chunks],
             bound: 0,
             micro: None,
         }
@@ -170,7 +180,19 @@ impl Moments {
                 *c += lane(j);
             }
         }
+        for j in 0..n {
+            let (miss, both) = (&self.miss_pending[j * cw..(j + 1) * cw], &self.both_pending[j * cw..(j + 1) * cw]);
+            self.blank[j] += lane_of(miss[n / L], n % L);
+            for i in 0..n {
+                self.miss[j * n + i] += lane_of(miss[i / L], i % L);
+            }
+            for i in 0..j {
+                self.both_blank[pair_index(n, i, j)] += lane_of(both[i / L], i % L);
+            }
+        }
         self.pending.fill(0);
+        self.miss_pending.fill(0);
+        self.both_pending.fill(0);
         self.bound = 0;
     }
 
@@ -193,12 +215,33 @@ impl Moments {
         self.cross[pair_index(self.n_items, i, j)] + self.lane(i, j)
     }
 
-    /// Reads a row of answers into `lanes` (points, 0 where blank, then a 1 in lane n);
-    /// `None` for a row with a value other than a whole point, else its blanks and its
-    /// largest product.
+    /// Lane i of row j of `miss_pending` or `both_pending`.
+    fn pending_of(&self, v: &[Lane], j: usize, i: usize) -> u64 {
+        lane_of(v[j * self.chunks + i / L], i % L)
+    }
+
+    /// Rows leaving item i blank.
+    fn blank_of(&self, i: usize) -> u64 {
+        self.blank[i] + self.pending_of(&self.miss_pending, i, self.n_items)
+    }
+
+    /// Σ kᵢ over the rows leaving j blank.
+    fn miss_of(&self, j: usize, i: usize) -> u64 {
+        self.miss[j * self.n_items + i] + self.pending_of(&self.miss_pending, j, i)
+    }
+
+    /// Rows leaving both i < j blank.
+    fn both_blank_of(&self, i: usize, j: usize) -> u64 {
+        self.both_blank[pair_index(self.n_items, i, j)] + self.pending_of(&self.both_pending, j, i)
+    }
+
+    /// Reads a row of answers into `lanes` (points, 0 where blank, then a 1 in lane n) and
+    /// `blank_lanes` (1 where blank); `None` for a row with a value other than a whole point,
+    /// else its blanks and its largest product.
     #[inline]
-    fn row_lanes(answers: &[Ans], lanes: &mut [Lane]) -> Option<(usize, u32)> {
+    fn row_lanes(answers: &[Ans], lanes: &mut [Lane], blank_lanes: &mut [Lane]) -> Option<(usize, u32)> {
         lanes.fill(0);
+        blank_lanes.fill(0);
         let mut blanks = 0;
         let mut top = 0u32;
         for (j, a) in answers.iter().enumerate() {
@@ -206,6 +249,7 @@ impl Moments {
                 Ans::Point(p) => p,
                 Ans::Blank => {
                     blanks += 1;
+                    blank_lanes[j / L] |= 1 << (16 * (j % L));
                     continue;
                 }
                 Ans::Value(_) => return None,
@@ -233,15 +277,16 @@ impl Moments {
     /// whole points.
     pub fn add(&mut self, answers: &[Ans], min_micro: &[i64]) {
         debug_assert_eq!(answers.len(), self.n_items);
-        let (mut small, mut big) = ([0; 16], Vec::new());
-        let lanes: &mut [Lane] = if self.chunks <= small.len() {
-            &mut small[..self.chunks]
+        let (mut small, mut big) = ([0; 32], Vec::new());
+        let buf: &mut [Lane] = if 2 * self.chunks <= small.len() {
+            &mut small[..2 * self.chunks]
         } else {
-            big.resize(self.chunks, 0);
+            big.resize(2 * self.chunks, 0);
             &mut big
         };
+        let (lanes, blank_lanes) = buf.split_at_mut(self.chunks);
         {
-            let Some((blanks, bound)) = Self::row_lanes(answers, lanes) else {
+            let Some((blanks, bound)) = Self::row_lanes(answers, lanes, blank_lanes) else {
                 return self.add_micro(answers, min_micro);
             };
             self.rows += 1;
@@ -254,26 +299,25 @@ impl Moments {
                     *p += ki * kc;
                 }
             }
-            self.add_blanks_and_alpha(answers, lanes, blanks);
+            self.add_blanks_and_alpha(answers, lanes, blank_lanes, blanks);
         }
     }
 
     /// The blank corrections, and the α sums of the dimensions with a blank, of a
     /// whole-point row (`lanes`, 0 where blank).
     #[inline]
-    fn add_blanks_and_alpha(&mut self, answers: &[Ans], lanes: &[Lane], blanks: usize) {
+    fn add_blanks_and_alpha(&mut self, answers: &[Ans], lanes: &[Lane], blank_lanes: &[Lane], blanks: usize) {
         if blanks == 0 {
             return;
         }
-        let n = self.n_items;
+        let (n, cw) = (self.n_items, self.chunks);
         let k = |i: usize| lane_of(lanes[i / L], i % L);
         for j in (0..n).filter(|j| answers[*j] == Ans::Blank) {
-            self.blank[j] += 1;
-            for (i, m) in self.miss[j * n..(j + 1) * n].iter_mut().enumerate() {
-                *m += k(i);
+            for (m, x) in self.miss_pending[j * cw..(j + 1) * cw].iter_mut().zip(lanes) {
+                *m += x;
             }
-            for i in (0..j).filter(|i| answers[*i] == Ans::Blank) {
-                self.both_blank[pair_index(n, i, j)] += 1;
+            for (m, x) in self.both_pending[j * cw..(j + 1) * cw].iter_mut().zip(blank_lanes) {
+                *m += x;
             }
         }
         for (acc, (s, e)) in self.excl.iter_mut().zip(&self.dims) {
@@ -299,7 +343,8 @@ impl Moments {
     pub fn terms(&self, answers: &[Ans], terms: &mut RowTerms) -> bool {
         let cw = self.chunks;
         terms.lanes.resize(cw, 0);
-        let Some((blanks, bound)) = Self::row_lanes(answers, &mut terms.lanes) else {
+        terms.blank_lanes.resize(cw, 0);
+        let Some((blanks, bound)) = Self::row_lanes(answers, &mut terms.lanes, &mut terms.blank_lanes) else {
             return false;
         };
         terms.blanks = blanks;
@@ -328,7 +373,7 @@ impl Moments {
                 *p += q;
             }
         }
-        self.add_blanks_and_alpha(answers, &terms.lanes, terms.blanks);
+        self.add_blanks_and_alpha(answers, &terms.lanes, &terms.blank_lanes, terms.blanks);
     }
 
     /// A row with a value other than a whole point: every sum in micro-units.
@@ -415,11 +460,10 @@ impl Moments {
     pub fn pair(&self, i: usize, j: usize) -> [i128; 4] {
         let (i, j, swap) = if i < j { (i, j, false) } else { (j, i, true) };
         let p = pair_index(self.n_items, i, j);
-        let n = self.n_items;
         let mut s = [
-            i128::from(self.rows + self.both_blank[p]) - i128::from(self.blank[i] + self.blank[j]),
-            i128::from(self.sum_of(i) - self.miss[j * n + i]) * MICRO,
-            i128::from(self.sum_of(j) - self.miss[i * n + j]) * MICRO,
+            i128::from(self.rows + self.both_blank_of(i, j)) - i128::from(self.blank_of(i) + self.blank_of(j)),
+            i128::from(self.sum_of(i) - self.miss_of(j, i)) * MICRO,
+            i128::from(self.sum_of(j) - self.miss_of(i, j)) * MICRO,
             i128::from(self.cross_of(i, j)) * MICRO * MICRO,
         ];
         if let Some(m) = &self.micro {
