@@ -47,16 +47,45 @@ struct MicroSums {
     alpha: Vec<AlphaSums<i128>>,
 }
 
-/// Lanes of the pending product sums: four u16 packed in a u64 word, so that one multiply
-/// by a point makes four products and one add sums four lanes (no carry crosses a lane while
-/// every lane stays below 2¹⁶).
-const L: usize = 4;
-type Lane = u64;
+/// Lanes of the pending product sums: eight u16, one SSE2 register (the loops below are
+/// written so that the compiler makes one multiply and one add of them per eight products).
+const L: usize = 8;
+type Lane = [u16; L];
 
 /// Lane `l` of a word.
 #[inline]
 fn lane_of(w: Lane, l: usize) -> u64 {
-    (w >> (16 * l)) & 0xffff
+    u64::from(w[l])
+}
+
+/// `acc += k · x` lane by lane (every lane stays below 2¹⁶: nothing wraps).
+#[inline(always)]
+fn mul_add(acc: &mut Lane, k: u16, x: &Lane) {
+    let mut r = *acc;
+    for l in 0..L {
+        r[l] = r[l].wrapping_add(k.wrapping_mul(x[l]));
+    }
+    *acc = r;
+}
+
+/// `k · x` lane by lane.
+#[inline(always)]
+fn mul(k: u16, x: &Lane) -> Lane {
+    let mut r = [0; L];
+    for l in 0..L {
+        r[l] = k.wrapping_mul(x[l]);
+    }
+    r
+}
+
+/// `acc += x` lane by lane.
+#[inline(always)]
+fn add(acc: &mut Lane, x: &Lane) {
+    let mut r = *acc;
+    for l in 0..L {
+        r[l] = r[l].wrapping_add(x[l]);
+    }
+    *acc = r;
 }
 
 /// A whole-point row's points, its products and blanks (see `Moments::terms`); a reused buffer.
@@ -81,8 +110,8 @@ pub struct RowTerms {
 /// same totals less those of the rows with a blank in it (kept apart, in `excl`).
 ///
 /// The products kᵢkⱼ of whole points fit 16 bits (points are at most 255). A row adds them to
-/// u16 lanes (`pending`, a row of lanes per item i: lane j holds Σkᵢkⱼ, lane n Σkᵢ), four
-/// to a u64 multiply-add, and the lanes are flushed into the u64 totals before any could
+/// u16 lanes (`pending`, a row of lanes per item i: lane j holds Σkᵢkⱼ, lane n Σkᵢ), eight
+/// to an SSE2 multiply and add, and the lanes are flushed into the u64 totals before any could
 /// overflow: `bound` is the sum of the rows' largest products since the last flush. Every
 /// reader takes total + pending, so when a flush happens does not change any figure. The blank
 /// corrections are kept in lanes too: a blank answer j adds the row's points (and a 1 for the
@@ -156,9 +185,9 @@ impl Moments {
             both_blank: vec![0; pairs],
             excl: dims.iter().map(|(s, e)| AlphaSums::new(e - s)).collect(),
             chunks,
-            pending: vec![0; n_items * chunks],
-            miss_pending: vec![0; n_items * chunks],
-            both_pending: vec![0; n_items * chunks],
+            pending: vec![[0; L]; n_items * chunks],
+            miss_pending: vec![[0; L]; n_items * chunks],
+            both_pending: vec![[0; L]; n_items * chunks],
             bound: 0,
             micro: None,
         }
@@ -190,9 +219,9 @@ impl Moments {
                 self.both_blank[pair_index(n, i, j)] += lane_of(both[i / L], i % L);
             }
         }
-        self.pending.fill(0);
-        self.miss_pending.fill(0);
-        self.both_pending.fill(0);
+        self.pending.fill([0; L]);
+        self.miss_pending.fill([0; L]);
+        self.both_pending.fill([0; L]);
         self.bound = 0;
     }
 
@@ -240,8 +269,8 @@ impl Moments {
     /// else its blanks and its largest product.
     #[inline]
     fn row_lanes(answers: &[Ans], lanes: &mut [Lane], blank_lanes: &mut [Lane]) -> Option<(usize, u32)> {
-        lanes.fill(0);
-        blank_lanes.fill(0);
+        lanes.fill([0; L]);
+        blank_lanes.fill([0; L]);
         let mut blanks = 0;
         let mut top = 0u32;
         for (j, a) in answers.iter().enumerate() {
@@ -249,16 +278,16 @@ impl Moments {
                 Ans::Point(p) => p,
                 Ans::Blank => {
                     blanks += 1;
-                    blank_lanes[j / L] |= 1 << (16 * (j % L));
+                    blank_lanes[j / L][j % L] = 1;
                     continue;
                 }
                 Ans::Value(_) => return None,
             };
             top = top.max(u32::from(p));
-            lanes[j / L] |= u64::from(p) << (16 * (j % L));
+            lanes[j / L][j % L] = u16::from(p);
         }
         let n = answers.len();
-        lanes[n / L] |= 1 << (16 * (n % L));
+        lanes[n / L][n % L] = 1;
         Some((blanks, top * top))
     }
 
@@ -277,11 +306,11 @@ impl Moments {
     /// whole points.
     pub fn add(&mut self, answers: &[Ans], min_micro: &[i64]) {
         debug_assert_eq!(answers.len(), self.n_items);
-        let (mut small, mut big) = ([0; 32], Vec::new());
+        let (mut small, mut big) = ([[0; L]; 16], Vec::new());
         let buf: &mut [Lane] = if 2 * self.chunks <= small.len() {
             &mut small[..2 * self.chunks]
         } else {
-            big.resize(2 * self.chunks, 0);
+            big.resize(2 * self.chunks, [0; L]);
             &mut big
         };
         let (lanes, blank_lanes) = buf.split_at_mut(self.chunks);
@@ -293,10 +322,10 @@ impl Moments {
             self.reserve(bound);
             let cw = self.chunks;
             for i in 0..self.n_items {
-                let ki = lane_of(lanes[i / L], i % L);
+                let ki = lanes[i / L][i % L];
                 let row = &mut self.pending[i * cw..(i + 1) * cw];
                 for (p, kc) in row[i / L..].iter_mut().zip(&lanes[i / L..]) {
-                    *p += ki * kc;
+                    mul_add(p, ki, kc);
                 }
             }
             self.add_blanks_and_alpha(answers, lanes, blank_lanes, blanks);
@@ -314,10 +343,10 @@ impl Moments {
         let k = |i: usize| lane_of(lanes[i / L], i % L);
         for j in (0..n).filter(|j| answers[*j] == Ans::Blank) {
             for (m, x) in self.miss_pending[j * cw..(j + 1) * cw].iter_mut().zip(lanes) {
-                *m += x;
+                add(m, x);
             }
             for (m, x) in self.both_pending[j * cw..(j + 1) * cw].iter_mut().zip(blank_lanes) {
-                *m += x;
+                add(m, x);
             }
         }
         for (acc, (s, e)) in self.excl.iter_mut().zip(&self.dims) {
@@ -342,20 +371,20 @@ impl Moments {
     /// a row with a value other than a whole point (added with `add` instead).
     pub fn terms(&self, answers: &[Ans], terms: &mut RowTerms) -> bool {
         let cw = self.chunks;
-        terms.lanes.resize(cw, 0);
-        terms.blank_lanes.resize(cw, 0);
+        terms.lanes.resize(cw, [0; L]);
+        terms.blank_lanes.resize(cw, [0; L]);
         let Some((blanks, bound)) = Self::row_lanes(answers, &mut terms.lanes, &mut terms.blank_lanes) else {
             return false;
         };
         terms.blanks = blanks;
         terms.bound = bound;
-        terms.prod.resize(self.pending.len(), 0);
+        terms.prod.resize(self.pending.len(), [0; L]);
         let lanes = &terms.lanes;
         for i in 0..self.n_items {
-            let ki = lane_of(lanes[i / L], i % L);
+            let ki = lanes[i / L][i % L];
             let row = &mut terms.prod[i * cw..(i + 1) * cw];
             for (p, kc) in row[i / L..].iter_mut().zip(&lanes[i / L..]) {
-                *p = ki * kc;
+                *p = mul(ki, kc);
             }
         }
         true
@@ -370,7 +399,7 @@ impl Moments {
         for i in 0..self.n_items {
             let row = &mut self.pending[i * cw + i / L..(i + 1) * cw];
             for (p, q) in row.iter_mut().zip(&terms.prod[i * cw + i / L..(i + 1) * cw]) {
-                *p += q;
+                add(p, q);
             }
         }
         self.add_blanks_and_alpha(answers, &terms.lanes, &terms.blank_lanes, terms.blanks);
