@@ -68,6 +68,49 @@ fn mul_add(acc: &mut Lane, k: u16, x: &Lane) {
     *acc = r;
 }
 
+/// Adds row `lanes` (its points, `Moments::row_lanes`) to the products of `pending` (one row
+/// of `C` lanes per item, every lane: products of a row are at most its highest point squared,
+/// so the lanes before the diagonal are bounded alike and simply not read), or with `set`
+/// writes them instead. `C` fixed lets the compiler unroll a row into `C` SSE2 operations.
+#[inline(always)]
+fn products<const C: usize>(pending: &mut [Lane], lanes: &[Lane], set: bool) {
+    let lanes: &[Lane; C] = lanes.try_into().expect("C lanes");
+    for (i, row) in pending.chunks_exact_mut(C).enumerate() {
+        let row: &mut [Lane; C] = row.try_into().expect("C lanes");
+        let ki = lanes[i / L][i % L];
+        for c in 0..C {
+            if set {
+                row[c] = mul(ki, &lanes[c]);
+            } else {
+                mul_add(&mut row[c], ki, &lanes[c]);
+            }
+        }
+    }
+}
+
+/// `products` for any number of lanes per row.
+#[inline]
+fn products_any(pending: &mut [Lane], lanes: &[Lane], set: bool) {
+    match lanes.len() {
+        1 => products::<1>(pending, lanes, set),
+        2 => products::<2>(pending, lanes, set),
+        3 => products::<3>(pending, lanes, set),
+        4 => products::<4>(pending, lanes, set),
+        cw => {
+            for (i, row) in pending.chunks_exact_mut(cw).enumerate() {
+                let ki = lanes[i / L][i % L];
+                for (p, x) in row.iter_mut().zip(lanes) {
+                    if set {
+                        *p = mul(ki, x);
+                    } else {
+                        mul_add(p, ki, x);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// `k · x` lane by lane.
 #[inline(always)]
 fn mul(k: u16, x: &Lane) -> Lane {
@@ -137,8 +180,7 @@ pub struct Moments {
     excl: Vec<AlphaSums<u64>>,
     /// Lanes per item row of `pending` (room for the items and the lane of ones).
     chunks: usize,
-    /// Lane j % L of `pending[i * chunks + j / L]`: Σ kᵢkⱼ since the last flush, for j ≥ i rounded
-    /// down to a multiple of L (j = n: Σ kᵢ).
+    /// Lane j % L of `pending[i * chunks + j / L]`: Σ kᵢkⱼ since the last flush (j = n: Σ kᵢ).
     pending: Vec<Lane>,
     /// Laid out alike, row j: lane i holds Σ kᵢ over the rows leaving j blank (lane n: those
     /// rows), and the rows leaving both i and j blank.
@@ -320,14 +362,7 @@ impl Moments {
             };
             self.rows += 1;
             self.reserve(bound);
-            let cw = self.chunks;
-            for i in 0..self.n_items {
-                let ki = lanes[i / L][i % L];
-                let row = &mut self.pending[i * cw..(i + 1) * cw];
-                for (p, kc) in row[i / L..].iter_mut().zip(&lanes[i / L..]) {
-                    mul_add(p, ki, kc);
-                }
-            }
+            products_any(&mut self.pending, lanes, false);
             self.add_blanks_and_alpha(answers, lanes, blank_lanes, blanks);
         }
     }
@@ -379,14 +414,7 @@ impl Moments {
         terms.blanks = blanks;
         terms.bound = bound;
         terms.prod.resize(self.pending.len(), [0; L]);
-        let lanes = &terms.lanes;
-        for i in 0..self.n_items {
-            let ki = lanes[i / L][i % L];
-            let row = &mut terms.prod[i * cw..(i + 1) * cw];
-            for (p, kc) in row[i / L..].iter_mut().zip(&lanes[i / L..]) {
-                *p = mul(ki, kc);
-            }
-        }
+        products_any(&mut terms.prod, &terms.lanes, true);
         true
     }
 
@@ -395,12 +423,8 @@ impl Moments {
     pub fn add_terms(&mut self, answers: &[Ans], terms: &RowTerms) {
         self.rows += 1;
         self.reserve(terms.bound);
-        let cw = self.chunks;
-        for i in 0..self.n_items {
-            let row = &mut self.pending[i * cw + i / L..(i + 1) * cw];
-            for (p, q) in row.iter_mut().zip(&terms.prod[i * cw + i / L..(i + 1) * cw]) {
-                add(p, q);
-            }
+        for (p, q) in self.pending.iter_mut().zip(&terms.prod) {
+            add(p, q);
         }
         self.add_blanks_and_alpha(answers, &terms.lanes, &terms.blank_lanes, terms.blanks);
     }
@@ -666,7 +690,7 @@ mod tests {
     /// start and in the middle of a word.
     #[test]
     fn pending_lanes_flush_into_exact_sums() {
-        for (n, top, count) in [(9, 255, 400), (8, 255, 300), (9, 10, 3000), (20, 10, 2000)] {
+        for (n, top, count) in [(9, 255, 400), (8, 255, 300), (9, 10, 3000), (20, 10, 2000), (40, 30, 300)] {
             let dims = [(0, 3), (3, n)];
             let rows = wide_rows(n, top, count, n as u64 + top);
             let mins = vec![1_000_000; n];
