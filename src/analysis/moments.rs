@@ -363,20 +363,21 @@ impl Moments {
             self.rows += 1;
             self.reserve(bound);
             products_any(&mut self.pending, lanes, false);
-            self.add_blanks_and_alpha(answers, lanes, blank_lanes, blanks);
+            self.add_blanks_and_alpha(lanes, blank_lanes, blanks);
         }
     }
 
     /// The blank corrections, and the α sums of the dimensions with a blank, of a
     /// whole-point row (`lanes`, 0 where blank).
     #[inline]
-    fn add_blanks_and_alpha(&mut self, answers: &[Ans], lanes: &[Lane], blank_lanes: &[Lane], blanks: usize) {
+    fn add_blanks_and_alpha(&mut self, lanes: &[Lane], blank_lanes: &[Lane], blanks: usize) {
         if blanks == 0 {
             return;
         }
         let (n, cw) = (self.n_items, self.chunks);
         let k = |i: usize| lane_of(lanes[i / L], i % L);
-        for j in (0..n).filter(|j| answers[*j] == Ans::Blank) {
+        let blank = |i: usize| blank_lanes[i / L][i % L] != 0;
+        for j in (0..n).filter(|j| blank(*j)) {
             for (m, x) in self.miss_pending[j * cw..(j + 1) * cw].iter_mut().zip(lanes) {
                 add(m, x);
             }
@@ -385,7 +386,7 @@ impl Moments {
             }
         }
         for (acc, (s, e)) in self.excl.iter_mut().zip(&self.dims) {
-            if !answers[*s..*e].contains(&Ans::Blank) {
+            if !(*s..*e).any(blank) {
                 continue;
             }
             acc.n += 1;
@@ -418,15 +419,14 @@ impl Moments {
         true
     }
 
-    /// Adds a whole-point row whose `terms` were filled from the same `answers`: the same
-    /// sums as `add`.
-    pub fn add_terms(&mut self, answers: &[Ans], terms: &RowTerms) {
+    /// Adds the whole-point row `terms` were filled from: the same sums as `add`.
+    pub fn add_terms(&mut self, terms: &RowTerms) {
         self.rows += 1;
         self.reserve(terms.bound);
         for (p, q) in self.pending.iter_mut().zip(&terms.prod) {
             add(p, q);
         }
-        self.add_blanks_and_alpha(answers, &terms.lanes, &terms.blank_lanes, terms.blanks);
+        self.add_blanks_and_alpha(&terms.lanes, &terms.blank_lanes, terms.blanks);
     }
 
     /// A row with a value other than a whole point: every sum in micro-units.
@@ -699,7 +699,7 @@ mod tests {
             for (r, row) in rows.iter().enumerate() {
                 by_add.add(row, &mins);
                 assert!(by_terms.terms(row, &mut terms));
-                by_terms.add_terms(row, &terms);
+                by_terms.add_terms(&terms);
                 if r % 7 != 0 {
                     part.add(row, &mins);
                 }
