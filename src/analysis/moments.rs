@@ -47,11 +47,100 @@ struct MicroSums {
     alpha: Vec<AlphaSums<i128>>,
 }
 
-/// A whole-point row's points and pair products (see `Moments::terms`); a reused buffer.
+/// Lanes of the pending product sums: eight u16, one SSE2 register (the loops below are
+/// written so that the compiler makes one multiply and one add of them per eight products).
+const L: usize = 8;
+type Lane = [u16; L];
+
+/// Lane `l` of a word.
+#[inline]
+fn lane_of(w: Lane, l: usize) -> u64 {
+    u64::from(w[l])
+}
+
+/// `acc += k · x` lane by lane (every lane stays below 2¹⁶: nothing wraps).
+#[inline(always)]
+fn mul_add(acc: &mut Lane, k: u16, x: &Lane) {
+    let mut r = *acc;
+    for l in 0..L {
+        r[l] = r[l].wrapping_add(k.wrapping_mul(x[l]));
+    }
+    *acc = r;
+}
+
+/// Adds row `lanes` (its points, `Moments::row_lanes`) to the products of `pending` (one row
+/// of `C` lanes per item, every lane: products of a row are at most its highest point squared,
+/// so the lanes before the diagonal are bounded alike and simply not read), or with `set`
+/// writes them instead. `C` fixed lets the compiler unroll a row into `C` SSE2 operations.
+#[inline(always)]
+fn products<const C: usize>(pending: &mut [Lane], lanes: &[Lane], set: bool) {
+    let lanes: &[Lane; C] = lanes.try_into().expect("C lanes");
+    for (i, row) in pending.chunks_exact_mut(C).enumerate() {
+        let row: &mut [Lane; C] = row.try_into().expect("C lanes");
+        let ki = lanes[i / L][i % L];
+        for c in 0..C {
+            if set {
+                row[c] = mul(ki, &lanes[c]);
+            } else {
+                mul_add(&mut row[c], ki, &lanes[c]);
+            }
+        }
+    }
+}
+
+/// `products` for any number of lanes per row.
+#[inline]
+fn products_any(pending: &mut [Lane], lanes: &[Lane], set: bool) {
+    match lanes.len() {
+        1 => products::<1>(pending, lanes, set),
+        2 => products::<2>(pending, lanes, set),
+        3 => products::<3>(pending, lanes, set),
+        4 => products::<4>(pending, lanes, set),
+        cw => {
+            for (i, row) in pending.chunks_exact_mut(cw).enumerate() {
+                let ki = lanes[i / L][i % L];
+                for (p, x) in row.iter_mut().zip(lanes) {
+                    if set {
+                        *p = mul(ki, x);
+                    } else {
+                        mul_add(p, ki, x);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `k · x` lane by lane.
+#[inline(always)]
+fn mul(k: u16, x: &Lane) -> Lane {
+    let mut r = [0; L];
+    for l in 0..L {
+        r[l] = k.wrapping_mul(x[l]);
+    }
+    r
+}
+
+/// `acc += x` lane by lane.
+#[inline(always)]
+fn add(acc: &mut Lane, x: &Lane) {
+    let mut r = *acc;
+    for l in 0..L {
+        r[l] = r[l].wrapping_add(x[l]);
+    }
+    *acc = r;
+}
+
+/// A whole-point row's points, its products and blanks (see `Moments::terms`); a reused buffer.
 #[derive(Debug, Clone, Default)]
 pub struct RowTerms {
-    k: Vec<u32>,
-    cross: Vec<u64>,
+    /// The row as lanes (`Moments::row_lanes`): its points and its blanks, and its products
+    /// laid out as `Moments::pending`.
+    lanes: Vec<Lane>,
+    blank_lanes: Vec<Lane>,
+    prod: Vec<Lane>,
+    /// The largest product of the row (its highest point squared).
+    bound: u32,
     blanks: usize,
 }
 
@@ -60,17 +149,26 @@ pub struct RowTerms {
 /// Whole-point rows are summed with a blank counted as 0, plus what it takes to take the blanks
 /// back out: for the respondents answering both i and j,
 /// nᵢⱼ = rows − blankᵢ − blankⱼ + both_blankᵢⱼ and Σxᵢ = sumᵢ − missⱼᵢ (missⱼᵢ: Σxᵢ over the
-/// rows where j is blank), while Σxᵢxⱼ needs no correction. A row so costs one multiply-add
-/// per pair, plus a pass over the items per blank answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// rows where j is blank), while Σxᵢxⱼ needs no correction. The α sums of a dimension are the
+/// same totals less those of the rows with a blank in it (kept apart, in `excl`).
+///
+/// The products kᵢkⱼ of whole points fit 16 bits (points are at most 255). A row adds them to
+/// u16 lanes (`pending`, a row of lanes per item i: lane j holds Σkᵢkⱼ, lane n Σkᵢ), eight
+/// to an SSE2 multiply and add, and the lanes are flushed into the u64 totals before any could
+/// overflow: `bound` is the sum of the rows' largest products since the last flush. Every
+/// reader takes total + pending, so when a flush happens does not change any figure. The blank
+/// corrections are kept in lanes too: a blank answer j adds the row's points (and a 1 for the
+/// row) and its blank marks to row j of `miss_pending` and `both_pending`.
+#[derive(Debug, Clone)]
 pub struct Moments {
     n_items: usize,
     /// Dimensions as item ranges.
     dims: Vec<(usize, usize)>,
     /// Whole-point rows.
     rows: u64,
-    /// Per item: Σ k (offsets in points, blank = 0) and the rows leaving it blank.
+    /// Per item: Σ k and Σ k² (offsets in points, blank = 0) and the rows leaving it blank.
     sum: Vec<u64>,
+    sq: Vec<u64>,
     blank: Vec<u64>,
     /// Per pair i < j: Σ kᵢkⱼ (0 unless both are answered).
     cross: Vec<u64>,
@@ -78,10 +176,33 @@ pub struct Moments {
     miss: Vec<u64>,
     /// Per pair: rows leaving both blank.
     both_blank: Vec<u64>,
-    alpha: Vec<AlphaSums<u64>>,
+    /// Per dimension: the α sums of the rows with a blank in it (blank = 0).
+    excl: Vec<AlphaSums<u64>>,
+    /// Lanes per item row of `pending` (room for the items and the lane of ones).
+    chunks: usize,
+    /// Lane j % L of `pending[i * chunks + j / L]`: Σ kᵢkⱼ since the last flush (j = n: Σ kᵢ).
+    pending: Vec<Lane>,
+    /// Laid out alike, row j: lane i holds Σ kᵢ over the rows leaving j blank (lane n: those
+    /// rows), and the rows leaving both i and j blank.
+    miss_pending: Vec<Lane>,
+    both_pending: Vec<Lane>,
+    bound: u32,
     /// Rows with another value; `None` until the first.
     micro: Option<Box<MicroSums>>,
 }
+
+impl PartialEq for Moments {
+    /// Equal sums, however much of them is still pending.
+    fn eq(&self, o: &Self) -> bool {
+        let (mut a, mut b) = (self.clone(), o.clone());
+        a.flush();
+        b.flush();
+        (a.n_items, &a.dims, a.rows, &a.sum, &a.sq, &a.blank, &a.cross, &a.miss, &a.both_blank, &a.excl, &a.micro)
+            == (b.n_items, &b.dims, b.rows, &b.sum, &b.sq, &b.blank, &b.cross, &b.miss, &b.both_blank, &b.excl, &b.micro)
+    }
+}
+
+impl Eq for Moments {}
 
 /// Index of pair (i, j), i < j, among the n(n−1)/2 pairs of `n` items.
 #[inline]
@@ -93,18 +214,133 @@ impl Moments {
     /// `dims` are the dimensions' item ranges, covering items `0..n_items` in order.
     pub fn new(n_items: usize, dims: &[(usize, usize)]) -> Self {
         let pairs = n_items * n_items.saturating_sub(1) / 2;
+        let chunks = n_items / L + 1;
         Moments {
             n_items,
             dims: dims.to_vec(),
             rows: 0,
             sum: vec![0; n_items],
+            sq: vec![0; n_items],
             blank: vec![0; n_items],
             cross: vec![0; pairs],
             miss: vec![0; n_items * n_items],
             both_blank: vec![0; pairs],
-            alpha: dims.iter().map(|(s, e)| AlphaSums::new(e - s)).collect(),
+            excl: dims.iter().map(|(s, e)| AlphaSums::new(e - s)).collect(),
+            chunks,
+            pending: vec![[0; L]; n_items * chunks],
+            miss_pending: vec![[0; L]; n_items * chunks],
+            both_pending: vec![[0; L]; n_items * chunks],
+            bound: 0,
             micro: None,
         }
+    }
+
+    /// Moves the pending lanes into the u64 totals.
+    fn flush(&mut self) {
+        if self.bound == 0 {
+            return;
+        }
+        let (n, cw) = (self.n_items, self.chunks);
+        for i in 0..n {
+            let row = &self.pending[i * cw..(i + 1) * cw];
+            let lane = |j: usize| lane_of(row[j / L], j % L);
+            self.sum[i] += lane(n);
+            self.sq[i] += lane(i);
+            let start = i * (2 * n - i - 1) / 2;
+            for (c, j) in self.cross[start..start + (n - i - 1)].iter_mut().zip(i + 1..n) {
+                *c += lane(j);
+            }
+        }
+        for j in 0..n {
+            let (miss, both) = (&self.miss_pending[j * cw..(j + 1) * cw], &self.both_pending[j * cw..(j + 1) * cw]);
+            self.blank[j] += lane_of(miss[n / L], n % L);
+            for i in 0..n {
+                self.miss[j * n + i] += lane_of(miss[i / L], i % L);
+            }
+            for i in 0..j {
+                self.both_blank[pair_index(n, i, j)] += lane_of(both[i / L], i % L);
+            }
+        }
+        self.pending.fill([0; L]);
+        self.miss_pending.fill([0; L]);
+        self.both_pending.fill([0; L]);
+        self.bound = 0;
+    }
+
+    /// Pending lane (i, j) of the row of item i.
+    #[inline]
+    fn lane(&self, i: usize, j: usize) -> u64 {
+        lane_of(self.pending[i * self.chunks + j / L], j % L)
+    }
+
+    fn sum_of(&self, i: usize) -> u64 {
+        self.sum[i] + self.lane(i, self.n_items)
+    }
+
+    fn sq_of(&self, i: usize) -> u64 {
+        self.sq[i] + self.lane(i, i)
+    }
+
+    /// Σ kᵢkⱼ, i < j.
+    fn cross_of(&self, i: usize, j: usize) -> u64 {
+        self.cross[pair_index(self.n_items, i, j)] + self.lane(i, j)
+    }
+
+    /// Lane i of row j of `miss_pending` or `both_pending`.
+    fn pending_of(&self, v: &[Lane], j: usize, i: usize) -> u64 {
+        lane_of(v[j * self.chunks + i / L], i % L)
+    }
+
+    /// Rows leaving item i blank.
+    fn blank_of(&self, i: usize) -> u64 {
+        self.blank[i] + self.pending_of(&self.miss_pending, i, self.n_items)
+    }
+
+    /// Σ kᵢ over the rows leaving j blank.
+    fn miss_of(&self, j: usize, i: usize) -> u64 {
+        self.miss[j * self.n_items + i] + self.pending_of(&self.miss_pending, j, i)
+    }
+
+    /// Rows leaving both i < j blank.
+    fn both_blank_of(&self, i: usize, j: usize) -> u64 {
+        self.both_blank[pair_index(self.n_items, i, j)] + self.pending_of(&self.both_pending, j, i)
+    }
+
+    /// Reads a row of answers into `lanes` (points, 0 where blank, then a 1 in lane n) and
+    /// `blank_lanes` (1 where blank); `None` for a row with a value other than a whole point,
+    /// else its blanks and its largest product.
+    #[inline]
+    fn row_lanes(answers: &[Ans], lanes: &mut [Lane], blank_lanes: &mut [Lane]) -> Option<(usize, u32)> {
+        lanes.fill([0; L]);
+        blank_lanes.fill([0; L]);
+        let mut blanks = 0;
+        let mut top = 0u32;
+        for (j, a) in answers.iter().enumerate() {
+            let p = match *a {
+                Ans::Point(p) => p,
+                Ans::Blank => {
+                    blanks += 1;
+                    blank_lanes[j / L][j % L] = 1;
+                    continue;
+                }
+                Ans::Value(_) => return None,
+            };
+            top = top.max(u32::from(p));
+            lanes[j / L][j % L] = u16::from(p);
+        }
+        let n = answers.len();
+        lanes[n / L][n % L] = 1;
+        Some((blanks, top * top))
+    }
+
+    /// Makes room in the pending lanes for a row whose products are at most `bound`.
+    #[inline]
+    fn reserve(&mut self, bound: u32) {
+        if self.bound + bound > u32::from(u16::MAX) {
+            self.flush();
+        }
+        // A row of zeros still adds its ones lane: count at least 1.
+        self.bound += bound.max(1);
     }
 
     /// Adds the item answers of a valid questionnaire (`answers` holds exactly the items);
@@ -112,65 +348,51 @@ impl Moments {
     /// whole points.
     pub fn add(&mut self, answers: &[Ans], min_micro: &[i64]) {
         debug_assert_eq!(answers.len(), self.n_items);
-        let n = self.n_items;
-        // The row as points, 0 where blank (u32, widened per product: one 32 × 32 → 64-bit
-        // multiply per pair).
-        let mut k_small = [0u32; 64];
-        let mut k_big = Vec::new();
-        let k: &mut [u32] = if n <= k_small.len() {
-            &mut k_small[..n]
+        let (mut small, mut big) = ([[0; L]; 16], Vec::new());
+        let buf: &mut [Lane] = if 2 * self.chunks <= small.len() {
+            &mut small[..2 * self.chunks]
         } else {
-            k_big.resize(n, 0);
-            &mut k_big
+            big.resize(2 * self.chunks, [0; L]);
+            &mut big
         };
-        let mut blanks = 0;
-        for (kx, a) in k.iter_mut().zip(answers) {
-            match *a {
-                Ans::Point(p) => *kx = u32::from(p),
-                Ans::Blank => blanks += 1,
-                Ans::Value(_) => return self.add_micro(answers, min_micro),
-            }
+        let (lanes, blank_lanes) = buf.split_at_mut(self.chunks);
+        {
+            let Some((blanks, bound)) = Self::row_lanes(answers, lanes, blank_lanes) else {
+                return self.add_micro(answers, min_micro);
+            };
+            self.rows += 1;
+            self.reserve(bound);
+            products_any(&mut self.pending, lanes, false);
+            self.add_blanks_and_alpha(lanes, blank_lanes, blanks);
         }
-        self.rows += 1;
-        for (s, x) in self.sum.iter_mut().zip(k.iter()) {
-            *s += u64::from(*x);
-        }
-        for i in 0..n {
-            if k[i] == 0 {
-                continue; // blank, or the lowest point: every product is 0
-            }
-            let ki = u64::from(k[i]);
-            let start = i * (2 * n - i - 1) / 2; // pair (i, i + 1)
-            for (c, kj) in self.cross[start..start + (n - i - 1)].iter_mut().zip(&k[i + 1..]) {
-                *c += ki * u64::from(*kj);
-            }
-        }
-        self.add_blanks_and_alpha(answers, k, blanks);
     }
 
-    /// The blank corrections and the α sums of a whole-point row `k` (0 where blank).
+    /// The blank corrections, and the α sums of the dimensions with a blank, of a
+    /// whole-point row (`lanes`, 0 where blank).
     #[inline]
-    fn add_blanks_and_alpha(&mut self, answers: &[Ans], k: &[u32], blanks: usize) {
-        let n = self.n_items;
-        if blanks > 0 {
-            for j in (0..n).filter(|j| answers[*j] == Ans::Blank) {
-                self.blank[j] += 1;
-                for (m, x) in self.miss[j * n..(j + 1) * n].iter_mut().zip(k.iter()) {
-                    *m += u64::from(*x);
-                }
-                for i in (0..j).filter(|i| answers[*i] == Ans::Blank) {
-                    self.both_blank[pair_index(n, i, j)] += 1;
-                }
+    fn add_blanks_and_alpha(&mut self, lanes: &[Lane], blank_lanes: &[Lane], blanks: usize) {
+        if blanks == 0 {
+            return;
+        }
+        let (n, cw) = (self.n_items, self.chunks);
+        let k = |i: usize| lane_of(lanes[i / L], i % L);
+        let blank = |i: usize| blank_lanes[i / L][i % L] != 0;
+        for j in (0..n).filter(|j| blank(*j)) {
+            for (m, x) in self.miss_pending[j * cw..(j + 1) * cw].iter_mut().zip(lanes) {
+                add(m, x);
+            }
+            for (m, x) in self.both_pending[j * cw..(j + 1) * cw].iter_mut().zip(blank_lanes) {
+                add(m, x);
             }
         }
-        for (acc, (s, e)) in self.alpha.iter_mut().zip(&self.dims) {
-            if blanks > 0 && answers[*s..*e].contains(&Ans::Blank) {
+        for (acc, (s, e)) in self.excl.iter_mut().zip(&self.dims) {
+            if !(*s..*e).any(blank) {
                 continue;
             }
             acc.n += 1;
             let mut t = 0u64;
-            for (idx, x) in k[*s..*e].iter().enumerate() {
-                let x = u64::from(*x);
+            for (idx, i) in (*s..*e).enumerate() {
+                let x = k(i);
                 t += x;
                 acc.sum[idx] += x;
                 acc.sq[idx] += x * x;
@@ -180,50 +402,31 @@ impl Moments {
         }
     }
 
-    /// Fills `terms` with a row's points (0 where blank) and pair products, computed once for
+    /// Fills `terms` with a row's points (0 where blank) and products, computed once for
     /// several accumulators (a month and its segments) and added with `add_terms`; false for
     /// a row with a value other than a whole point (added with `add` instead).
     pub fn terms(&self, answers: &[Ans], terms: &mut RowTerms) -> bool {
-        let n = self.n_items;
-        terms.k.clear();
-        terms.blanks = 0;
-        for a in answers {
-            match *a {
-                Ans::Point(p) => terms.k.push(u32::from(p)),
-                Ans::Blank => {
-                    terms.k.push(0);
-                    terms.blanks += 1;
-                }
-                Ans::Value(_) => return false,
-            }
-        }
-        terms.cross.clear();
-        terms.cross.resize(self.cross.len(), 0);
-        let k = &terms.k;
-        for i in 0..n {
-            if k[i] == 0 {
-                continue;
-            }
-            let ki = u64::from(k[i]);
-            let start = i * (2 * n - i - 1) / 2;
-            for (c, kj) in terms.cross[start..start + (n - i - 1)].iter_mut().zip(&k[i + 1..]) {
-                *c = ki * u64::from(*kj);
-            }
-        }
+        let cw = self.chunks;
+        terms.lanes.resize(cw, [0; L]);
+        terms.blank_lanes.resize(cw, [0; L]);
+        let Some((blanks, bound)) = Self::row_lanes(answers, &mut terms.lanes, &mut terms.blank_lanes) else {
+            return false;
+        };
+        terms.blanks = blanks;
+        terms.bound = bound;
+        terms.prod.resize(self.pending.len(), [0; L]);
+        products_any(&mut terms.prod, &terms.lanes, true);
         true
     }
 
-    /// Adds a whole-point row whose `terms` were filled from the same `answers`: the same
-    /// sums as `add`.
-    pub fn add_terms(&mut self, answers: &[Ans], terms: &RowTerms) {
+    /// Adds the whole-point row `terms` were filled from: the same sums as `add`.
+    pub fn add_terms(&mut self, terms: &RowTerms) {
         self.rows += 1;
-        for (s, x) in self.sum.iter_mut().zip(&terms.k) {
-            *s += u64::from(*x);
+        self.reserve(terms.bound);
+        for (p, q) in self.pending.iter_mut().zip(&terms.prod) {
+            add(p, q);
         }
-        for (c, p) in self.cross.iter_mut().zip(&terms.cross) {
-            *c += p;
-        }
-        self.add_blanks_and_alpha(answers, &terms.k, terms.blanks);
+        self.add_blanks_and_alpha(&terms.lanes, &terms.blank_lanes, terms.blanks);
     }
 
     /// A row with a value other than a whole point: every sum in micro-units.
@@ -270,9 +473,13 @@ impl Moments {
     }
 
     pub fn merge(&mut self, o: &Moments) {
+        self.flush();
+        let mut o = o.clone();
+        o.flush();
         self.rows += o.rows;
         for (mine, theirs) in [
             (&mut self.sum, &o.sum),
+            (&mut self.sq, &o.sq),
             (&mut self.blank, &o.blank),
             (&mut self.cross, &o.cross),
             (&mut self.miss, &o.miss),
@@ -282,7 +489,7 @@ impl Moments {
                 *a += b;
             }
         }
-        for (a, b) in self.alpha.iter_mut().zip(&o.alpha) {
+        for (a, b) in self.excl.iter_mut().zip(&o.excl) {
             a.merge(b);
         }
         match (&mut self.micro, &o.micro) {
@@ -306,12 +513,11 @@ impl Moments {
     pub fn pair(&self, i: usize, j: usize) -> [i128; 4] {
         let (i, j, swap) = if i < j { (i, j, false) } else { (j, i, true) };
         let p = pair_index(self.n_items, i, j);
-        let n = self.n_items;
         let mut s = [
-            i128::from(self.rows + self.both_blank[p]) - i128::from(self.blank[i] + self.blank[j]),
-            i128::from(self.sum[i] - self.miss[j * n + i]) * MICRO,
-            i128::from(self.sum[j] - self.miss[i * n + j]) * MICRO,
-            i128::from(self.cross[p]) * MICRO * MICRO,
+            i128::from(self.rows + self.both_blank_of(i, j)) - i128::from(self.blank_of(i) + self.blank_of(j)),
+            i128::from(self.sum_of(i) - self.miss_of(j, i)) * MICRO,
+            i128::from(self.sum_of(j) - self.miss_of(i, j)) * MICRO,
+            i128::from(self.cross_of(i, j)) * MICRO * MICRO,
         ];
         if let Some(m) = &self.micro {
             for (a, b) in s.iter_mut().zip(&m.pairs[p]) {
@@ -324,16 +530,28 @@ impl Moments {
         s
     }
 
-    /// Cronbach's α sums of dimension `d` in micro-units (micro² for squares).
+    /// Cronbach's α sums of dimension `d` in micro-units (micro² for squares): the totals of
+    /// the dimension's items less those of the rows with a blank in it.
     pub fn alpha(&self, d: usize) -> AlphaSums<i128> {
-        let a = &self.alpha[d];
-        let sq = MICRO * MICRO;
+        let (s, e) = self.dims[d];
+        let x = &self.excl[d];
+        let sum: Vec<u64> = (s..e).map(|i| self.sum_of(i) - x.sum[i - s]).collect();
+        let sq: Vec<u64> = (s..e).map(|i| self.sq_of(i) - x.sq[i - s]).collect();
+        // Σ T² = Σᵢ Σ kᵢ² + 2 Σᵢ<ⱼ Σ kᵢkⱼ over the dimension's items.
+        let mut t2_all: u64 = (s..e).map(|i| self.sq_of(i)).sum();
+        for i in s..e {
+            for j in i + 1..e {
+                t2_all += 2 * self.cross_of(i, j);
+            }
+        }
+        let (t, t2) = (sum.iter().sum::<u64>(), t2_all - x.t2);
+        let sqm = MICRO * MICRO;
         let mut out = AlphaSums {
-            n: a.n,
-            t: i128::from(a.t) * MICRO,
-            t2: i128::from(a.t2) * sq,
-            sum: a.sum.iter().map(|v| i128::from(*v) * MICRO).collect(),
-            sq: a.sq.iter().map(|v| i128::from(*v) * sq).collect(),
+            n: self.rows - x.n,
+            t: i128::from(t) * MICRO,
+            t2: i128::from(t2) * sqm,
+            sum: sum.iter().map(|v| i128::from(*v) * MICRO).collect(),
+            sq: sq.iter().map(|v| i128::from(*v) * sqm).collect(),
         };
         if let Some(m) = &self.micro {
             out.merge(&m.alpha[d]);
@@ -432,5 +650,78 @@ mod tests {
         let items: Vec<f64> = (0..3).map(|i| var(a.sum[i], a.sq[i])).collect();
         let alpha = crate::analysis::stats::cronbach_alpha(&items, var(a.t, a.t2)).unwrap();
         assert_eq!(crate::number::round_half_away(alpha, 3), 0.947);
+    }
+
+    /// Rows of `n` items with points up to `top` and some blanks.
+    fn wide_rows(n: usize, top: u64, count: usize, seed: u64) -> Vec<Vec<Ans>> {
+        let mut state = seed;
+        (0..count)
+            .map(|_| {
+                (0..n)
+                    .map(|_| {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        if (state >> 33) % 11 == 0 { Ans::Blank } else { Ans::Point(((state >> 40) % (top + 1)) as u8) }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Cronbach's α sums of items s..e by brute force over the rows answering all of them.
+    fn brute_alpha(rows: &[Vec<Ans>], s: usize, e: usize) -> AlphaSums<i128> {
+        let mut a = AlphaSums::new(e - s);
+        for r in rows {
+            let Some(xs) = r[s..e].iter().map(|x| if let Ans::Point(p) = x { Some(i128::from(*p) * MICRO) } else { None }).collect::<Option<Vec<_>>>() else { continue };
+            a.n += 1;
+            let t: i128 = xs.iter().sum();
+            for (k, x) in xs.iter().enumerate() {
+                a.sum[k] += x;
+                a.sq[k] += x * x;
+            }
+            a.t += t;
+            a.t2 += t * t;
+        }
+        a
+    }
+
+    /// Products close to 2¹⁶ (points up to 255) flush the u16 lanes nearly every row, points up
+    /// to 10 every few hundred rows: the sums stay those of brute force, through `add` and
+    /// through shared `terms`, and merge in any order. 8 and 9 items put the lane of ones at the
+    /// start and in the middle of a word.
+    #[test]
+    fn pending_lanes_flush_into_exact_sums() {
+        for (n, top, count) in [(9, 255, 400), (8, 255, 300), (9, 10, 3000), (20, 10, 2000), (40, 30, 300)] {
+            let dims = [(0, 3), (3, n)];
+            let rows = wide_rows(n, top, count, n as u64 + top);
+            let mins = vec![1_000_000; n];
+            let (mut by_add, mut by_terms, mut part) = (Moments::new(n, &dims), Moments::new(n, &dims), Moments::new(n, &dims));
+            let mut terms = RowTerms::default();
+            for (r, row) in rows.iter().enumerate() {
+                by_add.add(row, &mins);
+                assert!(by_terms.terms(row, &mut terms));
+                by_terms.add_terms(&terms);
+                if r % 7 != 0 {
+                    part.add(row, &mins);
+                }
+            }
+            for i in 0..n {
+                for j in 0..n {
+                    if i != j {
+                        assert_eq!(by_add.pair(i, j), brute(&rows, i, j), "n {n} top {top} pair {i} {j}");
+                    }
+                }
+            }
+            for (d, (s, e)) in dims.iter().enumerate() {
+                assert_eq!(by_add.alpha(d), brute_alpha(&rows, *s, *e), "n {n} top {top} dimension {d}");
+            }
+            assert_eq!(by_terms, by_add);
+            let mut sevenths = Moments::new(n, &dims);
+            for row in rows.iter().step_by(7) {
+                sevenths.add(row, &mins);
+            }
+            sevenths.merge(&part);
+            assert_eq!(sevenths, by_add);
+            assert_eq!(sevenths.pair(1, n - 1), by_add.pair(1, n - 1));
+        }
     }
 }

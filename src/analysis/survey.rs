@@ -538,7 +538,7 @@ fn apply(
     let n_items = model.items.len();
     m.valid += 1;
     match terms {
-        Some(t) => m.moments.add_terms(&answers[..n_items], t),
+        Some(t) => m.moments.add_terms(t),
         None => m.moments.add(&answers[..n_items], &model.slot_min_micro),
     }
     add_extras(model, m, answers);
