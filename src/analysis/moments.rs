@@ -198,7 +198,19 @@ impl PartialEq for Moments {
         a.flush();
         b.flush();
         (a.n_items, &a.dims, a.rows, &a.sum, &a.sq, &a.blank, &a.cross, &a.miss, &a.both_blank, &a.excl, &a.micro)
-            == (b.n_items, &b.dims, b.rows, &b.sum, &b.sq, &b.blank, &b.cross, &b.miss, &b.both_blank, &b.excl, &b.micro)
+            == (
+                b.n_items,
+                &b.dims,
+                b.rows,
+                &b.sum,
+                &b.sq,
+                &b.blank,
+                &b.cross,
+                &b.miss,
+                &b.both_blank,
+                &b.excl,
+                &b.micro,
+            )
     }
 }
 
@@ -660,7 +672,11 @@ mod tests {
                 (0..n)
                     .map(|_| {
                         state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                        if (state >> 33) % 11 == 0 { Ans::Blank } else { Ans::Point(((state >> 40) % (top + 1)) as u8) }
+                        if (state >> 33) % 11 == 0 {
+                            Ans::Blank
+                        } else {
+                            Ans::Point(((state >> 40) % (top + 1)) as u8)
+                        }
                     })
                     .collect()
             })
@@ -671,7 +687,13 @@ mod tests {
     fn brute_alpha(rows: &[Vec<Ans>], s: usize, e: usize) -> AlphaSums<i128> {
         let mut a = AlphaSums::new(e - s);
         for r in rows {
-            let Some(xs) = r[s..e].iter().map(|x| if let Ans::Point(p) = x { Some(i128::from(*p) * MICRO) } else { None }).collect::<Option<Vec<_>>>() else { continue };
+            let Some(xs) = r[s..e]
+                .iter()
+                .map(|x| if let Ans::Point(p) = x { Some(i128::from(*p) * MICRO) } else { None })
+                .collect::<Option<Vec<_>>>()
+            else {
+                continue;
+            };
             a.n += 1;
             let t: i128 = xs.iter().sum();
             for (k, x) in xs.iter().enumerate() {
@@ -694,7 +716,8 @@ mod tests {
             let dims = [(0, 3), (3, n)];
             let rows = wide_rows(n, top, count, n as u64 + top);
             let mins = vec![1_000_000; n];
-            let (mut by_add, mut by_terms, mut part) = (Moments::new(n, &dims), Moments::new(n, &dims), Moments::new(n, &dims));
+            let (mut by_add, mut by_terms, mut part) =
+                (Moments::new(n, &dims), Moments::new(n, &dims), Moments::new(n, &dims));
             let mut terms = RowTerms::default();
             for (r, row) in rows.iter().enumerate() {
                 by_add.add(row, &mins);
