@@ -493,33 +493,7 @@ impl PartialEq for Scratch {
 fn respondent_score(model: &SurveyModel, answers: &[Ans]) -> Option<f64> {
     let (mut num, mut den) = (0.0, 0.0);
     for d in &model.dims {
-        let (mut points, mut n, mut mixed) = (0usize, 0u32, false);
-        for a in &answers[d.start..d.end] {
-            match *a {
-                Ans::Blank => continue,
-                Ans::Point(k) => points += usize::from(k),
-                Ans::Value(_) => mixed = true,
-            }
-            n += 1;
-        }
-        if n == 0 {
-            continue;
-        }
-        let table = (!mixed).then(|| model.point_means.get(n as usize * model.point_sums + points)).flatten();
-        let mean = match table {
-            Some(mean) => *mean,
-            None => {
-                let (mut sum, mut weights) = (0.0, 0.0);
-                for (i, a) in answers.iter().enumerate().take(d.end).skip(d.start) {
-                    if let Some(x) = model.score_of(i, *a) {
-                        let w = model.item_weights[i];
-                        sum += w * x;
-                        weights += w;
-                    }
-                }
-                sum / weights
-            }
-        };
+        let Some(mean) = answered_mean(model, d, answers) else { continue };
         num += d.weight * mean;
         den += d.weight;
     }
@@ -564,25 +538,47 @@ fn apply(
 fn lowest_dimension(model: &SurveyModel, answers: &[Ans]) -> Option<usize> {
     let mut lowest: Option<(f64, usize)> = None;
     for (j, d) in model.dims.iter().enumerate() {
-        let (mut num, mut den) = (0.0, 0.0);
-        for i in d.start..d.end {
-            let x = match answers[i] {
-                Ans::Blank => continue,
-                Ans::Point(k) => model.slot_min[i] + f64::from(k),
-                Ans::Value(v) => v,
-            };
-            let w = model.item_weights[i];
-            num += w * rescale(x, model.slot_min[i], model.slot_max[i]);
-            den += w;
-        }
-        if den > 0.0 {
-            let mean = num / den;
-            if lowest.is_none_or(|(low, _)| mean < low) {
-                lowest = Some((mean, j));
-            }
+        let Some(mean) = answered_mean(model, d, answers) else { continue };
+        if lowest.is_none_or(|(low, _)| mean < low) {
+            lowest = Some((mean, j));
         }
     }
     lowest.map(|(_, j)| j)
+}
+
+/// The mean score of dimension `d` over the items a respondent answered (`None` with none),
+/// as `tally` computes it while counting (the same operations, so the same bits).
+fn answered_mean(model: &SurveyModel, d: &DimModel, answers: &[Ans]) -> Option<f64> {
+    let (mut points, mut n, mut mixed) = (0usize, 0u32, false);
+    for a in &answers[d.start..d.end] {
+        match *a {
+            Ans::Blank => continue,
+            Ans::Point(k) => points += usize::from(k),
+            Ans::Value(_) => mixed = true,
+        }
+        n += 1;
+    }
+    (n > 0).then(|| dimension_mean(model, d, answers, points, n, mixed))
+}
+
+/// The weighted mean score of dimension `d`'s `n` answered items: looked up by the sum of
+/// their points when all are whole points (`point_means`), else summed item by item.
+fn dimension_mean(model: &SurveyModel, d: &DimModel, answers: &[Ans], points: usize, n: u32, mixed: bool) -> f64 {
+    let table = (!mixed).then(|| model.point_means.get(n as usize * model.point_sums + points)).flatten();
+    match table {
+        Some(mean) => *mean,
+        None => {
+            let (mut sum, mut weights) = (0.0, 0.0);
+            for (i, a) in answers.iter().enumerate().take(d.end).skip(d.start) {
+                if let Some(x) = model.score_of(i, *a) {
+                    let w = model.item_weights[i];
+                    sum += w * x;
+                    weights += w;
+                }
+            }
+            sum / weights
+        }
+    }
 }
 
 fn tally(model: &SurveyModel, m: &mut MonthAcc, answers: &[Ans]) -> Option<f64> {
@@ -619,21 +615,7 @@ fn tally(model: &SurveyModel, m: &mut MonthAcc, answers: &[Ans]) -> Option<f64> 
         if n == 0 {
             continue;
         }
-        let table = (!mixed).then(|| model.point_means.get(n as usize * model.point_sums + points)).flatten();
-        let mean = match table {
-            Some(mean) => *mean,
-            None => {
-                let (mut sum, mut weights) = (0.0, 0.0);
-                for (i, a) in answers.iter().enumerate().take(d.end).skip(d.start) {
-                    if let Some(x) = model.score_of(i, *a) {
-                        let w = model.item_weights[i];
-                        sum += w * x;
-                        weights += w;
-                    }
-                }
-                sum / weights
-            }
-        };
+        let mean = dimension_mean(model, d, answers, points, n, mixed);
         num += d.weight * mean;
         den += d.weight;
     }
