@@ -876,74 +876,78 @@ impl Layout {
 /// 问卷星 aliases of each (normalised) header: `1、产品性能` → `产品性能`, `Q1`;
 /// `第2题(产品质量)` → `产品质量`, `Q2_1` (the first column of question 2).
 fn wjx_aliases(normalized: &[Option<String>]) -> Vec<Vec<String>> {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    normalized
-        .iter()
-        .map(|n| {
-            let Some(n) = n else { return Vec::new() };
-            let mut out = Vec::new();
-            let digits = n.bytes().take_while(u8::is_ascii_digit).count();
-            if digits > 0 {
-                let rest = &n[digits..];
-                if let Some(text) = ['、', '.', ':'].iter().find_map(|sep| rest.strip_prefix(*sep)) {
-                    let text = text.trim();
-                    if !text.is_empty() {
-                        out.push(normalize_header(text));
-                    }
-                    out.push(format!("Q{}", &n[..digits]));
+    numbered_aliases(normalized, |n, column_of| {
+        let mut out = Vec::new();
+        let digits = n.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 {
+            let rest = &n[digits..];
+            if let Some(text) = ['、', '.', ':'].iter().find_map(|sep| rest.strip_prefix(*sep)) {
+                let text = text.trim();
+                if !text.is_empty() {
+                    out.push(normalize_header(text));
                 }
-            } else if let Some(rest) = n.strip_prefix('第') {
-                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-                let inner = rest[digits..].strip_prefix("题(").and_then(|r| r.strip_suffix(')'));
-                if let (true, Some(text)) = (digits > 0, inner) {
-                    let q = &rest[..digits];
-                    let k = seen.entry(q.to_string()).or_insert(0);
-                    *k += 1;
-                    if !text.trim().is_empty() {
-                        out.push(normalize_header(text));
-                    }
-                    out.push(format!("Q{q}_{k}"));
-                }
+                out.push(format!("Q{}", &n[..digits]));
             }
-            out
-        })
-        .collect()
+        } else if let Some(rest) = n.strip_prefix('第') {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let inner = rest[digits..].strip_prefix("题(").and_then(|r| r.strip_suffix(')'));
+            if let (true, Some(text)) = (digits > 0, inner) {
+                let q = &rest[..digits];
+                let k = column_of(q);
+                if !text.trim().is_empty() {
+                    out.push(normalize_header(text));
+                }
+                out.push(format!("Q{q}_{k}"));
+            }
+        }
+        out
+    })
+}
+
+/// Aliases of each (normalised) header by `alias(header, column_of)`, where `column_of(q)`
+/// numbers the sub-columns of question `q` in header order (1 for its first): the numbering
+/// 问卷星 and 腾讯问卷 share (`Q2_1`, `Q2_2`, …).
+fn numbered_aliases(
+    normalized: &[Option<String>],
+    mut alias: impl FnMut(&str, &mut dyn FnMut(&str) -> usize) -> Vec<String>,
+) -> Vec<Vec<String>> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut column_of = |q: &str| {
+        let k = seen.entry(q.to_string()).or_insert(0);
+        *k += 1;
+        *k
+    };
+    normalized.iter().map(|n| n.as_deref().map_or_else(Vec::new, |n| alias(n, &mut column_of))).collect()
 }
 
 /// 腾讯问卷 aliases of each (normalised) header: `1.您所在的行业` → `您所在的行业`, `Q1`;
 /// `2.请您对以下方面进行评价:产品质量` → `产品质量`, `请您对以下方面进行评价:产品质量`, `Q2_1`
 /// (the first sub-column of question 2).
 fn tencent_aliases(normalized: &[Option<String>]) -> Vec<Vec<String>> {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    normalized
-        .iter()
-        .map(|n| {
-            let Some(n) = n else { return Vec::new() };
-            let mut out = Vec::new();
-            let digits = n.bytes().take_while(u8::is_ascii_digit).count();
-            let Some(text) = n[digits..].strip_prefix('.').filter(|_| digits > 0) else { return out };
-            let q = &n[..digits];
-            let text = text.trim();
-            match text.split_once(':') {
-                Some((title, sub)) if !sub.trim().is_empty() => {
-                    let k = seen.entry(q.to_string()).or_insert(0);
-                    *k += 1;
-                    out.push(normalize_header(sub.trim()));
-                    if !title.trim().is_empty() {
-                        out.push(normalize_header(text));
-                    }
-                    out.push(format!("Q{q}_{k}"));
+    numbered_aliases(normalized, |n, column_of| {
+        let mut out = Vec::new();
+        let digits = n.bytes().take_while(u8::is_ascii_digit).count();
+        let Some(text) = n[digits..].strip_prefix('.').filter(|_| digits > 0) else { return out };
+        let q = &n[..digits];
+        let text = text.trim();
+        match text.split_once(':') {
+            Some((title, sub)) if !sub.trim().is_empty() => {
+                let k = column_of(q);
+                out.push(normalize_header(sub.trim()));
+                if !title.trim().is_empty() {
+                    out.push(normalize_header(text));
                 }
-                _ => {
-                    if !text.is_empty() {
-                        out.push(normalize_header(text));
-                    }
-                    out.push(format!("Q{q}"));
-                }
+                out.push(format!("Q{q}_{k}"));
             }
-            out
-        })
-        .collect()
+            _ => {
+                if !text.is_empty() {
+                    out.push(normalize_header(text));
+                }
+                out.push(format!("Q{q}"));
+            }
+        }
+        out
+    })
 }
 
 /// Google Forms aliases: a grid question's column `How satisfied…? [Product quality]` is also
