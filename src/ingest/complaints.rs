@@ -287,13 +287,16 @@ pub fn read_complaints(
     let (mut accounts, mut rejections) = (Vec::<FileAccount>::new(), Vec::<(u32, Rejection)>::new());
     let mut id_columns = Vec::new();
     let mut ids = IdCollector::default();
-    let mut file = usize::MAX;
-    let (mut end, mut done): (Option<Mark>, bool) = (None, false);
+    let mut stitch = super::load::Stitch::default();
     for (piece, part) in pieces.iter().zip(parts) {
-        let mut part = part?; // the first failing range, as a sequential read would report it
-        let shift = if piece.file != file {
-            file = piece.file;
-            done = false;
+        let part = part?; // the first failing range, as a sequential read would report it
+        let first = part.first;
+        let file = piece.file;
+        // A range that began inside a quoted value over lines is read again from the true
+        // record start where the range before ended.
+        let reread = |e: Mark| layouts[file].open_range(e.byte, piece.stop).and_then(|mut t| read(&mut t, file));
+        let Some((part, shift, opens)) = stitch.place(file, part, first, reread)? else { continue };
+        if opens {
             accounts.push(FileAccount {
                 file: part.account.file.clone(),
                 encoding: part.account.encoding,
@@ -301,25 +304,7 @@ pub fn read_complaints(
                 ..Default::default()
             });
             id_columns.push(part.id_column.clone());
-            0
-        } else if done {
-            continue;
-        } else {
-            match (end, part.first) {
-                (None, _) => {
-                    done = true; // the range before read to the end of the file
-                    continue;
-                }
-                (Some(e), Some(f)) if e.byte == f.byte => e.line - f.line,
-                (Some(e), _) => {
-                    // The range began inside a quoted value over lines: read again from the
-                    // true record start where the range before ended.
-                    let mut table = layouts[file].open_range(e.byte, piece.stop)?;
-                    part = read(&mut table, file)?;
-                    e.line - 1
-                }
-            }
-        };
+        }
         let account = accounts.last_mut().expect("a file's first range opens its account");
         account.add_counts(&part.account);
         rejections.extend(part.rejections.into_iter().map(|mut r| {
@@ -328,7 +313,7 @@ pub fn read_complaints(
         }));
         data.append(part.data, shift);
         ids.merge(part.ids);
-        end = part.end.map(|m| Mark { byte: m.byte, line: m.line + shift });
+        stitch.ended(part.end, shift);
     }
     let repeated = ids.finish();
     if !repeated.is_empty() {

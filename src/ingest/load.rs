@@ -359,37 +359,24 @@ impl<S: RowSink, F: Fn() -> S + Sync> SurveyLoad<'_, S, F> {
         let mut ids = IdCollector::default();
         // Second pass: the possibly repeated ids met so far, in input order.
         let mut seen: HashSet<String> = HashSet::new();
-        let mut file = usize::MAX;
-        // Where the parts of `file` merged so far end (file lines); `done`: they reach its end.
-        let (mut end, mut done): (Option<Mark>, bool) = (None, false);
+        let mut stitch = Stitch::default();
         for (piece, part) in pieces.iter().zip(parts) {
-            let mut part = part?; // the first failing piece, as a sequential read would report it
-            let shift = if piece.file != file {
-                file = piece.file;
-                done = false;
+            let part = part?; // the first failing piece, as a sequential read would report it
+            let first = part.first;
+            let reread = |e: Mark| {
+                layouts[piece.file]
+                    .open_range(e.byte, piece.stop)
+                    .and_then(|mut t| self.read_part(&mut t, piece.file, pass))
+            };
+            let Some((mut part, shift, opens)) = stitch.place(piece.file, part, first, reread)? else { continue };
+            if opens {
                 accounts.push(FileAccount {
                     file: part.account.file.clone(),
                     encoding: part.account.encoding,
                     format: part.account.format,
                     ..Default::default()
                 });
-                0 // a file's first part counts the file's own lines
-            } else if done {
-                continue;
-            } else {
-                match (end, part.first) {
-                    (None, _) => {
-                        done = true; // the part before read to the end of the file
-                        continue;
-                    }
-                    (Some(e), Some(f)) if e.byte == f.byte => e.line - f.line,
-                    (Some(e), _) => {
-                        let mut table = layouts[file].open_range(e.byte, piece.stop)?;
-                        part = self.read_part(&mut table, file, pass)?;
-                        e.line - 1
-                    }
-                }
-            };
+            }
             if shift > 0 {
                 part.sink.shift_lines(shift);
                 for r in &mut part.rejections {
@@ -405,7 +392,7 @@ impl<S: RowSink, F: Fn() -> S + Sync> SurveyLoad<'_, S, F> {
             sink.merge(&part.sink);
             rejections.extend(part.rejections);
             ids.merge(part.ids);
-            end = part.end.map(|m| Mark { byte: m.byte, line: m.line + shift });
+            stitch.ended(part.end, shift);
         }
         Ok(((sink, accounts, rejections), ids))
     }
@@ -498,4 +485,57 @@ fn load_registers(scope: &Scope, cfg: &Config, plan: ReadPlan) -> Result<Registe
         r.actions = Some(data);
     }
     Ok(r)
+}
+
+/// Puts the parts of files read in byte ranges back in input order (the survey's and the
+/// complaint register's parallel reads): a file's first part counts the file's own lines; a
+/// later part is shifted by the lines before it once those are known; a part whose first
+/// record is not where the part before ended (its range began inside a quoted value over
+/// lines) is read again from there; parts after one that read to the file's end are dropped.
+#[derive(Debug)]
+pub(super) struct Stitch {
+    file: usize,
+    /// Where the parts of `file` placed so far end (file lines); `done`: they reach its end.
+    end: Option<Mark>,
+    done: bool,
+}
+
+impl Default for Stitch {
+    fn default() -> Self {
+        Stitch { file: usize::MAX, end: None, done: false }
+    }
+}
+
+impl Stitch {
+    /// Places the next part of `file` (`first`: where its first record starts): `None` to drop
+    /// it, else the part (read again by `reread` from a true record start when needed), the lines
+    /// to shift it by and whether it is its file's first.
+    pub(super) fn place<P>(
+        &mut self,
+        file: usize,
+        part: P,
+        first: Option<Mark>,
+        reread: impl FnOnce(Mark) -> Result<P>,
+    ) -> Result<Option<(P, u64, bool)>> {
+        if file != self.file {
+            (self.file, self.done) = (file, false);
+            return Ok(Some((part, 0, true)));
+        }
+        if self.done {
+            return Ok(None);
+        }
+        match (self.end, first) {
+            (None, _) => {
+                self.done = true; // the part before read to the end of the file
+                Ok(None)
+            }
+            (Some(e), Some(f)) if e.byte == f.byte => Ok(Some((part, e.line - f.line, false))),
+            (Some(e), _) => Ok(Some((reread(e)?, e.line - 1, false))),
+        }
+    }
+
+    /// Records where the part just placed ends (`end` in its own lines, shifted by `shift`).
+    pub(super) fn ended(&mut self, end: Option<Mark>, shift: u64) {
+        self.end = end.map(|m| Mark { byte: m.byte, line: m.line + shift });
+    }
 }
