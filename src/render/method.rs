@@ -123,6 +123,7 @@ fn survey_notes(c: &SurveyConfig, s: &SurveyResult, platform: &[&str], t: &Label
     notes.push(t.fill("m_index", &[("weights", &weights.join("; "))]));
     notes.push(interval_note(s, t));
     notes.push(t.get("m_alpha"));
+    notes.push(t.get("m_score_histogram"));
     // The same rule as the computation (analysis::survey::top2_from), for [survey] scale.
     let mut label_values: Vec<f64> = c.scale.labels.values().copied().collect();
     label_values.sort_by(|a, b| a.total_cmp(b));
