@@ -80,11 +80,13 @@ pub struct SegmentItem {
 /// with the same value in `prev` (the previous period's aggregate).
 pub fn segment_results(model: &SurveyModel, m: &MonthAcc, prev: Option<&MonthAcc>) -> Segments {
     let columns = model.segments.iter().enumerate().map(|(f, column)| {
+        let before: std::collections::HashMap<&str, &MonthAcc> =
+            prev.iter().flat_map(|p| p.segments[f].iter()).map(|s| (s.value.as_str(), &s.acc)).collect();
         let mut values: Vec<(crate::ingest::RowPos, SegmentResult)> = m.segments[f]
             .iter()
-            .map(|(value, seg)| {
-                let before = prev.and_then(|p| p.segments[f].get(value)).map(|s| &s.acc);
-                (seg.first, segment_result(model, value, &seg.acc, before))
+            .map(|seg| {
+                let before = before.get(seg.value.as_str()).copied();
+                (seg.first, segment_result(model, &seg.value, &seg.acc, before))
             })
             .collect();
         // Largest first; ties in order of first appearance in the input.
@@ -342,7 +344,7 @@ mod shared_terms {
         }
         for (k, month) in &a.months {
             let mut with = b.months[k].clone();
-            let part = with.segments[0]["x"].acc.clone();
+            let part = with.segments[0].get("x").unwrap().acc.clone();
             assert_eq!(
                 (part.returned, part.valid, &part.items, &part.counts, &part.moments, part.nps),
                 (month.returned, month.valid, &month.items, &month.counts, &month.moments, month.nps),

@@ -11,6 +11,7 @@ use super::precision::{
 pub use super::segments::Segments;
 use super::stats::{band_of_tenths, required_answers, rescale, round_half_away, tenths, weighted_mean};
 use crate::config::{Config, RateBasis};
+use crate::ingest::registers::Symbols;
 use crate::ingest::survey::SurveyRow;
 use crate::ingest::value::{whole_points, Ans};
 use crate::ingest::{RowPos, RowSink};
@@ -263,15 +264,75 @@ pub struct MonthAcc {
     /// doubtful period can name its rows.
     pub first_rows: Vec<RowPos>,
     /// Per `[survey] segments` column: each value's own aggregate (blank = `""`).
-    pub segments: Vec<BTreeMap<String, SegmentAcc>>,
+    pub segments: Vec<SegmentColumn>,
 }
 
-/// One value of a segment column: where it first appears (its place among ties in the
-/// report's order) and the aggregate of its questionnaires, merged like the month's.
+/// One value of a segment column: the value, where it first appears (its place among ties
+/// in the report's order) and the aggregate of its questionnaires, merged like the month's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegmentAcc {
+    pub value: String,
     pub first: RowPos,
     pub acc: MonthAcc,
+}
+
+/// One segment column's values in a month, each at its number in the accumulator's table of
+/// the column's values (`SurveyAcc::values`), so a row finds its aggregate by index.
+#[derive(Debug, Clone, Default)]
+pub struct SegmentColumn(Vec<Option<SegmentAcc>>);
+
+impl SegmentColumn {
+    /// The aggregate of `value`, if any row of the month had it.
+    pub fn get(&self, value: &str) -> Option<&SegmentAcc> {
+        self.iter().find(|s| s.value == value)
+    }
+
+    /// The values present (in no particular order: readers order them).
+    pub fn iter(&self) -> impl Iterator<Item = &SegmentAcc> {
+        self.0.iter().flatten()
+    }
+
+    /// The aggregate of value number `id`, created on its first row.
+    #[inline]
+    fn at(&mut self, id: usize, value: &str, pos: RowPos, new: impl FnOnce() -> MonthAcc) -> &mut SegmentAcc {
+        if id >= self.0.len() {
+            self.0.resize_with(id + 1, || None);
+        }
+        let seg = self.0[id].get_or_insert_with(|| SegmentAcc { value: value.to_string(), first: pos, acc: new() });
+        seg.first = seg.first.min(pos);
+        seg
+    }
+
+    /// Folds in `other`'s values, value number i of `other` being number `ids[i]` here
+    /// (`None`: the same numbering).
+    fn merge(&mut self, other: &SegmentColumn, ids: Option<&[u32]>, keep: usize) {
+        for (i, seg) in other.0.iter().enumerate() {
+            let Some(seg) = seg else { continue };
+            let id = ids.map_or(i, |ids| ids[i] as usize);
+            if id >= self.0.len() {
+                self.0.resize_with(id + 1, || None);
+            }
+            match &mut self.0[id] {
+                Some(mine) => {
+                    mine.first = mine.first.min(seg.first);
+                    mine.acc.merge(&seg.acc, keep);
+                }
+                slot @ None => *slot = Some(seg.clone()),
+            }
+        }
+    }
+}
+
+impl PartialEq for SegmentColumn {
+    /// The same values with the same aggregates, however they are numbered.
+    fn eq(&self, o: &Self) -> bool {
+        fn sorted(c: &SegmentColumn) -> Vec<&SegmentAcc> {
+            let mut v: Vec<&SegmentAcc> = c.iter().collect();
+            v.sort_by(|a, b| a.value.cmp(&b.value));
+            v
+        }
+        sorted(self) == sorted(o)
+    }
 }
 
 impl MonthAcc {
@@ -297,7 +358,7 @@ impl MonthAcc {
             low_comments: Vec::new(),
             comment_cut: None,
             first_rows: Vec::new(),
-            segments: vec![BTreeMap::new(); segments],
+            segments: vec![SegmentColumn::default(); segments],
         }
     }
 
@@ -312,6 +373,35 @@ impl MonthAcc {
         let at = rows.partition_point(|p| *p < pos);
         rows.insert(at, pos);
         rows.truncate(ROWS_KEPT);
+    }
+
+    /// Adds a questionnaire read into `card` (`answers`: its answers, for a row that is not
+    /// all whole points).
+    #[inline]
+    fn add_card(&mut self, model: &SurveyModel, card: &Card, answers: &[Ans]) {
+        self.returned += 1;
+        if !card.valid {
+            return;
+        }
+        self.valid += 1;
+        if card.whole {
+            self.moments.add_terms(&card.terms);
+        } else {
+            self.moments.add(&answers[..model.items.len()], &model.slot_min_micro);
+        }
+        for c in &card.counts {
+            self.counts[*c as usize] += 1;
+        }
+        for (slot, v) in &card.values {
+            let slot = *slot as usize;
+            add_value(&mut self.items[slot], *v, model.slot_top2_from[slot]);
+        }
+        if let Some(k) = card.nps {
+            self.nps[usize::from(k)] += 1;
+        }
+        if card.score.is_some() {
+            self.score_hist[if self.banded { card.band } else { card.tenths }] += 1;
+        }
     }
 
     /// Answers to slot `i`: how many, their sum in micro-units and the sum of their squares
@@ -349,6 +439,11 @@ impl MonthAcc {
     }
 
     fn merge(&mut self, other: &MonthAcc, keep: usize) {
+        self.merge_with(other, keep, None);
+    }
+
+    /// `merge`, with `other`'s segment values numbered as `ids[column]` says (`None`: as here).
+    fn merge_with(&mut self, other: &MonthAcc, keep: usize, ids: Option<&[Vec<u32>]>) {
         self.returned += other.returned;
         self.valid += other.valid;
         for (a, b) in self.items.iter_mut().zip(&other.items) {
@@ -374,36 +469,10 @@ impl MonthAcc {
         for pos in &other.first_rows {
             self.note_row(*pos);
         }
-        for (mine, theirs) in self.segments.iter_mut().zip(&other.segments) {
-            for (value, seg) in theirs {
-                match mine.get_mut(value) {
-                    Some(s) => {
-                        s.first = s.first.min(seg.first);
-                        s.acc.merge(&seg.acc, keep);
-                    }
-                    None => {
-                        mine.insert(value.clone(), seg.clone());
-                    }
-                }
-            }
+        for (f, (mine, theirs)) in self.segments.iter_mut().zip(&other.segments).enumerate() {
+            mine.merge(theirs, ids.map(|ids| ids[f].as_slice()), keep);
         }
     }
-}
-
-/// The aggregate of `value` in one segment column's map, created on its first row.
-#[inline]
-fn segment_of<'m>(
-    map: &'m mut BTreeMap<String, SegmentAcc>,
-    value: &str,
-    pos: RowPos,
-    new: impl FnOnce() -> MonthAcc,
-) -> &'m mut SegmentAcc {
-    if !map.contains_key(value) {
-        map.insert(value.to_string(), SegmentAcc { first: pos, acc: new() });
-    }
-    let seg = map.get_mut(value).expect("inserted above");
-    seg.first = seg.first.min(pos);
-    seg
 }
 
 /// An answer that is not a whole point, summed in micro-units.
@@ -428,34 +497,6 @@ fn top2_from(labels: &[(String, f64)], scale: &crate::config::Scale, reverse: bo
     }
 }
 
-/// The answers after the items of a valid questionnaire: `overall` (counted as an item in
-/// its own slot) and `recommend` (promoter, passive or detractor).
-fn add_extras(model: &SurveyModel, m: &mut MonthAcc, answers: &[Ans]) {
-    let mut slot = model.items.len();
-    if model.overall.is_some() {
-        match answers[slot] {
-            Ans::Blank => {}
-            Ans::Point(k) => m.counts[slot * model.span + usize::from(k)] += 1,
-            Ans::Value(v) => add_value(&mut m.items[slot], v, model.slot_top2_from[slot]),
-        }
-        slot += 1;
-    }
-    if model.recommend.is_some() {
-        let v = match answers[slot] {
-            Ans::Blank => return,
-            Ans::Point(k) => f64::from(k),
-            Ans::Value(v) => v,
-        };
-        m.nps[if v >= 9.0 {
-            0
-        } else if v > 6.0 {
-            1
-        } else {
-            2
-        }] += 1;
-    }
-}
-
 /// Lowest scores first; ties by position in the input, so the choice is deterministic.
 fn trim_comments(v: &mut Vec<LowComment>, keep: usize) {
     v.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.pos.cmp(&b.pos)));
@@ -474,13 +515,27 @@ pub struct SurveyAcc {
     segments: usize,
     /// How many bands a segment group counts its respondents in.
     bands: usize,
-    /// The moment terms of the current row, shared by the month and its segments.
-    terms: Scratch,
+    /// The current row as its aggregates add it.
+    card: Scratch,
+    /// Per segment column: its values in order of first appearance, numbered (the months'
+    /// `SegmentColumn`s are indexed by these numbers).
+    values: Numbering,
+}
+
+/// The numbering of segment values: how an accumulator finds a value's aggregate, not part of
+/// the aggregate (two accumulators may number the same values differently).
+#[derive(Debug, Clone, Default)]
+struct Numbering(Vec<Symbols>);
+
+impl PartialEq for Numbering {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// A reused buffer: not part of the aggregate (always equal).
 #[derive(Debug, Clone, Default)]
-struct Scratch(super::moments::RowTerms);
+struct Scratch(Card);
 
 impl PartialEq for Scratch {
     fn eq(&self, _: &Self) -> bool {
@@ -488,51 +543,114 @@ impl PartialEq for Scratch {
     }
 }
 
-/// The respondent's own score, as `tally` computes it (the same operations in the same
-/// order, so the same bits), without counting anything.
-fn respondent_score(model: &SurveyModel, answers: &[Ans]) -> Option<f64> {
-    let (mut num, mut den) = (0.0, 0.0);
-    for d in &model.dims {
-        let Some(mean) = answered_mean(model, d, answers) else { continue };
-        num += d.weight * mean;
-        den += d.weight;
-    }
-    (den > 0.0).then(|| num / den)
+/// What one questionnaire adds to an aggregate, worked out once per row and then added to
+/// the month and to each of its segment values (`MonthAcc::add_card`): every aggregate adds
+/// the same integers, so it does not matter which of them a row reaches first.
+#[derive(Debug, Clone, Default)]
+struct Card {
+    /// Answers at least the required share of items; nothing below is set otherwise.
+    valid: bool,
+    /// The respondent's own score (`None` when no dimension is answered) and its bins: the
+    /// score in tenths, and the band of that.
+    score: Option<f64>,
+    tenths: usize,
+    band: usize,
+    /// Indices into `MonthAcc::counts` of the whole-point answers (items, then `overall`).
+    counts: Vec<u32>,
+    /// Answers that are not whole points: (slot, value).
+    values: Vec<(u32, f64)>,
+    /// Promoter, passive or detractor (`nps` index) of a `recommend` answer.
+    nps: Option<u8>,
+    /// The moment terms of a row of whole points, when `whole` (filled only when the row goes
+    /// to more than one aggregate: a lone month adds its moments straight from the answers).
+    terms: super::moments::RowTerms,
+    whole: bool,
 }
 
-/// Adds a valid questionnaire to `m` as `tally` does, with its score and (for a row of whole
-/// points) its moment terms computed once for the month and its segments.
-fn apply(
-    model: &SurveyModel,
-    m: &mut MonthAcc,
-    answers: &[Ans],
-    score: Option<f64>,
-    terms: Option<&super::moments::RowTerms>,
-) {
-    let n_items = model.items.len();
-    m.valid += 1;
-    match terms {
-        Some(t) => m.moments.add_terms(t),
-        None => m.moments.add(&answers[..n_items], &model.slot_min_micro),
-    }
-    add_extras(model, m, answers);
-    for (i, a) in answers[..n_items].iter().enumerate() {
-        match *a {
-            Ans::Blank => {}
-            Ans::Point(k) => m.counts[i * model.span + usize::from(k)] += 1,
-            Ans::Value(v) => add_value(&mut m.items[i], v, model.slot_top2_from[i]),
+impl Card {
+    /// Reads one questionnaire. `terms_of`: the moments whose layout the shared terms take,
+    /// when the row goes to segments as well as to its month.
+    fn read(&mut self, model: &SurveyModel, answers: &[Ans], terms_of: Option<&Moments>) {
+        let n_items = model.items.len();
+        let items = &answers[..n_items];
+        let answered = items.iter().filter(|a| **a != Ans::Blank).count();
+        self.valid = answered >= model.required;
+        self.counts.clear();
+        self.values.clear();
+        self.nps = None;
+        self.score = None;
+        self.whole = false;
+        if !self.valid {
+            return;
+        }
+        let span = model.span;
+        // One pass notes each answer and computes the respondent's own score: per dimension
+        // the weighted mean of the rescaled items answered (item weights), then the weighted
+        // mean over the dimensions answered at all (weights renormalise over those, as
+        // `stats::weighted_mean`).
+        let (mut num, mut den) = (0.0, 0.0);
+        for d in &model.dims {
+            let (mut points, mut n, mut mixed) = (0usize, 0u32, false);
+            for (i, a) in answers.iter().enumerate().take(d.end).skip(d.start) {
+                match *a {
+                    Ans::Blank => continue,
+                    Ans::Point(k) => {
+                        self.counts.push((i * span + usize::from(k)) as u32);
+                        points += usize::from(k);
+                    }
+                    Ans::Value(v) => {
+                        self.values.push((i as u32, v));
+                        mixed = true;
+                    }
+                }
+                n += 1;
+            }
+            if n == 0 {
+                continue;
+            }
+            let mean = dimension_mean(model, d, answers, points, n, mixed);
+            num += d.weight * mean;
+            den += d.weight;
+        }
+        self.score = (den > 0.0).then(|| num / den);
+        if let Some(score) = self.score {
+            let t = tenths(score);
+            self.tenths = usize::from(t);
+            self.band = band_of_tenths(t, &model.band_mins);
+        }
+        // The answers after the items: `overall` (counted as an item in its own slot) and
+        // `recommend` (promoter 9–10, passive 7–8, detractor 0–6).
+        let mut slot = n_items;
+        if model.overall.is_some() {
+            match answers[slot] {
+                Ans::Blank => {}
+                Ans::Point(k) => self.counts.push((slot * span + usize::from(k)) as u32),
+                Ans::Value(v) => self.values.push((slot as u32, v)),
+            }
+            slot += 1;
+        }
+        if model.recommend.is_some() {
+            let v = match answers[slot] {
+                Ans::Blank => None,
+                Ans::Point(k) => Some(f64::from(k)),
+                Ans::Value(v) => Some(v),
+            };
+            self.nps = v.map(|v| {
+                if v >= 9.0 {
+                    0
+                } else if v > 6.0 {
+                    1
+                } else {
+                    2
+                }
+            });
+        }
+        if let Some(moments) = terms_of {
+            self.whole = moments.terms(items, &mut self.terms);
         }
     }
-    if let Some(score) = score {
-        let t = tenths(score);
-        let bin = if m.banded { band_of_tenths(t, &model.band_mins) } else { usize::from(t) };
-        m.score_hist[bin] += 1;
-    }
 }
 
-/// Folds the answers of one questionnaire into `m`: the valid count, moments, point counts,
-/// the overall and recommend answers, and the respondent's score in the histogram. Returns
-/// the score; `None` for a questionnaire that is not valid (or scores nothing).
 /// The dimension a respondent rated lowest (the first of equals): per dimension the weighted
 /// mean of its rescaled items answered, as in the respondent's score.
 fn lowest_dimension(model: &SurveyModel, answers: &[Ans]) -> Option<usize> {
@@ -581,49 +699,6 @@ fn dimension_mean(model: &SurveyModel, d: &DimModel, answers: &[Ans], points: us
     }
 }
 
-fn tally(model: &SurveyModel, m: &mut MonthAcc, answers: &[Ans]) -> Option<f64> {
-    let span = model.span;
-    let items = &answers[..model.items.len()];
-    let answered = items.iter().filter(|a| **a != Ans::Blank).count();
-    if answered < model.required {
-        return None;
-    }
-    m.valid += 1;
-    m.moments.add(items, &model.slot_min_micro);
-    add_extras(model, m, answers);
-    // One pass counts each answer and computes the respondent's own score: per dimension
-    // the weighted mean of the rescaled items answered (item weights), then the weighted
-    // mean over the dimensions answered at all (weights renormalise over those, as
-    // `stats::weighted_mean`).
-    let (mut num, mut den) = (0.0, 0.0);
-    for d in &model.dims {
-        let (mut points, mut n, mut mixed) = (0usize, 0u32, false);
-        for (i, a) in answers.iter().enumerate().take(d.end).skip(d.start) {
-            match *a {
-                Ans::Blank => continue,
-                Ans::Point(k) => {
-                    m.counts[i * span + usize::from(k)] += 1;
-                    points += usize::from(k);
-                }
-                Ans::Value(v) => {
-                    add_value(&mut m.items[i], v, model.slot_top2_from[i]);
-                    mixed = true;
-                }
-            }
-            n += 1;
-        }
-        if n == 0 {
-            continue;
-        }
-        let mean = dimension_mean(model, d, answers, points, n, mixed);
-        num += d.weight * mean;
-        den += d.weight;
-    }
-    let score = (den > 0.0).then(|| num / den)?;
-    m.score_hist[usize::from(tenths(score))] += 1;
-    Some(score)
-}
-
 impl SurveyAcc {
     pub fn new(model: &SurveyModel) -> Self {
         SurveyAcc {
@@ -635,7 +710,8 @@ impl SurveyAcc {
             keep: model.comments_kept,
             segments: model.segments.len(),
             bands: model.band_mins.len(),
-            terms: Scratch::default(),
+            card: Scratch::default(),
+            values: Numbering(vec![Symbols::default(); model.segments.len()]),
         }
     }
 
@@ -646,31 +722,17 @@ impl SurveyAcc {
             .months
             .entry(row.date.month_key())
             .or_insert_with(|| MonthAcc::new(n_items, slots, span, dims, segments, None));
-        m.returned += 1;
         m.note_row(row.pos);
-        let score = if segments == 0 {
-            tally(model, m, row.answers)
-        } else {
-            // Each segment column's value is one more keyed aggregate of the month; the row's
-            // score and moment terms are computed once for all of them.
-            let answered = row.answers[..n_items].iter().filter(|a| **a != Ans::Blank).count();
-            let valid = answered >= model.required;
-            let score = valid.then(|| respondent_score(model, row.answers)).flatten();
-            let terms = &mut self.terms.0;
-            let whole = valid && m.moments.terms(&row.answers[..n_items], terms);
-            let terms = whole.then_some(&*terms);
-            if valid {
-                apply(model, m, row.answers, score, terms);
-            }
-            for (map, value) in m.segments.iter_mut().zip(row.segments) {
-                let seg = segment_of(map, value, row.pos, || MonthAcc::new(n_items, slots, span, dims, 0, Some(bands)));
-                seg.acc.returned += 1;
-                if valid {
-                    apply(model, &mut seg.acc, row.answers, score, terms);
-                }
-            }
-            score
-        };
+        // The row is read once; its month and each of its segment values add the same card.
+        let card = &mut self.card.0;
+        card.read(model, row.answers, (segments > 0).then_some(&m.moments));
+        m.add_card(model, card, row.answers);
+        for ((column, value), values) in m.segments.iter_mut().zip(row.segments).zip(&mut self.values.0) {
+            let id = values.intern(value) as usize;
+            let seg = column.at(id, value, row.pos, || MonthAcc::new(n_items, slots, span, dims, 0, Some(bands)));
+            seg.acc.add_card(model, card, row.answers);
+        }
+        let score = card.score;
         let Some(score) = score else { return };
         // Derived importance: each item against the overall item (or the respondent's score).
         m.importance.add(&row.answers[..n_items], importance::target(model, row.answers, score), &model.slot_min_micro);
@@ -708,7 +770,7 @@ impl SurveyAcc {
             for p in &mut m.first_rows {
                 p.line += by;
             }
-            for seg in m.segments.iter_mut().flat_map(|map| map.values_mut()) {
+            for seg in m.segments.iter_mut().flat_map(|c| c.0.iter_mut().flatten()) {
                 seg.first.line += by;
             }
         }
@@ -716,15 +778,21 @@ impl SurveyAcc {
 
     /// Merges another accumulator (e.g. from another file or thread) into this one.
     pub fn merge(&mut self, other: &SurveyAcc) {
+        // Other's segment values as numbered here (new ones numbered after those seen here).
+        let ids: Vec<Vec<u32>> = self
+            .values
+            .0
+            .iter_mut()
+            .zip(&other.values.0)
+            .map(|(mine, theirs)| (0..theirs.len()).map(|i| mine.intern(theirs.name(i as u32))).collect())
+            .collect();
         for (k, m) in &other.months {
-            match self.months.get_mut(k) {
-                Some(mine) => mine.merge(m, self.keep),
-                None => {
-                    let mut m = m.clone();
-                    trim_comments(&mut m.low_comments, self.keep);
-                    self.months.insert(*k, m);
-                }
-            }
+            let (n_items, slots, span, segments) = (self.n_items, self.slots, self.span, self.segments);
+            let dims = &self.dims;
+            self.months
+                .entry(*k)
+                .or_insert_with(|| MonthAcc::new(n_items, slots, span, dims, segments, None))
+                .merge_with(m, self.keep, Some(&ids));
         }
     }
 
