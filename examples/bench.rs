@@ -349,7 +349,7 @@ fn bench_xlsx(b: &Bench, sizes: &[(u64, u64, bool)]) {
         } else {
             (String::new(), String::new())
         };
-        println!(
+        let line = format!(
             "{:>18} {:>10} {:>10.0} {:>10.0} {:>10.1} {:>10}   {vs}",
             format!("{n}+{c}"),
             rows,
@@ -358,6 +358,7 @@ fn bench_xlsx(b: &Bench, sizes: &[(u64, u64, bool)]) {
             build.mb(),
             read
         );
+        println!("{}", line.trim_end());
     }
     if !pandas {
         println!("pandas not installed (`python3 -c \"import pandas, openpyxl\"` failed): no pandas.read_excel times");
