@@ -3,12 +3,16 @@
 //! with every column, monthly order volumes and an action register.
 //!
 //!     cargo run --release --example gen -- --responses 1000000 --complaints 200000 DIR
+//!     cargo run --release --example gen -- --responses 1000000 --shape small DIR  # 7 items, 1 segment column
 //!     cargo run --release --example gen -- --responses 100000 --xlsx DIR   # survey as one workbook
 //!     cargo run --release --example gen -- --responses 1000000 --gbk DIR   # survey CSVs in GBK
 //!
 //! `--xlsx` writes the survey as one `data/survey.xlsx` (dates as date cells, answers as
 //! numbers, the rest as text); `--gbk` writes the same survey CSVs encoded in GBK (as Chinese
-//! Excel saves "CSV"). The same arguments always write the same bytes (SplitMix64, fixed seed).
+//! Excel saves "CSV"). `--shape small` writes a smaller questionnaire: 7 items in 3 dimensions
+//! and one segment column (客户类型), named in its manyi.toml's `segments`; the complaint register,
+//! orders and actions have the same shape (not the same values: the random stream differs).
+//! The same arguments always write the same bytes (SplitMix64, fixed seed).
 
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
@@ -36,17 +40,43 @@ impl Rng {
 }
 
 const YEARS: [i32; 3] = [2024, 2025, 2026];
-const DIMS: [(&str, [&str; 4]); 5] = [
-    ("产品质量", ["产品性能", "外观质量", "产品可靠性", "包装质量"]),
-    ("交货及时性", ["交货准时", "交货数量准确", "物流信息", "到货完好"]),
-    ("服务质量", ["服务态度", "响应速度", "技术支持", "培训质量"]),
-    ("价格合理性", ["价格水平", "性价比", "付款条件", "报价透明"]),
-    ("售后服务", ["投诉处理", "维修及时性", "回访质量", "备件供应"]),
-];
 const GROUPS: [&str; 4] = ["经销商", "终端用户", "工程项目客户", "OEM客户"];
 const PRODUCTS: [&str; 5] = ["配电柜", "变压器", "开关设备", "智能电表", "电缆"];
 const REGIONS: [&str; 6] = ["华东", "华南", "华北", "西南", "西北", "东北"];
 const CHANNELS: [&str; 4] = ["电话", "网络", "面谈", "问卷"];
+
+/// A questionnaire: dimensions (name, weight, items) and segment columns (name, values).
+struct Shape {
+    dims: &'static [(&'static str, f64, &'static [&'static str])],
+    segments: &'static [(&'static str, &'static [&'static str])],
+    /// Whether manyi.toml names the segment columns in `[survey] segments`.
+    configure_segments: bool,
+}
+
+/// The default shape: 20 items in 5 dimensions, 4 segment columns (left out of `segments`; the
+/// benchmark adds them in a variant of its own).
+const FULL: Shape = Shape {
+    dims: &[
+        ("产品质量", 0.3, &["产品性能", "外观质量", "产品可靠性", "包装质量"]),
+        ("交货及时性", 0.2, &["交货准时", "交货数量准确", "物流信息", "到货完好"]),
+        ("服务质量", 0.2, &["服务态度", "响应速度", "技术支持", "培训质量"]),
+        ("价格合理性", 0.15, &["价格水平", "性价比", "付款条件", "报价透明"]),
+        ("售后服务", 0.15, &["投诉处理", "维修及时性", "回访质量", "备件供应"]),
+    ],
+    segments: &[("客户类型", &GROUPS), ("产品类型", &PRODUCTS), ("地区", &REGIONS), ("调查方式", &CHANNELS)],
+    configure_segments: false,
+};
+
+/// `--shape small`: 7 items in 3 dimensions, one segment column, named in `segments`.
+const SMALL: Shape = Shape {
+    dims: &[
+        ("产品质量", 0.4, &["产品性能", "外观质量", "产品可靠性"]),
+        ("交货及时性", 0.3, &["交货准时", "物流信息"]),
+        ("服务质量", 0.3, &["服务态度", "响应速度"]),
+    ],
+    segments: &[("客户类型", &GROUPS)],
+    configure_segments: true,
+};
 const COMMENTS: [&str; 6] = [
     "交货经常延期。",
     "价格偏高，希望有批量折扣。",
@@ -81,8 +111,16 @@ fn add_days(y: i32, m: u32, d: u32, n: u32) -> (i32, u32, u32) {
 
 /// Where the survey rows go: one CSV file per year (UTF-8 or GBK), or one workbook.
 enum SurveyOut {
-    Csv { files: Vec<BufWriter<std::fs::File>>, gbk: bool },
-    Xlsx { book: Box<rust_xlsxwriter::Workbook>, row: u32 },
+    Csv {
+        files: Vec<BufWriter<std::fs::File>>,
+        gbk: bool,
+    },
+    /// `numbers`: the answer columns, written as numbers.
+    Xlsx {
+        book: Box<rust_xlsxwriter::Workbook>,
+        row: u32,
+        numbers: std::ops::Range<usize>,
+    },
 }
 
 impl SurveyOut {
@@ -100,10 +138,10 @@ impl SurveyOut {
         Ok(SurveyOut::Csv { files, gbk })
     }
 
-    fn xlsx(header: &str) -> SurveyOut {
+    fn xlsx(header: &str, numbers: std::ops::Range<usize>) -> SurveyOut {
         let mut book = rust_xlsxwriter::Workbook::new();
         book.add_worksheet();
-        let mut out = SurveyOut::Xlsx { book: Box::new(book), row: 0 };
+        let mut out = SurveyOut::Xlsx { book: Box::new(book), row: 0, numbers };
         out.write(0, header).expect("the header row");
         out
     }
@@ -115,7 +153,7 @@ impl SurveyOut {
                 let idx = YEARS.iter().position(|x| *x == year).unwrap();
                 files[idx].write_all(&encode(line, *gbk))
             }
-            SurveyOut::Xlsx { book, row } => {
+            SurveyOut::Xlsx { book, row, numbers } => {
                 let sheet = book.worksheet_from_index(0).expect("one sheet");
                 let date_fmt = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
                 for (c, cell) in line.trim_end_matches('\n').split(',').enumerate() {
@@ -127,7 +165,7 @@ impl SurveyOut {
                         let p: Vec<u16> = cell.split('-').map(|x| x.parse().unwrap()).collect();
                         let d = rust_xlsxwriter::ExcelDateTime::from_ymd(p[0], p[1] as u8, p[2] as u8).unwrap();
                         sheet.write_datetime_with_format(*row, col, d, &date_fmt)
-                    } else if *row > 0 && (6..26).contains(&c) {
+                    } else if *row > 0 && numbers.contains(&c) {
                         sheet.write_number(*row, col, cell.parse::<f64>().unwrap())
                     } else {
                         sheet.write_string(*row, col, cell)
@@ -156,11 +194,17 @@ fn encode(text: &str, gbk: bool) -> std::borrow::Cow<'_, [u8]> {
     }
 }
 
+/// `"a", "b"`: names as a TOML array's items.
+fn quoted<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+}
+
 fn main() -> std::io::Result<()> {
     let mut responses = 100_000u64;
     let mut complaints = 20_000u64;
     let mut dir = None;
     let (mut xlsx, mut gbk) = (false, false);
+    let mut shape = &FULL;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -168,34 +212,43 @@ fn main() -> std::io::Result<()> {
             "--complaints" => complaints = args.next().and_then(|v| v.parse().ok()).expect("--complaints M"),
             "--xlsx" => xlsx = true,
             "--gbk" => gbk = true,
+            "--shape" => {
+                shape = match args.next().as_deref() {
+                    Some("full") => &FULL,
+                    Some("small") => &SMALL,
+                    _ => panic!("--shape full | small"),
+                }
+            }
             other => dir = Some(PathBuf::from(other)),
         }
     }
-    let dir = dir.expect("usage: gen [--responses N] [--complaints M] [--xlsx | --gbk] DIR");
+    let dir = dir.expect("usage: gen [--responses N] [--complaints M] [--xlsx | --gbk] [--shape full | small] DIR");
     std::fs::create_dir_all(dir.join("data"))?;
     let mut rng = Rng(20261122);
 
     // Survey: one file per year, as departments usually keep them (or one workbook).
-    let items: Vec<&str> = DIMS.iter().flat_map(|(_, i)| i.iter().copied()).collect();
-    let mut header = String::from("问卷编号,调查日期,客户类型,产品类型,地区,调查方式");
-    for i in &items {
+    let items: Vec<&str> = shape.dims.iter().flat_map(|(_, _, i)| i.iter().copied()).collect();
+    let mut header = String::from("问卷编号,调查日期");
+    for name in shape.segments.iter().map(|(n, _)| n).chain(&items) {
         header.push(',');
-        header.push_str(i);
+        header.push_str(name);
     }
     header.push_str(",意见建议\n");
-    let mut out = if xlsx { SurveyOut::xlsx(&header) } else { SurveyOut::csv(&dir, &header, gbk)? };
+    let first_answer = 2 + shape.segments.len();
+    let mut out = if xlsx {
+        SurveyOut::xlsx(&header, first_answer..first_answer + items.len())
+    } else {
+        SurveyOut::csv(&dir, &header, gbk)?
+    };
     let mut line = String::with_capacity(256);
     for n in 0..responses {
         let (y, m, d) = date(&mut rng);
         line.clear();
-        let _ = write!(
-            line,
-            "R{n:08},{y}-{m:02}-{d:02},{},{},{},{}",
-            rng.pick(&GROUPS),
-            rng.pick(&PRODUCTS),
-            rng.pick(&REGIONS),
-            rng.pick(&CHANNELS)
-        );
+        let _ = write!(line, "R{n:08},{y}-{m:02}-{d:02}");
+        for (_, values) in shape.segments {
+            line.push(',');
+            line.push_str(rng.pick(values));
+        }
         let mood = rng.unit() * 1.6 - 0.8;
         for (k, _) in items.iter().enumerate() {
             let r = rng.unit();
@@ -272,15 +325,17 @@ fn main() -> std::io::Result<()> {
         "# Generated by `cargo run --release --example gen`; see the README's benchmark section.\n\
          [site]\ntitle = \"基准测试项目\"\n\n[survey]\nfiles = [\"{survey_files}\"]\nid = \"问卷编号\"\ndate = \"调查日期\"\ncomment = \"意见建议\"\n",
     );
+    if shape.configure_segments {
+        let _ = writeln!(cfg, "segments = [{}]", quoted(shape.segments.iter().map(|(n, _)| *n)));
+    }
     for y in YEARS {
         let _ = write!(cfg, "\n[[survey.plans]]\nperiod = \"{y}\"\nissued = {}\n", responses / 3 * 10 / 9 + 1);
     }
-    for (k, (name, its)) in DIMS.iter().enumerate() {
+    for (name, weight, its) in shape.dims {
         let _ = write!(
             cfg,
-            "\n[[survey.dimensions]]\nname = \"{name}\"\nweight = {}\nitems = [{}]\n",
-            [0.3, 0.2, 0.2, 0.15, 0.15][k],
-            its.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")
+            "\n[[survey.dimensions]]\nname = \"{name}\"\nweight = {weight}\nitems = [{}]\n",
+            quoted(its.iter().copied())
         );
     }
     cfg.push_str(
