@@ -141,7 +141,8 @@ pub struct RowTerms {
     prod: Vec<Lane>,
     /// The largest product of the row (its highest point squared).
     bound: u32,
-    blanks: usize,
+    /// The blank items, in order.
+    blank_items: Vec<u16>,
 }
 
 /// Second moments of one month's valid questionnaires.
@@ -189,6 +190,10 @@ pub struct Moments {
     bound: u32,
     /// Rows with another value; `None` until the first.
     micro: Option<Box<MicroSums>>,
+    /// Each item's dimension (`u16::MAX`: none).
+    dim_of: Vec<u16>,
+    /// A reused buffer of `add` (not part of the sums).
+    blank_items: Vec<u16>,
 }
 
 impl PartialEq for Moments {
@@ -244,6 +249,10 @@ impl Moments {
             both_pending: vec![[0; L]; n_items * chunks],
             bound: 0,
             micro: None,
+            dim_of: (0..n_items)
+                .map(|i| dims.iter().position(|(s, e)| (*s..*e).contains(&i)).map_or(u16::MAX, |d| d as u16))
+                .collect(),
+            blank_items: Vec::new(),
         }
     }
 
@@ -318,21 +327,21 @@ impl Moments {
         self.both_blank[pair_index(self.n_items, i, j)] + self.pending_of(&self.both_pending, j, i)
     }
 
-    /// Reads a row of answers into `lanes` (points, 0 where blank, then a 1 in lane n) and
-    /// `blank_lanes` (1 where blank); `None` for a row with a value other than a whole point,
-    /// else its blanks and its largest product.
+    /// Reads a row of answers into `lanes` (points, 0 where blank, then a 1 in lane n),
+    /// `blank_lanes` (1 where blank) and `blank_items` (the blank items, in order); `None` for
+    /// a row with a value other than a whole point, else its largest product.
     #[inline]
-    fn row_lanes(answers: &[Ans], lanes: &mut [Lane], blank_lanes: &mut [Lane]) -> Option<(usize, u32)> {
+    fn row_lanes(answers: &[Ans], lanes: &mut [Lane], blank_lanes: &mut [Lane], blank_items: &mut Vec<u16>) -> Option<u32> {
         lanes.fill([0; L]);
         blank_lanes.fill([0; L]);
-        let mut blanks = 0;
+        blank_items.clear();
         let mut top = 0u32;
         for (j, a) in answers.iter().enumerate() {
             let p = match *a {
                 Ans::Point(p) => p,
                 Ans::Blank => {
-                    blanks += 1;
                     blank_lanes[j / L][j % L] = 1;
+                    blank_items.push(j as u16);
                     continue;
                 }
                 Ans::Value(_) => return None,
@@ -342,7 +351,7 @@ impl Moments {
         }
         let n = answers.len();
         lanes[n / L][n % L] = 1;
-        Some((blanks, top * top))
+        Some(top * top)
     }
 
     /// Makes room in the pending lanes for a row whose products are at most `bound`.
@@ -368,42 +377,44 @@ impl Moments {
             &mut big
         };
         let (lanes, blank_lanes) = buf.split_at_mut(self.chunks);
-        {
-            let Some((blanks, bound)) = Self::row_lanes(answers, lanes, blank_lanes) else {
-                return self.add_micro(answers, min_micro);
-            };
-            self.rows += 1;
-            self.reserve(bound);
-            products_any(&mut self.pending, lanes, false);
-            self.add_blanks_and_alpha(lanes, blank_lanes, blanks);
+        let mut blank_items = std::mem::take(&mut self.blank_items);
+        match Self::row_lanes(answers, lanes, blank_lanes, &mut blank_items) {
+            None => self.add_micro(answers, min_micro),
+            Some(bound) => {
+                self.rows += 1;
+                self.reserve(bound);
+                products_any(&mut self.pending, lanes, false);
+                self.add_blanks_and_alpha(lanes, blank_lanes, &blank_items);
+            }
         }
+        self.blank_items = blank_items;
     }
 
     /// The blank corrections, and the α sums of the dimensions with a blank, of a
     /// whole-point row (`lanes`, 0 where blank).
     #[inline]
-    fn add_blanks_and_alpha(&mut self, lanes: &[Lane], blank_lanes: &[Lane], blanks: usize) {
-        if blanks == 0 {
-            return;
-        }
-        let (n, cw) = (self.n_items, self.chunks);
+    fn add_blanks_and_alpha(&mut self, lanes: &[Lane], blank_lanes: &[Lane], blank_items: &[u16]) {
+        let cw = self.chunks;
         let k = |i: usize| lane_of(lanes[i / L], i % L);
-        let blank = |i: usize| blank_lanes[i / L][i % L] != 0;
-        for j in (0..n).filter(|j| blank(*j)) {
+        let mut last_dim = usize::MAX;
+        for j in blank_items {
+            let j = usize::from(*j);
             for (m, x) in self.miss_pending[j * cw..(j + 1) * cw].iter_mut().zip(lanes) {
                 add(m, x);
             }
             for (m, x) in self.both_pending[j * cw..(j + 1) * cw].iter_mut().zip(blank_lanes) {
                 add(m, x);
             }
-        }
-        for (acc, (s, e)) in self.excl.iter_mut().zip(&self.dims) {
-            if !(*s..*e).any(blank) {
+            // The dimension of a blank (blanks come in item order: each dimension once).
+            let d = usize::from(self.dim_of[j]);
+            if d == last_dim || d == usize::from(u16::MAX) {
                 continue;
             }
+            last_dim = d;
+            let (acc, (s, e)) = (&mut self.excl[d], self.dims[d]);
             acc.n += 1;
             let mut t = 0u64;
-            for (idx, i) in (*s..*e).enumerate() {
+            for (idx, i) in (s..e).enumerate() {
                 let x = k(i);
                 t += x;
                 acc.sum[idx] += x;
@@ -421,10 +432,9 @@ impl Moments {
         let cw = self.chunks;
         terms.lanes.resize(cw, [0; L]);
         terms.blank_lanes.resize(cw, [0; L]);
-        let Some((blanks, bound)) = Self::row_lanes(answers, &mut terms.lanes, &mut terms.blank_lanes) else {
+        let Some(bound) = Self::row_lanes(answers, &mut terms.lanes, &mut terms.blank_lanes, &mut terms.blank_items) else {
             return false;
         };
-        terms.blanks = blanks;
         terms.bound = bound;
         terms.prod.resize(self.pending.len(), [0; L]);
         products_any(&mut terms.prod, &terms.lanes, true);
@@ -438,7 +448,7 @@ impl Moments {
         for (p, q) in self.pending.iter_mut().zip(&terms.prod) {
             add(p, q);
         }
-        self.add_blanks_and_alpha(&terms.lanes, &terms.blank_lanes, terms.blanks);
+        self.add_blanks_and_alpha(&terms.lanes, &terms.blank_lanes, &terms.blank_items);
     }
 
     /// A row with a value other than a whole point: every sum in micro-units.
