@@ -331,7 +331,12 @@ impl Moments {
     /// `blank_lanes` (1 where blank) and `blank_items` (the blank items, in order); `None` for
     /// a row with a value other than a whole point, else its largest product.
     #[inline]
-    fn row_lanes(answers: &[Ans], lanes: &mut [Lane], blank_lanes: &mut [Lane], blank_items: &mut Vec<u16>) -> Option<u32> {
+    fn row_lanes(
+        answers: &[Ans],
+        lanes: &mut [Lane],
+        blank_lanes: &mut [Lane],
+        blank_items: &mut Vec<u16>,
+    ) -> Option<u32> {
         lanes.fill([0; L]);
         blank_lanes.fill([0; L]);
         blank_items.clear();
@@ -432,7 +437,8 @@ impl Moments {
         let cw = self.chunks;
         terms.lanes.resize(cw, [0; L]);
         terms.blank_lanes.resize(cw, [0; L]);
-        let Some(bound) = Self::row_lanes(answers, &mut terms.lanes, &mut terms.blank_lanes, &mut terms.blank_items) else {
+        let Some(bound) = Self::row_lanes(answers, &mut terms.lanes, &mut terms.blank_lanes, &mut terms.blank_items)
+        else {
             return false;
         };
         terms.bound = bound;

@@ -17,7 +17,6 @@ use crate::ingest::value::{whole_points, Ans};
 use crate::ingest::{RowPos, RowSink};
 use crate::period::{Date, Period, YearMonth};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 const MICRO: f64 = 1e6;
 const HIST_BINS: usize = 1001;
@@ -50,6 +49,8 @@ pub struct SurveyModel {
     pub required: usize,
     pub band_labels: Vec<String>,
     pub band_mins: Vec<f64>,
+    /// `band_at[t]`: the band of the score t tenths (`stats::band_of_tenths`), looked up once.
+    pub band_at: Vec<u16>,
     pub comments_kept: usize,
     pub lowest_items: usize,
     pub rate_basis: RateBasis,
@@ -167,6 +168,7 @@ impl SurveyModel {
                 .enumerate()
                 .map(|(i, b)| if i + 1 == c.bands.levels.len() { 0.0 } else { b.min })
                 .collect(),
+            band_at: Vec::new(),
             comments_kept: c.report.comments,
             lowest_items: c.report.lowest_items,
             rate_basis: s.required_rate_basis,
@@ -181,6 +183,12 @@ impl SurveyModel {
             min_segment_n: s.min_segment_n,
         }
         .with_point_means()
+        .with_band_table()
+    }
+
+    fn with_band_table(mut self) -> Self {
+        self.band_at = (0..HIST_BINS).map(|t| band_of_tenths(t as u16, &self.band_mins) as u16).collect();
+        self
     }
 
     /// The table of whole-point dimension means, when every item is on `[survey] scale` with
@@ -503,10 +511,100 @@ fn trim_comments(v: &mut Vec<LowComment>, keep: usize) {
     v.truncate(keep);
 }
 
+/// The months of an accumulator in calendar order, each found by its month number in a
+/// dense table (a row finds its month with one index, not a search of a map).
+#[derive(Debug, Clone, Default)]
+pub struct Months {
+    months: Vec<(YearMonth, MonthAcc)>,
+    /// `slots[ordinal − first]`: the month's place in `months` + 1 (0: none yet). Empty when
+    /// the months span more than `Months::SPAN` (a stray date a century off): a binary
+    /// search then.
+    first: i32,
+    slots: Vec<u32>,
+}
+
+impl Months {
+    const SPAN: i32 = 1200;
+
+    /// The aggregate of month `k`, created by `new` on its first row.
+    #[inline]
+    pub fn get_or_insert(&mut self, k: YearMonth, new: impl FnOnce() -> MonthAcc) -> &mut MonthAcc {
+        let at = usize::try_from(k.ordinal() - self.first).ok().and_then(|i| self.slots.get(i)).copied().unwrap_or(0);
+        let place = match at {
+            0 => self.place(k, new),
+            i => i as usize - 1,
+        };
+        &mut self.months[place].1
+    }
+
+    /// Where month `k` is, inserted in calendar order if new (the table is redone).
+    fn place(&mut self, k: YearMonth, new: impl FnOnce() -> MonthAcc) -> usize {
+        let place = match self.months.binary_search_by(|(m, _)| m.cmp(&k)) {
+            Ok(i) => return i,
+            Err(i) => i,
+        };
+        self.months.insert(place, (k, new()));
+        let (lo, hi) = (self.months[0].0.ordinal(), self.months[self.months.len() - 1].0.ordinal());
+        self.slots.clear();
+        if hi - lo < Self::SPAN {
+            self.first = lo;
+            self.slots.resize((hi - lo + 1) as usize, 0);
+            for (i, (m, _)) in self.months.iter().enumerate() {
+                self.slots[(m.ordinal() - lo) as usize] = i as u32 + 1;
+            }
+        }
+        place
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&YearMonth, &MonthAcc)> {
+        self.months.iter().map(|(k, m)| (k, m))
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &YearMonth> {
+        self.months.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &MonthAcc> {
+        self.months.iter().map(|(_, m)| m)
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut MonthAcc> {
+        self.months.iter_mut().map(|(_, m)| m)
+    }
+
+    pub fn get(&self, k: &YearMonth) -> Option<&MonthAcc> {
+        self.months.binary_search_by(|(m, _)| m.cmp(k)).ok().map(|i| &self.months[i].1)
+    }
+}
+
+impl PartialEq for Months {
+    fn eq(&self, o: &Self) -> bool {
+        self.months == o.months
+    }
+}
+
+impl<'a> IntoIterator for &'a Months {
+    type Item = (&'a YearMonth, &'a MonthAcc);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (YearMonth, MonthAcc)>,
+        fn(&'a (YearMonth, MonthAcc)) -> (&'a YearMonth, &'a MonthAcc),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.months.iter().map(|(k, m)| (k, m))
+    }
+}
+
+impl std::ops::Index<&YearMonth> for Months {
+    type Output = MonthAcc;
+    fn index(&self, k: &YearMonth) -> &MonthAcc {
+        self.get(k).expect("a month of the accumulator")
+    }
+}
+
 /// Survey aggregates per month.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SurveyAcc {
-    pub months: BTreeMap<YearMonth, MonthAcc>,
+    pub months: Months,
     n_items: usize,
     slots: usize,
     dims: Vec<(usize, usize)>,
@@ -525,7 +623,53 @@ pub struct SurveyAcc {
 /// The numbering of segment values: how an accumulator finds a value's aggregate, not part of
 /// the aggregate (two accumulators may number the same values differently).
 #[derive(Debug, Clone, Default)]
-struct Numbering(Vec<Symbols>);
+struct Numbering(Vec<ValueIds>);
+
+/// One segment column's values, numbered in order of first appearance. A column usually has a
+/// handful of values (product types, regions): the first `FEW` are found by comparing a
+/// value's length and first 16 bytes with theirs, one integer compare each, before the hash
+/// table is asked.
+#[derive(Debug, Clone, Default)]
+struct ValueIds {
+    symbols: Symbols,
+    /// (first 16 bytes, length) of values 0..FEW.
+    few: Vec<(u128, usize)>,
+}
+
+impl ValueIds {
+    const FEW: usize = 32;
+
+    #[inline]
+    fn id(&mut self, value: &str) -> u32 {
+        let b = value.as_bytes();
+        let mut head = [0u8; 16];
+        let n = b.len().min(16);
+        head[..n].copy_from_slice(&b[..n]);
+        let key = (u128::from_le_bytes(head), b.len());
+        for (i, k) in self.few.iter().enumerate() {
+            if *k == key && (b.len() <= 16 || self.symbols.name(i as u32) == value) {
+                return i as u32;
+            }
+        }
+        if self.symbols.len() > self.few.len() {
+            return self.symbols.intern(value);
+        }
+        // Every value so far is among the few: this one is new.
+        let id = self.symbols.intern(value);
+        if self.few.len() < Self::FEW {
+            self.few.push(key);
+        }
+        id
+    }
+
+    fn len(&self) -> usize {
+        self.symbols.len()
+    }
+
+    fn name(&self, id: u32) -> &str {
+        self.symbols.name(id)
+    }
+}
 
 impl PartialEq for Numbering {
     fn eq(&self, _: &Self) -> bool {
@@ -616,7 +760,7 @@ impl Card {
         if let Some(score) = self.score {
             let t = tenths(score);
             self.tenths = usize::from(t);
-            self.band = band_of_tenths(t, &model.band_mins);
+            self.band = usize::from(model.band_at[usize::from(t)]);
         }
         // The answers after the items: `overall` (counted as an item in its own slot) and
         // `recommend` (promoter 9–10, passive 7–8, detractor 0–6).
@@ -702,7 +846,7 @@ fn dimension_mean(model: &SurveyModel, d: &DimModel, answers: &[Ans], points: us
 impl SurveyAcc {
     pub fn new(model: &SurveyModel) -> Self {
         SurveyAcc {
-            months: BTreeMap::new(),
+            months: Months::default(),
             n_items: model.items.len(),
             slots: model.slots(),
             dims: model.dim_ranges(),
@@ -711,7 +855,7 @@ impl SurveyAcc {
             segments: model.segments.len(),
             bands: model.band_mins.len(),
             card: Scratch::default(),
-            values: Numbering(vec![Symbols::default(); model.segments.len()]),
+            values: Numbering(vec![ValueIds::default(); model.segments.len()]),
         }
     }
 
@@ -720,15 +864,14 @@ impl SurveyAcc {
         let (segments, bands) = (self.segments, self.bands);
         let m = self
             .months
-            .entry(row.date.month_key())
-            .or_insert_with(|| MonthAcc::new(n_items, slots, span, dims, segments, None));
+            .get_or_insert(row.date.month_key(), || MonthAcc::new(n_items, slots, span, dims, segments, None));
         m.note_row(row.pos);
         // The row is read once; its month and each of its segment values add the same card.
         let card = &mut self.card.0;
         card.read(model, row.answers, (segments > 0).then_some(&m.moments));
         m.add_card(model, card, row.answers);
         for ((column, value), values) in m.segments.iter_mut().zip(row.segments).zip(&mut self.values.0) {
-            let id = values.intern(value) as usize;
+            let id = values.id(value) as usize;
             let seg = column.at(id, value, row.pos, || MonthAcc::new(n_items, slots, span, dims, 0, Some(bands)));
             seg.acc.add_card(model, card, row.answers);
         }
@@ -784,15 +927,16 @@ impl SurveyAcc {
             .0
             .iter_mut()
             .zip(&other.values.0)
-            .map(|(mine, theirs)| (0..theirs.len()).map(|i| mine.intern(theirs.name(i as u32))).collect())
+            .map(|(mine, theirs)| (0..theirs.len()).map(|i| mine.id(theirs.name(i as u32))).collect())
             .collect();
         for (k, m) in &other.months {
             let (n_items, slots, span, segments) = (self.n_items, self.slots, self.span, self.segments);
             let dims = &self.dims;
-            self.months
-                .entry(*k)
-                .or_insert_with(|| MonthAcc::new(n_items, slots, span, dims, segments, None))
-                .merge_with(m, self.keep, Some(&ids));
+            self.months.get_or_insert(*k, || MonthAcc::new(n_items, slots, span, dims, segments, None)).merge_with(
+                m,
+                self.keep,
+                Some(&ids),
+            );
         }
     }
 
@@ -1353,6 +1497,45 @@ mod tests {
     use super::*;
     use crate::ingest::survey::SurveyRow;
     use crate::period::Date;
+
+    /// Months are kept in calendar order and found again whatever order they come in, also
+    /// when a stray date lies centuries away (no dense table then).
+    #[test]
+    fn months_are_found_by_number_and_kept_in_order() {
+        let new = || MonthAcc::new(1, 1, 1, &[(0, 1)], 0, None);
+        let mut months = Months::default();
+        let keys = [(2025, 3), (2024, 12), (2025, 1), (2025, 3), (1901, 6), (2025, 1), (2030, 2), (1901, 6)];
+        for (n, (y, m)) in keys.iter().enumerate() {
+            let k = YearMonth { year: *y, month: *m };
+            months.get_or_insert(k, new).returned += 1;
+            if n == 3 {
+                assert_eq!(months.slots.len(), 4, "2024-12 to 2025-03");
+            }
+        }
+        assert!(months.slots.is_empty());
+        let seen: Vec<(i32, u8, u64)> = months.iter().map(|(k, m)| (k.year, k.month, m.returned)).collect();
+        assert_eq!(seen, [(1901, 6, 2), (2024, 12, 1), (2025, 1, 2), (2025, 3, 2), (2030, 2, 1)]);
+        assert_eq!(months[&YearMonth { year: 2025, month: 1 }].returned, 2);
+        assert!(months.get(&YearMonth { year: 2025, month: 2 }).is_none());
+    }
+
+    /// Values are numbered in order of first appearance whether they are found among the few
+    /// (short or long, sharing their first 16 bytes) or in the hash table beyond them.
+    #[test]
+    fn segment_values_keep_their_numbers() {
+        let mut ids = ValueIds::default();
+        let long = |i: usize| format!("一个很长的产品类型名称{i}");
+        let values: Vec<String> =
+            (0..100).map(|i| if i % 3 == 0 { long(i) } else { format!("v{i}") }).chain(["".to_string()]).collect();
+        for (round, _) in [0, 1].iter().enumerate() {
+            for (i, v) in values.iter().enumerate() {
+                assert_eq!(ids.id(v), i as u32, "round {round}, {v}");
+            }
+        }
+        assert_eq!(ids.len(), values.len());
+        assert_eq!(ids.few.len(), ValueIds::FEW);
+        assert_eq!(ids.name(33), long(33));
+    }
 
     fn model() -> SurveyModel {
         let cfg = crate::config::parse_config(
