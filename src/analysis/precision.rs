@@ -87,6 +87,13 @@ pub struct Reliability {
     pub small_sample: bool,
 }
 
+impl Reliability {
+    /// For an aggregate that keeps no α sums (a segment group's: its report shows no α).
+    pub fn not_kept() -> Self {
+        Reliability { alpha: None, n: 0, reading: None, small_sample: true }
+    }
+}
+
 /// The Net Promoter Score of the `recommend` item.
 #[derive(Debug, Clone, Serialize)]
 pub struct NpsResult {

@@ -358,7 +358,8 @@ impl MonthAcc {
             valid: 0,
             items: vec![ItemAcc::default(); slots],
             counts: vec![0; slots * span],
-            moments: Moments::new(n_items, dims),
+            // A segment group's aggregate keeps no α sums: α is reported for the whole period.
+            moments: Moments::new(n_items, if bands.is_some() { &[] } else { dims }),
             importance: ImportanceSums::new(n_items),
             nps: [0; 3],
             score_hist: vec![0; bands.unwrap_or(HIST_BINS)],
@@ -1387,7 +1388,7 @@ pub(super) fn dimension_results(
                 previous,
                 change: diff(cur.dims[j], previous),
                 comparison: compare(est.dims[j].as_ref(), prev_est.and_then(|p| p.dims[j].as_ref())),
-                reliability: reliability(model, m, j),
+                reliability: if m.banded { Reliability::not_kept() } else { reliability(model, m, j) },
                 items,
             }
         })
