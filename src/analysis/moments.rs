@@ -131,6 +131,32 @@ fn add(acc: &mut Lane, x: &Lane) {
     *acc = r;
 }
 
+/// `acc += x` over whole rows of lanes: with AVX2 (where the processor has it) sixteen
+/// products per instruction, else eight (SSE2, every x86-64).
+#[inline]
+fn add_all(acc: &mut [Lane], x: &[Lane]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2 (checked just above), all `add_all_avx2` requires.
+        return unsafe { add_all_avx2(acc, x) };
+    }
+    add_lanes(acc, x);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn add_all_avx2(acc: &mut [Lane], x: &[Lane]) {
+    add_lanes(acc, x);
+}
+
+#[inline(always)]
+fn add_lanes(acc: &mut [Lane], x: &[Lane]) {
+    // As one run of u16, so that the compiler may take as many per instruction as it can.
+    for (p, q) in acc.as_flattened_mut().iter_mut().zip(x.as_flattened()) {
+        *p = p.wrapping_add(*q);
+    }
+}
+
 /// A whole-point row's points, its products and blanks (see `Moments::terms`); a reused buffer.
 #[derive(Debug, Clone, Default)]
 pub struct RowTerms {
@@ -451,9 +477,7 @@ impl Moments {
     pub fn add_terms(&mut self, terms: &RowTerms) {
         self.rows += 1;
         self.reserve(terms.bound);
-        for (p, q) in self.pending.iter_mut().zip(&terms.prod) {
-            add(p, q);
-        }
+        add_all(&mut self.pending, &terms.prod);
         self.add_blanks_and_alpha(&terms.lanes, &terms.blank_lanes, &terms.blank_items);
     }
 
