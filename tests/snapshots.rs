@@ -29,7 +29,7 @@ use manyi::analysis::survey::SurveyModel;
 use manyi::analysis::{choose_periods, summarize_period, Figures};
 use manyi::charts::{draw_charts, Chart};
 use manyi::ingest::complaints::read_complaints;
-use manyi::ingest::registers::{read_actions, read_volumes, NONE};
+use manyi::ingest::registers::{read_actions, read_volumes};
 use manyi::ingest::{resolve_files, FileAccount, Rejection};
 use manyi::labels::Labels;
 use manyi::period::{Date, YearMonth};
@@ -231,35 +231,77 @@ fn dump_registers(project: &Path) -> String {
         let files = resolve_files(root, &k.files, "[complaints] files").unwrap();
         let mut rejected = Vec::new();
         let plan = manyi::ingest::ReadPlan { threads: 1, range_bytes: None };
-        let (data, accounts) = read_complaints(&files, k, plan, |r| rejected.push(r)).unwrap_or_else(|e| panic!("{e}"));
-        writeln!(out, "complaints ({} read, {} symbols):", data.complaints.len(), data.symbols.len()).unwrap();
-        let sym = |k: Option<u32>| k.map_or_else(|| "-".to_string(), |k| format!("{:?}", data.symbols.name(k)));
-        let flag = |b: Option<bool>| b.map_or("-", |b| if b { "yes" } else { "no" });
-        for (i, c) in data.complaints.iter().enumerate() {
-            assert_eq!(c.received_day as i64, c.received().days());
-            assert_eq!(YearMonth::from_ordinal(data.months[i]), c.received().month_key());
-            let key = |k: u32| if k == NONE { None } else { Some(k) };
-            let keys = data.keys[i];
-            assert_eq!(data.weights[i], data.weight(i).unwrap_or(0.0));
-            let pareto: Vec<String> = data.pareto_of(i).iter().map(|k| sym(key(*k))).collect();
+        let cutoff = cfg.report.cutoff_date();
+        let (data, accounts) =
+            read_complaints(&files, k, cutoff, plan, |r| rejected.push(r)).unwrap_or_else(|e| panic!("{e}"));
+        // No complaint is kept: the per-month accumulators, every tally of each month.
+        let received: u64 = data.months.values().map(|m| m.received).sum();
+        writeln!(out, "complaints ({received} read, {} symbols):", data.symbols.len()).unwrap();
+        let name = |k: u32| format!("{:?}", data.symbols.name(k));
+        let tallies = |t: &manyi::analysis::register::Tallies, weights: bool| -> String {
+            let each = t.order().into_iter().map(|k| {
+                let x = t.get(k);
+                let w = if weights { format!(" (weight {})", x.weight()) } else { String::new() };
+                format!("{} {}{w} from line {}", name(k), x.count, x.first.line)
+            });
+            each.collect::<Vec<_>>().join(", ")
+        };
+        let days = |d: &manyi::analysis::register::DayCounts| {
+            d.iter().map(|(v, n)| format!("{v}:{n}")).collect::<Vec<_>>().join(" ")
+        };
+        for (m, acc) in &data.months {
+            let rows: Vec<String> = acc.first_rows.iter().map(|p| format!("{}:{}", p.file, p.line)).collect();
             writeln!(
                 out,
-                "  {} (file {} line {}): received {}, closed {}, deadline {}, category {}, nature {}, department {}, \
-                 channel {}, follow-up {}, reopened {}, weight {}, pareto [{}]",
-                data.id(c),
-                c.pos.file,
-                c.pos.line,
-                c.received(),
-                c.closed_day().map_or_else(|| "-".to_string(), |d| date_of(d).to_string()),
-                c.deadline_day().map_or_else(|| "-".to_string(), |d| date_of(d).to_string()),
-                sym(Some(keys[0])),
-                sym(key(keys[1])),
-                sym(key(keys[2])),
-                sym(key(keys[3])),
-                flag(c.followup()),
-                if c.reopened() { "yes" } else { "no" },
-                data.weight(i).map_or_else(|| "-".to_string(), |w| w.to_string()),
-                pareto.join(", "),
+                "  {} received {}, first rows [{}]",
+                YearMonth::from_ordinal(*m),
+                acc.received,
+                rows.join(" ")
+            )
+            .unwrap();
+            for (field, t) in ["category", "nature", "department", "channel"].iter().zip(&acc.keys) {
+                writeln!(out, "    {field}: {}", tallies(t, false)).unwrap();
+            }
+            for (col, t) in k.pareto.iter().zip(&acc.pareto) {
+                writeln!(out, "    pareto {col}: {}", tallies(t, true)).unwrap();
+            }
+            for g in &acc.groups {
+                let counts: Vec<String> = (0..g.counts.len() as u32)
+                    .filter(|c| g.count(*c) > 0)
+                    .map(|c| format!("{} {}", name(c), g.count(c)))
+                    .collect();
+                writeln!(out, "    group {}: {} [{}]", g.group.map_or("-".into(), name), g.total, counts.join(", "))
+                    .unwrap();
+            }
+            for (h, s) in ["month", "quarter", "year"].iter().zip(&acc.status) {
+                let oldest: Vec<String> = s.oldest.iter().map(|c| format!("{} {}d", c.id, c.age)).collect();
+                writeln!(
+                    out,
+                    "    as of the {h}'s end: closed {}, open {}, timed {}, on time {}, followed up {}, satisfied {}, \
+                     reopened {}, days [{}], ages [{}], oldest [{}], promise {:?}",
+                    s.closed,
+                    s.open,
+                    s.closed_with_deadline,
+                    s.on_time,
+                    s.followed_up,
+                    s.satisfied,
+                    s.reopened,
+                    days(&s.days),
+                    days(&s.ages),
+                    oldest.join(", "),
+                    s.promise.figures(),
+                )
+                .unwrap();
+            }
+        }
+        for r in &data.repeat_rows {
+            let c = data.customers.name(r.customer);
+            writeln!(
+                out,
+                "  customer {c:?} (file {} line {}): received {}",
+                r.pos.file,
+                r.pos.line,
+                date_of(r.received_day)
             )
             .unwrap();
         }

@@ -2,7 +2,7 @@
 //! a shared category order (a comparative Pareto chart), and the period against the previous
 //! period of the same length.
 
-use crate::ingest::registers::ComplaintData;
+use super::register::{merge_group, ComplaintAcc, GroupTally, Tallies};
 use crate::period::Period;
 use serde::Serialize;
 
@@ -42,32 +42,11 @@ pub struct GroupedPareto {
     pub groups: Vec<GroupColumn>,
 }
 
-/// Counts per category symbol, remembering the order of first appearance.
-struct Counts {
-    by_symbol: Vec<u64>,
-    order: Vec<u32>,
-}
-
-impl Counts {
-    fn new(n: usize) -> Self {
-        Counts { by_symbol: vec![0; n], order: Vec::new() }
-    }
-    fn add(&mut self, k: u32) {
-        let c = &mut self.by_symbol[k as usize];
-        if *c == 0 {
-            self.order.push(k);
-        }
-        *c += 1;
-    }
-    fn get(&self, k: u32) -> u64 {
-        self.by_symbol[k as usize]
-    }
-    /// Symbols by count descending, ties in order of first appearance (a stable sort).
-    fn descending(&self) -> Vec<u32> {
-        let mut v = self.order.clone();
-        v.sort_by_key(|k| std::cmp::Reverse(self.get(*k)));
-        v
-    }
+/// Symbols by count descending, ties in order of first appearance (a stable sort).
+fn descending(t: &Tallies) -> Vec<u32> {
+    let mut v = t.order();
+    v.sort_by_key(|k| std::cmp::Reverse(t.get(*k).count));
+    v
 }
 
 fn share(a: u64, total: u64) -> f64 {
@@ -78,48 +57,35 @@ fn share(a: u64, total: u64) -> f64 {
     }
 }
 
-/// The comparative Pareto of the period's complaints (`in_period`, in input order).
-pub fn grouped_pareto(column: &str, category_column: &str, data: &ComplaintData, in_period: &[usize]) -> GroupedPareto {
-    let n = data.symbols.len();
-    let mut overall = Counts::new(n);
-    // Group slots in order of first appearance; the blank group has its own slot.
-    let mut slot_of: Vec<Option<usize>> = vec![None; n];
-    let mut blank: Option<usize> = None;
-    let mut groups: Vec<(Option<u32>, Counts, u64)> = Vec::new();
-    for &i in in_period {
-        let cat = data.keys[i][0];
-        overall.add(cat);
-        let g = data.complaints[i].group();
-        let slot = match g {
-            Some(k) => &mut slot_of[k as usize],
-            None => &mut blank,
-        };
-        let s = *slot.get_or_insert_with(|| {
-            groups.push((g, Counts::new(n), 0));
-            groups.len() - 1
-        });
-        groups[s].1.add(cat);
-        groups[s].2 += 1;
+/// The comparative Pareto of the complaints received in the months `lo ..= hi`.
+pub fn grouped_pareto(column: &str, category_column: &str, data: &ComplaintAcc, lo: i32, hi: i32) -> GroupedPareto {
+    let overall = data.keys_over(0, lo, hi);
+    let mut groups: Vec<GroupTally> = Vec::new();
+    for (_, m) in data.range(lo, hi) {
+        for g in &m.groups {
+            merge_group(&mut groups, g);
+        }
     }
-    let order = overall.descending();
-    let total = in_period.len() as u64;
+    let order = descending(&overall);
+    let total = data.received(lo, hi);
     let categories = order
         .iter()
-        .map(|&k| CategoryTotal {
-            category: data.symbols.name(k).to_string(),
-            count: overall.get(k),
-            share: share(overall.get(k), total),
+        .map(|&k| {
+            let n = overall.get(k).count;
+            CategoryTotal { category: data.name(k), count: n, share: share(n, total) }
         })
         .collect();
-    // Stable: ties keep first appearance; the blank group sorts after every named one.
-    groups.sort_by_key(|(g, _, t)| (g.is_none(), std::cmp::Reverse(*t)));
+    // Groups in order of first appearance, then by total (stable: ties keep that order); the
+    // blank group sorts after every named one.
+    groups.sort_by_key(|g| g.first);
+    groups.sort_by_key(|g| (g.group.is_none(), std::cmp::Reverse(g.total)));
     let groups = groups
         .into_iter()
-        .map(|(g, counts, t)| GroupColumn {
-            group: g.map(|k| data.symbols.name(k).to_string()),
-            total: t,
-            counts: order.iter().map(|&k| counts.get(k)).collect(),
-            shares: order.iter().map(|&k| share(counts.get(k), t)).collect(),
+        .map(|g| GroupColumn {
+            group: g.group.map(|k| data.name(k)),
+            total: g.total,
+            counts: order.iter().map(|&k| g.count(k)).collect(),
+            shares: order.iter().map(|&k| share(g.count(k), g.total)).collect(),
         })
         .collect();
     GroupedPareto { column: column.to_string(), category_column: category_column.to_string(), categories, groups }
@@ -157,39 +123,31 @@ pub const MOVED_SHOWN: usize = 3;
 
 /// The comparison with the previous period; `None` when the register holds no complaint
 /// received before the period (the previous period is not covered).
-pub fn pareto_change(data: &ComplaintData, period: Period, in_period: &[usize]) -> Option<ParetoChange> {
-    let start = period.first_day().month_key().ordinal();
-    if !data.months.iter().any(|m| *m < start) {
+pub fn pareto_change(data: &ComplaintAcc, period: Period) -> Option<ParetoChange> {
+    let (lo, hi) = (period.first_day().month_key().ordinal(), period.last_day().month_key().ordinal());
+    if data.first_month()? >= lo {
         return None;
     }
     let previous_period = period.previous();
-    let (lo, hi) =
+    let (plo, phi) =
         (previous_period.first_day().month_key().ordinal(), previous_period.last_day().month_key().ordinal());
-    let n = data.symbols.len();
-    let (mut before, mut now, mut seen) = (Counts::new(n), Counts::new(n), Counts::new(n));
-    for (i, m) in data.months.iter().enumerate() {
-        if (lo..=hi).contains(m) {
-            before.add(data.keys[i][0]);
-            seen.add(data.keys[i][0]);
-        }
-    }
-    for &i in in_period {
-        now.add(data.keys[i][0]);
-        seen.add(data.keys[i][0]);
-    }
-    let mut order = seen.order.clone();
-    order.sort_by_key(|k| (std::cmp::Reverse(now.get(*k)), std::cmp::Reverse(before.get(*k))));
-    let (pt, nt) = (before.order.iter().map(|k| before.get(*k)).sum::<u64>(), in_period.len() as u64);
+    let (before, now) = (data.keys_over(0, plo, phi), data.keys_over(0, lo, hi));
+    // First appearance: the previous period's complaints first.
+    let mut order = before.order();
+    order.extend(now.order().into_iter().filter(|k| before.get(*k).count == 0));
+    let (b, n) = (|k: u32| before.get(k).count, |k: u32| now.get(k).count);
+    order.sort_by_key(|k| (std::cmp::Reverse(n(*k)), std::cmp::Reverse(b(*k))));
+    let (pt, nt) = (data.received(plo, phi), data.received(lo, hi));
     let frac = |a: u64, t: u64| (t > 0).then(|| a as f64 / t as f64);
     let rows: Vec<ChangeRow> = order
         .iter()
         .map(|&k| ChangeRow {
-            category: data.symbols.name(k).to_string(),
-            previous: before.get(k),
-            previous_share: frac(before.get(k), pt),
-            count: now.get(k),
-            share: frac(now.get(k), nt),
-            change: now.get(k) as i64 - before.get(k) as i64,
+            category: data.name(k),
+            previous: b(k),
+            previous_share: frac(b(k), pt),
+            count: n(k),
+            share: frac(n(k), nt),
+            change: n(k) as i64 - b(k) as i64,
         })
         .collect();
     let mut by_move: Vec<&ChangeRow> = rows.iter().filter(|r| r.change != 0).collect();

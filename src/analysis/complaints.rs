@@ -4,11 +4,11 @@
 use super::compare::{grouped_pareto, pareto_change, GroupedPareto, ParetoChange};
 use super::control::{c_chart, rate_chart, ControlChart, Laney, Rate, RateSpec};
 use super::pareto::{compute_pareto, OtherRule, ParetoRow};
-use super::promise::{close_days_histogram, promise_figures, DayBin, PromiseResult};
+use super::promise::{close_days_histogram, DayBin, PromiseResult};
+use super::register::{horizon, ComplaintAcc, DayCounts, Status, NONE};
 use super::repeat::{summarize_repeats, RepeatResult};
-use super::stats::median;
 use crate::config::{ComplaintsConfig, RateChart, VolumeConfig};
-use crate::ingest::registers::{Action, ComplaintData};
+use crate::ingest::registers::Action;
 use crate::period::{Date, Period, YearMonth};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -113,8 +113,6 @@ pub struct ComplaintResult {
     pub promise: Option<PromiseResult>,
 }
 
-const OLDEST_SHOWN: usize = 10;
-
 /// Values by column name, kept in config order and serialised as a JSON object in that order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnMap<T>(Vec<(String, T)>);
@@ -148,26 +146,6 @@ impl<T: Serialize> Serialize for ColumnMap<T> {
     }
 }
 
-/// Totals per symbol, remembering the order in which symbols first appeared.
-struct Tally {
-    sums: Vec<f64>,
-    seen: Vec<bool>,
-    order: Vec<u32>,
-}
-
-impl Tally {
-    fn new(n: usize) -> Self {
-        Tally { sums: vec![0.0; n], seen: vec![false; n], order: Vec::new() }
-    }
-    fn add(&mut self, k: u32, amount: f64) {
-        let i = k as usize;
-        if !self.seen[i] {
-            self.seen[i] = true;
-            self.order.push(k);
-        }
-        self.sums[i] += amount;
-    }
-}
 const AGE_BUCKETS: [Option<i64>; 4] = [Some(7), Some(30), Some(90), None];
 
 fn ratio(a: u64, b: u64) -> Option<f64> {
@@ -199,10 +177,11 @@ pub struct ReceivedIn {
     pub received: u64,
 }
 
-/// Every complaint figure of `period`: status as of the cut-off (or the period's last day).
+/// Every complaint figure of `period`: status as of the cut-off (or the period's last day),
+/// from the accumulators of its months.
 pub fn summarize_complaints(
     cfg: &ComplaintsConfig,
-    data: &ComplaintData,
+    data: &ComplaintAcc,
     volumes: Option<&BTreeMap<YearMonth, f64>>,
     period: Period,
     cutoff: Option<Date>,
@@ -210,27 +189,18 @@ pub fn summarize_complaints(
 ) -> ComplaintResult {
     let as_of = cutoff.unwrap_or_else(|| period.last_day());
     let (lo, hi) = (period.first_day().month_key().ordinal(), period.last_day().month_key().ordinal());
-    let in_period: Vec<usize> =
-        data.months.iter().enumerate().filter(|(_, m)| (lo..=hi).contains(*m)).map(|(i, _)| i).collect();
-    let status = count_status(data, &in_period, as_of);
-    let open = open_cases(data, &status.open_ages, as_of.days() as i32);
-    let tables = tally_categories(cfg, data, &in_period);
+    // Every month of the period judged its status as of the same date, this one.
+    let mut status = Status::default();
+    for (_, m) in data.range(lo, hi) {
+        status.merge(&m.status[horizon(period)]);
+    }
+    let open = open_cases(data, &status, as_of.days() as i32);
+    let tables = tally_categories(cfg, data, lo, hi);
     let charts = chart_months(cfg, data, volumes, period, cutoff, stage_months);
     let close_days = known_days(cfg, &status.days);
     let promised = cfg.deadline.is_some() || cfg.deadline_days.is_some();
-    let promise = (cfg.closure_known() && promised).then(|| {
-        let open: Vec<(i64, i64)> = status
-            .open_ages
-            .iter()
-            .filter_map(|&(i, age)| {
-                let c = &data.complaints[i];
-                c.deadline_day().map(|dl| (age, i64::from(dl) - i64::from(c.received_day)))
-            })
-            .collect();
-        promise_figures(&status.promised, &open)
-    });
-    let mut days = status.days;
-    let received = in_period.len() as u64;
+    let promise: Option<PromiseResult> = (cfg.closure_known() && promised).then(|| status.promise.figures());
+    let received = data.received(lo, hi);
     // Without a closed date or a status, nothing says whether a complaint is closed: every
     // closure figure is "not available", never 0%.
     let known = cfg.closure_known();
@@ -246,13 +216,9 @@ pub fn summarize_complaints(
     let closure_rate = rate(closed, Some(received));
     // Only when the register reaches back to the start of the year-ago period: a register
     // that begins later would count 0 (or a part) for a period it does not cover.
-    let first_month = data.months.iter().min().copied();
     let year_ago = (!matches!(period, Period::Year(_))).then_some(period.year_ago()).and_then(|ya| {
         let (lo, hi) = (ya.first_day().month_key().ordinal(), ya.last_day().month_key().ordinal());
-        (first_month? <= lo).then(|| ReceivedIn {
-            period: ya,
-            received: data.months.iter().filter(|m| (lo..=hi).contains(*m)).count() as u64,
-        })
+        (data.first_month()? <= lo).then(|| ReceivedIn { period: ya, received: data.received(lo, hi) })
     });
     ComplaintResult {
         period,
@@ -267,9 +233,9 @@ pub fn summarize_complaints(
         closed_with_deadline,
         on_time,
         on_time_rate: rate(on_time, closed_with_deadline),
-        // Whole days: the sum is exact in any order.
-        days_to_close_mean: (!days.is_empty()).then(|| days.iter().sum::<f64>() / days.len() as f64),
-        days_to_close_median: median(&mut days),
+        // Whole days: the sum is exact.
+        days_to_close_mean: status.days.mean(),
+        days_to_close_median: status.days.median(),
         open_age_mean: open.mean.filter(|_| known),
         open_age_max: open.max.filter(|_| known),
         open_ages: known.then_some(open.buckets),
@@ -290,98 +256,17 @@ pub fn summarize_complaints(
         rate_chart: charts.rate_chart,
         complaint_rate: charts.complaint_rate,
         rate_per: charts.rate_per,
-        grouped_pareto: cfg.pareto_by.as_deref().map(|col| grouped_pareto(col, &cfg.category, data, &in_period)),
-        pareto_change: pareto_change(data, period, &in_period),
-        repeat: cfg.customer.as_deref().map(|col| summarize_repeats(col, cfg.repeat_days, data, &in_period)),
+        grouped_pareto: cfg.pareto_by.as_deref().map(|col| grouped_pareto(col, &cfg.category, data, lo, hi)),
+        pareto_change: pareto_change(data, period),
+        repeat: cfg.customer.as_deref().map(|col| summarize_repeats(col, cfg.repeat_days, data, lo, hi)),
         close_days,
         promise,
     }
 }
 
 /// The days-to-close histogram, when closure can be known.
-fn known_days(cfg: &ComplaintsConfig, days: &[f64]) -> Option<Vec<DayBin>> {
+fn known_days(cfg: &ComplaintsConfig, days: &DayCounts) -> Option<Vec<DayBin>> {
     cfg.closure_known().then(|| close_days_histogram(days))
-}
-
-/// Closure, timeliness and follow-up counts of the period's complaints as of a date.
-struct Status {
-    closed: u64,
-    open: u64,
-    closed_with_deadline: u64,
-    on_time: u64,
-    followed_up: u64,
-    satisfied: u64,
-    reopened: u64,
-    /// Days to close of each closed complaint (for the mean and median).
-    days: Vec<f64>,
-    /// (days to close, promised days = deadline − received) of each closed complaint with a
-    /// closed date and a deadline.
-    promised: Vec<(i64, i64)>,
-    /// Open complaints received by the as-of date: (index, age in days at the as-of date).
-    open_ages: Vec<(usize, i64)>,
-}
-
-/// One pass over the period's complaints for the counts; days to close and open cases'
-/// ages are kept as numbers.
-fn count_status(data: &ComplaintData, in_period: &[usize], as_of: Date) -> Status {
-    let as_of_day = as_of.days() as i32;
-    let mut s = Status {
-        closed: 0,
-        open: 0,
-        closed_with_deadline: 0,
-        on_time: 0,
-        followed_up: 0,
-        satisfied: 0,
-        reopened: 0,
-        days: Vec::new(),
-        promised: Vec::new(),
-        open_ages: Vec::new(),
-    };
-    for &i in in_period {
-        let c = &data.complaints[i];
-        // A closed date decides; without one, a status that says closed does (it has no date,
-        // so it counts whatever the as-of date, and not in days to close).
-        let (deadline_day, closed_day) = (c.deadline_day(), c.closed_day());
-        let closed = match closed_day {
-            Some(d) => (d <= as_of_day).then_some(Some(d)),
-            None => c.status_closed().then_some(None),
-        };
-        match closed {
-            Some(closed_day) => {
-                s.closed += 1;
-                // Reopen rate = reopened / closed: the numerator counts among the closed.
-                s.reopened += u64::from(c.reopened());
-                if let Some(d) = closed_day {
-                    s.days.push(f64::from(d - c.received_day));
-                    if let Some(dl) = deadline_day {
-                        s.promised.push((i64::from(d - c.received_day), i64::from(dl) - i64::from(c.received_day)));
-                    }
-                }
-                // On time by the deadline where there is one and a closed date to compare,
-                // else by the on-time column.
-                let on_time = match (closed_day, deadline_day) {
-                    (Some(d), Some(dl)) => Some(d <= dl),
-                    _ => c.on_time(),
-                };
-                if let Some(ok) = on_time {
-                    s.closed_with_deadline += 1;
-                    s.on_time += u64::from(ok);
-                }
-                if let Some(f) = c.followup() {
-                    s.followed_up += 1;
-                    s.satisfied += u64::from(f);
-                }
-            }
-            None => {
-                s.open += 1;
-                // A case received after the as-of date is not yet open.
-                if c.received_day <= as_of_day {
-                    s.open_ages.push((i, i64::from(as_of_day - c.received_day)));
-                }
-            }
-        }
-    }
-    s
 }
 
 /// Ages of the open complaints: buckets, mean, max and the oldest ones.
@@ -392,38 +277,31 @@ struct OpenFigures {
     oldest: Vec<OpenCase>,
 }
 
-fn open_cases(data: &ComplaintData, status_ages: &[(usize, i64)], as_of_day: i32) -> OpenFigures {
+fn open_cases(data: &ComplaintAcc, status: &Status, as_of_day: i32) -> OpenFigures {
+    let ages = &status.ages;
     let buckets = AGE_BUCKETS
         .iter()
         .enumerate()
         .map(|(i, max)| {
             let min = if i == 0 { 0 } else { AGE_BUCKETS[i - 1].unwrap() + 1 };
-            let count = status_ages.iter().filter(|(_, age)| *age >= min && max.is_none_or(|m| *age <= m)).count();
-            AgeBucket { max_days: *max, count: count as u64 }
+            let count = ages.count(|age| age >= min && max.is_none_or(|m| age <= m));
+            AgeBucket { max_days: *max, count }
         })
         .collect();
-    let n = status_ages.len();
-    let mean = (n > 0).then(|| status_ages.iter().map(|(_, age)| *age as f64).sum::<f64>() / n as f64);
-    let max = status_ages.iter().map(|(_, age)| *age).max();
-    let mut by_age: Vec<(usize, i64)> = status_ages.to_vec();
-    by_age.sort_by_key(|a| std::cmp::Reverse(a.1)); // stable: ties keep input order
-    let sym = |id: u32| data.symbols.name(id).to_string();
-    let oldest = by_age
+    // Age descending, ties in input order (`Status::oldest` keeps that order).
+    let oldest = status
+        .oldest
         .iter()
-        .take(OLDEST_SHOWN)
-        .map(|&(i, age_days)| {
-            let (c, keys) = (&data.complaints[i], data.keys[i]);
-            OpenCase {
-                id: data.id(c).to_string(),
-                received: c.received(),
-                category: sym(keys[0]),
-                department: (keys[2] != crate::ingest::registers::NONE).then(|| sym(keys[2])),
-                age_days,
-                overdue: c.deadline_day().map(|dl| as_of_day > dl),
-            }
+        .map(|c| OpenCase {
+            id: c.id.clone(),
+            received: Date::from_days(i64::from(c.received_day)).expect("a received date read from the register"),
+            category: data.name(c.category),
+            department: (c.department != NONE).then(|| data.name(c.department)),
+            age_days: c.age,
+            overdue: c.deadline_day.map(|dl| as_of_day > dl),
         })
         .collect();
-    OpenFigures { buckets, mean, max, oldest }
+    OpenFigures { buckets, mean: ages.mean(), max: ages.max(), oldest }
 }
 
 /// Breakdowns and Pareto tables of the period's complaints.
@@ -433,44 +311,35 @@ struct CategoryTables {
     pareto_weighted: ColumnMap<Vec<ParetoRow>>,
 }
 
-/// One pass: totals indexed by symbol, kept in order of first appearance within the period.
-fn tally_categories(cfg: &ComplaintsConfig, data: &ComplaintData, in_period: &[usize]) -> CategoryTables {
-    let n_sym = data.symbols.len();
-    let shown = [true, cfg.nature.is_some(), cfg.department.is_some(), cfg.channel.is_some()];
+/// Totals by symbol over the months `lo ..= hi`, in order of first appearance within them.
+fn tally_categories(cfg: &ComplaintsConfig, data: &ComplaintAcc, lo: i32, hi: i32) -> CategoryTables {
     let weighted = cfg.weight.is_some();
-    // Tallies: 4 breakdown fields, then per Pareto column a count tally and a weight tally.
-    let mut tallies: Vec<Tally> = (0..4 + 2 * cfg.pareto.len()).map(|_| Tally::new(n_sym)).collect();
-    for &idx in in_period {
-        for (j, &k) in data.keys[idx].iter().enumerate() {
-            if shown[j] && k != crate::ingest::registers::NONE {
-                tallies[j].add(k, 1.0);
-            }
-        }
-        for (i, &k) in data.pareto_of(idx).iter().enumerate() {
-            tallies[4 + 2 * i].add(k, 1.0);
-            if weighted {
-                tallies[5 + 2 * i].add(k, data.weights[idx]);
-            }
-        }
-    }
     let other = OtherRule { after_share: cfg.other_after_share, max_categories: cfg.other_max_categories };
-    let named = |t: &Tally| -> Vec<(String, f64)> {
-        t.order.iter().map(|k| (data.symbols.name(*k).to_string(), t.sums[*k as usize])).collect()
+    let named = |t: &super::register::Tallies, amount: &dyn Fn(&super::register::KeyTally) -> f64| {
+        t.order().into_iter().map(|k| (data.name(k), amount(&t.get(k)))).collect::<Vec<(String, f64)>>()
     };
+    let count = |t: &super::register::KeyTally| t.count as f64;
     let columns = [Some(&cfg.category), cfg.nature.as_ref(), cfg.department.as_ref(), cfg.channel.as_ref()];
     let breakdowns = ["category", "nature", "department", "channel"]
         .into_iter()
         .enumerate()
         .filter_map(|(j, field)| {
-            let rows = compute_pareto(&named(&tallies[j]), cfg.vital_share, OtherRule::default());
-            columns[j].map(|col| Breakdown { field, column: col.clone(), rows })
+            let col = columns[j]?;
+            let rows =
+                compute_pareto(&named(&data.keys_over(j, lo, hi), &count), cfg.vital_share, OtherRule::default());
+            Some(Breakdown { field, column: col.clone(), rows })
         })
         .collect();
     let (mut pareto, mut pareto_weighted) = (ColumnMap::default(), ColumnMap::default());
     for (i, col) in cfg.pareto.iter().enumerate() {
-        pareto.push(col.clone(), compute_pareto(&named(&tallies[4 + 2 * i]), cfg.vital_share, other));
+        let mut t = super::register::Tallies::default();
+        for (_, m) in data.range(lo, hi) {
+            t.merge(&m.pareto[i]);
+        }
+        pareto.push(col.clone(), compute_pareto(&named(&t, &count), cfg.vital_share, other));
         if weighted {
-            pareto_weighted.push(col.clone(), compute_pareto(&named(&tallies[5 + 2 * i]), cfg.vital_share, other));
+            let weight = |t: &super::register::KeyTally| t.weight();
+            pareto_weighted.push(col.clone(), compute_pareto(&named(&t, &weight), cfg.vital_share, other));
         }
     }
     CategoryTables { breakdowns, pareto, pareto_weighted }
@@ -487,32 +356,27 @@ struct MonthFigures {
 
 fn chart_months(
     cfg: &ComplaintsConfig,
-    data: &ComplaintData,
+    data: &ComplaintAcc,
     volumes: Option<&BTreeMap<YearMonth, f64>>,
     period: Period,
     cutoff: Option<Date>,
     stage_months: &[StageStart],
 ) -> MonthFigures {
     // With a cut-off the register is complete up to it; otherwise up to its latest complaint.
-    let data_end = data.months.iter().max().map(|m| YearMonth::from_ordinal(*m));
+    let data_end = data.last_month().map(YearMonth::from_ordinal);
     let last = match (cutoff, data_end) {
         (Some(cut), _) => cut.month_key(),
         (None, Some(d)) => d,
         (None, None) => period.last_day().month_key(),
     };
     let span = charted_months(period, last);
-    // Months are consecutive, so a month's slot is its distance from the first one.
-    let first = span.first().map_or(0, |m| m.ordinal());
-    let mut per_month = vec![0u64; span.len()];
-    for m in &data.months {
-        if let Some(n) = usize::try_from(m - first).ok().and_then(|slot| per_month.get_mut(slot)) {
-            *n += 1;
-        }
-    }
     let months: Vec<MonthCount> = span
         .iter()
-        .zip(&per_month)
-        .map(|(m, n)| MonthCount { month: *m, count: *n, volume: volumes.and_then(|v| v.get(m).copied()) })
+        .map(|m| MonthCount {
+            month: *m,
+            count: data.months.get(&m.ordinal()).map_or(0, |a| a.received),
+            volume: volumes.and_then(|v| v.get(m).copied()),
+        })
         .collect();
     let labels: Vec<String> = months.iter().map(|m| m.month.to_string()).collect();
     let counts: Vec<f64> = months.iter().map(|m| m.count as f64).collect();

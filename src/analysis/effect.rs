@@ -2,8 +2,9 @@
 //! Complaints of the category over the months before the completion month against the months
 //! after it, by the exact conditional binomial test of equal rates.
 
+use super::register::ComplaintAcc;
 use super::stats::rate_drop_p_value;
-use crate::ingest::registers::{Action, ComplaintData};
+use crate::ingest::registers::Action;
 use crate::period::{Date, YearMonth};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -66,8 +67,8 @@ pub struct EffectInputs<'a> {
 
 /// The effect of each action with a completion date on or before the as-of date and a
 /// category, in register order.
-pub fn action_effects(actions: &[Action], data: &ComplaintData, input: &EffectInputs) -> Vec<ActionEffect> {
-    let first = data.months.iter().min().copied();
+pub fn action_effects(actions: &[Action], data: &ComplaintAcc, input: &EffectInputs) -> Vec<ActionEffect> {
+    let first = data.first_month();
     // The last complete month: the as-of date's month when it is that month's last day.
     let next_day = Date::from_days(input.as_of.days() + 1).map_or(input.as_of.month_key(), |d| d.month_key());
     let last_complete = next_day.ordinal() - 1;
@@ -84,7 +85,7 @@ fn effect_of(
     a: &Action,
     category: &str,
     done: Date,
-    data: &ComplaintData,
+    data: &ComplaintAcc,
     first: Option<i32>,
     last_complete: i32,
     input: &EffectInputs,
@@ -103,9 +104,10 @@ fn effect_of(
     let hi = (m + w).min(last_complete);
     let mut counts: BTreeMap<i32, u64> = BTreeMap::new();
     if let Some(k) = symbol {
-        for (i, month) in data.months.iter().enumerate() {
-            if *month != m && (lo..=hi).contains(month) && data.keys[i][0] == k {
-                *counts.entry(*month).or_default() += 1;
+        for (month, acc) in data.range(lo, hi).filter(|(month, _)| **month != m) {
+            let n = acc.keys[0].get(k).count;
+            if n > 0 {
+                *counts.entry(*month).or_default() += n;
             }
         }
     }

@@ -15,6 +15,7 @@ pub mod pareto;
 pub mod periods;
 pub mod precision;
 pub mod promise;
+pub mod register;
 pub mod repeat;
 pub mod segments;
 pub mod signals;
@@ -187,7 +188,7 @@ fn chosen(
 
 /// The received months of the complaint register (none without one).
 fn complaint_months<'a>(inputs: &'a Inputs<Tally>) -> impl Iterator<Item = crate::period::YearMonth> + 'a {
-    inputs.complaints.iter().flat_map(|c| c.months.iter().map(|m| crate::period::YearMonth::from_ordinal(*m)))
+    inputs.complaints.iter().flat_map(|c| c.months.keys().map(|m| crate::period::YearMonth::from_ordinal(*m)))
 }
 
 fn no_complaints(inputs: &Inputs<Tally>, period: Period) -> Error {

@@ -6,10 +6,10 @@
 //! - it lies more than a year after the rest of the data: after the previous survey year and
 //!   the last complaint received, with at least one whole calendar year between.
 
+use super::register::ComplaintAcc;
 use super::stats::median;
 use super::survey::{SurveyAcc, ROWS_KEPT};
 use crate::diag::{Diagnostic, Location};
-use crate::ingest::registers::ComplaintData;
 use crate::ingest::RowPos;
 use crate::number;
 use crate::period::YearMonth;
@@ -28,7 +28,7 @@ struct Year {
 /// Warnings about the periods of the data: at most one, about the latest survey year.
 /// `files` are the input files as shown in messages, the survey files first in reading order
 /// (a survey row's `RowPos::file` indexes them).
-pub fn period_warnings(acc: &SurveyAcc, complaints: Option<&ComplaintData>, files: &[String]) -> Vec<Diagnostic> {
+pub fn period_warnings(acc: &SurveyAcc, complaints: Option<&ComplaintAcc>, files: &[String]) -> Vec<Diagnostic> {
     let mut years: BTreeMap<i32, Year> = BTreeMap::new();
     for (month, m) in &acc.months {
         let y = years.entry(month.year).or_default();
@@ -37,21 +37,20 @@ pub fn period_warnings(acc: &SurveyAcc, complaints: Option<&ComplaintData>, file
         y.first_rows.sort();
         y.first_rows.truncate(ROWS_KEPT);
     }
-    let last_complaint = complaints.and_then(|c| c.months.iter().max()).map(|m| YearMonth::from_ordinal(*m).year);
+    let last_complaint = complaints.and_then(|c| c.last_month()).map(|m| YearMonth::from_ordinal(m).year);
     doubtful_latest(&years, last_complaint, files, Kind::Survey)
 }
 
 /// Warnings of a project without a survey: at most one, about the latest complaint year
 /// (received dates). `files` are the input files as shown, the complaint files first.
-pub fn complaint_period_warnings(complaints: &ComplaintData, files: &[String]) -> Vec<Diagnostic> {
+pub fn complaint_period_warnings(complaints: &ComplaintAcc, files: &[String]) -> Vec<Diagnostic> {
     let mut years: BTreeMap<i32, Year> = BTreeMap::new();
-    for (c, m) in complaints.complaints.iter().zip(&complaints.months) {
+    for (m, acc) in &complaints.months {
         let y = years.entry(YearMonth::from_ordinal(*m).year).or_default();
-        y.rows += 1;
-        // Complaints are in input order: the first ones are the first rows.
-        if y.first_rows.len() < ROWS_KEPT {
-            y.first_rows.push(c.pos);
-        }
+        y.rows += acc.received;
+        y.first_rows.extend_from_slice(&acc.first_rows);
+        y.first_rows.sort();
+        y.first_rows.truncate(ROWS_KEPT);
     }
     doubtful_latest(&years, None, files, Kind::Complaints)
 }

@@ -1,7 +1,7 @@
 //! Time to close against the promised time: the days-to-close histogram, the share closed
 //! within one and two times the promise, open cases past them.
 
-use super::stats::median;
+use super::register::DayCounts;
 use serde::Serialize;
 
 /// One bar of the days-to-close histogram: closed complaints with `from ≤ days ≤ to`.
@@ -18,8 +18,8 @@ pub const MAX_BINS: i64 = 20;
 
 /// The histogram of whole days to close: bins of equal width from 0 to the largest value,
 /// the width the narrowest of `WIDTHS` (then multiples of 365) giving at most `MAX_BINS` bins.
-pub fn close_days_histogram(days: &[f64]) -> Vec<DayBin> {
-    let Some(max) = days.iter().map(|d| *d as i64).max() else { return Vec::new() };
+pub fn close_days_histogram(days: &DayCounts) -> Vec<DayBin> {
+    let Some(max) = days.max() else { return Vec::new() };
     let max = max.max(0);
     let fits = |w: i64| (max / w) < MAX_BINS;
     let width = WIDTHS.iter().copied().find(|w| fits(*w)).unwrap_or_else(|| {
@@ -28,10 +28,10 @@ pub fn close_days_histogram(days: &[f64]) -> Vec<DayBin> {
     });
     let mut bins: Vec<DayBin> =
         (0..=max / width).map(|k| DayBin { from: k * width, to: k * width + width - 1, count: 0 }).collect();
-    for d in days {
+    for (d, n) in days.iter() {
         // Days are whole and not negative (a closed date is never before the received date).
-        let k = ((*d as i64).max(0) / width) as usize;
-        bins[k].count += 1;
+        let k = (d.max(0) / width) as usize;
+        bins[k].count += n;
     }
     bins
 }
@@ -60,31 +60,64 @@ pub struct PromiseResult {
     pub open_past_twice_rate: Option<f64>,
 }
 
-/// `closed`: (days to close, promise) of each closed complaint with a closed date and a
-/// deadline; `open`: (age at the as-of date, promise) of each open one with a deadline.
-pub fn promise_figures(closed: &[(i64, i64)], open: &[(i64, i64)]) -> PromiseResult {
-    let rate = |a: u64, b: usize| (b > 0).then(|| a as f64 / b as f64);
-    let count = |v: &[(i64, i64)], f: &dyn Fn(i64, i64) -> bool| v.iter().filter(|(d, p)| f(*d, *p)).count() as u64;
-    let within = count(closed, &|d, p| d <= p);
-    let within_twice = count(closed, &|d, p| d <= 2 * p);
-    let open_past = count(open, &|a, p| a > p);
-    let open_past_twice = count(open, &|a, p| a > 2 * p);
-    let mut promises: Vec<f64> = closed.iter().chain(open).map(|(_, p)| *p as f64).collect();
-    let all = closed.iter().chain(open).map(|(_, p)| *p);
-    PromiseResult {
-        promise_min: all.clone().min(),
-        promise_max: all.max(),
-        promise_median: median(&mut promises),
-        closed: closed.len() as u64,
-        within,
-        within_rate: rate(within, closed.len()),
-        within_twice,
-        within_twice_rate: rate(within_twice, closed.len()),
-        open: open.len() as u64,
-        open_past,
-        open_past_rate: rate(open_past, open.len()),
-        open_past_twice,
-        open_past_twice_rate: rate(open_past_twice, open.len()),
+/// Closed complaints' days to close and open ones' ages against their promise (deadline −
+/// received), as counts: exact, and merged in any order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PromiseTally {
+    closed: u64,
+    within: u64,
+    within_twice: u64,
+    open: u64,
+    open_past: u64,
+    open_past_twice: u64,
+    /// The promises of every complaint counted.
+    promises: DayCounts,
+}
+
+impl PromiseTally {
+    /// A closed complaint with a closed date: `days` to close, promised `promise` days.
+    pub fn add_closed(&mut self, days: i64, promise: i64) {
+        self.closed += 1;
+        self.within += u64::from(days <= promise);
+        self.within_twice += u64::from(days <= 2 * promise);
+        self.promises.add(promise);
+    }
+
+    /// An open complaint `age` days old at the as-of date.
+    pub fn add_open(&mut self, age: i64, promise: i64) {
+        self.open += 1;
+        self.open_past += u64::from(age > promise);
+        self.open_past_twice += u64::from(age > 2 * promise);
+        self.promises.add(promise);
+    }
+
+    pub fn merge(&mut self, o: &PromiseTally) {
+        self.closed += o.closed;
+        self.within += o.within;
+        self.within_twice += o.within_twice;
+        self.open += o.open;
+        self.open_past += o.open_past;
+        self.open_past_twice += o.open_past_twice;
+        self.promises.merge(&o.promises);
+    }
+
+    pub fn figures(&self) -> PromiseResult {
+        let rate = |a: u64, b: u64| (b > 0).then(|| a as f64 / b as f64);
+        PromiseResult {
+            promise_min: self.promises.min(),
+            promise_max: self.promises.max(),
+            promise_median: self.promises.median(),
+            closed: self.closed,
+            within: self.within,
+            within_rate: rate(self.within, self.closed),
+            within_twice: self.within_twice,
+            within_twice_rate: rate(self.within_twice, self.closed),
+            open: self.open,
+            open_past: self.open_past,
+            open_past_rate: rate(self.open_past, self.open),
+            open_past_twice: self.open_past_twice,
+            open_past_twice_rate: rate(self.open_past_twice, self.open),
+        }
     }
 }
 
@@ -92,24 +125,33 @@ pub fn promise_figures(closed: &[(i64, i64)], open: &[(i64, i64)]) -> PromiseRes
 mod tests {
     use super::*;
 
+    fn counts(days: &[i64]) -> DayCounts {
+        let mut c = DayCounts::default();
+        days.iter().for_each(|d| c.add(*d));
+        c
+    }
+
     #[test]
     fn histogram_uses_the_narrowest_width_with_at_most_twenty_bins() {
-        let bins = close_days_histogram(&[0.0, 3.0, 3.0, 19.0]);
+        let bins = close_days_histogram(&counts(&[0, 3, 3, 19]));
         assert_eq!(bins.len(), 20);
         assert_eq!((bins[3].from, bins[3].to, bins[3].count), (3, 3, 2));
-        let bins = close_days_histogram(&[0.0, 20.0, 41.0]);
+        let bins = close_days_histogram(&counts(&[0, 20, 41]));
         // 41 / 2 = 20 bins would be 21: width 3 → 14 bins
         assert_eq!((bins.len(), bins[0].to, bins[13].from, bins[13].count), (14, 2, 39, 1));
         assert_eq!(bins.iter().map(|b| b.count).sum::<u64>(), 3);
-        assert!(close_days_histogram(&[]).is_empty());
-        let bins = close_days_histogram(&[10000.0]);
+        assert!(close_days_histogram(&counts(&[])).is_empty());
+        let bins = close_days_histogram(&counts(&[10000]));
         assert_eq!(bins[0].to - bins[0].from + 1, 365 * 2);
     }
 
     #[test]
     fn shares_within_one_and_two_promises() {
         // promise 5: 5 is within, 6 within twice, 11 beyond twice; open ages 6 (past) and 11
-        let r = promise_figures(&[(5, 5), (6, 5), (11, 5), (2, 10)], &[(6, 5), (11, 5), (1, 5)]);
+        let mut t = PromiseTally::default();
+        [(5, 5), (6, 5), (11, 5), (2, 10)].iter().for_each(|(d, p)| t.add_closed(*d, *p));
+        [(6, 5), (11, 5), (1, 5)].iter().for_each(|(a, p)| t.add_open(*a, *p));
+        let r = t.figures();
         assert_eq!((r.closed, r.within, r.within_twice), (4, 2, 3));
         assert_eq!((r.open, r.open_past, r.open_past_twice), (3, 2, 1));
         assert_eq!((r.promise_min, r.promise_max, r.promise_median), (Some(5), Some(10), Some(5.0)));

@@ -1,7 +1,7 @@
 //! Repeat complaints (METHODS.md): customers with two or more complaints received in the
 //! period, and complaints whose customer complained within the previous `repeat_days` days.
 
-use crate::ingest::registers::ComplaintData;
+use super::register::{ComplaintAcc, RepeatRow};
 use serde::Serialize;
 
 /// How many repeat complainants the report lists.
@@ -38,42 +38,43 @@ pub struct RepeatResult {
     pub repeat_rate: Option<f64>,
 }
 
-/// Which complaints of the register are repeats: sorted by (customer, received day, register
-/// position), a complaint is a repeat when the one before it has the same customer and was
-/// received at most `days` days earlier (the latest earlier complaint decides).
-fn repeats(data: &ComplaintData, days: u32) -> Vec<bool> {
-    let n = data.complaints.len();
-    let mut order: Vec<usize> = (0..n).filter(|&i| data.complaints[i].customer().is_some()).collect();
-    order.sort_by_key(|&i| (data.complaints[i].customer(), data.complaints[i].received_day, i));
-    let mut out = vec![false; n];
+/// Which complaints with a customer are repeats (`rows` in input order): sorted by (customer,
+/// received day, register position), a complaint is a repeat when the one before it has the
+/// same customer and was received at most `days` days earlier (the latest earlier complaint
+/// decides).
+fn repeats(rows: &[RepeatRow], days: u32) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| (rows[i].customer, rows[i].received_day, i));
+    let mut out = vec![false; rows.len()];
     for w in order.windows(2) {
-        let (a, b) = (&data.complaints[w[0]], &data.complaints[w[1]]);
-        if a.customer() == b.customer() && i64::from(b.received_day) - i64::from(a.received_day) <= i64::from(days) {
+        let (a, b) = (&rows[w[0]], &rows[w[1]]);
+        if a.customer == b.customer && i64::from(b.received_day) - i64::from(a.received_day) <= i64::from(days) {
             out[w[1]] = true;
         }
     }
     out
 }
 
-/// The repeat figures of the period's complaints (`in_period`, in input order).
-pub fn summarize_repeats(column: &str, days: u32, data: &ComplaintData, in_period: &[usize]) -> RepeatResult {
-    let is_repeat = repeats(data, days);
+/// The repeat figures of the complaints received in the months `lo ..= hi`.
+pub fn summarize_repeats(column: &str, days: u32, data: &ComplaintAcc, lo: i32, hi: i32) -> RepeatResult {
+    let rows = &data.repeat_rows;
+    let is_repeat = repeats(rows, days);
     let mut counts = vec![0u64; data.customers.len()];
     let mut first_seen: Vec<u32> = Vec::new();
     let mut with_customer = 0;
-    for &i in in_period {
-        if let Some(c) = data.complaints[i].customer() {
-            with_customer += 1;
-            if counts[c as usize] == 0 {
-                first_seen.push(c);
-            }
-            counts[c as usize] += 1;
+    let mut repeat_complaints = 0;
+    for (r, repeat) in rows.iter().zip(&is_repeat).filter(|(r, _)| (lo..=hi).contains(&r.month)) {
+        let c = r.customer;
+        with_customer += 1;
+        repeat_complaints += u64::from(*repeat);
+        if counts[c as usize] == 0 {
+            first_seen.push(c);
         }
+        counts[c as usize] += 1;
     }
     let mut repeaters: Vec<u32> = first_seen.iter().copied().filter(|c| counts[*c as usize] >= 2).collect();
     repeaters.sort_by_key(|c| std::cmp::Reverse(counts[*c as usize])); // stable
-    let repeat_complaints = in_period.iter().filter(|&&i| is_repeat[i]).count() as u64;
-    let received = in_period.len() as u64;
+    let received = data.received(lo, hi);
     RepeatResult {
         column: column.to_string(),
         repeat_days: days,

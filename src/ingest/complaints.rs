@@ -1,20 +1,24 @@
 //! Reading the complaint register: each row typed (`ComplaintRows`), and fast: its files are cut into byte ranges read in parallel
-//! (as the survey's, see `load`), each range into its own `ComplaintData`, merged in input
-//! order (symbol tables in order of first appearance, lines shifted). Repeated ids are found
-//! in flat memory: the read only collects the ids (`ids::IdCollector`: a bitmap for numbered
-//! ids, else 64-bit hashes); only if some id may repeat are the ids of those complaints
-//! compared exactly, and every later row of a repeated id rejected.
+//! (as the survey's, see `load`), each range into its own `ComplaintAcc`, merged in input
+//! order (symbol tables in order of first appearance, lines shifted). Each complaint is folded
+//! into the per-month accumulators of `analysis::register` as it is read; none is kept.
+//! Repeated ids are found in flat memory: the read only collects the ids (`ids::IdCollector`:
+//! a bitmap for numbered ids, else 64-bit hashes); only if some id may repeat is the register
+//! read again, holding back the complaints whose id may repeat (`Held`): in input order the
+//! first of each id is added, every later one rejected.
 
 use super::ids::IdCollector;
 use super::load::ReadPlan;
 use super::records::Mark;
-use super::registers::{optional, ComplaintData, Parsed, StatusMatcher, NONE};
+use super::registers::{optional, StatusMatcher};
 use super::table::{read_table, CellError, Layout, Table};
 use super::value::{normalize_header, parse_quantity, Quantity};
 use super::{duplicate_reason, hash_id, FileAccount, Rejection, SourceFile};
+use crate::analysis::register::{ComplaintAcc, ComplaintRow, NONE};
 use crate::config::ComplaintsConfig;
 use crate::diag::Result;
 use crate::parallel::parallel_map;
+use crate::period::Date;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
@@ -85,7 +89,31 @@ impl ComplaintCols {
     }
 }
 
-/// Parses complaint rows into a `ComplaintData`: one per byte range of the register when it is
+/// A complaint held back by the id check (its id may repeat), with its own id and Pareto values.
+struct Held {
+    row: ComplaintRow<'static>,
+    id: String,
+    pareto: Vec<u32>,
+}
+
+impl Held {
+    fn of(r: &ComplaintRow) -> Held {
+        Held { row: ComplaintRow { id: "", pareto: &[], ..*r }, id: r.id.to_string(), pareto: r.pareto.to_vec() }
+    }
+    fn row(&self) -> ComplaintRow<'_> {
+        ComplaintRow { id: &self.id, pareto: &self.pareto, ..self.row }
+    }
+}
+
+/// The ids of a read: the first read collects them (`IdCollector` only tells which ids may
+/// repeat); the second, given the hashes of those, holds back the rows with such an id
+/// instead of adding them, for `keep_first_ids`.
+enum IdPass<'a> {
+    Collect(&'a mut IdCollector),
+    Hold(&'a HashSet<u64>, &'a mut Vec<Held>),
+}
+
+/// Parses complaint rows into a `ComplaintAcc`: one per byte range of the register when it is
 /// read in parallel (see `complaints::read_complaints`), merged in input order.
 pub(super) struct ComplaintRows<'a> {
     pub cfg: &'a ComplaintsConfig,
@@ -107,16 +135,14 @@ impl<'a> ComplaintRows<'a> {
         table.all_columns(|t| ComplaintCols::find(t, self.cfg))
     }
 
-    /// Reads the rows of `table` into `data`. The ids of the rows kept go to `ids`, which
-    /// only tells which ids may repeat; the caller rejects the later rows of a repeated id
-    /// once every row is read (see `complaints::reject_repeats`).
-    pub fn read(
+    /// Reads the rows of `table` into `data`; what becomes of the ids, see `IdPass`.
+    fn read(
         &self,
         table: &mut Table,
         file_index: u32,
         c: &ComplaintCols,
-        data: &mut ComplaintData,
-        ids: &mut IdCollector,
+        data: &mut ComplaintAcc,
+        mut ids: IdPass,
         on_reject: impl FnMut(Rejection),
     ) -> Result<FileAccount> {
         let cfg = self.cfg;
@@ -198,24 +224,19 @@ impl<'a> ComplaintRows<'a> {
                     None => None,
                 };
                 let id = row.text(c.id)?;
-                // Blank ids are not checked.
-                if !id.is_empty() {
-                    ids.add(id.as_bytes());
-                }
-                let id_start = data.ids.len() as u32;
-                data.ids.push_str(id);
                 let key = |k: Option<u32>| k.unwrap_or(NONE);
-                let complaint = Parsed {
+                let complaint = ComplaintRow {
                     pos,
-                    id: (id_start, data.ids.len() as u32),
-                    received,
-                    closed: closed.map(|d| d.days() as i32),
-                    deadline: deadline.map(|d| d.days() as i32).or_else(|| {
+                    id,
+                    received_day: received.days() as i32,
+                    closed_day: closed.map(|d| d.days() as i32),
+                    deadline_day: deadline.map(|d| d.days() as i32).or_else(|| {
                         // Saturating: a deadline of billions of days lies after every date there is.
                         cfg.deadline_days
                             .map(|n| (received.days() as i32).saturating_add(n.min(i32::MAX as u32) as i32))
                     }),
                     keys: [category_id, key(nature), key(department), key(channel)],
+                    pareto: &pareto,
                     weight,
                     followup,
                     reopened,
@@ -224,7 +245,19 @@ impl<'a> ComplaintRows<'a> {
                     customer,
                     group,
                 };
-                data.push(complaint, &pareto);
+                // Blank ids are not checked.
+                if !id.is_empty() {
+                    match &mut ids {
+                        IdPass::Collect(ids) => ids.add(id.as_bytes()),
+                        IdPass::Hold(repeated, held) => {
+                            if repeated.contains(&hash_id(id.as_bytes())) {
+                                held.push(Held::of(&complaint));
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+                data.add(&complaint);
                 Ok(())
             },
             on_reject,
@@ -243,7 +276,9 @@ struct Piece {
 
 /// What one range contributes; its lines count from its own start until merged.
 struct Part {
-    data: ComplaintData,
+    data: ComplaintAcc,
+    /// Rows held back by the id check, in input order.
+    held: Vec<Held>,
     account: FileAccount,
     rejections: Vec<Rejection>,
     ids: IdCollector,
@@ -254,24 +289,61 @@ struct Part {
 }
 
 /// Reads every complaint file, in ranges on `plan.threads` threads; the result equals a
-/// sequential read, rejected rows (and repeated ids) included, in input order.
+/// sequential read, rejected rows (and repeated ids) included, in input order. `cutoff` is
+/// `[report] cutoff` (status is judged as of it when it comes before a period's end).
 pub fn read_complaints(
     files: &[SourceFile],
     cfg: &ComplaintsConfig,
+    cutoff: Option<Date>,
     plan: ReadPlan,
     mut on_reject: impl FnMut(Rejection),
-) -> Result<(ComplaintData, Vec<FileAccount>)> {
+) -> Result<(ComplaintAcc, Vec<FileAccount>)> {
+    let mut read = read_pass(files, cfg, cutoff, plan, None)?;
+    let repeated = std::mem::take(&mut read.ids).finish();
+    if !repeated.is_empty() {
+        read = read_pass(files, cfg, cutoff, plan, Some(&repeated))?;
+        keep_first_ids(&mut read);
+    }
+    for (_, r) in read.rejections {
+        on_reject(r);
+    }
+    Ok((read.data, read.accounts))
+}
+
+/// One read of the register, parts merged in input order.
+struct Pass {
+    data: ComplaintAcc,
+    held: Vec<Held>,
+    accounts: Vec<FileAccount>,
+    rejections: Vec<(u32, Rejection)>,
+    ids: IdCollector,
+    /// Per file, the id column: index, header name, worksheet (for the repeat rejections).
+    id_columns: Vec<(usize, String, Option<String>)>,
+}
+
+/// Reads the register in ranges; with `hold`, the rows whose id hash is in it are held back.
+fn read_pass(
+    files: &[SourceFile],
+    cfg: &ComplaintsConfig,
+    cutoff: Option<Date>,
+    plan: ReadPlan,
+    hold: Option<&HashSet<u64>>,
+) -> Result<Pass> {
     let rows = ComplaintRows::new(cfg);
     let (pieces, layouts) = plan_pieces(files, cfg, plan)?;
     let read = |table: &mut Table, file: usize| -> Result<Part> {
-        let mut data = ComplaintData { pareto_columns: cfg.pareto.len(), ..Default::default() };
-        let (mut rejections, mut ids) = (Vec::new(), IdCollector::default());
+        let mut data = ComplaintAcc::new(cfg.pareto.len(), cutoff);
+        let (mut rejections, mut ids, mut held) = (Vec::new(), IdCollector::default(), Vec::new());
         let first = table.next_start()?;
         let cols = rows.columns(table)?;
         let id_column = (cols.id, table.header.get(cols.id).cloned().unwrap_or_default(), table.sheet.clone());
-        let account = rows.read(table, file as u32, &cols, &mut data, &mut ids, |r| rejections.push(r))?;
+        let pass = match hold {
+            Some(h) => IdPass::Hold(h, &mut held),
+            None => IdPass::Collect(&mut ids),
+        };
+        let account = rows.read(table, file as u32, &cols, &mut data, pass, |r| rejections.push(r))?;
         let end = table.next_start()?;
-        Ok(Part { data, account, rejections, ids, id_column, first, end })
+        Ok(Part { data, held, account, rejections, ids, id_column, first, end })
     };
     let parts = parallel_map(pieces.len(), plan.threads, |i| {
         let piece = &pieces[i];
@@ -283,10 +355,14 @@ pub fn read_complaints(
         table.and_then(|mut t| read(&mut t, piece.file))
     });
     // Merge in input order (as `load::SurveyLoad::merge_parts` does for the survey).
-    let mut data = ComplaintData { pareto_columns: cfg.pareto.len(), ..Default::default() };
-    let (mut accounts, mut rejections) = (Vec::<FileAccount>::new(), Vec::<(u32, Rejection)>::new());
-    let mut id_columns = Vec::new();
-    let mut ids = IdCollector::default();
+    let mut pass = Pass {
+        data: ComplaintAcc::new(cfg.pareto.len(), cutoff),
+        held: Vec::new(),
+        accounts: Vec::new(),
+        rejections: Vec::new(),
+        ids: IdCollector::default(),
+        id_columns: Vec::new(),
+    };
     let mut stitch = super::load::Stitch::default();
     for (piece, part) in pieces.iter().zip(parts) {
         let part = part?; // the first failing range, as a sequential read would report it
@@ -297,32 +373,34 @@ pub fn read_complaints(
         let reread = |e: Mark| layouts[file].open_range(e.byte, piece.stop).and_then(|mut t| read(&mut t, file));
         let Some((part, shift, opens)) = stitch.place(file, part, first, reread)? else { continue };
         if opens {
-            accounts.push(FileAccount {
+            pass.accounts.push(FileAccount {
                 file: part.account.file.clone(),
                 encoding: part.account.encoding,
                 format: part.account.format,
                 ..Default::default()
             });
-            id_columns.push(part.id_column.clone());
+            pass.id_columns.push(part.id_column.clone());
         }
-        let account = accounts.last_mut().expect("a file's first range opens its account");
+        let account = pass.accounts.last_mut().expect("a file's first range opens its account");
         account.add_counts(&part.account);
-        rejections.extend(part.rejections.into_iter().map(|mut r| {
+        pass.rejections.extend(part.rejections.into_iter().map(|mut r| {
             r.line += shift;
             (file as u32, r)
         }));
-        data.append(part.data, shift);
-        ids.merge(part.ids);
+        let (symbols, customers) = pass.data.append(part.data, shift);
+        let sym = |k: u32| if k == NONE { NONE } else { symbols[k as usize] };
+        pass.held.extend(part.held.into_iter().map(|mut h| {
+            h.row.pos.line += shift;
+            h.row.keys = h.row.keys.map(sym);
+            h.row.group = h.row.group.map(sym);
+            h.row.customer = h.row.customer.map(|c| customers[c as usize]);
+            h.pareto.iter_mut().for_each(|k| *k = sym(*k));
+            h
+        }));
+        pass.ids.merge(part.ids);
         stitch.ended(part.end, shift);
     }
-    let repeated = ids.finish();
-    if !repeated.is_empty() {
-        reject_repeats(&mut data, &repeated, &id_columns, &mut accounts, &mut rejections);
-    }
-    for (_, r) in rejections {
-        on_reject(r);
-    }
-    Ok((data, accounts))
+    Ok(pass)
 }
 
 /// Opens every register file (in order, so the first bad file is the one reported) and,
@@ -343,25 +421,20 @@ fn plan_pieces(files: &[SourceFile], cfg: &ComplaintsConfig, plan: ReadPlan) -> 
     Ok((pieces, layouts))
 }
 
-/// Rejects every complaint whose id an earlier kept complaint has (in input order over the
-/// files), comparing the ids themselves for the complaints whose id hash may repeat.
-fn reject_repeats(
-    data: &mut ComplaintData,
-    repeated: &HashSet<u64>,
-    id_columns: &[(usize, String, Option<String>)],
-    accounts: &mut [FileAccount],
-    rejections: &mut Vec<(u32, Rejection)>,
-) {
+/// Adds the held-back complaints, in input order, the first of each id: every later one is
+/// rejected (ids that only share a hash with another are all kept).
+fn keep_first_ids(pass: &mut Pass) {
+    let held = std::mem::take(&mut pass.held);
+    let (accounts, rejections) = (&mut pass.accounts, &mut pass.rejections);
     let mut seen: HashSet<&str> = HashSet::new();
-    let mut keep = vec![true; data.complaints.len()];
     let mut found: Vec<(u32, Rejection)> = Vec::new();
-    for (i, c) in data.complaints.iter().enumerate() {
-        let id = data.id(c);
-        if id.is_empty() || !repeated.contains(&hash_id(id.as_bytes())) || seen.insert(id) {
+    for h in &held {
+        let c = h.row();
+        if seen.insert(&h.id) {
+            pass.data.add(&c);
             continue;
         }
-        keep[i] = false;
-        let (col, column, sheet) = &id_columns[c.pos.file as usize];
+        let (col, column, sheet) = &pass.id_columns[c.pos.file as usize];
         let account = &mut accounts[c.pos.file as usize];
         account.used -= 1;
         account.rejected += 1;
@@ -373,11 +446,11 @@ fn reject_repeats(
                 col: Some(*col as u64 + 1),
                 column: Some(column.clone()),
                 sheet: sheet.clone(),
-                reason: duplicate_reason(id),
+                reason: duplicate_reason(&h.id),
             },
         ));
     }
-    data.retain(&keep);
+    pass.data.sort_repeat_rows();
     // Both lists are in input order: merge them by (file, line).
     let earlier = std::mem::take(rejections);
     let mut a = earlier.into_iter().peekable();

@@ -7,10 +7,11 @@
 
 use super::ids::IdCollector;
 use super::records::Mark;
-use super::registers::{Action, ComplaintData};
+use super::registers::Action;
 use super::survey::{HeldRow, IdCheck, SurveyReader, SurveyRow};
 use super::table::{Layout, Table};
 use super::{FileAccount, Rejection, Scope, SourceFile};
+use crate::analysis::register::ComplaintAcc;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Location, Result};
 use crate::parallel::parallel_map;
@@ -149,7 +150,7 @@ impl Quality {
 /// Everything read from the project's inputs.
 pub struct Inputs<S> {
     pub survey: S,
-    pub complaints: Option<ComplaintData>,
+    pub complaints: Option<ComplaintAcc>,
     pub volumes: Option<BTreeMap<YearMonth, f64>>,
     pub actions: Option<Vec<Action>>,
     pub quality: Quality,
@@ -428,7 +429,7 @@ pub(super) fn range_bytes(files: &[SourceFile], threads: usize) -> u64 {
 /// The registers: complaints, monthly volumes, actions.
 #[derive(Default)]
 struct Registers {
-    complaints: Option<ComplaintData>,
+    complaints: Option<ComplaintAcc>,
     volumes: Option<BTreeMap<YearMonth, f64>>,
     actions: Option<Vec<Action>>,
     accounts: Vec<FileAccount>,
@@ -468,7 +469,7 @@ fn load_registers(scope: &Scope, cfg: &Config, plan: ReadPlan) -> Result<Registe
     let mut r = Registers::default();
     if let Some(k) = &cfg.complaints {
         let data = r.read_set(scope, &k.files, "[complaints] files", k.max_rejected_share, |f, rej| {
-            read_complaints(f, k, plan, |x| rej.push(x))
+            read_complaints(f, k, cfg.report.cutoff_date(), plan, |x| rej.push(x))
         })?;
         r.complaints = Some(data);
         if let Some(v) = &k.volume {

@@ -38,7 +38,7 @@ pub struct SourceFile {
 }
 
 /// Where a row came from, for deterministic tie-breaks and messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RowPos {
     /// Index of the file in resolution order.
     pub file: u32,

@@ -325,6 +325,9 @@ fn complaint_notes(cfg: &Config, f: &Figures, t: &Labels) -> Vec<String> {
             (false, false) => String::new(),
         };
         notes.push(t.fill("m_pareto", &[("share", &pct(c.vital_share)), ("other", &other)]).trim_end().to_string());
+        if let Some(w) = &k.weight {
+            notes.push(t.fill("m_pareto_weighted", &[("column", w)]));
+        }
         notes.extend(depth_notes(k, c, &deadline, t));
         notes.push(t.get("m_control"));
         if let (Some(v), Some(ch)) = (&k.volume, &c.rate_chart) {
