@@ -624,53 +624,7 @@ pub struct SurveyAcc {
 /// The numbering of segment values: how an accumulator finds a value's aggregate, not part of
 /// the aggregate (two accumulators may number the same values differently).
 #[derive(Debug, Clone, Default)]
-struct Numbering(Vec<ValueIds>);
-
-/// One segment column's values, numbered in order of first appearance. A column usually has a
-/// handful of values (product types, regions): the first `FEW` are found by comparing a
-/// value's length and first 16 bytes with theirs, one integer compare each, before the hash
-/// table is asked.
-#[derive(Debug, Clone, Default)]
-struct ValueIds {
-    symbols: Symbols,
-    /// (first 16 bytes, length) of values 0..FEW.
-    few: Vec<(u128, usize)>,
-}
-
-impl ValueIds {
-    const FEW: usize = 32;
-
-    #[inline]
-    fn id(&mut self, value: &str) -> u32 {
-        let b = value.as_bytes();
-        let mut head = [0u8; 16];
-        let n = b.len().min(16);
-        head[..n].copy_from_slice(&b[..n]);
-        let key = (u128::from_le_bytes(head), b.len());
-        for (i, k) in self.few.iter().enumerate() {
-            if *k == key && (b.len() <= 16 || self.symbols.name(i as u32) == value) {
-                return i as u32;
-            }
-        }
-        if self.symbols.len() > self.few.len() {
-            return self.symbols.intern(value);
-        }
-        // Every value so far is among the few: this one is new.
-        let id = self.symbols.intern(value);
-        if self.few.len() < Self::FEW {
-            self.few.push(key);
-        }
-        id
-    }
-
-    fn len(&self) -> usize {
-        self.symbols.len()
-    }
-
-    fn name(&self, id: u32) -> &str {
-        self.symbols.name(id)
-    }
-}
+struct Numbering(Vec<Symbols>);
 
 impl PartialEq for Numbering {
     fn eq(&self, _: &Self) -> bool {
@@ -856,7 +810,7 @@ impl SurveyAcc {
             segments: model.segments.len(),
             bands: model.band_mins.len(),
             card: Scratch::default(),
-            values: Numbering(vec![ValueIds::default(); model.segments.len()]),
+            values: Numbering(vec![Symbols::default(); model.segments.len()]),
         }
     }
 
@@ -872,7 +826,7 @@ impl SurveyAcc {
         card.read(model, row.answers, (segments > 0).then_some(&m.moments));
         m.add_card(model, card, row.answers);
         for ((column, value), values) in m.segments.iter_mut().zip(row.segments).zip(&mut self.values.0) {
-            let id = values.id(value) as usize;
+            let id = values.intern(value) as usize;
             let seg = column.at(id, value, row.pos, || MonthAcc::new(n_items, slots, span, dims, 0, Some(bands)));
             seg.acc.add_card(model, card, row.answers);
         }
@@ -928,7 +882,7 @@ impl SurveyAcc {
             .0
             .iter_mut()
             .zip(&other.values.0)
-            .map(|(mine, theirs)| (0..theirs.len()).map(|i| mine.id(theirs.name(i as u32))).collect())
+            .map(|(mine, theirs)| theirs.names().iter().map(|v| mine.intern(v)).collect())
             .collect();
         for (k, m) in &other.months {
             let (n_items, slots, span, segments) = (self.n_items, self.slots, self.span, self.segments);
@@ -1518,24 +1472,6 @@ mod tests {
         assert_eq!(seen, [(1901, 6, 2), (2024, 12, 1), (2025, 1, 2), (2025, 3, 2), (2030, 2, 1)]);
         assert_eq!(months[&YearMonth { year: 2025, month: 1 }].returned, 2);
         assert!(months.get(&YearMonth { year: 2025, month: 2 }).is_none());
-    }
-
-    /// Values are numbered in order of first appearance whether they are found among the few
-    /// (short or long, sharing their first 16 bytes) or in the hash table beyond them.
-    #[test]
-    fn segment_values_keep_their_numbers() {
-        let mut ids = ValueIds::default();
-        let long = |i: usize| format!("一个很长的产品类型名称{i}");
-        let values: Vec<String> =
-            (0..100).map(|i| if i % 3 == 0 { long(i) } else { format!("v{i}") }).chain(["".to_string()]).collect();
-        for (round, _) in [0, 1].iter().enumerate() {
-            for (i, v) in values.iter().enumerate() {
-                assert_eq!(ids.id(v), i as u32, "round {round}, {v}");
-            }
-        }
-        assert_eq!(ids.len(), values.len());
-        assert_eq!(ids.few.len(), ValueIds::FEW);
-        assert_eq!(ids.name(33), long(33));
     }
 
     fn model() -> SurveyModel {
