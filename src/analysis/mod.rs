@@ -11,6 +11,7 @@ pub mod findings;
 pub mod history;
 pub mod importance;
 pub mod moments;
+pub mod months;
 pub mod pareto;
 pub mod periods;
 pub mod precision;

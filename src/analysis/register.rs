@@ -12,6 +12,7 @@
 //! What still needs one entry per complaint: with `[complaints] customer`, the repeat rule
 //! compares each customer's received days across the whole register (`RepeatRow`, 32 bytes).
 
+use super::months::MonthTable;
 use super::promise::PromiseTally;
 use crate::ingest::registers::Symbols;
 use crate::ingest::RowPos;
@@ -31,6 +32,8 @@ pub struct ComplaintRow<'a> {
     pub pos: RowPos,
     pub id: &'a str,
     pub received_day: i32,
+    /// The received month's number (`YearMonth::ordinal`).
+    pub received_month: i32,
     pub closed_day: Option<i32>,
     /// From the deadline column, else received + `deadline_days`.
     pub deadline_day: Option<i32>,
@@ -524,7 +527,7 @@ pub struct ComplaintAcc {
     /// Customers as written (trimmed), apart from the other symbols.
     pub customers: Symbols,
     /// By received month (`YearMonth::ordinal`).
-    pub months: BTreeMap<i32, MonthAcc>,
+    pub months: MonthTable<i32, MonthAcc>,
     /// The complaints with a customer, by position (only with `[complaints] customer`).
     pub repeat_rows: Vec<RepeatRow>,
     pareto_columns: usize,
@@ -537,7 +540,7 @@ impl ComplaintAcc {
         ComplaintAcc {
             symbols: Symbols::default(),
             customers: Symbols::default(),
-            months: BTreeMap::new(),
+            months: MonthTable::default(),
             repeat_rows: Vec::new(),
             pareto_columns,
             cutoff,
@@ -546,12 +549,9 @@ impl ComplaintAcc {
 
     /// Folds one complaint in; rows may come in any order (see the module notes).
     pub fn add(&mut self, r: &ComplaintRow) {
-        let month = Date::from_days(i64::from(r.received_day))
-            .expect("a received date read from the register")
-            .month_key()
-            .ordinal();
+        let month = r.received_month;
         let (pc, cutoff) = (self.pareto_columns, self.cutoff);
-        self.months.entry(month).or_insert_with(|| MonthAcc::new(month, pc, cutoff)).add(r);
+        self.months.get_or_insert(month, || MonthAcc::new(month, pc, cutoff)).add(r);
         if let Some(customer) = r.customer {
             // Rows added out of order (held back by the id check) are put in place by
             // `sort_repeat_rows`.
@@ -573,7 +573,7 @@ impl ComplaintAcc {
         let customers: Vec<u32> = later.customers.names().iter().map(|n| self.customers.intern(n)).collect();
         for (m, month) in later.months {
             let (pc, cutoff) = (self.pareto_columns, self.cutoff);
-            self.months.entry(m).or_insert_with(|| MonthAcc::new(m, pc, cutoff)).merge_from(month, &map, shift);
+            self.months.get_or_insert(m, || MonthAcc::new(m, pc, cutoff)).merge_from(month, &map, shift);
         }
         self.repeat_rows.extend(later.repeat_rows.into_iter().map(|mut r| {
             r.pos.line += shift;
@@ -590,7 +590,7 @@ impl ComplaintAcc {
 
     /// The months of `lo ..= hi` (ordinals).
     pub fn range(&self, lo: i32, hi: i32) -> impl Iterator<Item = (&i32, &MonthAcc)> {
-        self.months.range(lo..=hi)
+        self.months.range(lo, hi)
     }
 
     /// Complaints received in the months `lo ..= hi`.
@@ -649,6 +649,7 @@ mod tests {
             pos: pos(line),
             id: "x",
             received_day: received,
+            received_month: Date::from_days(i64::from(received)).unwrap().month_key().ordinal(),
             closed_day: closed,
             deadline_day: None,
             keys: [category, NONE, NONE, NONE],

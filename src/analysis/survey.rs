@@ -5,6 +5,7 @@
 
 use super::importance::{self, ImportanceSums};
 use super::moments::Moments;
+use super::months::MonthTable;
 use super::precision::{
     compare, estimates, nps_result, reliability, top2, Comparison, Estimates, NpsResult, Reliability,
 };
@@ -512,95 +513,8 @@ fn trim_comments(v: &mut Vec<LowComment>, keep: usize) {
     v.truncate(keep);
 }
 
-/// The months of an accumulator in calendar order, each found by its month number in a
-/// dense table (a row finds its month with one index, not a search of a map).
-#[derive(Debug, Clone, Default)]
-pub struct Months {
-    months: Vec<(YearMonth, MonthAcc)>,
-    /// `slots[ordinal − first]`: the month's place in `months` + 1 (0: none yet). Empty when
-    /// the months span more than `Months::SPAN` (a stray date a century off): a binary
-    /// search then.
-    first: i32,
-    slots: Vec<u32>,
-}
-
-impl Months {
-    const SPAN: i32 = 1200;
-
-    /// The aggregate of month `k`, created by `new` on its first row.
-    #[inline]
-    pub fn get_or_insert(&mut self, k: YearMonth, new: impl FnOnce() -> MonthAcc) -> &mut MonthAcc {
-        let at = usize::try_from(k.ordinal() - self.first).ok().and_then(|i| self.slots.get(i)).copied().unwrap_or(0);
-        let place = match at {
-            0 => self.place(k, new),
-            i => i as usize - 1,
-        };
-        &mut self.months[place].1
-    }
-
-    /// Where month `k` is, inserted in calendar order if new (the table is redone).
-    fn place(&mut self, k: YearMonth, new: impl FnOnce() -> MonthAcc) -> usize {
-        let place = match self.months.binary_search_by(|(m, _)| m.cmp(&k)) {
-            Ok(i) => return i,
-            Err(i) => i,
-        };
-        self.months.insert(place, (k, new()));
-        let (lo, hi) = (self.months[0].0.ordinal(), self.months[self.months.len() - 1].0.ordinal());
-        self.slots.clear();
-        if hi - lo < Self::SPAN {
-            self.first = lo;
-            self.slots.resize((hi - lo + 1) as usize, 0);
-            for (i, (m, _)) in self.months.iter().enumerate() {
-                self.slots[(m.ordinal() - lo) as usize] = i as u32 + 1;
-            }
-        }
-        place
-    }
-
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&YearMonth, &MonthAcc)> {
-        self.months.iter().map(|(k, m)| (k, m))
-    }
-
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &YearMonth> {
-        self.months.iter().map(|(k, _)| k)
-    }
-
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &MonthAcc> {
-        self.months.iter().map(|(_, m)| m)
-    }
-
-    fn values_mut(&mut self) -> impl Iterator<Item = &mut MonthAcc> {
-        self.months.iter_mut().map(|(_, m)| m)
-    }
-
-    pub fn get(&self, k: &YearMonth) -> Option<&MonthAcc> {
-        self.months.binary_search_by(|(m, _)| m.cmp(k)).ok().map(|i| &self.months[i].1)
-    }
-}
-
-impl PartialEq for Months {
-    fn eq(&self, o: &Self) -> bool {
-        self.months == o.months
-    }
-}
-
-impl<'a> IntoIterator for &'a Months {
-    type Item = (&'a YearMonth, &'a MonthAcc);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (YearMonth, MonthAcc)>,
-        fn(&'a (YearMonth, MonthAcc)) -> (&'a YearMonth, &'a MonthAcc),
-    >;
-    fn into_iter(self) -> Self::IntoIter {
-        self.months.iter().map(|(k, m)| (k, m))
-    }
-}
-
-impl std::ops::Index<&YearMonth> for Months {
-    type Output = MonthAcc;
-    fn index(&self, k: &YearMonth) -> &MonthAcc {
-        self.get(k).expect("a month of the accumulator")
-    }
-}
+/// The months of a survey accumulator (see `MonthTable`).
+pub type Months = MonthTable<YearMonth, MonthAcc>;
 
 /// Survey aggregates per month.
 #[derive(Debug, Clone, PartialEq)]
@@ -1452,27 +1366,6 @@ mod tests {
     use super::*;
     use crate::ingest::survey::SurveyRow;
     use crate::period::Date;
-
-    /// Months are kept in calendar order and found again whatever order they come in, also
-    /// when a stray date lies centuries away (no dense table then).
-    #[test]
-    fn months_are_found_by_number_and_kept_in_order() {
-        let new = || MonthAcc::new(1, 1, 1, &[(0, 1)], 0, None);
-        let mut months = Months::default();
-        let keys = [(2025, 3), (2024, 12), (2025, 1), (2025, 3), (1901, 6), (2025, 1), (2030, 2), (1901, 6)];
-        for (n, (y, m)) in keys.iter().enumerate() {
-            let k = YearMonth { year: *y, month: *m };
-            months.get_or_insert(k, new).returned += 1;
-            if n == 3 {
-                assert_eq!(months.slots.len(), 4, "2024-12 to 2025-03");
-            }
-        }
-        assert!(months.slots.is_empty());
-        let seen: Vec<(i32, u8, u64)> = months.iter().map(|(k, m)| (k.year, k.month, m.returned)).collect();
-        assert_eq!(seen, [(1901, 6, 2), (2024, 12, 1), (2025, 1, 2), (2025, 3, 2), (2030, 2, 1)]);
-        assert_eq!(months[&YearMonth { year: 2025, month: 1 }].returned, 2);
-        assert!(months.get(&YearMonth { year: 2025, month: 2 }).is_none());
-    }
 
     fn model() -> SurveyModel {
         let cfg = crate::config::parse_config(

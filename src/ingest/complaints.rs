@@ -229,6 +229,7 @@ impl<'a> ComplaintRows<'a> {
                     pos,
                     id,
                     received_day: received.days() as i32,
+                    received_month: received.month_key().ordinal(),
                     closed_day: closed.map(|d| d.days() as i32),
                     deadline_day: deadline.map(|d| d.days() as i32).or_else(|| {
                         // Saturating: a deadline of billions of days lies after every date there is.
