@@ -78,7 +78,9 @@ fn products<const C: usize>(pending: &mut [Lane], lanes: &[Lane], set: bool) {
     for (i, row) in pending.chunks_exact_mut(C).enumerate() {
         let row: &mut [Lane; C] = row.try_into().expect("C lanes");
         let ki = lanes[i / L][i % L];
-        for c in 0..C {
+        // Only lanes j ≥ i are read (the pairs i < j, the square, the lane of ones): the
+        // lanes before row i's own are left as they are (zero in a row's terms).
+        for c in i / L..C {
             if set {
                 row[c] = mul(ki, &lanes[c]);
             } else {
@@ -99,7 +101,7 @@ fn products_any(pending: &mut [Lane], lanes: &[Lane], set: bool) {
         cw => {
             for (i, row) in pending.chunks_exact_mut(cw).enumerate() {
                 let ki = lanes[i / L][i % L];
-                for (p, x) in row.iter_mut().zip(lanes) {
+                for (p, x) in row.iter_mut().zip(lanes).skip(i / L) {
                     if set {
                         *p = mul(ki, x);
                     } else {
