@@ -171,6 +171,44 @@ pub struct RowTerms {
     bound: u32,
     /// The blank items, in order.
     blank_items: Vec<u16>,
+    /// Items of the row being read, and its highest point so far.
+    n: usize,
+    top: u8,
+}
+
+impl RowTerms {
+    /// Starts reading a row of `n` items (`point` or `blank` each, in item order, then `finish`).
+    #[inline]
+    pub fn begin(&mut self, n: usize) {
+        let cw = n / L + 1;
+        self.lanes.clear();
+        self.lanes.resize(cw, [0; L]);
+        self.blank_lanes.clear();
+        self.blank_lanes.resize(cw, [0; L]);
+        self.blank_items.clear();
+        self.n = n;
+        self.top = 0;
+    }
+
+    #[inline]
+    pub fn point(&mut self, j: usize, k: u8) {
+        self.lanes[j / L][j % L] = u16::from(k);
+        self.top = self.top.max(k);
+    }
+
+    #[inline]
+    pub fn blank(&mut self, j: usize) {
+        self.blank_lanes[j / L][j % L] = 1;
+        self.blank_items.push(j as u16);
+    }
+
+    /// Ends the row: the lane of ones, and the bound of its products.
+    #[inline]
+    pub fn finish(&mut self) {
+        let n = self.n;
+        self.lanes[n / L][n % L] = 1;
+        self.bound = u32::from(self.top) * u32::from(self.top);
+    }
 }
 
 /// Second moments of one month's valid questionnaires.
@@ -458,24 +496,24 @@ impl Moments {
         }
     }
 
-    /// Fills `terms` with a row's points (0 where blank) and products, computed once for
-    /// several accumulators (a month and its segments) and added with `add_terms`; false for
-    /// a row with a value other than a whole point (added with `add` instead).
-    pub fn terms(&self, answers: &[Ans], terms: &mut RowTerms) -> bool {
-        let cw = self.chunks;
-        terms.lanes.resize(cw, [0; L]);
-        terms.blank_lanes.resize(cw, [0; L]);
-        let Some(bound) = Self::row_lanes(answers, &mut terms.lanes, &mut terms.blank_lanes, &mut terms.blank_items)
-        else {
-            return false;
-        };
-        terms.bound = bound;
-        terms.prod.resize(self.pending.len(), [0; L]);
-        products_any(&mut terms.prod, &terms.lanes, true);
-        true
+    /// Adds a whole-point row read into `terms` (`RowTerms::begin` … `finish`): the same sums
+    /// as `add`, its products computed here.
+    pub fn add_row(&mut self, terms: &RowTerms) {
+        debug_assert_eq!(terms.lanes.len(), self.chunks);
+        self.rows += 1;
+        self.reserve(terms.bound);
+        products_any(&mut self.pending, &terms.lanes, false);
+        self.add_blanks_and_alpha(&terms.lanes, &terms.blank_lanes, &terms.blank_items);
     }
 
-    /// Adds the whole-point row `terms` were filled from: the same sums as `add`.
+    /// Computes the products of a row read into `terms` once, for `add_terms` to several
+    /// aggregates (a month and its segment values).
+    pub fn fill_products(&self, terms: &mut RowTerms) {
+        terms.prod.resize(self.pending.len(), [0; L]);
+        products_any(&mut terms.prod, &terms.lanes, true);
+    }
+
+    /// Adds the whole-point row whose products `fill_products` computed: the same sums as `add`.
     pub fn add_terms(&mut self, terms: &RowTerms) {
         self.rows += 1;
         self.reserve(terms.bound);
@@ -749,8 +787,8 @@ mod tests {
     }
 
     /// Products close to 2¹⁶ (points up to 255) flush the u16 lanes nearly every row, points up
-    /// to 10 every few hundred rows: the sums stay those of brute force, through `add` and
-    /// through shared `terms`, and merge in any order. 8 and 9 items put the lane of ones at the
+    /// to 10 every few hundred rows: the sums stay those of brute force, through `add`, a row
+    /// read into terms (`add_row`) and shared products (`add_terms`), and merge in any order. 8 and 9 items put the lane of ones at the
     /// start and in the middle of a word.
     #[test]
     fn pending_lanes_flush_into_exact_sums() {
@@ -758,12 +796,22 @@ mod tests {
             let dims = [(0, 3), (3, n)];
             let rows = wide_rows(n, top, count, n as u64 + top);
             let mins = vec![1_000_000; n];
-            let (mut by_add, mut by_terms, mut part) =
-                (Moments::new(n, &dims), Moments::new(n, &dims), Moments::new(n, &dims));
+            let (mut by_add, mut by_terms, mut by_row, mut part) =
+                (Moments::new(n, &dims), Moments::new(n, &dims), Moments::new(n, &dims), Moments::new(n, &dims));
             let mut terms = RowTerms::default();
             for (r, row) in rows.iter().enumerate() {
                 by_add.add(row, &mins);
-                assert!(by_terms.terms(row, &mut terms));
+                terms.begin(n);
+                for (j, a) in row.iter().enumerate() {
+                    match *a {
+                        Ans::Point(k) => terms.point(j, k),
+                        Ans::Blank => terms.blank(j),
+                        Ans::Value(_) => unreachable!("whole points"),
+                    }
+                }
+                terms.finish();
+                by_row.add_row(&terms);
+                by_terms.fill_products(&mut terms);
                 by_terms.add_terms(&terms);
                 if r % 7 != 0 {
                     part.add(row, &mins);
@@ -780,6 +828,7 @@ mod tests {
                 assert_eq!(by_add.alpha(d), brute_alpha(&rows, *s, *e), "n {n} top {top} dimension {d}");
             }
             assert_eq!(by_terms, by_add);
+            assert_eq!(by_row, by_add);
             let mut sevenths = Moments::new(n, &dims);
             for row in rows.iter().step_by(7) {
                 sevenths.add(row, &mins);

@@ -394,8 +394,10 @@ impl MonthAcc {
             return;
         }
         self.valid += 1;
-        if card.whole {
+        if card.shared {
             self.moments.add_terms(&card.terms);
+        } else if card.whole {
+            self.moments.add_row(&card.terms);
         } else {
             self.moments.add(&answers[..model.items.len()], &model.slot_min_micro);
         }
@@ -574,10 +576,12 @@ struct Card {
     values: Vec<(u32, f64)>,
     /// Promoter, passive or detractor (`nps` index) of a `recommend` answer.
     nps: Option<u8>,
-    /// The moment terms of a row of whole points, when `whole` (filled only when the row goes
-    /// to more than one aggregate: a lone month adds its moments straight from the answers).
+    /// The moment terms of a row of whole points (`whole`: its points and blanks; with `shared`
+    /// also its products, computed once when the row goes to segment values as well as to its
+    /// month).
     terms: super::moments::RowTerms,
     whole: bool,
+    shared: bool,
 }
 
 impl Card {
@@ -601,19 +605,28 @@ impl Card {
         // the weighted mean of the rescaled items answered (item weights), then the weighted
         // mean over the dimensions answered at all (weights renormalise over those, as
         // `stats::weighted_mean`).
+        // The same pass reads the row's points into its moment terms (the dimensions cover the
+        // items in order).
         let (mut num, mut den) = (0.0, 0.0);
+        self.terms.begin(n_items);
+        let mut whole = true;
         for d in &model.dims {
             let (mut points, mut n, mut mixed) = (0usize, 0u32, false);
             for (i, a) in answers.iter().enumerate().take(d.end).skip(d.start) {
                 match *a {
-                    Ans::Blank => continue,
+                    Ans::Blank => {
+                        self.terms.blank(i);
+                        continue;
+                    }
                     Ans::Point(k) => {
                         self.counts.push((i * span + usize::from(k)) as u32);
                         points += usize::from(k);
+                        self.terms.point(i, k);
                     }
                     Ans::Value(v) => {
                         self.values.push((i as u32, v));
                         mixed = true;
+                        whole = false;
                     }
                 }
                 n += 1;
@@ -658,8 +671,15 @@ impl Card {
                 }
             });
         }
-        if let Some(moments) = terms_of {
-            self.whole = moments.terms(items, &mut self.terms);
+        debug_assert_eq!(model.dims.last().map_or(0, |d| d.end), n_items, "dimensions cover the items");
+        self.whole = whole;
+        self.shared = false;
+        if whole {
+            self.terms.finish();
+            if let Some(moments) = terms_of {
+                moments.fill_products(&mut self.terms);
+                self.shared = true;
+            }
         }
     }
 }
