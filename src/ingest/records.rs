@@ -119,8 +119,9 @@ pub struct RecordReader<R> {
 /// and a column no one reads is never decoded.
 struct Cells {
     encoding: &'static encoding_rs::Encoding,
-    /// Per field, whether it is read as text; `None`: every field (the header rows).
-    text: Option<Vec<bool>>,
+    /// The fields read as text, as runs of neighbours (first, last); at first every field
+    /// (the header rows).
+    runs: Vec<(usize, usize)>,
     /// The input bytes of a record read by the parser (for `decode_whole`).
     raw: Vec<u8>,
     /// The fields to decode (scratch).
@@ -159,7 +160,7 @@ impl<R: Read> RecordReader<R> {
         debug_assert!(super::decode::splits_undecoded(self.delimiter));
         self.cells = Some(Box::new(Cells {
             encoding,
-            text: None,
+            runs: vec![(0, usize::MAX)],
             raw: Vec::new(),
             todo: Vec::new(),
             bytes: Vec::new(),
@@ -172,7 +173,19 @@ impl<R: Read> RecordReader<R> {
     /// `None` for every field. Fields beyond `text` are not read.
     pub fn set_text_fields(&mut self, text: Option<Vec<bool>>) {
         if let Some(c) = &mut self.cells {
-            c.text = text;
+            c.runs = match text {
+                None => vec![(0, usize::MAX)],
+                Some(text) => {
+                    let mut runs: Vec<(usize, usize)> = Vec::new();
+                    for i in (0..text.len()).filter(|&i| text[i]) {
+                        match runs.last_mut() {
+                            Some(r) if r.1 + 1 == i => r.1 = i,
+                            _ => runs.push((i, i)),
+                        }
+                    }
+                    runs
+                }
+            };
         }
     }
 
@@ -344,24 +357,31 @@ impl<R: Read> RecordReader<R> {
     fn decode_fields(&mut self, rec: &mut Record, mark: Mark, at_end: bool) {
         let c = self.cells.as_mut().expect("a reader of undecoded input");
         c.todo.clear();
-        let bytes = &rec.bytes[..rec.used];
-        let (mut from, mut k) = (0, 0);
-        while let Some(p) = first_high_byte(&bytes[from..]).map(|p| from + p) {
-            // The field holding byte p (not a delimiter between fields: that is ASCII).
-            while rec.ends[k] <= p {
-                k += 1;
-            }
-            if c.text.as_ref().is_none_or(|t| t.get(k).copied().unwrap_or(false)) {
-                c.todo.push(k);
-            } else {
-                #[cfg(debug_assertions)]
-                rec.undecoded.push(k);
-            }
-            from = rec.ends[k];
-            k += 1;
-            if k == rec.ends.len() {
+        let n = rec.len();
+        // Each run of text fields is one stretch of the record's bytes (delimiters between
+        // them are ASCII): searched for a byte of 0x80 or more, field by field only where found.
+        for &(first, last) in &c.runs {
+            if first >= n {
                 break;
             }
+            let last = last.min(n - 1);
+            let end = rec.ends[last];
+            let mut from = if first == 0 { 0 } else { rec.ends[first - 1] + rec.gap };
+            let mut k = first;
+            while let Some(p) = first_high_byte(&rec.bytes[from..end]).map(|p| from + p) {
+                // The field holding byte p.
+                while rec.ends[k] <= p {
+                    k += 1;
+                }
+                c.todo.push(k);
+                from = rec.ends[k];
+                k += 1;
+            }
+        }
+        #[cfg(debug_assertions)]
+        {
+            let left: Vec<usize> = (0..n).filter(|&i| !rec.get(i).unwrap_or_default().is_ascii()).collect();
+            rec.undecoded.extend(left.into_iter().filter(|i| !c.todo.contains(i)));
         }
         if c.todo.is_empty() {
             return;
@@ -808,7 +828,6 @@ mod tests {
         // A record (not the file's first) starting with the byte-order mark and with a
         // dropped quote: the mark is text there.
         data.extend_from_slice(b"\x84\x31\x95\x33,\"a\"b,c\n7,x,\x81\x30");
-        let t = [true, true, false];
         let decoded = gb_records(&data, 0, b',', None, true, 1 << 12);
         assert_eq!(decoded.len(), 9);
         assert_eq!(decoded[7].3[0].as_deref(), Some("\u{feff}".as_bytes()));
