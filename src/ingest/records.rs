@@ -389,23 +389,32 @@ impl<R: Read> RecordReader<R> {
         if rec.bad_quotes || mark.byte == 0 {
             return self.decode_whole(rec, mark);
         }
+        // The record again, each field to decode replaced by its text: the bytes between them
+        // copied at once, then the field ends from each one on shifted by its change in length.
         c.bytes.clear();
         c.ends.clear();
-        let last = rec.len() - 1;
-        let mut todo = c.todo.iter().copied().peekable();
-        for (i, field) in rec.iter().enumerate() {
-            if todo.next_if_eq(&i).is_some() {
-                decode_cell(c.encoding, field, at_end && i == last, &mut c.bytes);
-            } else {
-                c.bytes.extend_from_slice(field);
-            }
+        let mut copied = 0;
+        for &k in &c.todo {
+            let start = if k == 0 { 0 } else { rec.ends[k - 1] + rec.gap };
+            c.bytes.extend_from_slice(&rec.bytes[copied..start]);
+            decode_cell(c.encoding, &rec.bytes[start..rec.ends[k]], at_end && k == n - 1, &mut c.bytes);
             c.ends.push(c.bytes.len());
+            copied = rec.ends[k];
+        }
+        c.bytes.extend_from_slice(&rec.bytes[copied..rec.used]);
+        let mut shift = 0isize;
+        let mut todo = c.todo.iter().zip(&c.ends).peekable();
+        for (i, e) in rec.ends.iter_mut().enumerate() {
+            match todo.next_if(|t| *t.0 == i) {
+                Some((_, &end)) => {
+                    shift = end as isize - *e as isize;
+                    *e = end;
+                }
+                None => *e = e.wrapping_add_signed(shift),
+            }
         }
         std::mem::swap(&mut rec.bytes, &mut c.bytes);
         rec.used = rec.bytes.len();
-        rec.ends.clear();
-        rec.ends.extend_from_slice(&c.ends);
-        rec.gap = 0;
     }
 
     /// Decodes the record's input bytes (`Cells::raw`) whole and parses the text into `rec`, as
