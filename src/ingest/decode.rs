@@ -7,6 +7,11 @@
 //! trail byte was due is read again as itself after the error. So the decoder has nothing
 //! pending once it has written a line end, and the text after any CR or LF byte decodes the
 //! same whether decoding starts there or at the top of the file.
+//!
+//! Most files are not decoded here but split undecoded (`splits_undecoded`: a `,`, `;` or tab
+//! delimiter is never part of a character either), and only the cells read as text that hold
+//! a byte of 0x80 or more are decoded, each on its own (`decode_cell`, see
+//! `RecordReader::cells`); `LineDecoder` reads the files whose delimiter may be a trail byte.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};

@@ -29,8 +29,8 @@ pub struct Table {
     /// The file's bytes are read as they are (UTF-8), so byte offsets are file offsets and
     /// the file can be read in ranges.
     raw: bool,
-    /// GB18030 (or GBK) decoded by the record reader line by line: offsets are file offsets
-    /// too, and each range is decoded on its own (see `decode`).
+    /// GB18030 (or GBK) split undecoded, its text cells decoded, or decoded line by line
+    /// (see `gb18030_reader`): offsets are file offsets too, and each range is read on its own.
     by_lines: Option<&'static encoding_rs::Encoding>,
     /// The text encoding the file is read in (`None` for workbooks).
     encoding: Option<&'static str>,
