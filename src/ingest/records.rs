@@ -830,7 +830,9 @@ mod tests {
     fn gb18030_cells_read_undecoded_equal_decoded_lines() {
         let enc = encoding_rs::GB18030;
         let mut data = b"\x84\x31\x95\x33".to_vec(); // GB18030's own byte-order mark, then a quoted header
-        data.extend_from_slice(&enc.encode("\"编号\",意见,地区\n1,价格太高,华东\r\n2,\"多\n行,\"\"引号\"\"\",华南\n\n3,好,\n").0);
+        data.extend_from_slice(
+            &enc.encode("\"编号\",意见,地区\n1,价格太高,华东\r\n2,\"多\n行,\"\"引号\"\"\",华南\n\n3,好,\n").0,
+        );
         // Characters cut short before a delimiter, a closing quote, a line end and the end of
         // the input; a four-byte character; a quote dropped inside a field (`"…"x`).
         data.extend_from_slice(b"4,\x81\x30,\x81\n5,\"\x81\x30\",\x81\x30\x81\r\n6,\"a\x81\"c,\x95\x33\x82\x31\n");
@@ -869,10 +871,13 @@ mod tests {
             return gb_records(data, start, delimiter, text, true, 1 << 12);
         };
         let shift = data[..start].iter().filter(|&&b| b == b'\n').count() as u64;
-        seq.into_iter().skip(at).map(|mut r| {
-            r.0.line -= shift;
-            r
-        }).collect()
+        seq.into_iter()
+            .skip(at)
+            .map(|mut r| {
+                r.0.line -= shift;
+                r
+            })
+            .collect()
     }
 
     proptest::proptest! {
