@@ -788,11 +788,13 @@ mod tests {
         }
     }
 
+    /// A record's mark, quote verdict, which fields are blank, and its text fields.
+    type GbRecord = (Mark, bool, Vec<bool>, Vec<Option<Vec<u8>>>);
+
     /// Records of GB18030 `data` from `start` (0 or just after a line end), read in `buf`-byte
     /// reads: by the reader that decodes lines (`decoded`), or undecoded with the fields in
     /// `text` decoded: marks, quote verdicts, field counts, which fields are blank, and the
     /// text fields (`None` for the others).
-    #[allow(clippy::type_complexity)]
     fn gb_records(
         data: &[u8],
         start: usize,
@@ -800,7 +802,7 @@ mod tests {
         text: Option<&[bool]>,
         decoded: bool,
         buf: usize,
-    ) -> Vec<(Mark, bool, Vec<bool>, Vec<Option<Vec<u8>>>)> {
+    ) -> Vec<GbRecord> {
         let enc = encoding_rs::GB18030;
         let r = RecordReader::new(&data[start..], delimiter, start as u64, 1);
         let mut r = if decoded { r.decoding(enc) } else { r.cells(enc) };
@@ -860,12 +862,7 @@ mod tests {
     /// what the reader of decoded lines reads from there. (A range reader's parser has read
     /// nothing, so it would drop a byte-order mark at its first record, which the sequential
     /// read keeps.)
-    fn gb_expected(
-        data: &[u8],
-        start: usize,
-        delimiter: u8,
-        text: Option<&[bool]>,
-    ) -> Vec<(Mark, bool, Vec<bool>, Vec<Option<Vec<u8>>>)> {
+    fn gb_expected(data: &[u8], start: usize, delimiter: u8, text: Option<&[bool]>) -> Vec<GbRecord> {
         let seq = gb_records(data, 0, delimiter, text, true, 1 << 12);
         let Some(at) = seq.iter().position(|r| r.0.byte == start as u64) else {
             return gb_records(data, start, delimiter, text, true, 1 << 12);
