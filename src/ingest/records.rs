@@ -402,16 +402,17 @@ impl<R: Read> RecordReader<R> {
             copied = rec.ends[k];
         }
         c.bytes.extend_from_slice(&rec.bytes[copied..rec.used]);
-        let mut shift = 0isize;
-        let mut todo = c.todo.iter().zip(&c.ends).peekable();
-        for (i, e) in rec.ends.iter_mut().enumerate() {
-            match todo.next_if(|t| *t.0 == i) {
-                Some((_, &end)) => {
-                    shift = end as isize - *e as isize;
-                    *e = end;
-                }
-                None => *e = e.wrapping_add_signed(shift),
+        let (mut shift, mut next) = (0isize, 0);
+        for (&k, &end) in c.todo.iter().zip(&c.ends) {
+            for e in &mut rec.ends[next..k] {
+                *e = e.wrapping_add_signed(shift);
             }
+            shift = end as isize - rec.ends[k] as isize;
+            rec.ends[k] = end;
+            next = k + 1;
+        }
+        for e in &mut rec.ends[next..] {
+            *e = e.wrapping_add_signed(shift);
         }
         std::mem::swap(&mut rec.bytes, &mut c.bytes);
         rec.used = rec.bytes.len();
@@ -467,18 +468,25 @@ impl<R: Read> RecordReader<R> {
 }
 
 /// The index of the first byte of 0x80 or more in `s`, eight bytes at a time.
+/// (The last, partial word is read as the last eight bytes, overlapping ones found ASCII.)
 fn first_high_byte(s: &[u8]) -> Option<usize> {
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = s.chunks_exact(8);
-    let mut base = 0;
-    for c in &mut chunks {
-        let w = u64::from_le_bytes(c.try_into().expect("8 bytes")) & HIGH;
-        if w != 0 {
-            return Some(base + (w.trailing_zeros() / 8) as usize);
-        }
-        base += 8;
+    let word = |i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes")) & HIGH;
+    if s.len() < 8 {
+        return s.iter().position(|&b| b >= 0x80);
     }
-    chunks.remainder().iter().position(|&b| b >= 0x80).map(|i| base + i)
+    let mut i = 0;
+    loop {
+        let at = i.min(s.len() - 8);
+        let w = word(at);
+        if w != 0 {
+            return Some(at + (w.trailing_zeros() / 8) as usize);
+        }
+        if at + 8 == s.len() {
+            return None;
+        }
+        i += 8;
+    }
 }
 
 /// Follows the quotes of one record as the parser reads it, to tell valid CSV from what the
@@ -891,6 +899,22 @@ mod tests {
             for start in line_starts(&data) {
                 let want = gb_expected(&data, start, delimiter, text);
                 proptest::prop_assert_eq!(&gb_records(&data, start, delimiter, text, false, buf), &want, "from {}", start);
+            }
+        }
+    }
+
+    #[test]
+    fn first_high_byte_finds_the_first_byte_of_0x80_or_more() {
+        for len in 0..40 {
+            for at in (0..len).chain([usize::MAX]) {
+                let mut s = vec![b'a'; len];
+                if at < len {
+                    s[at] = 0x80 + at as u8;
+                    for b in &mut s[at + 1..] {
+                        *b = 0xff; // later high bytes
+                    }
+                }
+                assert_eq!(first_high_byte(&s), (at < len).then_some(at), "{len} bytes, high at {at}");
             }
         }
     }
