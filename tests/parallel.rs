@@ -408,3 +408,115 @@ fn complaint_register_builds_the_same_in_parallel() {
     assert!(!bad.is_empty());
     assert_eq!(got_bad, bad);
 }
+
+/// A Chinese survey file `f` with `delim` between cells, in GB18030 (or UTF-8): answers as
+/// digits and labels, an unused column, a segment column and comments with four-byte
+/// characters, quoted comments over lines with delimiters and doubled quotes, a dropped quote
+/// (`"好"差`), and no line end after the last row; file 1 has CRLF line ends. With `noise`,
+/// characters cut short in the unused column, in an answer (rejected as no answer), before a
+/// dropped quote, before line ends and at the end of the file (in the segment column, whose
+/// values the summary lists).
+fn chinese_survey(f: usize, delim: u8, gb: bool, noise: bool) -> Vec<u8> {
+    let enc = |s: &str| if gb { encoding_rs::GB18030.encode(s).0.into_owned() } else { s.as_bytes().to_vec() };
+    let nl: &[u8] = if f == 1 { b"\r\n" } else { b"\n" };
+    let mut out = Vec::new();
+    let header = ["编号", "日期", "备注", "产品质量", "交货准时", "意见", "地区"];
+    out.extend_from_slice(&enc(&header.join(&(delim as char).to_string())));
+    out.extend_from_slice(nl);
+    let rows = 1500u64;
+    for r in 0..rows {
+        let x = r * 7919 + f as u64 * 104_729;
+        let mut cells: Vec<Vec<u8>> = vec![
+            enc(&format!("Q{f}{r:05}")),
+            enc(&format!("2026-{:02}-{:02}", 1 + x % 12, 1 + x % 28)),
+            enc(["", "备注𠀀", "无"][(x % 3) as usize]),
+            enc(["5", "很满意", "满意", "3", "不满意", " 4 "][(x % 6) as usize]),
+            enc(&(1 + x % 5).to_string()),
+            match x % 13 {
+                0 => enc("意见𠀀，价格偏高"),
+                1 => enc("\"第一行,有逗号\n第二行\"\"引号\"\"\""),
+                2 => enc("\"好\"差"),
+                _ => Vec::new(),
+            },
+            enc(["华东", "华南", "西北𠀀", ""][(x % 4) as usize]),
+        ];
+        if noise {
+            match r % 17 {
+                // (Not a lone lead byte before a delimiter: `\x81|` is a character.)
+                3 => cells[2].extend_from_slice(b"\x81\x30"), // unused: never read
+                5 => cells[3].extend_from_slice(b"\x81\x30"), // an answer cut short: rejected
+                // Cut before a dropped quote: `\x81"c` is U+FFFD, c (`\x81c` is a character).
+                7 => cells[6] = [&enc("\"华东")[..], b"\x81\"c"].concat(),
+                9 => cells[6].extend_from_slice(b"\x81"), // cut before the line end
+                11 => cells[5] = [&enc("\"意见")[..], b"\x81\"0"].concat(),
+                _ => {}
+            }
+        }
+        out.extend_from_slice(&cells.join(&delim));
+        if r + 1 < rows {
+            out.extend_from_slice(nl);
+        } else if noise {
+            out.extend_from_slice(b"\x81\x30"); // cut at the end of the file
+        }
+    }
+    out
+}
+
+/// Writes a project of three `chinese_survey` files.
+fn chinese_project(dir: &Path, delim: u8, gb: bool, noise: bool) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    for f in 0..3 {
+        std::fs::write(dir.join(format!("data/s{f}.csv")), chinese_survey(f, delim, gb, noise)).unwrap();
+    }
+    std::fs::write(
+        dir.join("manyi.toml"),
+        "[survey]\nfiles = [\"data\"]\nid = \"编号\"\ndate = \"日期\"\ncomment = \"意见\"\nsegments = [\"地区\"]\n\
+         min_segment_n = 10\n\
+         scale = { min = 1, max = 5, labels = { \"很满意\" = 5, \"满意\" = 4, \"不满意\" = 2 } }\n\
+         [[survey.dimensions]]\nname = \"产品\"\nweight = 1\nitems = [\"产品质量\", \"交货准时\"]\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn gb18030_cells_read_undecoded_give_the_utf8_and_the_decoded_lines_build() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    // The same survey in UTF-8 and in GB18030 (split undecoded on `,`): the same output, but
+    // for the encoding the data-quality table names.
+    let (utf8, gb) = (tmp.join("zh-utf8"), tmp.join("zh-gb18030"));
+    chinese_project(&utf8, b',', false, false);
+    chinese_project(&gb, b',', true, false);
+    let a = build(&utf8, &tmp.join("zh-utf8-out"), "1", "1000000000");
+    let b = build(&gb, &tmp.join("zh-gb18030-out"), "3", "97");
+    assert_eq!(a.len(), b.len());
+    for ((file, a), (_, b)) in a.iter().zip(&b) {
+        let b = String::from_utf8_lossy(b).replace("gb18030", "UTF-8");
+        assert!(String::from_utf8_lossy(a) == b, "{} differs between UTF-8 and GB18030", file.display());
+    }
+    // With characters cut short: split undecoded (`,`) or decoded by lines (`|`, a byte that
+    // may be part of a character), the same output, on one thread and in ranges.
+    let (cells, lines) = (tmp.join("zh-noise-cells"), tmp.join("zh-noise-lines"));
+    chinese_project(&cells, b',', true, true);
+    chinese_project(&lines, b'|', true, true);
+    let rejected = assert_parallel_equals_sequential(&cells, "zh-noise-cells");
+    let a = build(&lines, &tmp.join("zh-noise-lines-out"), "1", "1000000000");
+    let b = build(&cells, &tmp.join("zh-noise-cells-out"), "1", "1000000000");
+    assert_eq!(a.len(), b.len());
+    for ((file, a), (_, b)) in a.iter().zip(&b) {
+        assert!(a == b, "{} differs between cells split undecoded and lines decoded", file.display());
+    }
+    // The answers cut short are rejected on their own lines (r % 17 == 5; file 1 has CRLF,
+    // the quoted comments take two lines each), quoting the decoded text.
+    let cut: Vec<&str> = rejected.lines().filter(|l| l.contains('\u{fffd}')).collect();
+    assert!(cut.len() > 200, "{rejected}");
+    for line in &cut {
+        let f: Vec<&str> = line.split(',').collect();
+        let bytes = std::fs::read(cells.join(f[0])).unwrap();
+        let raw = bytes.split(|b| *b == b'\n').nth(f[1].parse::<usize>().unwrap() - 1).unwrap();
+        let row = encoding_rs::GB18030.decode_without_bom_handling(raw).0;
+        let id: u64 = row.split(',').next().unwrap()[2..].parse().unwrap();
+        assert_eq!(id % 17, 5, "{line} names row {row:?}");
+        assert_eq!(f[2], "产品质量", "{line}");
+    }
+}

@@ -7,6 +7,11 @@
 //! trail byte was due is read again as itself after the error. So the decoder has nothing
 //! pending once it has written a line end, and the text after any CR or LF byte decodes the
 //! same whether decoding starts there or at the top of the file.
+//!
+//! Most files are not decoded here but split undecoded (`splits_undecoded`: a `,`, `;` or tab
+//! delimiter is never part of a character either), and only the cells read as text that hold
+//! a byte of 0x80 or more are decoded, each on its own (`decode_cell`, see
+//! `RecordReader::cells`); `LineDecoder` reads the files whose delimiter may be a trail byte.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -14,6 +19,37 @@ use std::io::{self, Read};
 /// Whether files in `encoding` can be decoded by `LineDecoder` (and so read in ranges).
 pub fn decodes_by_lines(encoding: &'static encoding_rs::Encoding) -> bool {
     encoding == encoding_rs::GB18030 || encoding == encoding_rs::GBK
+}
+
+/// Whether records of GB18030 text can be split on `delimiter` before decoding (see
+/// `decode_cell`): in GB18030 the trail bytes of a character are 0x30–0x39 and 0x40–0xFE, and
+/// any other ASCII byte met where a trail byte was due is read again as itself. So a delimiter
+/// outside those ranges (`,` `;` tab), the quote, CR and LF are never part of a character; `|`
+/// may be (it is a trail byte), and such files are decoded line by line instead (`LineDecoder`).
+pub fn splits_undecoded(delimiter: u8) -> bool {
+    delimiter < 0x30 || (0x3a..0x40).contains(&delimiter) || delimiter == 0x7f
+}
+
+/// Appends the UTF-8 text of `cell`, GB18030 bytes split from a record of undecoded text, to
+/// `out`: exactly the text the cell has when its whole line is decoded. The cell starts after
+/// a delimiter, quote or line end (the decoder has nothing pending there) and is followed by
+/// one (an ASCII byte that ends a character cut short: the decoder writes U+FFFD and then
+/// reads the bytes it held again, so `\x81\x30,` is U+FFFD, `0`, `,`), unless it runs to the
+/// end of the input (`at_end`: then U+FFFD alone).
+pub fn decode_cell(encoding: &'static encoding_rs::Encoding, cell: &[u8], at_end: bool, out: &mut Vec<u8>) {
+    let mut d = encoding.new_decoder_without_bom_handling();
+    let start = out.len();
+    out.resize(start + d.max_utf8_buffer_length(cell.len()).unwrap_or(usize::MAX), 0);
+    let (result, read, mut written, _) = d.decode_to_utf8(cell, &mut out[start..], at_end);
+    debug_assert!(result == encoding_rs::CoderResult::InputEmpty && read == cell.len());
+    if !at_end {
+        let at = start + written;
+        out.resize(at + d.max_utf8_buffer_length(1).unwrap_or(usize::MAX), 0);
+        let (result, _, tail, _) = d.decode_to_utf8(b"\n", &mut out[at..], true);
+        debug_assert!(result == encoding_rs::CoderResult::InputEmpty && out[at + tail - 1] == b'\n');
+        written += tail - 1; // without the line end
+    }
+    out.truncate(start + written);
 }
 
 /// Source bytes read at a time.

@@ -7,7 +7,7 @@
 //! ends at the first record that starts at or after its stop offset, and the next range must
 //! begin exactly there (see `Table::ranges`).
 
-use super::decode::LineDecoder;
+use super::decode::{decode_cell, LineDecoder};
 use std::io::{self, Read};
 
 /// One record: field bytes stored back to back, with each field's end offset. A record
@@ -21,6 +21,10 @@ pub struct Record {
     gap: usize,
     /// The record's quoting is not valid CSV, though the parser took it (see `QuoteCheck`).
     bad_quotes: bool,
+    /// Fields left in undecoded GB18030 (not read as text, see `RecordReader::cells`): a
+    /// debug build checks that no one reads them.
+    #[cfg(debug_assertions)]
+    undecoded: Vec<usize>,
 }
 
 impl Record {
@@ -35,6 +39,18 @@ impl Record {
         self.used = 0;
         self.gap = 0;
         self.bad_quotes = false;
+        #[cfg(debug_assertions)]
+        self.undecoded.clear();
+    }
+    /// Whether field `i` was left undecoded (debug builds; always false in release builds).
+    pub fn undecoded(&self, i: usize) -> bool {
+        #[cfg(debug_assertions)]
+        return self.undecoded.contains(&i);
+        #[cfg(not(debug_assertions))]
+        {
+            let _ = i;
+            false
+        }
     }
     /// Whether the parser had to be lenient about this record's quotes: a quote left open at
     /// the end of the input, or a closing quote followed by more text (`"a"b`). Valid CSV never
@@ -93,8 +109,27 @@ pub struct RecordReader<R> {
     plain_ok: bool,
     /// GB18030 input decoded here, by lines, so marks stay file offsets (see `decoding`).
     decoder: Option<LineDecoder>,
+    /// GB18030 input split undecoded, the cells read as text decoded (see `cells`).
+    cells: Option<Box<Cells>>,
 }
 
+/// Reading GB18030 records undecoded: the parser splits the file's own bytes (see
+/// `decode::splits_undecoded`), and only a field read as text that holds a byte of 0x80 or
+/// more is decoded (`decode::decode_cell`). Answers, ids, dates and numbers are mostly ASCII,
+/// and a column no one reads is never decoded.
+struct Cells {
+    encoding: &'static encoding_rs::Encoding,
+    /// The fields read as text, as runs of neighbours (first, last); at first every field
+    /// (the header rows).
+    runs: Vec<(usize, usize)>,
+    /// The input bytes of a record read by the parser (for `decode_whole`).
+    raw: Vec<u8>,
+    /// The fields to decode (scratch).
+    todo: Vec<usize>,
+    /// The record being rebuilt with decoded fields, and its field ends (scratch).
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
 const BUF: usize = 1 << 18;
 
 impl<R: Read> RecordReader<R> {
@@ -114,6 +149,43 @@ impl<R: Read> RecordReader<R> {
             delimiter,
             plain_ok: start > 0,
             decoder: None,
+            cells: None,
+        }
+    }
+
+    /// Reads input in `encoding` (GB18030 or GBK) undecoded, splitting it on a delimiter that
+    /// is never part of a character (`decode::splits_undecoded`): fields read as text (all of
+    /// them until `set_text_fields`) hold decoded text, the others the file's bytes.
+    pub fn cells(mut self, encoding: &'static encoding_rs::Encoding) -> Self {
+        debug_assert!(super::decode::splits_undecoded(self.delimiter));
+        self.cells = Some(Box::new(Cells {
+            encoding,
+            runs: vec![(0, usize::MAX)],
+            raw: Vec::new(),
+            todo: Vec::new(),
+            bytes: Vec::new(),
+            ends: Vec::new(),
+        }));
+        self
+    }
+
+    /// Which fields are read as text (`true`), for a reader of undecoded input (`cells`);
+    /// `None` for every field. Fields beyond `text` are not read.
+    pub fn set_text_fields(&mut self, text: Option<Vec<bool>>) {
+        if let Some(c) = &mut self.cells {
+            c.runs = match text {
+                None => vec![(0, usize::MAX)],
+                Some(text) => {
+                    let mut runs: Vec<(usize, usize)> = Vec::new();
+                    for i in (0..text.len()).filter(|&i| text[i]) {
+                        match runs.last_mut() {
+                            Some(r) if r.1 + 1 == i => r.1 = i,
+                            _ => runs.push((i, i)),
+                        }
+                    }
+                    runs
+                }
+            };
         }
     }
 
@@ -218,6 +290,10 @@ impl<R: Read> RecordReader<R> {
             return Ok(None);
         }
         if self.plain_ok && self.read_plain_line(rec) {
+            if self.cells.is_some() {
+                // A plain line: every field is followed by a delimiter or the LF.
+                self.decode_fields(rec, mark, false);
+            }
             return Ok(Some(mark));
         }
         self.plain_ok = true;
@@ -229,11 +305,20 @@ impl<R: Read> RecordReader<R> {
         self.core.set_line(self.line);
         let mut nends = 0;
         let mut quotes = QuoteCheck::new(self.delimiter);
+        if let Some(c) = &mut self.cells {
+            c.raw.clear();
+        }
+        // The record ran to the end of the input, its last byte not a quote (see `decode_fields`).
+        let mut at_end = false;
         loop {
             let input: &[u8] = if self.fill()? { &self.buf[self.pos..self.end] } else { &[] };
             let (res, nin, nout, nend) =
                 self.core.read_record(input, &mut rec.bytes[rec.used..], &mut self.ends_scratch[nends..]);
             quotes.scan(&input[..nin]);
+            if let Some(c) = &mut self.cells {
+                c.raw.extend_from_slice(&input[..nin]);
+                at_end = input.is_empty() && c.raw.last().is_some_and(|&b| b != b'"');
+            }
             self.pos += nin;
             rec.used += nout;
             nends += nend;
@@ -257,7 +342,150 @@ impl<R: Read> RecordReader<R> {
         self.line = self.core.line();
         rec.ends.extend_from_slice(&self.ends_scratch[..nends]);
         rec.bad_quotes = quotes.bad();
+        if self.cells.is_some() {
+            self.decode_fields(rec, mark, at_end);
+        }
         Ok(Some(mark))
+    }
+
+    /// Decodes the fields of `rec` (read undecoded, see `cells`) that are read as text and hold
+    /// a byte of 0x80 or more; `at_end`: the last field runs to the end of the input. Each
+    /// decodes on its own as it does in its decoded line (`decode_cell`), except where the
+    /// parser dropped a quote inside a field (a record whose quotes are not valid CSV, `"a"b`)
+    /// or where it drops a byte-order mark (the file's first record): such records are
+    /// decoded whole and parsed again (`decode_whole`).
+    fn decode_fields(&mut self, rec: &mut Record, mark: Mark, at_end: bool) {
+        let c = self.cells.as_mut().expect("a reader of undecoded input");
+        c.todo.clear();
+        let n = rec.len();
+        // Each run of text fields is one stretch of the record's bytes (delimiters between
+        // them are ASCII): searched for a byte of 0x80 or more, field by field only where found.
+        for &(first, last) in &c.runs {
+            if first >= n {
+                break;
+            }
+            let last = last.min(n - 1);
+            let end = rec.ends[last];
+            let mut from = if first == 0 { 0 } else { rec.ends[first - 1] + rec.gap };
+            let mut k = first;
+            while let Some(p) = first_high_byte(&rec.bytes[from..end]).map(|p| from + p) {
+                // The field holding byte p.
+                while rec.ends[k] <= p {
+                    k += 1;
+                }
+                c.todo.push(k);
+                from = rec.ends[k];
+                k += 1;
+            }
+        }
+        #[cfg(debug_assertions)]
+        {
+            let left: Vec<usize> = (0..n).filter(|&i| !rec.get(i).unwrap_or_default().is_ascii()).collect();
+            rec.undecoded.extend(left.into_iter().filter(|i| !c.todo.contains(i)));
+        }
+        if c.todo.is_empty() {
+            return;
+        }
+        if rec.bad_quotes || mark.byte == 0 {
+            return self.decode_whole(rec, mark);
+        }
+        // The record again, each field to decode replaced by its text: the bytes between them
+        // copied at once, then the field ends from each one on shifted by its change in length.
+        c.bytes.clear();
+        c.ends.clear();
+        let mut copied = 0;
+        for &k in &c.todo {
+            let start = if k == 0 { 0 } else { rec.ends[k - 1] + rec.gap };
+            c.bytes.extend_from_slice(&rec.bytes[copied..start]);
+            decode_cell(c.encoding, &rec.bytes[start..rec.ends[k]], at_end && k == n - 1, &mut c.bytes);
+            c.ends.push(c.bytes.len());
+            copied = rec.ends[k];
+        }
+        c.bytes.extend_from_slice(&rec.bytes[copied..rec.used]);
+        let (mut shift, mut next) = (0isize, 0);
+        for (&k, &end) in c.todo.iter().zip(&c.ends) {
+            for e in &mut rec.ends[next..k] {
+                *e = e.wrapping_add_signed(shift);
+            }
+            shift = end as isize - rec.ends[k] as isize;
+            rec.ends[k] = end;
+            next = k + 1;
+        }
+        for e in &mut rec.ends[next..] {
+            *e = e.wrapping_add_signed(shift);
+        }
+        std::mem::swap(&mut rec.bytes, &mut c.bytes);
+        rec.used = rec.bytes.len();
+    }
+
+    /// Decodes the record's input bytes (`Cells::raw`) whole and parses the text into `rec`, as
+    /// a reader of the decoded file would have: a parser that has read nothing yet drops a
+    /// UTF-8 byte-order mark (a GB18030 one decodes to it) from the file's first record only.
+    fn decode_whole(&mut self, rec: &mut Record, mark: Mark) {
+        let c = self.cells.as_mut().expect("a reader of undecoded input");
+        debug_assert!(!c.raw.is_empty(), "only records read by the parser are decoded whole");
+        let text = c.encoding.decode_without_bom_handling(&c.raw).0;
+        let mut core = csv_core::ReaderBuilder::new().delimiter(self.delimiter).build();
+        let mut scratch = [0u8; 4];
+        let mut ends = [0usize; 4];
+        if mark.byte > 0 {
+            // A parser that has read a record: it keeps a byte-order mark as text.
+            let r = core.read_record(b"x\n", &mut scratch, &mut ends);
+            debug_assert!(r.0 == csv_core::ReadRecordResult::Record);
+        }
+        rec.clear();
+        if rec.bytes.len() < 256 {
+            rec.bytes.resize(256, 0);
+        }
+        let mut input = text.as_bytes();
+        let mut quotes = QuoteCheck::new(self.delimiter);
+        let mut nends = 0;
+        loop {
+            let (res, nin, nout, nend) =
+                core.read_record(input, &mut rec.bytes[rec.used..], &mut self.ends_scratch[nends..]);
+            quotes.scan(&input[..nin]);
+            input = &input[nin..];
+            rec.used += nout;
+            nends += nend;
+            match res {
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull => {
+                    let n = rec.bytes.len() * 2;
+                    rec.bytes.resize(n, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends_scratch.len() * 2;
+                    self.ends_scratch.resize(n, 0);
+                }
+                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => break,
+            }
+        }
+        debug_assert!(input.is_empty(), "one record");
+        rec.ends.extend_from_slice(&self.ends_scratch[..nends]);
+        rec.gap = 0;
+        rec.bad_quotes = quotes.bad();
+    }
+}
+
+/// The index of the first byte of 0x80 or more in `s`, eight bytes at a time.
+/// (The last, partial word is read as the last eight bytes, overlapping ones found ASCII.)
+fn first_high_byte(s: &[u8]) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = |i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes")) & HIGH;
+    if s.len() < 8 {
+        return s.iter().position(|&b| b >= 0x80);
+    }
+    let mut i = 0;
+    loop {
+        let at = i.min(s.len() - 8);
+        let w = word(at);
+        if w != 0 {
+            return Some(at + (w.trailing_zeros() / 8) as usize);
+        }
+        if at + 8 == s.len() {
+            return None;
+        }
+        i += 8;
     }
 }
 
@@ -565,6 +793,129 @@ mod tests {
             proptest::prop_assert_eq!(&got, &bad_quotes_reference(&data));
             let whole: Vec<bool> = bad_quotes(&data, 1 << 12).into_iter().map(|r| r.1).collect();
             proptest::prop_assert_eq!(got, whole);
+        }
+    }
+
+    /// A record's mark, quote verdict, which fields are blank, and its text fields.
+    type GbRecord = (Mark, bool, Vec<bool>, Vec<Option<Vec<u8>>>);
+
+    /// Records of GB18030 `data` from `start` (0 or just after a line end), read in `buf`-byte
+    /// reads: by the reader that decodes lines (`decoded`), or undecoded with the fields in
+    /// `text` decoded: marks, quote verdicts, field counts, which fields are blank, and the
+    /// text fields (`None` for the others).
+    fn gb_records(
+        data: &[u8],
+        start: usize,
+        delimiter: u8,
+        text: Option<&[bool]>,
+        decoded: bool,
+        buf: usize,
+    ) -> Vec<GbRecord> {
+        let enc = encoding_rs::GB18030;
+        let r = RecordReader::new(&data[start..], delimiter, start as u64, 1);
+        let mut r = if decoded { r.decoding(enc) } else { r.cells(enc) };
+        r.set_text_fields(text.map(<[bool]>::to_vec));
+        r.buf = vec![0; buf];
+        let mut rec = Record::default();
+        let mut out = Vec::new();
+        while let Some(m) = r.read(&mut rec).unwrap() {
+            let blank = rec.iter().map(|f| f.iter().all(u8::is_ascii_whitespace)).collect();
+            let fields = rec
+                .iter()
+                .enumerate()
+                .map(|(i, f)| text.is_none_or(|t| t.get(i) == Some(&true)).then(|| f.to_vec()))
+                .collect();
+            out.push((m, rec.bad_quotes(), blank, fields));
+        }
+        out
+    }
+
+    fn line_starts(data: &[u8]) -> Vec<usize> {
+        let mut v = vec![0];
+        v.extend(data.iter().enumerate().filter(|b| *b.1 == b'\n' && b.0 + 1 < data.len()).map(|b| b.0 + 1));
+        v
+    }
+
+    #[test]
+    fn gb18030_cells_read_undecoded_equal_decoded_lines() {
+        let enc = encoding_rs::GB18030;
+        let mut data = b"\x84\x31\x95\x33".to_vec(); // GB18030's own byte-order mark, then a quoted header
+        data.extend_from_slice(
+            &enc.encode("\"编号\",意见,地区\n1,价格太高,华东\r\n2,\"多\n行,\"\"引号\"\"\",华南\n\n3,好,\n").0,
+        );
+        // Characters cut short before a delimiter, a closing quote, a line end and the end of
+        // the input; a four-byte character; a quote dropped inside a field (`"…"x`).
+        data.extend_from_slice(b"4,\x81\x30,\x81\n5,\"\x81\x30\",\x81\x30\x81\r\n6,\"a\x81\"c,\x95\x33\x82\x31\n");
+        // A record (not the file's first) starting with the byte-order mark and with a
+        // dropped quote: the mark is text there.
+        data.extend_from_slice(b"\x84\x31\x95\x33,\"a\"b,c\n7,x,\x81\x30");
+        let decoded = gb_records(&data, 0, b',', None, true, 1 << 12);
+        assert_eq!(decoded.len(), 9);
+        assert_eq!(decoded[7].3[0].as_deref(), Some("\u{feff}".as_bytes()));
+        assert_eq!(decoded[0].3[0].as_deref(), Some("编号".as_bytes()), "the mark dropped, the quotes read");
+        assert_eq!(decoded[5].3[1].as_deref(), Some("\u{fffd}0".as_bytes()), "a cut character before a closing quote");
+        assert_eq!(decoded[8].3[2].as_deref(), Some("\u{fffd}".as_bytes()), "at the end of the input");
+        for start in line_starts(&data) {
+            for buf in [5, 64, 1 << 12] {
+                for text in [None, Some(&[true, true, false][..])] {
+                    let want = gb_expected(&data, start, b',', text);
+                    assert_eq!(gb_records(&data, start, b',', text, false, buf), want, "from {start}, reads of {buf}");
+                }
+            }
+        }
+    }
+
+    /// What a range of GB18030 `data` from `start` must read: the sequential read's records
+    /// from there, with lines counted from the range's start, when a record starts there; else
+    /// what the reader of decoded lines reads from there. (A range reader's parser has read
+    /// nothing, so it would drop a byte-order mark at its first record, which the sequential
+    /// read keeps.)
+    fn gb_expected(data: &[u8], start: usize, delimiter: u8, text: Option<&[bool]>) -> Vec<GbRecord> {
+        let seq = gb_records(data, 0, delimiter, text, true, 1 << 12);
+        let Some(at) = seq.iter().position(|r| r.0.byte == start as u64) else {
+            return gb_records(data, start, delimiter, text, true, 1 << 12);
+        };
+        let shift = data[..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        seq.into_iter()
+            .skip(at)
+            .map(|mut r| {
+                r.0.line -= shift;
+                r
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn gb18030_cells_read_undecoded_equal_decoded_lines_on_any_bytes(
+            data in proptest::collection::vec(
+                proptest::sample::select(b"a,;\t\"\r\n\x81\x30\x39\x40\x7f\x80\xa1\xfe\xff\xd6\xd0\x84\x31\x95\x33".to_vec()), 0..300),
+            delimiter in proptest::sample::select(vec![b',', b';', b'\t']),
+            text in proptest::collection::vec(proptest::bool::ANY, 0..6),
+            all in proptest::bool::ANY,
+            buf in 1usize..80,
+        ) {
+            let text = (!all).then_some(&text[..]);
+            for start in line_starts(&data) {
+                let want = gb_expected(&data, start, delimiter, text);
+                proptest::prop_assert_eq!(&gb_records(&data, start, delimiter, text, false, buf), &want, "from {}", start);
+            }
+        }
+    }
+
+    #[test]
+    fn first_high_byte_finds_the_first_byte_of_0x80_or_more() {
+        for len in 0..40 {
+            for at in (0..len).chain([usize::MAX]) {
+                let mut s = vec![b'a'; len];
+                if at < len {
+                    s[at] = 0x80 + at as u8;
+                    for b in &mut s[at + 1..] {
+                        *b = 0xff; // later high bytes
+                    }
+                }
+                assert_eq!(first_high_byte(&s), (at < len).then_some(at), "{len} bytes, high at {at}");
+            }
         }
     }
 

@@ -29,13 +29,16 @@ pub struct Table {
     /// The file's bytes are read as they are (UTF-8), so byte offsets are file offsets and
     /// the file can be read in ranges.
     raw: bool,
-    /// GB18030 (or GBK) decoded by the record reader line by line: offsets are file offsets
-    /// too, and each range is decoded on its own (see `decode`).
+    /// GB18030 (or GBK) split undecoded, its text cells decoded, or decoded line by line
+    /// (see `gb18030_reader`): offsets are file offsets too, and each range is read on its own.
     by_lines: Option<&'static encoding_rs::Encoding>,
     /// The text encoding the file is read in (`None` for workbooks).
     encoding: Option<&'static str>,
     /// While `all_columns` runs: the problems of the columns that could not be resolved.
     unresolved: std::cell::RefCell<Option<Vec<crate::diag::Diagnostic>>>,
+    /// While `all_columns` runs: the columns looked up, the only ones a GB18030 file read
+    /// undecoded decodes (`RecordReader::cells`).
+    asked: std::cell::RefCell<Option<Vec<usize>>>,
     /// Row filters (`filters`): a column and the values kept, in both their written and
     /// their folded form (see `filter_form`).
     filters: Vec<(usize, Vec<(String, String)>)>,
@@ -267,6 +270,23 @@ fn sample_windows(f: &mut std::fs::File, from: u64) -> std::io::Result<Vec<Vec<u
     Ok(out)
 }
 
+/// A reader of GB18030 (or GBK) text from file offset `start` (a line start): split undecoded,
+/// its cells decoded as they are read as text, when the delimiter is never part of a character
+/// (`decode::splits_undecoded`), else decoded line by line.
+fn gb18030_reader(
+    src: Box<dyn Read + Send>,
+    delimiter: u8,
+    start: u64,
+    enc: &'static encoding_rs::Encoding,
+) -> RecordReader<Box<dyn Read + Send>> {
+    let reader = RecordReader::new(src, delimiter, start, 1);
+    if super::decode::splits_undecoded(delimiter) {
+        reader.cells(enc)
+    } else {
+        reader.decoding(enc)
+    }
+}
+
 /// Header names longer than this (in characters) cannot be a configured column: they are kept
 /// only as their shortened quotation, so a huge header cell costs neither memory nor message.
 const HEADER_MAX: usize = 1000;
@@ -378,9 +398,7 @@ impl Table {
         };
         let mut csv = match by_lines {
             // (Nothing was buffered: the delimiter was sniffed from the decoded prefix.)
-            Some(enc) => {
-                RecordReader::new(Box::new(reader.into_inner()) as Box<dyn Read + Send>, delimiter, 0, 1).decoding(enc)
-            }
+            Some(enc) => gb18030_reader(Box::new(reader.into_inner()), delimiter, 0, enc),
             None => RecordReader::new(Box::new(reader) as Box<dyn Read + Send>, delimiter, 0, 1),
         };
         let mut record = Record::default();
@@ -457,6 +475,7 @@ impl Table {
             filter_specs: Vec::new(),
             exclusions: Vec::new(),
             unresolved: Default::default(),
+            asked: Default::default(),
         }
     }
 
@@ -464,8 +483,11 @@ impl Table {
     /// or ambiguous column of the file is reported in one error, not only the first: while it
     /// runs, a column that cannot be resolved is recorded and stands in as column 0.
     /// The row filters' columns are resolved here too, with the others.
+    /// Only the columns looked up (and the format's exclusions) are read as text: a GB18030
+    /// file read undecoded decodes no other (see `RecordReader::set_text_fields`).
     pub fn all_columns<C>(&mut self, find: impl FnOnce(&Table) -> Result<C>) -> Result<C> {
         *self.unresolved.borrow_mut() = Some(Vec::new());
+        *self.asked.borrow_mut() = Some(Vec::new());
         let found = find(self);
         let filters: Vec<(usize, Vec<(String, String)>)> = self
             .filter_specs
@@ -476,6 +498,16 @@ impl Table {
             })
             .collect();
         self.filters = filters;
+        let asked = self.asked.borrow_mut().take().unwrap_or_default();
+        let mut text = vec![false; self.header.len()];
+        for col in asked.into_iter().chain(self.exclusions.iter().map(|e| e.0)) {
+            if let Some(t) = text.get_mut(col) {
+                *t = true;
+            }
+        }
+        if let Source::Csv(reader) = &mut self.source {
+            reader.set_text_fields(Some(text));
+        }
         let unresolved = self.unresolved.borrow_mut().take().unwrap_or_default();
         match Error::from_diagnostics(crate::diag::ErrorKind::Data, unresolved) {
             Some(e) => Err(e),
@@ -654,6 +686,9 @@ impl Table {
     /// problem is recorded and column 0 returned.
     pub fn column(&self, wanted: &str, key: &str) -> Result<usize> {
         let found = self.resolve_column(wanted, key);
+        if let (Ok(col), Some(asked)) = (&found, self.asked.borrow_mut().as_mut()) {
+            asked.push(*col);
+        }
         match (found, self.unresolved.borrow_mut().as_mut()) {
             (Err(e), Some(problems)) => {
                 problems.extend(e.diagnostics().cloned());
@@ -854,10 +889,10 @@ impl Layout {
         let path = &self.file.path;
         let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, "open the file", e))?;
         f.seek(std::io::SeekFrom::Start(start)).map_err(|e| Error::io(path, "read the file", e))?;
-        let mut reader = RecordReader::new(Box::new(f) as Box<dyn Read + Send>, self.delimiter, start, 1);
-        if let Some(enc) = self.by_lines {
-            reader = reader.decoding(enc);
-        }
+        let mut reader = match self.by_lines {
+            Some(enc) => gb18030_reader(Box::new(f), self.delimiter, start, enc),
+            None => RecordReader::new(Box::new(f) as Box<dyn Read + Send>, self.delimiter, start, 1),
+        };
         reader.set_stop(stop);
         let mut t =
             Table::with_header(&self.file, self.header.clone(), self.normalized.clone(), None, Source::Csv(reader));
@@ -1063,6 +1098,7 @@ pub type CellError = (Option<usize>, Reason);
 impl<'a> Row<'a> {
     /// The cell at `idx` as bytes; a missing cell (short row) reads as empty.
     pub fn bytes(&self, idx: usize) -> &'a [u8] {
+        debug_assert!(!self.record.undecoded(idx), "column {idx} is read but was not looked up with `Table::column`");
         self.record.get(idx).unwrap_or_default()
     }
     /// The cell at `idx` as text; a missing cell (short row) reads as empty.
