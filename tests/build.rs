@@ -7,15 +7,6 @@ use common::{copy_dir, manyi, stderr};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// A fresh copy of a fixture project in the test's own temp folder.
-fn fixture(name: &str, case: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-    let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{case}"));
-    let _ = std::fs::remove_dir_all(&dst);
-    copy_dir(&src, &dst);
-    dst
-}
-
 fn build_ok(project: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec!["build", project.to_str().unwrap()];
     args.extend_from_slice(extra);
@@ -43,7 +34,7 @@ fn close(v: &Value, expected: f64) {
 /// 2025: P1 (4,4,4), P2 (2,3,4): 甲 50, 乙 62.5, 丙 75; 甲维度 56.25; index 0.6·56.25 + 0.4·75 = 63.75.
 #[test]
 fn hand_fixture_figures_match_hand_computation() {
-    let project = fixture("hand", "figures");
+    let project = common::fixture("hand", "figures");
     let out = build_ok(&project, &[]);
     let s = summary(&out);
     assert_eq!(s["period"], "2026", "defaults to the latest year");
@@ -108,7 +99,7 @@ fn hand_fixture_figures_match_hand_computation() {
 
 #[test]
 fn report_pages_show_the_figures_and_escape_user_text() {
-    let project = fixture("hand", "pages");
+    let project = common::fixture("hand", "pages");
     let out = build_ok(&project, &[]);
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(html.contains("71.3"), "index rounded half away from zero: 71.25 → 71.3");
@@ -134,8 +125,8 @@ fn report_pages_show_the_figures_and_escape_user_text() {
 
 #[test]
 fn two_builds_give_identical_bytes() {
-    let a = fixture("hand", "det-a");
-    let b = fixture("hand", "det-b");
+    let a = common::fixture("hand", "det-a");
+    let b = common::fixture("hand", "det-b");
     let (oa, ob) = (build_ok(&a, &[]), build_ok(&b, &[]));
     for f in ["index.html", "report.md", "summary.json", "rejected.csv", "charts/items.svg", "charts/trend.svg"] {
         assert_eq!(std::fs::read(oa.join(f)).unwrap(), std::fs::read(ob.join(f)).unwrap(), "{f} differs");
@@ -144,7 +135,7 @@ fn two_builds_give_identical_bytes() {
 
 #[test]
 fn explicit_period_and_previous_year_without_data() {
-    let project = fixture("hand", "period");
+    let project = common::fixture("hand", "period");
     let out = build_ok(&project, &["--period", "2025"]);
     let s = summary(&out);
     assert_eq!(s["period"], "2025");
@@ -155,7 +146,7 @@ fn explicit_period_and_previous_year_without_data() {
 
 #[test]
 fn period_all_writes_one_folder_per_year_and_an_archive() {
-    let project = fixture("hand", "all");
+    let project = common::fixture("hand", "all");
     let out = build_ok(&project, &["--period", "all"]);
     close(&summary(&out.join("2025"))["survey"]["index"], 63.75);
     close(&summary(&out.join("2026"))["survey"]["index"], 71.25);
@@ -174,7 +165,7 @@ fn missing_config_is_a_usage_error() {
 
 #[test]
 fn unknown_config_key_names_key_and_line() {
-    let project = fixture("hand", "unknown-key");
+    let project = common::fixture("hand", "unknown-key");
     let cfg = project.join("manyi.toml");
     let text = std::fs::read_to_string(&cfg).unwrap().replace("min_answered = 0.6", "min_answered = 0.6\nminimum = 3");
     std::fs::write(&cfg, text).unwrap();
@@ -186,7 +177,7 @@ fn unknown_config_key_names_key_and_line() {
 
 #[test]
 fn wrong_type_names_the_line() {
-    let project = fixture("hand", "wrong-type");
+    let project = common::fixture("hand", "wrong-type");
     let cfg = project.join("manyi.toml");
     let text = std::fs::read_to_string(&cfg).unwrap().replace("issued = 6", "issued = \"six\"");
     std::fs::write(&cfg, text).unwrap();
@@ -198,7 +189,7 @@ fn wrong_type_names_the_line() {
 
 #[test]
 fn missing_column_lists_columns_and_suggests_near_miss() {
-    let project = fixture("hand", "missing-column");
+    let project = common::fixture("hand", "missing-column");
     let cfg = project.join("manyi.toml");
     let text = std::fs::read_to_string(&cfg).unwrap().replace("\"项目丙\"]", "\"项目丙丙\"]");
     std::fs::write(&cfg, text).unwrap();
@@ -214,7 +205,7 @@ fn missing_column_lists_columns_and_suggests_near_miss() {
 
 #[test]
 fn failed_build_leaves_previous_site_untouched() {
-    let project = fixture("hand", "atomic");
+    let project = common::fixture("hand", "atomic");
     let out = build_ok(&project, &[]);
     let before = std::fs::read(out.join("index.html")).unwrap();
     let cfg = project.join("manyi.toml");
@@ -233,7 +224,7 @@ fn failed_build_leaves_previous_site_untouched() {
 
 #[test]
 fn refuses_output_that_contains_the_project() {
-    let project = fixture("hand", "bad-output");
+    let project = common::fixture("hand", "bad-output");
     let parent = project.parent().unwrap();
     let o = manyi(&["build", project.to_str().unwrap(), "--output", parent.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
@@ -243,7 +234,7 @@ fn refuses_output_that_contains_the_project() {
 
 #[test]
 fn refuses_to_replace_a_folder_manyi_did_not_make() {
-    let project = fixture("hand", "foreign-output");
+    let project = common::fixture("hand", "foreign-output");
     let foreign = project.join("docs");
     std::fs::create_dir_all(&foreign).unwrap();
     std::fs::write(foreign.join("notes.txt"), "keep me").unwrap();
@@ -254,7 +245,7 @@ fn refuses_to_replace_a_folder_manyi_did_not_make() {
 
 #[test]
 fn check_reports_rejections_and_strict_fails_on_them() {
-    let project = fixture("hand", "check");
+    let project = common::fixture("hand", "check");
     let o = manyi(&["check", project.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
@@ -280,7 +271,7 @@ fn sample_project_builds() {
 }
 
 fn fixture_out(name: &str, case: &str, extra: &[&str]) -> (PathBuf, Value) {
-    let project = fixture(name, case);
+    let project = common::fixture(name, case);
     let out = build_ok(&project, extra);
     let s = summary(&out);
     (out, s)
@@ -388,7 +379,7 @@ fn register_fixture_figures_match_hand_computation() {
 
 #[test]
 fn complaint_missing_required_column_is_named() {
-    let project = fixture("register", "missing");
+    let project = common::fixture("register", "missing");
     let cfg = project.join("manyi.toml");
     let text = std::fs::read_to_string(&cfg).unwrap().replace("category = \"类别\"", "category = \"投诉类别\"");
     std::fs::write(&cfg, text).unwrap();
@@ -409,7 +400,7 @@ fn complaint_missing_required_column_is_named() {
 /// and open: still 1 reopened, rate 1/5.
 #[test]
 fn reopened_complaints_still_open_are_not_counted_in_the_reopen_rate() {
-    let project = fixture("register", "reopened-open");
+    let project = common::fixture("register", "reopened-open");
     let path = project.join("data/complaints.csv");
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str("C11,2026-06-01,,A,X,,是,10\n");
@@ -453,7 +444,7 @@ fn one_dimension_survey_draws_its_dimension_bar() {
 #[test]
 fn merged_other_bar_is_told_apart_from_a_category_named_other() {
     for (lang, other, merged) in [("en", "Other", "Other (merged)"), ("zh-CN", "其他", "其他（合并）")] {
-        let project = fixture("register", &format!("other-{lang}"));
+        let project = common::fixture("register", &format!("other-{lang}"));
         let csv = project.join("data/complaints.csv");
         let data = std::fs::read_to_string(&csv).unwrap().replace(",C,", &format!(",{other},"));
         std::fs::write(&csv, data).unwrap();

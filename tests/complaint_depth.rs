@@ -12,23 +12,10 @@
 //! 2025: 产品质量 60, 服务态度 48, 交付 24; 132.
 
 mod common;
-use common::{copy_dir, manyi, stderr};
+use common::{manyi, stderr};
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-
-fn fixture(case: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/depth");
-    let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("depth-{case}"));
-    let _ = std::fs::remove_dir_all(&dst);
-    copy_dir(&src, &dst);
-    dst
-}
-
-fn edit_config(project: &Path, edit: impl Fn(String) -> String) {
-    let path = project.join("manyi.toml");
-    std::fs::write(&path, edit(std::fs::read_to_string(&path).unwrap())).unwrap();
-}
 
 fn build(project: &Path) -> (PathBuf, Value) {
     let o = manyi(&["build", project.to_str().unwrap()]);
@@ -55,7 +42,7 @@ fn close(v: &Value, expected: f64, tol: f64) {
 /// 产品质量, 服务态度 (交付 did not move).
 #[test]
 fn comparative_and_previous_period_pareto_match_hand_counts() {
-    let (out, s) = build(&fixture("pareto"));
+    let (out, s) = build(&common::fixture("depth", "pareto"));
     let g = &s["complaints"]["grouped_pareto"];
     assert_eq!((g["column"].as_str(), g["category_column"].as_str()), (Some("渠道"), Some("投诉类别")));
     let cats: Vec<(&str, u64)> = g["categories"]
@@ -128,7 +115,7 @@ fn comparative_and_previous_period_pareto_match_hand_counts() {
 /// With repeat_days = 50 only K<&>1 Mar 1 and K2's second remain (52 and 51 days are over 50).
 #[test]
 fn repeat_complaints_look_back_past_the_period_start() {
-    let (out, s) = build(&fixture("repeat"));
+    let (out, s) = build(&common::fixture("depth", "repeat"));
     let r = &s["complaints"]["repeat"];
     assert_eq!(r["column"], "客户");
     assert_eq!(r["repeat_days"], 90);
@@ -146,8 +133,8 @@ fn repeat_complaints_look_back_past_the_period_start() {
     assert!(html.contains("<th scope=\"row\">重复投诉率</th><td class=\"num\">3.4%</td>"));
     assert!(read(out.join("report.md")).contains("| K&lt;&amp;\\>1 | 3 |"), "escaped in Markdown too");
 
-    let project = fixture("repeat-50");
-    edit_config(&project, |t| t.replace("customer = \"客户\"", "customer = \"客户\"\nrepeat_days = 50"));
+    let project = common::fixture("depth", "repeat-50");
+    common::edit_config(&project, |t| t.replace("customer = \"客户\"", "customer = \"客户\"\nrepeat_days = 50"));
     let (out, s) = build(&project);
     assert_eq!(s["complaints"]["repeat"]["repeat_complaints"], 2);
     assert!(read(out.join("index.html")).contains("此前 50 天内"), "the notes say the window used");
@@ -163,7 +150,7 @@ fn repeat_complaints_look_back_past_the_period_start() {
 /// bins): 2–3: 24, 4–5: 21, 6–7: 30, 8–9: 10, 24–25: 25.
 #[test]
 fn time_to_close_against_the_promise() {
-    let (out, s) = build(&fixture("promise"));
+    let (out, s) = build(&common::fixture("depth", "promise"));
     let p = &s["complaints"]["promise"];
     let n = |k: &str| p[k].as_u64().unwrap();
     assert_eq!((n("closed"), n("within"), n("within_twice")), (110, 55, 85));
@@ -193,8 +180,8 @@ fn time_to_close_against_the_promise() {
     assert!(svg.contains("办结天数直方图") && svg.contains("承诺时限中位数 10 天"), "title and the promise mark");
 
     // deadline_days alone: one promise of 10 days for all.
-    let project = fixture("promise-days");
-    edit_config(&project, |t| t.replace("deadline = \"处理期限\"\n", ""));
+    let project = common::fixture("depth", "promise-days");
+    common::edit_config(&project, |t| t.replace("deadline = \"处理期限\"\n", ""));
     let (out, s) = build(&project);
     let p = &s["complaints"]["promise"];
     assert_eq!(
@@ -214,7 +201,7 @@ fn time_to_close_against_the_promise() {
 /// which no complaint has. A5 has no completion date: not listed.
 #[test]
 fn action_effects_by_the_conditional_binomial_test() {
-    let (out, s) = build(&fixture("effect"));
+    let (out, s) = build(&common::fixture("depth", "effect"));
     let e = s["actions"]["effects"].as_array().unwrap();
     let brief: Vec<(&str, &str)> =
         e.iter().map(|x| (x["id"].as_str().unwrap(), x["verdict"].as_str().unwrap())).collect();
@@ -248,8 +235,8 @@ fn action_effects_by_the_conditional_binomial_test() {
 
     // Without volumes, months are the exposure: t1 = 6, t2 = 6 (the same p-values: only t2 /
     // (t1 + t2) matters) and rates per month (5 and 2).
-    let project = fixture("effect-months");
-    edit_config(&project, |t| {
+    let project = common::fixture("depth", "effect-months");
+    common::edit_config(&project, |t| {
         let start = t.find("[complaints.volume]").unwrap();
         let end = t.find("[actions]").unwrap();
         format!("{}{}", &t[..start], &t[end..])
@@ -262,8 +249,10 @@ fn action_effects_by_the_conditional_binomial_test() {
 
     // effect_months = 3: A1 compares 2026-03..05 (15 / 6) with 2026-07..09 (6 / 6):
     // p = P(X ≤ 6 | 21, ½) = 82160 / 2097152 = 0.03918 → effect shown, on a shorter window.
-    let project = fixture("effect-window");
-    edit_config(&project, |t| t.replace("category = \"针对类别\"", "category = \"针对类别\"\neffect_months = 3"));
+    let project = common::fixture("depth", "effect-window");
+    common::edit_config(&project, |t| {
+        t.replace("category = \"针对类别\"", "category = \"针对类别\"\neffect_months = 3")
+    });
     let (out, s) = build(&project);
     let e = &s["actions"]["effects"][0];
     assert_eq!((e["c1"].as_u64(), e["c2"].as_u64(), e["verdict"].as_str()), (Some(15), Some(6), Some("effect")));
@@ -274,8 +263,8 @@ fn action_effects_by_the_conditional_binomial_test() {
 /// The English report: every new label filled in, the notes in English.
 #[test]
 fn depth_sections_in_english() {
-    let project = fixture("english");
-    edit_config(&project, |t| t.replace("language = \"zh-CN\"", "language = \"en\""));
+    let project = common::fixture("depth", "english");
+    common::edit_config(&project, |t| t.replace("language = \"zh-CN\"", "language = \"en\""));
     let (out, _) = build(&project);
     let md = read(out.join("report.md"));
     for expected in [
@@ -306,7 +295,7 @@ fn depth_sections_in_english() {
 /// it (the row named with both dates), not counted as a negative promised time.
 #[test]
 fn a_deadline_before_the_received_date_is_rejected() {
-    let project = fixture("deadline-before");
+    let project = common::fixture("depth", "deadline-before");
     let path = project.join("data/complaints.csv");
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str("T9999,2026-05-10,产品质量,C0001,电话,2026-05-01,2026-05-12\n");

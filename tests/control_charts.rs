@@ -2,23 +2,10 @@
 //! from completed actions), the tests applied, in summary.json, the report and the method notes.
 
 mod common;
-use common::{copy_dir, manyi, stderr};
+use common::{manyi, stderr};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn fixture(case: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/control");
-    let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("control-{case}"));
-    let _ = std::fs::remove_dir_all(&dst);
-    copy_dir(&src, &dst);
-    dst
-}
-
-fn edit_config(project: &Path, edit: impl Fn(String) -> String) {
-    let path = project.join("manyi.toml");
-    std::fs::write(&path, edit(std::fs::read_to_string(&path).unwrap())).unwrap();
-}
 
 fn build(project: &Path) -> (PathBuf, Value) {
     let o = manyi(&["build", project.to_str().unwrap()]);
@@ -61,7 +48,7 @@ const UNITS: [f64; 12] = [10.0, 12.0, 9.0, 11.0, 10.0, 8.0, 10.0, 10.0, 12.0, 8.
 /// [2.10263, 5.89737]) exclude 8 of the 12 months (test below).
 #[test]
 fn laney_chart_with_stages_matches_hand_computation() {
-    let (out, s) = build(&fixture("laney"));
+    let (out, s) = build(&common::fixture("control", "laney"));
     let ch = &s["complaints"]["rate_chart"];
     assert_eq!(ch["kind"], "laney-u");
     assert_eq!(ch["auto"], true);
@@ -125,8 +112,8 @@ fn laney_chart_with_stages_matches_hand_computation() {
 /// The same data in English: the labels of the report, the chart and the notes.
 #[test]
 fn laney_chart_report_in_english() {
-    let project = fixture("english");
-    edit_config(&project, |t| t.replace("[report]", "[site]\nlanguage = \"en\"\n\n[report]"));
+    let project = common::fixture("control", "english");
+    common::edit_config(&project, |t| t.replace("[report]", "[site]\nlanguage = \"en\"\n\n[report]"));
     let (out, _) = build(&project);
     let md = read(out.join("report.md"));
     for expected in [
@@ -149,8 +136,8 @@ fn laney_chart_report_in_english() {
 /// σz stays in the report as the check, above its threshold.
 #[test]
 fn the_plain_u_chart_flags_eight_months_the_laney_chart_does_not() {
-    let project = fixture("plain");
-    edit_config(&project, |t| {
+    let project = common::fixture("control", "plain");
+    common::edit_config(&project, |t| {
         t.replace("chart = \"auto\"", "chart = \"u\"").replace("tests = [1, 2, 3, 4, 5, 6, 7, 8]", "tests = [1]")
     });
     let (out, s) = build(&project);
@@ -177,15 +164,15 @@ fn the_plain_u_chart_flags_eight_months_the_laney_chart_does_not() {
 /// July; without any stage the chart has one: ū = 360 / 120 = 3.
 #[test]
 fn stages_from_actions_alone_and_no_stages() {
-    let project = fixture("actions-only");
-    edit_config(&project, |t| t.replace("stages = [\"2026-07\"]\n", ""));
+    let project = common::fixture("control", "actions-only");
+    common::edit_config(&project, |t| t.replace("stages = [\"2026-07\"]\n", ""));
     let (_, s) = build(&project);
     let stages = &s["complaints"]["rate_chart"]["stages"];
     assert_eq!(stages[1]["start"], "2026-07");
     assert_eq!((stages[1]["listed"].as_bool(), &stages[1]["actions"]), (Some(false), &serde_json::json!(["A1"])));
 
-    let project = fixture("one-stage");
-    edit_config(&project, |t| t.replace("stages = [\"2026-07\"]\nstages_from_actions = true\n", ""));
+    let project = common::fixture("control", "one-stage");
+    common::edit_config(&project, |t| t.replace("stages = [\"2026-07\"]\nstages_from_actions = true\n", ""));
     let (out, s) = build(&project);
     let ch = &s["complaints"]["rate_chart"];
     assert_eq!(ch["stages"].as_array().unwrap().len(), 1);
@@ -198,8 +185,8 @@ fn stages_from_actions_alone_and_no_stages() {
 /// `auto` keeps the u chart when σz is not above the threshold (3 here: 2.72 is below).
 #[test]
 fn auto_keeps_the_u_chart_below_the_threshold() {
-    let project = fixture("threshold");
-    edit_config(&project, |t| t.replace("chart = \"auto\"", "chart = \"auto\"\nsigma_z_threshold = 3"));
+    let project = common::fixture("control", "threshold");
+    common::edit_config(&project, |t| t.replace("chart = \"auto\"", "chart = \"auto\"\nsigma_z_threshold = 3"));
     let (out, s) = build(&project);
     let ch = &s["complaints"]["rate_chart"];
     assert_eq!((ch["kind"].as_str(), ch["auto"].as_bool()), (Some("u"), Some(true)));

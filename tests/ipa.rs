@@ -3,18 +3,10 @@
 //! tests/fixtures/ipa and checked against values worked out by hand (below).
 
 mod common;
-use common::{copy_dir, manyi, stderr};
+use common::{manyi, stderr};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn fixture(case: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ipa");
-    let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ipa-{case}"));
-    let _ = std::fs::remove_dir_all(&dst);
-    copy_dir(&src, &dst);
-    dst
-}
 
 fn build(project: &Path, periods: &str) -> PathBuf {
     let out = project.join("public");
@@ -66,7 +58,7 @@ fn set_config(project: &Path, from: &str, to: &str) {
 // History: 2023 and 2024 come from the file; its 2025 index (99) is replaced by the data.
 #[test]
 fn importance_quadrants_findings_comments_and_history_match_hand_computation() {
-    let project = fixture("hand");
+    let project = common::fixture("ipa", "hand");
     let out = build(&project, "2025,2026");
     let s26 = summary(&out.join("2026"));
     let imp = &s26["survey"]["importance"];
@@ -203,7 +195,7 @@ fn importance_quadrants_findings_comments_and_history_match_hand_computation() {
 
 #[test]
 fn mean_crosshairs_by_default_and_chinese_labels() {
-    let project = fixture("mean");
+    let project = common::fixture("ipa", "mean");
     set_config(&project, "ipa_crosshair = { importance = 0.9, performance = 60 }\n", "");
     set_config(&project, "language = \"en\"", "language = \"zh-CN\"");
     let out = build(&project, "2026");
@@ -231,7 +223,7 @@ fn mean_crosshairs_by_default_and_chinese_labels() {
 
 #[test]
 fn history_errors_name_file_line_column_and_a_near_miss() {
-    let project = fixture("errors");
+    let project = common::fixture("ipa", "errors");
     std::fs::write(
         project.join("data/history.csv"),
         "period,metric,value\n2024,index,60\n2024,item:性 能,70\n2024,dimensoin:服务,70\n",

@@ -3,18 +3,10 @@
 //! out by hand (below).
 
 mod common;
-use common::{copy_dir, manyi, stderr};
+use common::{manyi, stderr};
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn fixture(case: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/precision");
-    let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("precision-{case}"));
-    let _ = std::fs::remove_dir_all(&dst);
-    copy_dir(&src, &dst);
-    dst
-}
+use std::path::Path;
 
 fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
@@ -47,7 +39,7 @@ fn near(v: &Value, expected: f64, tol: f64) {
 //   overall +39.881 ± 2.5706·√(22.3865 + 56.0466) = ±22.766: significant
 #[test]
 fn precision_fixture_matches_hand_computation() {
-    let project = fixture("figures");
+    let project = common::fixture("precision", "figures");
     let out = project.join("out");
     let o = manyi(&["build", project.to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -131,7 +123,7 @@ fn precision_fixture_matches_hand_computation() {
 
 #[test]
 fn zh_report_says_no_significant_change_in_words() {
-    let project = fixture("zh");
+    let project = common::fixture("precision", "zh");
     let toml = project.join("manyi.toml");
     let text = std::fs::read_to_string(&toml).unwrap().replace("language = \"en\"", "language = \"zh-CN\"");
     std::fs::write(&toml, text).unwrap();

@@ -5,20 +5,15 @@
 //! Built through the real binary; figures worked out by hand in the comments.
 
 mod common;
-use common::{copy_dir, manyi, stderr};
+use common::{manyi, stderr};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// A fresh copy of a fixture project in the test's own temp folder, its manyi.toml edited.
 fn fixture(name: &str, case: &str, edit: impl FnOnce(String) -> String) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-    let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{case}"));
-    let _ = std::fs::remove_dir_all(&dst);
-    copy_dir(&src, &dst);
-    let toml = dst.join("manyi.toml");
-    let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, edit(text)).unwrap();
+    let dst = common::fixture(name, case);
+    common::edit_config(&dst, edit);
     dst
 }
 

@@ -3,18 +3,10 @@
 //! out by hand (below).
 
 mod common;
-use common::{copy_dir, manyi, stderr};
+use common::{manyi, stderr};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn fixture(case: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/segments");
-    let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("segments-{case}"));
-    let _ = std::fs::remove_dir_all(&dst);
-    copy_dir(&src, &dst);
-    dst
-}
 
 fn build(project: &Path) -> (Value, PathBuf) {
     let out = project.join("out");
@@ -60,7 +52,7 @@ fn near(v: &Value, expected: f64, tol: f64) {
 //   t(3) 3.18245·10.2062 = 32.480.
 #[test]
 fn segments_fixture_matches_hand_computation() {
-    let (j, out) = build(&fixture("figures"));
+    let (j, out) = build(&common::fixture("segments", "figures"));
     let s = &j["survey"];
     near(&s["index"], 53.7, 1e-9);
     assert_eq!(s["valid"], 10);
@@ -155,7 +147,7 @@ fn segments_fixture_matches_hand_computation() {
 
 #[test]
 fn zh_report_names_the_blank_group_and_flags_small_groups() {
-    let project = fixture("zh");
+    let project = common::fixture("segments", "zh");
     let toml = project.join("manyi.toml");
     let text = std::fs::read_to_string(&toml).unwrap().replace("language = \"en\"", "language = \"zh-CN\"");
     std::fs::write(&toml, text).unwrap();
@@ -171,7 +163,7 @@ fn zh_report_names_the_blank_group_and_flags_small_groups() {
 
 #[test]
 fn a_segment_column_missing_from_the_header_is_named() {
-    let project = fixture("missing");
+    let project = common::fixture("segments", "missing");
     let toml = project.join("manyi.toml");
     let text = std::fs::read_to_string(&toml).unwrap().replace("\"类型\"]", "\"渠道\"]");
     std::fs::write(&toml, text).unwrap();
@@ -190,7 +182,7 @@ fn a_segment_column_missing_from_the_header_is_named() {
 /// fixture's first year, with 2024 published: 区域=北 at 50.
 #[test]
 fn history_gives_segment_values_their_previous_index() {
-    let project = fixture("history");
+    let project = common::fixture("segments", "history");
     std::fs::write(project.join("history.csv"), "period,metric,value\n2024,index,60\n2024,segment:区域=北,50\n")
         .unwrap();
     let cfg = project.join("manyi.toml");

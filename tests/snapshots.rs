@@ -41,10 +41,7 @@ use std::path::{Path, PathBuf};
 /// A fresh copy of a fixture project in this test binary's temp folder, with `edit` applied
 /// to its manyi.toml.
 fn fixture(name: &str, case: &str, edit: impl Fn(String) -> String) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-    let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("snap-{name}-{case}"));
-    let _ = std::fs::remove_dir_all(&dst);
-    common::copy_dir(&src, &dst);
+    let dst = common::fixture(name, &format!("snap-{case}"));
     let cfg = dst.join("manyi.toml");
     let text = std::fs::read_to_string(&cfg).unwrap();
     let edited = edit(text.clone());

@@ -22,6 +22,22 @@ pub fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
+/// A fresh copy of the fixture project `tests/fixtures/<name>` for one test case, in the test
+/// binary's own temp folder (`<name>-<case>`).
+pub fn fixture(name: &str, case: &str) -> std::path::PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let dst = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{case}"));
+    let _ = std::fs::remove_dir_all(&dst);
+    copy_dir(&src, &dst);
+    dst
+}
+
+/// Rewrites a project's manyi.toml with `edit`.
+pub fn edit_config(project: &Path, edit: impl FnOnce(String) -> String) {
+    let path = project.join("manyi.toml");
+    std::fs::write(&path, edit(std::fs::read_to_string(&path).unwrap())).unwrap();
+}
+
 /// Every file below a folder with its bytes, by path relative to it, sorted.
 pub fn folder_files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
