@@ -264,28 +264,26 @@ fn parallel_ranges_of_gb18030_files_equal_sequential_build() {
     assert!(gb > 20 && sheet > 5, "{rejected}");
 }
 
-#[test]
-fn segments_fixture_builds_the_same_in_parallel() {
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let dir = tmp.join("segments-parallel");
+/// A survey fixture's config and survey file (its other files left out), built on one thread
+/// and in ranges.
+fn survey_fixture_builds_the_same_in_parallel(name: &str) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-parallel"));
     let _ = std::fs::remove_dir_all(&dir);
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/segments");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
     std::fs::create_dir_all(dir.join("data")).unwrap();
     std::fs::copy(src.join("manyi.toml"), dir.join("manyi.toml")).unwrap();
     std::fs::copy(src.join("data/survey.csv"), dir.join("data/survey.csv")).unwrap();
-    assert_parallel_equals_sequential(&dir, "segments");
+    assert_parallel_equals_sequential(&dir, name);
+}
+
+#[test]
+fn segments_fixture_builds_the_same_in_parallel() {
+    survey_fixture_builds_the_same_in_parallel("segments");
 }
 
 #[test]
 fn precision_fixture_builds_the_same_in_parallel() {
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let dir = tmp.join("precision-parallel");
-    let _ = std::fs::remove_dir_all(&dir);
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/precision");
-    std::fs::create_dir_all(dir.join("data")).unwrap();
-    std::fs::copy(src.join("manyi.toml"), dir.join("manyi.toml")).unwrap();
-    std::fs::copy(src.join("data/survey.csv"), dir.join("data/survey.csv")).unwrap();
-    assert_parallel_equals_sequential(&dir, "precision");
+    survey_fixture_builds_the_same_in_parallel("precision");
 }
 
 /// A complaint-only project: 3 register files (one with CRLF ends) with every figure's
