@@ -8,10 +8,10 @@
 //! first of each id is added, every later one rejected.
 
 use super::ids::IdCollector;
-use super::load::ReadPlan;
+use super::load::{plan_pieces, ReadPlan};
 use super::records::Mark;
 use super::registers::{optional, StatusMatcher};
-use super::table::{read_table, CellError, Layout, Table};
+use super::table::{read_table, CellError, Table};
 use super::value::{normalize_header, parse_quantity, Quantity};
 use super::{duplicate_reason, hash_id, FileAccount, Rejection, SourceFile};
 use crate::analysis::register::{ComplaintAcc, ComplaintRow, NONE};
@@ -20,7 +20,6 @@ use crate::diag::Result;
 use crate::parallel::parallel_map;
 use crate::period::Date;
 use std::collections::HashSet;
-use std::sync::Mutex;
 
 /// A category cell: never blank, and one of `[complaints] categories` when those are given.
 fn check_category<'r>(
@@ -266,15 +265,6 @@ impl<'a> ComplaintRows<'a> {
     }
 }
 
-/// A range of a register file read as one task (see `load::Piece`).
-struct Piece {
-    file: usize,
-    start: u64,
-    stop: u64,
-    /// The file's first range, already open.
-    table: Mutex<Option<Table>>,
-}
-
 /// What one range contributes; its lines count from its own start until merged.
 struct Part {
     data: ComplaintAcc,
@@ -331,7 +321,7 @@ fn read_pass(
     hold: Option<&HashSet<u64>>,
 ) -> Result<Pass> {
     let rows = ComplaintRows::new(cfg);
-    let (pieces, layouts) = plan_pieces(files, cfg, plan)?;
+    let (pieces, layouts) = plan_pieces(files, plan, |f| Table::open(f, &cfg.read_options()))?;
     let read = |table: &mut Table, file: usize| -> Result<Part> {
         let mut data = ComplaintAcc::new(cfg.pareto.len(), cutoff);
         let (mut rejections, mut ids, mut held) = (Vec::new(), IdCollector::default(), Vec::new());
@@ -402,24 +392,6 @@ fn read_pass(
         stitch.ended(part.end, shift);
     }
     Ok(pass)
-}
-
-/// Opens every register file (in order, so the first bad file is the one reported) and,
-/// when reading in parallel, splits large ones into byte ranges.
-fn plan_pieces(files: &[SourceFile], cfg: &ComplaintsConfig, plan: ReadPlan) -> Result<(Vec<Piece>, Vec<Layout>)> {
-    let (mut pieces, mut layouts) = (Vec::new(), Vec::new());
-    let target = plan.range_bytes.unwrap_or_else(|| super::load::range_bytes(files, plan.threads));
-    for (i, f) in files.iter().enumerate() {
-        let mut table = Table::open(f, &cfg.read_options())?;
-        let ranges = if plan.threads > 1 { table.ranges(target)? } else { vec![(0, u64::MAX)] };
-        layouts.push(table.layout());
-        table.set_stop(ranges[0].1);
-        let mut first = Some(table);
-        for &(start, stop) in &ranges {
-            pieces.push(Piece { file: i, start, stop, table: Mutex::new(first.take()) });
-        }
-    }
-    Ok((pieces, layouts))
 }
 
 /// Adds the held-back complaints, in input order, the first of each id: every later one is

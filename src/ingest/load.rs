@@ -218,16 +218,38 @@ pub fn load_inputs<S: RowSink>(
     })
 }
 
-/// A piece of survey input read as one task: a whole file, or a byte range of one.
-struct Piece {
-    file: usize,
+/// A piece of input (survey or register) read as one task: a whole file, or a byte range of one.
+pub(super) struct Piece {
+    pub file: usize,
     /// The range: from `start` (a line start) to before the first record starting at or
     /// after `stop`.
-    start: u64,
-    stop: u64,
+    pub start: u64,
+    pub stop: u64,
     /// The file's first piece, already open; the others are opened by the thread reading
     /// them (so a huge input never holds a file handle per range).
-    table: Mutex<Option<Table>>,
+    pub table: Mutex<Option<Table>>,
+}
+
+/// Opens every file with `open` (in order, so the first bad file is the one reported) and,
+/// when reading in parallel, splits large ones into byte ranges of about `plan.range_bytes`.
+pub(super) fn plan_pieces(
+    files: &[SourceFile],
+    plan: ReadPlan,
+    open: impl Fn(&SourceFile) -> Result<Table>,
+) -> Result<(Vec<Piece>, Vec<Layout>)> {
+    let (mut pieces, mut layouts) = (Vec::new(), Vec::new());
+    let target = plan.range_bytes.unwrap_or_else(|| range_bytes(files, plan.threads));
+    for (i, f) in files.iter().enumerate() {
+        let mut table = open(f)?;
+        let ranges = if plan.threads > 1 { table.ranges(target)? } else { vec![(0, u64::MAX)] };
+        layouts.push(table.layout());
+        table.set_stop(ranges[0].1);
+        let mut first = Some(table);
+        for &(start, stop) in &ranges {
+            pieces.push(Piece { file: i, start, stop, table: Mutex::new(first.take()) });
+        }
+    }
+    Ok((pieces, layouts))
 }
 
 /// What one piece contributes. A range's lines count from its own start until the merge
@@ -282,7 +304,7 @@ impl<S: RowSink, F: Fn() -> S + Sync> SurveyLoad<'_, S, F> {
 
     /// One parallel pass over the survey files (and `other` as task 0).
     fn read_pass<T: Send>(&self, pass: Pass, other: impl Fn() -> T + Sync) -> (Result<(Loaded<S>, IdCollector)>, T) {
-        let (pieces, layouts) = match self.plan_pieces() {
+        let (pieces, layouts) = match plan_pieces(self.files, self.plan, |f| self.reader.open(f)) {
             Ok(p) => p,
             Err(e) => return (Err(e), other()),
         };
@@ -309,25 +331,6 @@ impl<S: RowSink, F: Fn() -> S + Sync> SurveyLoad<'_, S, F> {
             Done::Other(_) => unreachable!("only task 0 is the other work"),
         });
         (self.merge_parts(&pieces, &layouts, parts, pass), other)
-    }
-
-    /// Opens every survey file (in order, so the first bad file is the one reported) and, when
-    /// reading in parallel, splits large ones into byte ranges.
-    fn plan_pieces(&self) -> Result<(Vec<Piece>, Vec<Layout>)> {
-        let (mut pieces, mut layouts) = (Vec::new(), Vec::new());
-        let threads = self.plan.threads;
-        let target = self.plan.range_bytes.unwrap_or_else(|| range_bytes(self.files, threads));
-        for (i, f) in self.files.iter().enumerate() {
-            let mut table = self.reader.open(f)?;
-            let ranges = if threads > 1 { table.ranges(target)? } else { vec![(0, u64::MAX)] };
-            layouts.push(table.layout());
-            table.set_stop(ranges[0].1);
-            let mut first = Some(table);
-            for &(start, stop) in &ranges {
-                pieces.push(Piece { file: i, start, stop, table: Mutex::new(first.take()) });
-            }
-        }
-        Ok((pieces, layouts))
     }
 
     fn read_part(&self, table: &mut Table, file: usize, pass: Pass) -> Result<Part<S>> {
