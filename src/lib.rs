@@ -26,7 +26,7 @@ use analysis::survey::{SurveyModel, Tally};
 use analysis::Figures;
 use charts::Chart;
 use diag::{Diagnostic, Result};
-use ingest::{Inputs, ReadPlan};
+use ingest::ReadPlan;
 use labels::Labels;
 use render::{OutputFile, Page, Site, Templates};
 use settings::Settings;
@@ -55,16 +55,24 @@ pub fn check(settings: &Settings) -> Result<Checked> {
 }
 
 /// The warnings of a load: empty files and rejected rows, then doubtful periods.
-fn diagnostics(cfg: &config::Config, inputs: &Inputs<Tally>) -> Vec<Diagnostic> {
+fn diagnostics(cfg: &config::Config, inputs: &analysis::Loaded) -> Vec<Diagnostic> {
     let mut all = inputs.quality.diagnostics();
     all.extend(analysis::period_warnings(cfg, inputs));
     all
 }
 
 /// Reads every input into the survey accumulator of `model` and the registers.
-pub fn load<'m>(settings: &Settings, model: &'m SurveyModel) -> Result<Inputs<Tally<'m>>> {
+pub fn load<'m>(settings: &Settings, model: &'m SurveyModel) -> Result<analysis::Loaded<'m>> {
     let plan = ReadPlan { threads: settings.threads, range_bytes: settings.range_bytes };
-    ingest::load_inputs(&scope(settings), &settings.config, plan, || Tally::new(model))
+    let cfg = &settings.config;
+    let (pareto, cutoff) = (cfg.complaints.as_ref().map_or(0, |k| k.pareto.len()), cfg.report.cutoff_date());
+    ingest::load_inputs(
+        &scope(settings),
+        cfg,
+        plan,
+        || Tally::new(model),
+        || analysis::register::ComplaintAcc::new(pareto, cutoff),
+    )
 }
 
 /// What a build produced.
@@ -273,7 +281,7 @@ fn scope(settings: &Settings) -> ingest::Scope {
 fn summarize(
     settings: &Settings,
     model: &SurveyModel,
-    inputs: &Inputs<Tally>,
+    inputs: &analysis::Loaded,
     periods: &[period::Period],
 ) -> Result<Vec<Figures>> {
     let threads = settings.threads.min(periods.len()).max(1);
@@ -301,7 +309,7 @@ fn render(
     settings: &Settings,
     labels: &Labels,
     templates: &Templates,
-    inputs: &Inputs<Tally>,
+    inputs: &analysis::Loaded,
     figures: &[Figures],
     charts: &[Vec<Chart>],
 ) -> Result<Vec<OutputFile>> {

@@ -229,8 +229,9 @@ fn dump_registers(project: &Path) -> String {
         let mut rejected = Vec::new();
         let plan = manyi::ingest::ReadPlan { threads: 1, range_bytes: None };
         let cutoff = cfg.report.cutoff_date();
+        let new = || manyi::analysis::register::ComplaintAcc::new(k.pareto.len(), cutoff);
         let (data, accounts) =
-            read_complaints(&files, k, cutoff, plan, |r| rejected.push(r)).unwrap_or_else(|e| panic!("{e}"));
+            read_complaints(&files, k, &new, plan, |r| rejected.push(r)).unwrap_or_else(|e| panic!("{e}"));
         // No complaint is kept: the per-month accumulators, every tally of each month.
         let received: u64 = data.months.values().map(|m| m.received).sum();
         writeln!(out, "complaints ({received} read, {} symbols):", data.symbols.len()).unwrap();

@@ -28,6 +28,10 @@ use crate::diag::{Error, Location, Result};
 /// Row accounting types, part of the figures.
 pub use crate::ingest::{FileAccount, Rejection};
 use crate::ingest::{Inputs, Quality};
+
+/// The project's inputs as the analysis reads them: survey rows folded by `Tally`, the
+/// complaint register by `ComplaintAcc`.
+pub type Loaded<'m> = Inputs<Tally<'m>, register::ComplaintAcc>;
 use crate::period::{Period, YearMonth};
 use complaints::{summarize_actions, summarize_complaints, ActionResult, ComplaintResult};
 use serde::Serialize;
@@ -84,7 +88,7 @@ impl DataQuality {
 pub fn summarize_period(
     cfg: &Config,
     model: &SurveyModel,
-    inputs: &Inputs<Tally>,
+    inputs: &Loaded,
     quality: &DataQuality,
     period: Period,
 ) -> Result<Figures> {
@@ -146,11 +150,7 @@ pub fn summarize_period(
 /// The periods a build reports, oldest first: the latest year in the data, or the periods
 /// given, `all` adding every year present. The survey's dates decide; without `[survey]`,
 /// the complaints' received dates.
-pub fn choose_periods(
-    cfg: &Config,
-    inputs: &Inputs<Tally>,
-    choice: &crate::settings::PeriodChoice,
-) -> Result<Vec<Period>> {
+pub fn choose_periods(cfg: &Config, inputs: &Loaded, choice: &crate::settings::PeriodChoice) -> Result<Vec<Period>> {
     if cfg.survey.is_some() {
         return survey_periods(inputs, choice);
     }
@@ -188,11 +188,11 @@ fn chosen(
 }
 
 /// The received months of the complaint register (none without one).
-fn complaint_months<'a>(inputs: &'a Inputs<Tally>) -> impl Iterator<Item = crate::period::YearMonth> + 'a {
+fn complaint_months<'a>(inputs: &'a Loaded) -> impl Iterator<Item = crate::period::YearMonth> + 'a {
     inputs.complaints.iter().flat_map(|c| c.months.keys().map(|m| crate::period::YearMonth::from_ordinal(*m)))
 }
 
-fn no_complaints(inputs: &Inputs<Tally>, period: Period) -> Error {
+fn no_complaints(inputs: &Loaded, period: Period) -> Error {
     let span = (complaint_months(inputs).min(), complaint_months(inputs).max());
     outside_data(format!("no complaints are received in {period}; the register covers"), span)
 }
@@ -208,7 +208,7 @@ fn outside_data(message: String, (first, last): (Option<YearMonth>, Option<YearM
 }
 
 /// The periods of a project with a survey: from the survey's dates, as before.
-fn survey_periods(inputs: &Inputs<Tally>, choice: &crate::settings::PeriodChoice) -> Result<Vec<Period>> {
+fn survey_periods(inputs: &Loaded, choice: &crate::settings::PeriodChoice) -> Result<Vec<Period>> {
     let acc = &inputs.survey.acc;
     let latest = acc.latest_year().ok_or_else(|| {
         Error::data(
@@ -247,7 +247,7 @@ fn rank(p: Period) -> u8 {
 
 /// Warnings about the data's periods (a doubtful latest year), for `check` and `build` to
 /// show with the rejected rows.
-pub fn period_warnings(cfg: &Config, inputs: &Inputs<Tally>) -> Vec<crate::diag::Diagnostic> {
+pub fn period_warnings(cfg: &Config, inputs: &Loaded) -> Vec<crate::diag::Diagnostic> {
     if cfg.survey.is_none() {
         // The complaint files come first in `files` when there is no survey.
         return inputs
@@ -259,7 +259,7 @@ pub fn period_warnings(cfg: &Config, inputs: &Inputs<Tally>) -> Vec<crate::diag:
     periods::period_warnings(&inputs.survey.acc, inputs.complaints.as_ref(), &inputs.files)
 }
 
-fn no_data(inputs: &Inputs<Tally>, period: Period) -> Error {
+fn no_data(inputs: &Loaded, period: Period) -> Error {
     let months = &inputs.survey.acc.months;
     let span = (months.keys().next().copied(), months.keys().next_back().copied());
     outside_data(format!("no survey responses are dated in {period}; the data covers"), span)

@@ -14,6 +14,8 @@
 
 use super::months::MonthTable;
 use super::promise::PromiseTally;
+use crate::ingest::complaints::ComplaintSink;
+pub use crate::ingest::complaints::{ComplaintRow, NONE};
 use crate::ingest::registers::Symbols;
 use crate::ingest::RowPos;
 use crate::period::{Date, Period, YearMonth};
@@ -23,33 +25,6 @@ use std::collections::BTreeMap;
 pub const OLDEST_SHOWN: usize = 10;
 /// Weights are summed in millionths.
 const MICRO: f64 = 1e6;
-/// No value (a blank or unconfigured key).
-pub const NONE: u32 = u32::MAX;
-
-/// A complaint as read; symbols are ids of the reader's tables.
-#[derive(Debug, Clone, Copy)]
-pub struct ComplaintRow<'a> {
-    pub pos: RowPos,
-    pub id: &'a str,
-    pub received_day: i32,
-    /// The received month's number (`YearMonth::ordinal`).
-    pub received_month: i32,
-    pub closed_day: Option<i32>,
-    /// From the deadline column, else received + `deadline_days`.
-    pub deadline_day: Option<i32>,
-    /// Category, nature, department, channel (`NONE` when absent).
-    pub keys: [u32; 4],
-    /// The values of the `pareto` columns, in config order.
-    pub pareto: &'a [u32],
-    pub weight: Option<f64>,
-    pub followup: Option<bool>,
-    pub reopened: bool,
-    pub status_closed: bool,
-    pub on_time: Option<bool>,
-    pub customer: Option<u32>,
-    pub group: Option<u32>,
-}
-
 /// The kind of period a status is judged for: its months end with the period (a month, its
 /// quarter, its year).
 pub fn horizon(p: Period) -> usize {
@@ -618,6 +593,24 @@ impl ComplaintAcc {
     /// A symbol's name.
     pub fn name(&self, k: u32) -> String {
         self.symbols.name(k).to_string()
+    }
+}
+
+impl ComplaintSink for ComplaintAcc {
+    fn symbol(&mut self, value: &str) -> u32 {
+        self.symbols.intern(value)
+    }
+    fn customer(&mut self, value: &str) -> u32 {
+        self.customers.intern(value)
+    }
+    fn add(&mut self, row: &ComplaintRow) {
+        ComplaintAcc::add(self, row);
+    }
+    fn append(&mut self, later: Self, shift: u64) -> (Vec<u32>, Vec<u32>) {
+        ComplaintAcc::append(self, later, shift)
+    }
+    fn finish(&mut self) {
+        self.sort_repeat_rows();
     }
 }
 

@@ -13,13 +13,55 @@ use super::records::Mark;
 use super::registers::{optional, StatusMatcher};
 use super::table::{read_table, CellError, Table};
 use super::value::{normalize_header, parse_quantity, Quantity};
-use super::{duplicate_reason, hash_id, FileAccount, Rejection, SourceFile};
-use crate::analysis::register::{ComplaintAcc, ComplaintRow, NONE};
+use super::{duplicate_reason, hash_id, FileAccount, Rejection, RowPos, SourceFile};
 use crate::config::ComplaintsConfig;
 use crate::diag::Result;
 use crate::parallel::parallel_map;
-use crate::period::Date;
 use std::collections::HashSet;
+
+/// No value (a blank or unconfigured key).
+pub const NONE: u32 = u32::MAX;
+
+/// A complaint as read; symbols are ids of the reader's tables.
+#[derive(Debug, Clone, Copy)]
+pub struct ComplaintRow<'a> {
+    pub pos: RowPos,
+    pub id: &'a str,
+    pub received_day: i32,
+    /// The received month's number (`YearMonth::ordinal`).
+    pub received_month: i32,
+    pub closed_day: Option<i32>,
+    /// From the deadline column, else received + `deadline_days`.
+    pub deadline_day: Option<i32>,
+    /// Category, nature, department, channel (`NONE` when absent).
+    pub keys: [u32; 4],
+    /// The values of the `pareto` columns, in config order.
+    pub pareto: &'a [u32],
+    pub weight: Option<f64>,
+    pub followup: Option<bool>,
+    pub reopened: bool,
+    pub status_closed: bool,
+    pub on_time: Option<bool>,
+    pub customer: Option<u32>,
+    pub group: Option<u32>,
+}
+
+/// What the complaint rows feed (the analysis' per-month tallies), as `RowSink` is what the
+/// survey rows feed: each range of the register is read into its own sink, and the sinks are
+/// joined in input order.
+pub trait ComplaintSink: Send + Sized {
+    /// The number of a category-like value (category, nature, department, channel, Pareto and
+    /// group columns), in one table; a row carries numbers.
+    fn symbol(&mut self, value: &str) -> u32;
+    /// The number of a customer.
+    fn customer(&mut self, value: &str) -> u32;
+    fn add(&mut self, row: &ComplaintRow);
+    /// Appends the sink of a later part of the input, whose lines are `shift` lines down.
+    /// Returns how `later`'s symbols and customers are numbered here.
+    fn append(&mut self, later: Self, shift: u64) -> (Vec<u32>, Vec<u32>);
+    /// Called once every row is in (rows held back by the id check came in late).
+    fn finish(&mut self);
+}
 
 /// A category cell: never blank, and one of `[complaints] categories` when those are given.
 fn check_category<'r>(
@@ -140,7 +182,7 @@ impl<'a> ComplaintRows<'a> {
         table: &mut Table,
         file_index: u32,
         c: &ComplaintCols,
-        data: &mut ComplaintAcc,
+        data: &mut impl ComplaintSink,
         mut ids: IdPass,
         on_reject: impl FnMut(Rejection),
     ) -> Result<FileAccount> {
@@ -193,14 +235,14 @@ impl<'a> ComplaintRows<'a> {
                 };
                 // Pareto columns are usually also the category or department column: each column
                 // is interned once per row.
-                let category_id = data.symbols.intern(category);
+                let category_id = data.symbol(category);
                 let mut done = [(c.category, category_id); 8];
                 let mut n_done = 1;
                 let mut sym_at = |i: usize| -> std::result::Result<u32, CellError> {
                     if let Some(&(_, id)) = done[..n_done].iter().find(|(col, _)| *col == i) {
                         return Ok(id);
                     }
-                    let id = data.symbols.intern(row.text(i)?);
+                    let id = data.symbol(row.text(i)?);
                     if n_done < done.len() {
                         done[n_done] = (i, id);
                         n_done += 1;
@@ -219,7 +261,7 @@ impl<'a> ComplaintRows<'a> {
                     _ => None,
                 };
                 let customer = match c.customer {
-                    Some(i) => Some(row.text(i)?.trim()).filter(|v| !v.is_empty()).map(|v| data.customers.intern(v)),
+                    Some(i) => Some(row.text(i)?.trim()).filter(|v| !v.is_empty()).map(|v| data.customer(v)),
                     None => None,
                 };
                 let id = row.text(c.id)?;
@@ -266,8 +308,8 @@ impl<'a> ComplaintRows<'a> {
 }
 
 /// What one range contributes; its lines count from its own start until merged.
-struct Part {
-    data: ComplaintAcc,
+struct Part<C> {
+    data: C,
     /// Rows held back by the id check, in input order.
     held: Vec<Held>,
     account: FileAccount,
@@ -280,21 +322,22 @@ struct Part {
 }
 
 /// Reads every complaint file, in ranges on `plan.threads` threads; the result equals a
-/// sequential read, rejected rows (and repeated ids) included, in input order. `cutoff` is
-/// `[report] cutoff` (status is judged as of it when it comes before a period's end).
-pub fn read_complaints(
+/// sequential read, rejected rows (and repeated ids) included, in input order. Rows go to
+/// sinks made by `new_sink`, one per range, joined in input order.
+pub fn read_complaints<C: ComplaintSink>(
     files: &[SourceFile],
     cfg: &ComplaintsConfig,
-    cutoff: Option<Date>,
+    new_sink: &(impl Fn() -> C + Sync),
     plan: ReadPlan,
     mut on_reject: impl FnMut(Rejection),
-) -> Result<(ComplaintAcc, Vec<FileAccount>)> {
-    let mut read = read_pass(files, cfg, cutoff, plan, None)?;
+) -> Result<(C, Vec<FileAccount>)> {
+    let mut read = read_pass(files, cfg, new_sink, plan, None)?;
     let repeated = std::mem::take(&mut read.ids).finish();
     if !repeated.is_empty() {
-        read = read_pass(files, cfg, cutoff, plan, Some(&repeated))?;
+        read = read_pass(files, cfg, new_sink, plan, Some(&repeated))?;
         keep_first_ids(&mut read);
     }
+    read.data.finish();
     for (_, r) in read.rejections {
         on_reject(r);
     }
@@ -302,8 +345,8 @@ pub fn read_complaints(
 }
 
 /// One read of the register, parts merged in input order.
-struct Pass {
-    data: ComplaintAcc,
+struct Pass<C> {
+    data: C,
     held: Vec<Held>,
     accounts: Vec<FileAccount>,
     rejections: Vec<(u32, Rejection)>,
@@ -313,17 +356,17 @@ struct Pass {
 }
 
 /// Reads the register in ranges; with `hold`, the rows whose id hash is in it are held back.
-fn read_pass(
+fn read_pass<C: ComplaintSink>(
     files: &[SourceFile],
     cfg: &ComplaintsConfig,
-    cutoff: Option<Date>,
+    new_sink: &(impl Fn() -> C + Sync),
     plan: ReadPlan,
     hold: Option<&HashSet<u64>>,
-) -> Result<Pass> {
+) -> Result<Pass<C>> {
     let rows = ComplaintRows::new(cfg);
     let (pieces, layouts) = plan_pieces(files, plan, |f| Table::open(f, &cfg.read_options()))?;
-    let read = |table: &mut Table, file: usize| -> Result<Part> {
-        let mut data = ComplaintAcc::new(cfg.pareto.len(), cutoff);
+    let read = |table: &mut Table, file: usize| -> Result<Part<C>> {
+        let mut data = new_sink();
         let (mut rejections, mut ids, mut held) = (Vec::new(), IdCollector::default(), Vec::new());
         let first = table.next_start()?;
         let cols = rows.columns(table)?;
@@ -347,7 +390,7 @@ fn read_pass(
     });
     // Merge in input order (as `load::SurveyLoad::merge_parts` does for the survey).
     let mut pass = Pass {
-        data: ComplaintAcc::new(cfg.pareto.len(), cutoff),
+        data: new_sink(),
         held: Vec::new(),
         accounts: Vec::new(),
         rejections: Vec::new(),
@@ -396,7 +439,7 @@ fn read_pass(
 
 /// Adds the held-back complaints, in input order, the first of each id: every later one is
 /// rejected (ids that only share a hash with another are all kept).
-fn keep_first_ids(pass: &mut Pass) {
+fn keep_first_ids<C: ComplaintSink>(pass: &mut Pass<C>) {
     let held = std::mem::take(&mut pass.held);
     let (accounts, rejections) = (&mut pass.accounts, &mut pass.rejections);
     let mut seen: HashSet<&str> = HashSet::new();
@@ -423,7 +466,6 @@ fn keep_first_ids(pass: &mut Pass) {
             },
         ));
     }
-    pass.data.sort_repeat_rows();
     // Both lists are in input order: merge them by (file, line).
     let earlier = std::mem::take(rejections);
     let mut a = earlier.into_iter().peekable();

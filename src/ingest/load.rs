@@ -5,13 +5,13 @@
 //! What the survey rows feed is the caller's business: anything implementing `RowSink`
 //! (the analysis stage's accumulator). Ingest never depends on analysis.
 
+use super::complaints::ComplaintSink;
 use super::ids::IdCollector;
 use super::records::Mark;
 use super::registers::Action;
 use super::survey::{HeldRow, IdCheck, SurveyReader, SurveyRow};
 use super::table::{Layout, Table};
 use super::{FileAccount, Rejection, Scope, SourceFile};
-use crate::analysis::register::ComplaintAcc;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Location, Result};
 use crate::parallel::parallel_map;
@@ -148,9 +148,9 @@ impl Quality {
 }
 
 /// Everything read from the project's inputs.
-pub struct Inputs<S> {
+pub struct Inputs<S, C> {
     pub survey: S,
-    pub complaints: Option<ComplaintAcc>,
+    pub complaints: Option<C>,
     pub volumes: Option<BTreeMap<YearMonth, f64>>,
     pub actions: Option<Vec<Action>>,
     pub quality: Quality,
@@ -169,24 +169,32 @@ pub struct Inputs<S> {
 
 /// Reads every input of the project: survey files in parallel ranges, the registers
 /// alongside as task 0. Results are merged in a fixed order, so the outcome equals a
-/// sequential read.
-pub fn load_inputs<S: RowSink>(
+/// sequential read. Survey rows go to sinks made by `new_sink`, complaint rows to sinks made
+/// by `new_register`.
+pub fn load_inputs<S: RowSink, C: ComplaintSink>(
     scope: &Scope,
     cfg: &Config,
     plan: ReadPlan,
     new_sink: impl Fn() -> S + Sync,
-) -> Result<Inputs<S>> {
+    new_register: impl Fn() -> C + Sync,
+) -> Result<Inputs<S, C>> {
     let (files, (sink, mut accounts, mut rejections), registers, undated) = match &cfg.survey {
         Some(survey_cfg) => {
             let files = super::resolve_files_in(scope, &survey_cfg.files, "[survey] files")?;
             let reader = SurveyReader::new(survey_cfg);
             let survey = SurveyLoad { reader: &reader, files: &files, plan, new_sink: &new_sink };
-            let (survey, registers) = survey.load(survey_cfg.check_duplicate_ids, || load_registers(scope, cfg, plan));
+            let (survey, registers) =
+                survey.load(survey_cfg.check_duplicate_ids, || load_registers(scope, cfg, plan, &new_register));
             let (survey, registers) = (survey?, registers?);
             (files, survey, registers, reader.undated())
         }
         // No survey: an empty sink, and the registers alone.
-        None => (Vec::new(), (new_sink(), Vec::new(), Vec::new()), load_registers(scope, cfg, plan)?, Vec::new()),
+        None => (
+            Vec::new(),
+            (new_sink(), Vec::new(), Vec::new()),
+            load_registers(scope, cfg, plan, &new_register)?,
+            Vec::new(),
+        ),
     };
     accounts.extend(registers.accounts);
     rejections.extend(registers.rejections);
@@ -431,9 +439,8 @@ pub(super) fn range_bytes(files: &[SourceFile], threads: usize) -> u64 {
 }
 
 /// The registers: complaints, monthly volumes, actions.
-#[derive(Default)]
-struct Registers {
-    complaints: Option<ComplaintAcc>,
+struct Registers<C> {
+    complaints: Option<C>,
     volumes: Option<BTreeMap<YearMonth, f64>>,
     actions: Option<Vec<Action>>,
     accounts: Vec<FileAccount>,
@@ -442,7 +449,7 @@ struct Registers {
     sets: Vec<FileSet>,
 }
 
-impl Registers {
+impl<C> Registers<C> {
     /// Resolves a file set, reads it, and books its files and rows.
     fn read_set<T>(
         &mut self,
@@ -467,13 +474,26 @@ impl Registers {
 
 /// The registers, read while the survey is (as task 0 of its read): the complaint register
 /// in ranges on `plan.threads` threads of its own, the small ones sequentially.
-fn load_registers(scope: &Scope, cfg: &Config, plan: ReadPlan) -> Result<Registers> {
+fn load_registers<C: ComplaintSink>(
+    scope: &Scope,
+    cfg: &Config,
+    plan: ReadPlan,
+    new_register: &(impl Fn() -> C + Sync),
+) -> Result<Registers<C>> {
     use super::complaints::read_complaints;
     use super::registers::{read_actions, read_volumes};
-    let mut r = Registers::default();
+    let mut r = Registers {
+        complaints: None,
+        volumes: None,
+        actions: None,
+        accounts: Vec::new(),
+        rejections: Vec::new(),
+        shown: Vec::new(),
+        sets: Vec::new(),
+    };
     if let Some(k) = &cfg.complaints {
         let data = r.read_set(scope, &k.files, "[complaints] files", k.max_rejected_share, |f, rej| {
-            read_complaints(f, k, cfg.report.cutoff_date(), plan, |x| rej.push(x))
+            read_complaints(f, k, new_register, plan, |x| rej.push(x))
         })?;
         r.complaints = Some(data);
         if let Some(v) = &k.volume {
