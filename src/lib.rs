@@ -226,7 +226,7 @@ fn low_alpha(f: &Figures) -> Vec<Diagnostic> {
                 "{}: dimension \"{}\" has Cronbach's alpha {} (below {}, over {} complete answers): its items agree poorly",
                 f.period,
                 d.name,
-                number::fixed(alpha, 2),
+                number::fixed(alpha, 3),
                 number::shortest(analysis::precision::ALPHA_WARN),
                 d.reliability.n
             );

@@ -47,7 +47,7 @@ fn precision_fixture_matches_hand_computation() {
     // Low α is warned in the terminal.
     assert!(
         stderr(&o)
-            .contains("warning: 2026: dimension \"A\" has Cronbach's alpha 0.42 (below 0.6, over 7 complete answers)"),
+            .contains("warning: 2026: dimension \"A\" has Cronbach's alpha 0.417 (below 0.6, over 7 complete answers)"),
         "{}",
         stderr(&o)
     );
@@ -108,7 +108,7 @@ fn precision_fixture_matches_hand_computation() {
         "| Satisfaction index | **69.6** ±8.0 | Dissatisfied | 45.5 | +24.1 ±15.3 | significant rise |",
         "| Overall satisfaction (总体) | 85.7 ±11.6 | | 45.8 | +39.9 ±22.8 | significant rise |",
         "| **B** | 40.0% | | **46.4** ±14.9 | 14.3% | — | 45.0 | +1.4 ±21.7 | no significant change |",
-        "| **A** | 60.0% | | **85.0** ±10.7 | 93.3% | 0.42 low (n = 7) | 45.8 | +39.2 ±19.1 | significant rise |",
+        "| **A** | 60.0% | | **85.0** ±10.7 | 93.3% | 0.417 low (n = 7) | 45.8 | +39.2 ±19.1 | significant rise |",
         "**57.1** ±54.0 — 推荐: 7 answers; promoters (9–10) 5, passives (7–8) 1, detractors (0–6) 1. n is small (7, below 30): read with care.",
         "Compared with 2025: +24.1 ±15.3, significant rise.",
         "The items of A agree poorly",
