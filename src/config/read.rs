@@ -92,6 +92,16 @@ impl<'t> Problems<'t> {
         let (message, hint) = match message.split_once(HINT_SEP) {
             Some((m, h)) => (m, h),
             None if message.starts_with("unknown field") => {
+                // serde's text: unknown field `x`, expected one of `a`, `b` (or: expected `a`).
+                let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+                if let Some((wanted, known)) = quoted.split_first() {
+                    if let Some(near) = crate::suggest::closest(wanted, known.iter().copied()) {
+                        let hint =
+                            format!("did you mean `{near}`? Every key is listed in the README's config reference");
+                        self.push(at, message, hint);
+                        return;
+                    }
+                }
                 (message, "remove the key or fix its spelling; every key is listed in the README's config reference")
             }
             None if message.starts_with("missing field") => {

@@ -26,7 +26,12 @@ fn unknown_key_is_named_with_its_line() {
     let err = parse_config(&text, "manyi.toml").unwrap_err();
     let shown = err.to_string();
     assert!(shown.starts_with("manyi.toml:5:1: error: unknown field `min_answerd`"), "{shown}");
+    assert!(shown.contains("hint: did you mean `min_answered`?"), "{shown}");
     assert_eq!(err.exit_code(), 2);
+    // A key like none of the known ones keeps the general hint.
+    let text = MINIMAL.replace("id = \"编号\"", "id = \"编号\"\nzzzzzzzzzz = 1");
+    let shown = parse_config(&text, "manyi.toml").unwrap_err().to_string();
+    assert!(shown.contains("hint: remove the key or fix its spelling"), "{shown}");
 }
 
 #[test]
