@@ -77,18 +77,28 @@ impl fmt::Display for Date {
 /// Parses the date forms found in Excel and CRM exports: `2026-03-01`, `2026/3/1`,
 /// `2026.3.1`, `2026年3月1日`, `20260301`, each optionally followed by a time
 /// (`2026-03-01 14:30`, `2026-03-01T14:30:00`), which is ignored.
+/// A cell written exactly `YYYY-MM-DD` (ten ASCII bytes, nothing around them): `Some` of its
+/// date if that date exists; `None` for anything else (`parse_date` then says what it is). Read
+/// from the bytes, without a UTF-8 check or trimming: the common date cell.
+#[inline]
+pub fn parse_iso_bytes(b: &[u8]) -> Option<Option<Date>> {
+    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *b else { return None };
+    let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |a: u8| i32::from(a - b'0');
+    Some(Date::new(
+        n(y0) * 1000 + n(y1) * 100 + n(y2) * 10 + n(y3),
+        (n(m0) * 10 + n(m1)) as u8,
+        (n(d0) * 10 + n(d1)) as u8,
+    ))
+}
+
 pub fn parse_date(text: &str) -> Option<Date> {
     // Fast path: exactly YYYY-MM-DD.
-    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *text.as_bytes() {
-        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
-        if digits.iter().all(u8::is_ascii_digit) {
-            let n = |a: u8| i32::from(a - b'0');
-            return Date::new(
-                n(y0) * 1000 + n(y1) * 100 + n(y2) * 10 + n(y3),
-                (n(m0) * 10 + n(m1)) as u8,
-                (n(d0) * 10 + n(d1)) as u8,
-            );
-        }
+    if let Some(date) = parse_iso_bytes(text.as_bytes()) {
+        return date;
     }
     let s = text.trim();
     // Drop a time part: everything after the first space or 'T' that follows the date.

@@ -1114,6 +1114,11 @@ impl<'a> Row<'a> {
     }
     /// A date cell; blank is `None`.
     pub fn date(&self, idx: usize) -> std::result::Result<Option<Date>, CellError> {
+        // The common cell, straight from its bytes; anything else (or a date that does not
+        // exist, for its message) through the text.
+        if let Some(Some(date)) = crate::period::parse_iso_bytes(self.bytes(idx)) {
+            return Ok(Some(date));
+        }
         let t = self.text(idx)?;
         if t.is_empty() {
             return Ok(None);
