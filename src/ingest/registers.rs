@@ -19,6 +19,8 @@ pub struct Symbols {
     index: HashMap<String, u32, std::hash::BuildHasherDefault<WordHasher>>,
     /// (first 16 bytes, length) of values 0..FEW.
     few: Vec<(u128, usize)>,
+    /// 64 slots by a hash of that key: the number + 1 of the value last found there (0: none).
+    cache: Vec<u8>,
 }
 
 /// A hash of short texts eight bytes at a time (a value is hashed for every cell of a
@@ -61,33 +63,46 @@ impl Symbols {
     #[inline]
     pub fn intern(&mut self, s: &str) -> u32 {
         let b = s.as_bytes();
-        let few = self.names.len() <= Self::FEW;
-        let key = if few {
-            let mut head = [0u8; 16];
-            let n = b.len().min(16);
-            head[..n].copy_from_slice(&b[..n]);
-            let key = (u128::from_le_bytes(head), b.len());
-            for (i, k) in self.few.iter().enumerate() {
-                if *k == key && (b.len() <= 16 || self.names[i] == s) {
-                    return i as u32;
-                }
-            }
-            Some(key)
-        } else {
-            None
-        };
-        // With few values, all of them were compared: this one is new.
-        if !few {
+        if self.names.len() > Self::FEW {
             if let Some(i) = self.index.get(s) {
                 return *i;
             }
+            return self.push(s);
         }
+        let mut head = [0u8; 16];
+        let n = b.len().min(16);
+        head[..n].copy_from_slice(&b[..n]);
+        let key = (u128::from_le_bytes(head), b.len());
+        let is = |i: usize, few: &[(u128, usize)], names: &[String]| few[i] == key && (b.len() <= 16 || names[i] == s);
+        // One probe first: the value last found in this key's slot (values of several columns
+        // share a table, so a scan would compare about half of them).
+        let folded = (key.0 as u64) ^ ((key.0 >> 64) as u64) ^ key.1 as u64;
+        let slot = (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize;
+        if self.cache.is_empty() {
+            self.cache = vec![0; 64];
+        }
+        if let Some(i) = self.cache[slot].checked_sub(1).map(usize::from) {
+            if is(i, &self.few, &self.names) {
+                return i as u32;
+            }
+        }
+        if let Some(i) = (0..self.few.len()).find(|i| is(*i, &self.few, &self.names)) {
+            self.cache[slot] = i as u8 + 1;
+            return i as u32;
+        }
+        // Every value so far was compared: this one is new.
+        let i = self.push(s);
+        if self.few.len() < Self::FEW {
+            self.few.push(key);
+            self.cache[slot] = i as u8 + 1;
+        }
+        i
+    }
+
+    fn push(&mut self, s: &str) -> u32 {
         let i = self.names.len() as u32;
         self.names.push(s.to_string());
         self.index.insert(s.to_string(), i);
-        if let Some(key) = key.filter(|_| self.few.len() < Self::FEW) {
-            self.few.push(key);
-        }
         i
     }
     pub fn len(&self) -> usize {
